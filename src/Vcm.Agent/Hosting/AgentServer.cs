@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vcm.Agent.Execution;
+using Vcm.Agent.Sim;
+using Vcm.Drivers.Hosts;
+using Vcm.Drivers.Rpc;
+
+namespace Vcm.Agent.Hosting;
+
+/// <summary>The agent process: an RPC server over its hosts' drivers, and the join/heartbeat loop to its manager.</summary>
+public static class AgentServer
+{
+    public static WebApplication Build(AgentOptions options, AgentHosts hosts, Action<ILoggingBuilder>? logging = null)
+    {
+        var identity = AgentIdentity.LoadOrCreate(options.DataDirectory);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Listen);
+        builder.Logging.ClearProviders();
+        if (logging is not null)
+        {
+            logging(builder.Logging);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
+
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = AgentJson.Options.PropertyNamingPolicy;
+            o.SerializerOptions.DefaultIgnoreCondition = AgentJson.Options.DefaultIgnoreCondition;
+            foreach (var converter in AgentJson.Options.Converters)
+            {
+                o.SerializerOptions.Converters.Add(converter);
+            }
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(hosts);
+        builder.Services.AddSingleton(new StepExecutor(hosts.ByName));
+        builder.Services.AddHttpClient();
+        builder.Services.AddHostedService<AgentJoinService>();
+        if (options.ExitWithPid is { } pid)
+        {
+            builder.Services.AddHostedService(sp => new ParentWatcher(pid, sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
+        }
+
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            if (!Authorized(context.Request, identity.Key))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+
+            await next(context);
+        });
+        MapRoutes(app, hosts);
+        return app;
+    }
+
+    /// <summary>The URL the server really listens on (after a port-0 bind).</summary>
+    public static string ListeningUrl(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    private static void MapRoutes(WebApplication app, AgentHosts hosts)
+    {
+        app.MapPost(AgentPaths.Apply, (ApplyRequest request, StepExecutor executor, CancellationToken ct) => executor.ApplyAsync(request, ct));
+        app.MapGet(AgentPaths.Hosts, () => hosts.Facts);
+        app.MapPost(AgentPaths.Vms, async (List<string> names, CancellationToken ct) =>
+        {
+            var answer = new Dictionary<string, IReadOnlyList<Vcm.Drivers.Compute.VmStatus>>(StringComparer.Ordinal);
+            foreach (var name in names)
+            {
+                if (hosts.ByName.TryGetValue(name, out var drivers))
+                {
+                    answer[name] = await drivers.Compute.ListVmsAsync(ct);
+                }
+            }
+
+            return answer;
+        });
+        app.MapGet("/agent/v1/hosts/{host}/inventory", async (string host, CancellationToken ct) =>
+            hosts.ByName.TryGetValue(host, out var drivers) ? Results.Ok(await InventoryAsync(drivers, ct)) : Results.NotFound());
+        app.MapGet("/agent/v1/sim/{host}/creations", (string host) =>
+            hosts.ByName.TryGetValue(host, out var drivers) && drivers is SimHost sim ? Results.Ok(sim.VmCreations()) : Results.NotFound());
+        app.MapPost("/agent/v1/sim/{host}/vms/{name}/kill", (string host, string name) =>
+            hosts.ByName.TryGetValue(host, out var drivers) && drivers is SimHost sim && sim.KillVm(name) ? Results.NoContent() : Results.NotFound());
+    }
+
+    public static async Task<HostInventory> InventoryAsync(IHostDrivers drivers, CancellationToken cancellationToken)
+    {
+        if (drivers is SimHost sim)
+        {
+            return sim.Inventory();
+        }
+
+        var vms = await drivers.Compute.ListVmsAsync(cancellationToken);
+        var network = await drivers.Network.ListAsync(cancellationToken);
+        var volumes = await drivers.Storage.ListVolumesAsync(cancellationToken);
+        var images = await drivers.Images.ListAsync(cancellationToken);
+        return new HostInventory(drivers.Facts.Name, vms, network.Segments, network.Gateways, volumes, images.Images, images.Disks);
+    }
+
+    private static bool Authorized(HttpRequest request, string key)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string prefix = "Bearer ";
+        if (!header.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var given = Encoding.UTF8.GetBytes(header[prefix.Length..]);
+        var expected = Encoding.UTF8.GetBytes(key);
+        return CryptographicOperations.FixedTimeEquals(given, expected);
+    }
+}

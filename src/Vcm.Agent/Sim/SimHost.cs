@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Vcm.Drivers;
+using Vcm.Drivers.Compute;
+using Vcm.Drivers.Hosts;
+using Vcm.Drivers.Images;
+using Vcm.Drivers.Network;
+using Vcm.Drivers.Rpc;
+using Vcm.Drivers.Storage;
+
+namespace Vcm.Agent.Sim;
+
+/// <summary>
+/// A simulated host: an in-memory inventory behind the four driver interfaces, with latency and failure
+/// injection. For control-plane tests and scale benchmarks only; it proves nothing about real hosts.
+/// </summary>
+public sealed class SimHost : IHostDrivers
+{
+    /// <summary>The images every simulated site's store holds.</summary>
+    public static readonly IReadOnlySet<string> KnownImages = new HashSet<string>(StringComparer.Ordinal) { "micro", "debian-12" };
+
+    private readonly SimOptions _options;
+    private readonly Random _random;
+    private readonly Lock _lock = new();
+    private readonly string? _stateFile;
+    private readonly SimHostState _state;
+
+    public SimHost(HostFacts facts, SimOptions options)
+    {
+        Facts = facts;
+        _options = options;
+        _random = options.Seed is { } seed ? new Random(seed ^ facts.Name.GetHashCode(StringComparison.Ordinal)) : new Random();
+        _stateFile = options.StateDirectory is null ? null : Path.Combine(options.StateDirectory, facts.Name + ".json");
+        _state = Load(_stateFile);
+        Compute = new SimComputeDriver(this);
+        Network = new SimNetworkDriver(this);
+        Storage = new SimStorageDriver(this);
+        Images = new SimImageDriver(this);
+    }
+
+    public HostFacts Facts { get; }
+
+    public IComputeDriver Compute { get; }
+
+    public INetworkDriver Network { get; }
+
+    public IStorageDriver Storage { get; }
+
+    public IImageDriver Images { get; }
+
+    public string Name => Facts.Name;
+
+    /// <summary>Runs a change to the inventory with the configured latency and failure chance, then saves it.</summary>
+    internal async Task<T> ChangeAsync<T>(string what, Func<SimHostState, T> change, CancellationToken cancellationToken)
+    {
+        if (_options.Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(_options.Latency, cancellationToken);
+        }
+
+        var (failBefore, failAfter) = DrawFailure();
+        if (failBefore)
+        {
+            throw new DriverException($"simulated failure before {what} on {Name}");
+        }
+
+        T result;
+        lock (_lock)
+        {
+            result = change(_state);
+            Save();
+        }
+
+        return failAfter ? throw new DriverException($"simulated failure after {what} on {Name} (the change was made)") : result;
+    }
+
+    internal T Read<T>(Func<SimHostState, T> read)
+    {
+        lock (_lock)
+        {
+            return read(_state);
+        }
+    }
+
+    /// <summary>Fault injection: the VM's process dies as if killed from outside.</summary>
+    public bool KillVm(string name)
+    {
+        lock (_lock)
+        {
+            if (!_state.Vms.TryGetValue(name, out var vm))
+            {
+                return false;
+            }
+
+            _state.Vms[name] = vm with { State = VmState.Stopped, Detail = "killed" };
+            Save();
+            return true;
+        }
+    }
+
+    public IReadOnlyDictionary<string, int> VmCreations() => Read(s => new Dictionary<string, int>(s.VmCreations, StringComparer.Ordinal));
+
+    public HostInventory Inventory() => Read(s => new HostInventory(
+        Name,
+        s.Vms.Values.OrderBy(v => v.Name, StringComparer.Ordinal).ToList(),
+        s.Segments.Keys.Order(StringComparer.Ordinal).ToList(),
+        s.Gateways.Keys.Order(StringComparer.Ordinal).ToList(),
+        s.Volumes.Values.OrderBy(v => v.Name, StringComparer.Ordinal).ToList(),
+        s.Images.Order(StringComparer.Ordinal).ToList(),
+        s.Disks.Keys.Order(StringComparer.Ordinal).ToList()));
+
+    private (bool Before, bool After) DrawFailure()
+    {
+        if (_options.FailureRate <= 0)
+        {
+            return (false, false);
+        }
+
+        lock (_random)
+        {
+            if (_random.NextDouble() >= _options.FailureRate)
+            {
+                return (false, false);
+            }
+
+            return _random.Next(2) == 0 ? (true, false) : (false, true);
+        }
+    }
+
+    private void Save()
+    {
+        if (_stateFile is null)
+        {
+            return;
+        }
+
+        var temp = _stateFile + ".tmp";
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(_state, AgentJson.Options));
+        File.Move(temp, _stateFile, overwrite: true);
+    }
+
+    private static SimHostState Load(string? file)
+    {
+        if (file is null || !File.Exists(file))
+        {
+            return new SimHostState();
+        }
+
+        return JsonSerializer.Deserialize<SimHostState>(File.ReadAllBytes(file), AgentJson.Options) ?? new SimHostState();
+    }
+}

@@ -1,0 +1,27 @@
+using Vcm.Drivers.Compute;
+using Vcm.Drivers.Network;
+using Vcm.Drivers.Storage;
+
+namespace Vcm.Agent.Sim;
+
+/// <summary>What exists on a simulated host. Also its file format when the state is kept on disk.</summary>
+public sealed class SimHostState
+{
+    public Dictionary<string, VmStatus> Vms { get; init; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, SegmentSpec> Segments { get; init; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, GatewaySpec> Gateways { get; init; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, VolumeStatus> Volumes { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Which disk each VM uses.</summary>
+    public Dictionary<string, string> VmDisks { get; init; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> Images { get; init; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, string> Disks { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many times each VM was created (a second creation of a live VM would be a bug).</summary>
+    public Dictionary<string, int> VmCreations { get; init; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,76 @@
+using Vcm.Drivers;
+using Vcm.Drivers.Network;
+
+namespace Vcm.Agent.Sim;
+
+internal sealed class SimNetworkDriver(SimHost host) : INetworkDriver
+{
+    public Task<EnsureOutcome> EnsureSegmentAsync(SegmentSpec spec, CancellationToken cancellationToken) =>
+        host.ChangeAsync($"making segment {spec.Bridge}", state =>
+        {
+            if (state.Segments.TryGetValue(spec.Bridge, out var existing))
+            {
+                if (existing.Vni != spec.Vni)
+                {
+                    throw new DriverException($"bridge {spec.Bridge} exists with VNI {existing.Vni}, not {spec.Vni}", terminal: true);
+                }
+
+                if (existing.Peers.SequenceEqual(spec.Peers))
+                {
+                    return EnsureOutcome.Unchanged;
+                }
+
+                state.Segments[spec.Bridge] = spec;
+                return EnsureOutcome.Updated;
+            }
+
+            state.Segments[spec.Bridge] = spec;
+            return EnsureOutcome.Created;
+        }, cancellationToken);
+
+    public Task<DeleteOutcome> DeleteSegmentAsync(string bridge, CancellationToken cancellationToken) =>
+        host.ChangeAsync($"deleting segment {bridge}", state =>
+        {
+            if (state.Gateways.Values.Any(g => g.Bridge == bridge))
+            {
+                throw new DriverException($"segment {bridge} still has a gateway on {host.Name}");
+            }
+
+            return state.Segments.Remove(bridge) ? DeleteOutcome.Deleted : DeleteOutcome.Absent;
+        }, cancellationToken);
+
+    public Task<EnsureOutcome> EnsureGatewayAsync(GatewaySpec spec, CancellationToken cancellationToken) =>
+        host.ChangeAsync($"making gateway {spec.Name}", state =>
+        {
+            if (!state.Segments.ContainsKey(spec.Bridge))
+            {
+                throw new DriverException($"bridge {spec.Bridge} of gateway {spec.Name} does not exist on {host.Name}");
+            }
+
+            if (state.Gateways.TryGetValue(spec.Name, out var existing))
+            {
+                if (Same(existing, spec))
+                {
+                    return EnsureOutcome.Unchanged;
+                }
+
+                state.Gateways[spec.Name] = spec;
+                return EnsureOutcome.Updated;
+            }
+
+            state.Gateways[spec.Name] = spec;
+            return EnsureOutcome.Created;
+        }, cancellationToken);
+
+    public Task<DeleteOutcome> DeleteGatewayAsync(string name, CancellationToken cancellationToken) =>
+        host.ChangeAsync($"deleting gateway {name}", state =>
+            state.Gateways.Remove(name) ? DeleteOutcome.Deleted : DeleteOutcome.Absent, cancellationToken);
+
+    public Task<NetworkInventory> ListAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(host.Read(s => new NetworkInventory(s.Segments.Keys.ToList(), s.Gateways.Keys.ToList())));
+
+    private static bool Same(GatewaySpec a, GatewaySpec b) =>
+        a.Bridge == b.Bridge && a.Subnet == b.Subnet && a.Address == b.Address && a.Domain == b.Domain
+        && a.Nat == b.Nat && a.Nodes.Count == b.Nodes.Count
+        && a.Nodes.Zip(b.Nodes).All(p => p.First.Name == p.Second.Name && p.First.Mac == p.Second.Mac && p.First.Ip == p.Second.Ip);
+}

@@ -1,0 +1,35 @@
+namespace Vcm.Api;
+
+/// <summary>A cluster as the API shows it: what was asked, where it is in its life, and (when asked for) its nodes.</summary>
+public sealed record ClusterView
+{
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string Phase { get; init; }
+
+    public string? Reason { get; init; }
+
+    public required string Site { get; init; }
+
+    public required DateTimeOffset Start { get; init; }
+
+    public required DateTimeOffset End { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? DeletionRequestedAt { get; init; }
+
+    public required int NodesReady { get; init; }
+
+    public required int NodesTotal { get; init; }
+
+    public required string Subnet { get; init; }
+
+    public int? Vni { get; init; }
+
+    public required ClusterSpecView Spec { get; init; }
+
+    public IReadOnlyList<NodeView>? Nodes { get; init; }
+}

@@ -1,0 +1,3 @@
+namespace Vcm.Api;
+
+public sealed record EventView(DateTimeOffset At, string Type, string Reason, string Message, string Source);

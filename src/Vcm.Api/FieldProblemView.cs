@@ -1,0 +1,3 @@
+namespace Vcm.Api;
+
+public sealed record FieldProblemView(string Field, string Message);

@@ -1,0 +1,3 @@
+namespace Vcm.Api;
+
+public sealed record NodeView(string Name, string Role, string Host, string Site, string? Ip, string Mac, string State, string? Detail);

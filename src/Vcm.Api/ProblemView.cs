@@ -1,0 +1,20 @@
+namespace Vcm.Api;
+
+/// <summary>An RFC 9457 problem: a title, a detail sentence, and every field problem found.</summary>
+public sealed record ProblemView
+{
+    public string? Type { get; init; }
+
+    public string? Title { get; init; }
+
+    public int? Status { get; init; }
+
+    public string? Detail { get; init; }
+
+    public string? Instance { get; init; }
+
+    public IReadOnlyList<FieldProblemView>? Errors { get; init; }
+
+    /// <summary>With 409 from admission: the earliest start at which the same request would fit.</summary>
+    public DateTimeOffset? EarliestStart { get; init; }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Vcm.Api;
+
+/// <summary>A typed client of the vcm REST API.</summary>
+public sealed class VcmClient(HttpClient http)
+{
+    public static VcmClient Create(string server, string? token, TimeSpan? timeout = null)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(server.TrimEnd('/') + "/"), Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        if (!string.IsNullOrEmpty(token))
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return new VcmClient(http);
+    }
+
+    public HttpClient Http => http;
+
+    public Task<ClusterView> CreateClusterAsync(ClusterCreateRequest request, CancellationToken cancellationToken, string? idempotencyKey = null)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, "api/v1/clusters") { Content = JsonContent.Create(request, options: ApiJson.Options) };
+        if (idempotencyKey is not null)
+        {
+            message.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return SendAsync<ClusterView>(message, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ClusterView>> ListClustersAsync(bool all, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<ClusterView>>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters{(all ? "?all=true" : "")}"), cancellationToken);
+
+    public Task<ClusterView> GetClusterAsync(string name, bool nodes, CancellationToken cancellationToken) =>
+        SendAsync<ClusterView>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(name)}{(nodes ? "" : "?nodes=false")}"), cancellationToken);
+
+    public Task<ClusterView> DeleteClusterAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync<ClusterView>(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/clusters/{Uri.EscapeDataString(name)}"), cancellationToken);
+
+    public Task<IReadOnlyList<EventView>> ListEventsAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<EventView>>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(name)}/events"), cancellationToken);
+
+    public Task<IReadOnlyList<HostView>> ListHostsAsync(CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<HostView>>(new HttpRequestMessage(HttpMethod.Get, "api/v1/hosts"), cancellationToken);
+
+    public Task<JoinTokenView> CreateJoinTokenAsync(CancellationToken cancellationToken) =>
+        SendAsync<JoinTokenView>(new HttpRequestMessage(HttpMethod.Post, "api/v1/hosts/tokens"), cancellationToken);
+
+    public Task<IReadOnlyList<SiteView>> ListSitesAsync(CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<SiteView>>(new HttpRequestMessage(HttpMethod.Get, "api/v1/sites"), cancellationToken);
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage message, CancellationToken cancellationToken)
+    {
+        using (message)
+        {
+            using var response = await http.SendAsync(message, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return (await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken))!;
+            }
+
+            throw new VcmApiException((int)response.StatusCode, await ReadProblemAsync(response, cancellationToken));
+        }
+    }
+
+    private static async Task<ProblemView> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            var problem = JsonSerializer.Deserialize<ProblemView>(text, ApiJson.Options);
+            if (problem?.Title is not null || problem?.Detail is not null)
+            {
+                return problem;
+            }
+        }
+        catch (JsonException)
+        {
+            // not a problem document
+        }
+
+        var title = response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => "The server refused the token; set VCM_TOKEN or check the token file",
+            HttpStatusCode.NotFound => "Not found",
+            _ => $"The server answered {(int)response.StatusCode} {response.ReasonPhrase}",
+        };
+        return new ProblemView { Title = title, Status = (int)response.StatusCode };
+    }
+}

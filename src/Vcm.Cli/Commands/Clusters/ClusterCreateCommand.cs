@@ -1,0 +1,120 @@
+using System.CommandLine;
+using Vcm.Api;
+using Vcm.Cli.Infrastructure;
+
+namespace Vcm.Cli.Commands.Clusters;
+
+/// <summary>vcm cluster create NAME --workers N …</summary>
+public static class ClusterCreateCommand
+{
+    public static Command Create()
+    {
+        var name = new Argument<string>("name") { Description = "The cluster's name (lower-case letters, digits, '-')." };
+        var workers = new Option<int>("--workers", "-n") { Description = "How many worker nodes.", Required = true };
+        var cpus = new Option<int?>("--cpus") { Description = "CPUs per node (default 1)." };
+        var memory = new Option<string?>("--memory") { Description = "Memory per node, like 512M or 2G (default 512M)." };
+        var disk = new Option<string?>("--disk") { Description = "Disk per node, like 2G (default 2G)." };
+        var shared = new Option<string?>("--shared") { Description = "A shared volume of this size on the head node (iSCSI)." };
+        var image = new Option<string?>("--image") { Description = "The base image (default micro)." };
+        var packages = new Option<string?>("--packages") { Description = "Debian packages to have on every node, comma-separated." };
+        var sshKeys = new Option<string[]>("--ssh-key") { Description = "A public key file (may be given more than once).", AllowMultipleArgumentsPerToken = false };
+        var start = new Option<string?>("--start") { Description = "now (default) or a time like 2026-12-01T09:00:00Z." };
+        var end = new Option<string?>("--end") { Description = "The end time." };
+        var duration = new Option<string?>("--for") { Description = "How long, like 2h or 7d (default 1h), instead of --end." };
+        var policy = new Option<string?>("--policy") { Description = "pack (few hosts, default) or spread (many hosts)." };
+        var sites = new Option<string?>("--sites") { Description = "Sites the cluster may use, comma-separated." };
+        var subnet = new Option<string?>("--subnet") { Description = "The cluster's private subnet, like 10.20.0.0/24." };
+        var noHead = new Option<bool>("--no-head") { Description = "No head node; workers only." };
+        var wait = new Option<bool>("--wait") { Description = "Show progress and return when the cluster is Ready (or failed)." };
+        var timeout = new Option<string?>("--timeout") { Description = "How long --wait waits at most (default 30m)." };
+        var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "Repeating a create with the same key returns the first result." };
+
+        var command = new Command("create", "Reserve a virtual cluster; admitted only if capacity exists for its whole window.")
+        {
+            name, workers, cpus, memory, disk, shared, image, packages, sshKeys, start, end, duration, policy, sites, subnet, noHead, wait, timeout, idempotencyKey,
+        };
+        command.SetAction(async (cli, ct) =>
+        {
+            var request = new ClusterCreateRequest
+            {
+                Name = cli.Get(name),
+                Workers = cli.Get(workers),
+                Head = cli.Get(noHead) ? false : null,
+                Cpus = cli.Get(cpus),
+                Memory = cli.Get(memory),
+                Disk = cli.Get(disk),
+                Shared = cli.Get(shared),
+                Image = cli.Get(image),
+                Packages = List(cli.Get(packages)),
+                SshKeys = ReadKeys(cli.Get(sshKeys) ?? []),
+                Start = cli.Get(start),
+                End = cli.Get(end),
+                Duration = cli.Get(duration),
+                Policy = cli.Get(policy),
+                Sites = List(cli.Get(sites)),
+                Subnet = cli.Get(subnet),
+            };
+            var waitFor = ParseTimeout(cli.Get(timeout));
+            var client = cli.Client();
+            var created = await client.CreateClusterAsync(request, ct, cli.Get(idempotencyKey));
+            if (cli.Get(wait))
+            {
+                await ClusterWaiter.WaitForAsync(client, created.Name, "Ready", waitFor, ct);
+                created = await client.GetClusterAsync(created.Name, nodes: true, ct);
+            }
+
+            if (cli.Json)
+            {
+                cli.WriteJson(created);
+            }
+            else
+            {
+                ClusterPrinter.Summary(created);
+                if (created.Nodes is { Count: > 0 } nodes && nodes.Count <= 50)
+                {
+                    Console.Out.WriteLine();
+                    ClusterPrinter.Nodes(nodes);
+                }
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    internal static TimeSpan ParseTimeout(string? text)
+    {
+        if (text is null)
+        {
+            return TimeSpan.FromMinutes(30);
+        }
+
+        return Domain.Common.DurationText.TryParse(text, out var span) && span > TimeSpan.Zero
+            ? span
+            : throw new CliException($"--timeout '{text}' is not a duration like 90s, 10m or 2h", ExitCodes.Usage);
+    }
+
+    private static List<string>? List(string? text) =>
+        text is null ? null : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    private static List<string>? ReadKeys(string[] files)
+    {
+        if (files.Length == 0)
+        {
+            return null;
+        }
+
+        var keys = new List<string>();
+        foreach (var file in files)
+        {
+            if (!File.Exists(file))
+            {
+                throw new CliException($"The SSH key file {file} does not exist", ExitCodes.Usage);
+            }
+
+            keys.AddRange(File.ReadAllLines(file).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')));
+        }
+
+        return keys;
+    }
+}

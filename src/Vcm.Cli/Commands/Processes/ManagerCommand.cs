@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Hosting;
+using System.CommandLine;
+using Vcm.Cli.Infrastructure;
+using Vcm.Manager.Hosting;
+using Vcm.Store;
+
+namespace Vcm.Cli.Commands.Processes;
+
+/// <summary>vcm manager: run a site's manager (API and controllers) against SQLite or PostgreSQL.</summary>
+public static class ManagerCommand
+{
+    public static readonly Option<string?> Data = new("--data") { Description = "The manager's folder: database (SQLite), admin token (default ./var)." };
+    public static readonly Option<string?> Listen = new("--listen") { Description = "Where the API listens (default http://127.0.0.1:8710)." };
+    public static readonly Option<string?> Db = new("--db") { Description = "sqlite (default) or postgres." };
+    public static readonly Option<string?> Connection = new("--connection") { Description = "The PostgreSQL connection string (or $VCM_DB_CONNECTION)." };
+    public static readonly Option<string?> Site = new("--site") { Description = "This site's name (default local)." };
+    public static readonly Option<string?> Id = new("--id") { Description = "This manager's name in leases (default: made once, kept in DATA/manager.id)." };
+    public static readonly Option<bool> NoControllers = new("--no-controllers") { Description = "Serve the API only; other managers do the work." };
+    public static readonly Option<int?> Workers = new("--workers") { Description = "Clusters reconciled at once (default 8)." };
+    public static readonly Option<int?> LeaseSeconds = new("--lease-seconds") { Description = "How long a claim on a cluster lasts unrenewed (default 15)." };
+
+    public static Command Create()
+    {
+        var command = new Command("manager", "Run a site's manager: the REST API and the controllers.")
+        {
+            Data, Listen, Db, Connection, Site, Id, NoControllers, Workers, LeaseSeconds,
+        };
+        command.SetAction(async (cli, ct) =>
+        {
+            var options = Read(cli);
+            await using var manager = await ManagerServer.BuildAsync(options, ct);
+            await manager.App.StartAsync(ct);
+            Console.Error.WriteLine($"vcm manager: site {manager.Site.Name}, API at {options.Listen}, {options.EffectiveStore.Provider} database");
+            await manager.App.WaitForShutdownAsync(ct);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static ManagerOptions Read(Invocation cli, string? listenDefault = null)
+    {
+        var data = Path.GetFullPath(cli.Get(Data) ?? CliPaths.DefaultDataDirectory());
+        StoreOptions? store = (cli.Get(Db) ?? "sqlite") switch
+        {
+            "sqlite" => null,
+            "postgres" => StoreOptions.Postgres(cli.Get(Connection) ?? Environment.GetEnvironmentVariable("VCM_DB_CONNECTION")
+                ?? throw new CliException("--db postgres needs --connection or $VCM_DB_CONNECTION", ExitCodes.Usage)),
+            var other => throw new CliException($"--db must be sqlite or postgres, not '{other}'", ExitCodes.Usage),
+        };
+        var defaults = new ControllerOptions();
+        return new ManagerOptions
+        {
+            DataDirectory = data,
+            Listen = cli.Get(Listen) ?? listenDefault ?? "http://127.0.0.1:8710",
+            Store = store,
+            SiteName = cli.Get(Site) ?? "local",
+            ManagerId = cli.Get(Id),
+            Controllers = defaults with
+            {
+                Enabled = !cli.Get(NoControllers),
+                Workers = cli.Get(Workers) ?? defaults.Workers,
+                LeaseDuration = cli.Get(LeaseSeconds) is { } lease ? TimeSpan.FromSeconds(lease) : defaults.LeaseDuration,
+            },
+        };
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Hosting;
+using System.CommandLine;
+using Vcm.Cli.Infrastructure;
+using Vcm.Drivers.Processes;
+using Vcm.Manager.Hosting;
+
+namespace Vcm.Cli.Commands.Processes;
+
+/// <summary>vcm up: a manager and an agent for this machine, in the foreground.</summary>
+public static class UpCommand
+{
+    public const int DefaultSimHosts = 4;
+
+    public static Command Create()
+    {
+        var sim = new Option<int?>("--sim") { Description = "Run N simulated hosts (in-memory; for trying the control plane)." };
+        var simulation = new SimulationOptions();
+        var command = new Command("up", "Run a manager and an agent for this machine in the foreground (Ctrl-C stops both).")
+        {
+            sim, ManagerCommand.Data, ManagerCommand.Listen, ManagerCommand.Site,
+        };
+        simulation.AddTo(command);
+        command.SetAction(async (cli, ct) =>
+        {
+            var count = cli.Get(sim);
+            Console.Out.WriteLine(count is null
+                ? $"vcm up: real host drivers are not built yet, so this runs {DefaultSimHosts} simulated hosts: clusters are scheduled and tracked for real, but no VM, network or volume is made."
+                : $"vcm up: {count} simulated hosts; no VM, network or volume is made.");
+            count ??= DefaultSimHosts;
+            if (count is < 1 or > 100_000)
+            {
+                throw new CliException($"--sim {count} is not between 1 and 100000", ExitCodes.Usage);
+            }
+
+            var options = ManagerCommand.Read(cli);
+            var simOptions = simulation.Read(cli, null);
+            await using var manager = await ManagerServer.BuildAsync(options, ct);
+            await manager.App.StartAsync(ct);
+            var joinToken = await manager.CreateJoinTokenAsync(ct);
+            var agentDir = Path.Combine(options.DataDirectory, "agent");
+            var args = new List<string>
+            {
+                "agent", "--sim", count.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--join", options.Listen, "--token", joinToken, "--data", agentDir, "--sim-state", Path.Combine(agentDir, "sim"),
+                "--exit-with", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--sim-latency-ms", simOptions.Latency.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--sim-failure-rate", simOptions.FailureRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            using var agent = ProcessRunner.Instance.Start(new ProcessSpec(Environment.ProcessPath!, args), line => Console.Error.WriteLine("agent: " + line));
+            Console.Out.WriteLine($"manager: {options.Listen} (site {manager.Site.Name}, data in {options.DataDirectory}); agent: pid {agent.Pid}");
+            Console.Out.WriteLine($"admin token: {Path.Combine(options.DataDirectory, Manager.Auth.AdminToken.FileName)}");
+            Console.Out.WriteLine("try:  ./vcm cluster create demo --workers 3 --wait");
+            try
+            {
+                await manager.App.WaitForShutdownAsync(ct);
+            }
+            finally
+            {
+                await agent.StopAsync(TimeSpan.FromSeconds(5));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

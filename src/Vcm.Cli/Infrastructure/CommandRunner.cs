@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using Vcm.Api;
+using Vcm.Manager.Hosting;
+
+namespace Vcm.Cli.Infrastructure;
+
+/// <summary>Runs a command's action and turns every failure into one plain sentence and an exit code.</summary>
+public static class CommandRunner
+{
+    public static void SetAction(this Command command, Func<Invocation, CancellationToken, Task<int>> action) =>
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var invocation = new Invocation(parse);
+            try
+            {
+                return await action(invocation, cancellationToken);
+            }
+            catch (CliException e)
+            {
+                return Fail(invocation, e.Message, e.ExitCode, null);
+            }
+            catch (VcmApiException e)
+            {
+                var code = e.Status switch
+                {
+                    401 or 403 => ExitCodes.Unauthorized,
+                    404 => ExitCodes.NotFound,
+                    409 => ExitCodes.Refused,
+                    400 => ExitCodes.Usage,
+                    _ => ExitCodes.Failed,
+                };
+                return Fail(invocation, e.Message, code, e.Problem);
+            }
+            catch (HttpRequestException e) when (e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError)
+            {
+                return Fail(invocation, $"Cannot reach the vcm manager at {invocation.ServerUrl}; is `vcm up` running there?", ExitCodes.Unreachable, null);
+            }
+            catch (HttpRequestException e)
+            {
+                return Fail(invocation, $"The request to {invocation.ServerUrl} failed: {e.Message}", ExitCodes.Unreachable, null);
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return Fail(invocation, $"The vcm manager at {invocation.ServerUrl} did not answer in time.", ExitCodes.Unreachable, null);
+            }
+            catch (OperationCanceledException)
+            {
+                return ExitCodes.Interrupted;
+            }
+            catch (ManagerConfigurationException e)
+            {
+                return Fail(invocation, e.Message, ExitCodes.Usage, null);
+            }
+            catch (IOException e)
+            {
+                return Fail(invocation, e.Message, ExitCodes.Failed, null);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                return Fail(invocation, e.Message, ExitCodes.Failed, null);
+            }
+        });
+
+    private static int Fail(Invocation invocation, string sentence, int code, ProblemView? problem)
+    {
+        if (invocation.Json)
+        {
+            invocation.WriteJson(new { error = sentence, exitCode = code, problem });
+        }
+
+        Console.Error.WriteLine(Sentence(sentence));
+        return code;
+    }
+
+    private static string Sentence(string text)
+    {
+        text = text.Trim().ReplaceLineEndings(" ");
+        return text.EndsWith('.') || text.EndsWith('?') ? text : text + ".";
+    }
+}

@@ -1,0 +1,7 @@
+namespace Vcm.Cli.Infrastructure;
+
+public enum OutputFormat
+{
+    Table,
+    Json,
+}

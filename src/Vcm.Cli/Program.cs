@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Vcm.Cli.Commands.Clusters;
+using Vcm.Cli.Commands.Hosts;
+using Vcm.Cli.Commands.Processes;
+using Vcm.Cli.Commands.Sites;
+using Vcm.Cli.Infrastructure;
+
+var root = new RootCommand("vcm: reserve, build and release whole virtual clusters across sites.")
+{
+    GlobalOptions.Output,
+    GlobalOptions.Server,
+    UpCommand.Create(),
+    ManagerCommand.Create(),
+    AgentCommand.Create(),
+    ClusterCommand.Create(),
+    HostCommand.Create(),
+    SiteCommand.Create(),
+};
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+{
+    var message = parse.Errors[0].Message.Trim();
+    Console.Error.WriteLine(message.EndsWith('.') ? message : message + ".");
+    return ExitCodes.Usage;
+}
+
+return await parse.InvokeAsync();

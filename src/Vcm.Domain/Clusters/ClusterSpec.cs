@@ -1,0 +1,41 @@
+using Vcm.Domain.Networking;
+using Vcm.Domain.Sizes;
+
+namespace Vcm.Domain.Clusters;
+
+/// <summary>A tenant's request for a virtual cluster, validated and normalised.</summary>
+public sealed record ClusterSpec
+{
+    public required string Name { get; init; }
+
+    public required int Workers { get; init; }
+
+    public bool Head { get; init; } = true;
+
+    public required NodeSize Node { get; init; }
+
+    /// <summary>The shared volume, or null for none.</summary>
+    public ByteSize? Shared { get; init; }
+
+    public required string Image { get; init; }
+
+    public IReadOnlyList<string> Packages { get; init; } = [];
+
+    public IReadOnlyList<string> SshKeys { get; init; } = [];
+
+    public required DateTimeOffset Start { get; init; }
+
+    public required DateTimeOffset End { get; init; }
+
+    /// <summary>Sites the cluster may use; empty means any.</summary>
+    public IReadOnlyList<string> Sites { get; init; } = [];
+
+    public PlacementPolicy Policy { get; init; } = PlacementPolicy.Pack;
+
+    public required Ipv4Subnet Subnet { get; init; }
+
+    public int NodeCount => Workers + (Head ? 1 : 0);
+
+    /// <summary>The nodes this spec asks for, in their canonical order: head first, then node-01, node-02 ….</summary>
+    public IReadOnlyList<NodeName> NodeNames() => NodeName.For(Workers, Head);
+}

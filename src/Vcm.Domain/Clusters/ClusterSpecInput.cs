@@ -1,0 +1,40 @@
+namespace Vcm.Domain.Clusters;
+
+/// <summary>A cluster request as the user wrote it: every field optional and unparsed.</summary>
+public sealed record ClusterSpecInput
+{
+    public string? Name { get; init; }
+
+    public long? Workers { get; init; }
+
+    public bool? Head { get; init; }
+
+    public long? Cpus { get; init; }
+
+    public string? Memory { get; init; }
+
+    public string? Disk { get; init; }
+
+    public string? Shared { get; init; }
+
+    public string? Image { get; init; }
+
+    public IReadOnlyList<string>? Packages { get; init; }
+
+    public IReadOnlyList<string>? SshKeys { get; init; }
+
+    /// <summary><c>now</c> or an ISO 8601 time with an offset.</summary>
+    public string? Start { get; init; }
+
+    /// <summary>An ISO 8601 time with an offset.</summary>
+    public string? End { get; init; }
+
+    /// <summary>How long from the start, like <c>2h</c> or <c>7d</c>; instead of <see cref="End"/>.</summary>
+    public string? Duration { get; init; }
+
+    public IReadOnlyList<string>? Sites { get; init; }
+
+    public string? Policy { get; init; }
+
+    public string? Subnet { get; init; }
+}

@@ -1,0 +1,346 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Vcm.Domain.Common;
+using Vcm.Domain.Networking;
+using Vcm.Domain.Sizes;
+
+namespace Vcm.Domain.Clusters;
+
+/// <summary>
+/// Turns a <see cref="ClusterSpecInput"/> into a <see cref="ClusterSpec"/>, or lists every problem with it.
+/// Pure: the clock and the known images and sites come in through <see cref="SpecContext"/>.
+/// </summary>
+public static partial class ClusterSpecParser
+{
+    public static SpecParseResult Parse(ClusterSpecInput input, SpecContext context)
+    {
+        var problems = new List<Problem>();
+
+        var name = ParseName(input.Name, problems);
+        var workers = ParseCount("workers", input.Workers, 1, SpecLimits.MaxWorkers, required: true, 0, problems);
+        var cpus = ParseCount("cpus", input.Cpus, 1, SpecLimits.MaxCpus, required: false, SpecLimits.DefaultCpus, problems);
+        var memory = ParseSize("memory", input.Memory, SpecLimits.DefaultMemory, SpecLimits.MinMemory, SpecLimits.MaxMemory, problems);
+        var disk = ParseSize("disk", input.Disk, SpecLimits.DefaultDisk, SpecLimits.MinDisk, SpecLimits.MaxDisk, problems);
+        var shared = ParseShared(input.Shared, problems);
+        var image = ParseImage(input.Image, context, problems);
+        var packages = ParsePackages(input.Packages, problems);
+        var keys = ParseSshKeys(input.SshKeys, problems);
+        var (start, end) = ParseWindow(input, context.Now, problems);
+        var sites = ParseSites(input.Sites, context, problems);
+        var policy = ParsePolicy(input.Policy, problems);
+        var head = input.Head ?? true;
+        var subnet = ParseSubnet(input.Subnet, workers + (head ? 1 : 0), problems);
+
+        if (problems.Count > 0)
+        {
+            return new SpecParseResult(null, problems);
+        }
+
+        var spec = new ClusterSpec
+        {
+            Name = name!,
+            Workers = workers,
+            Head = head,
+            Node = new NodeSize(cpus, memory, disk),
+            Shared = shared,
+            Image = image!,
+            Packages = packages,
+            SshKeys = keys,
+            Start = start,
+            End = end,
+            Sites = sites,
+            Policy = policy,
+            Subnet = subnet!,
+        };
+        return new SpecParseResult(spec, []);
+    }
+
+    private static string? ParseName(string? name, List<Problem> problems)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            problems.Add(new Problem("name", "is required"));
+            return null;
+        }
+
+        if (name.Length > SpecLimits.MaxNameLength)
+        {
+            problems.Add(new Problem("name", $"is {name.Length} characters long; at most {SpecLimits.MaxNameLength} are allowed"));
+            return null;
+        }
+
+        if (!NamePattern().IsMatch(name))
+        {
+            problems.Add(new Problem("name", $"'{name}' is not a valid name; use lower-case letters, digits and '-', starting with a letter and not ending with '-'"));
+            return null;
+        }
+
+        return name;
+    }
+
+    private static int ParseCount(string field, long? value, int min, int max, bool required, int fallback, List<Problem> problems)
+    {
+        if (value is null)
+        {
+            if (required)
+            {
+                problems.Add(new Problem(field, "is required"));
+            }
+
+            return fallback;
+        }
+
+        if (value < min)
+        {
+            problems.Add(new Problem(field, $"is {value}; it must be at least {min}"));
+            return fallback;
+        }
+
+        if (value > max)
+        {
+            problems.Add(new Problem(field, $"is {value}; at most {max} are allowed"));
+            return fallback;
+        }
+
+        return (int)value.Value;
+    }
+
+    private static ByteSize ParseSize(string field, string? text, ByteSize fallback, ByteSize min, ByteSize max, List<Problem> problems)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!ByteSize.TryParse(text, out var size, out var error))
+        {
+            problems.Add(new Problem(field, error));
+            return fallback;
+        }
+
+        if (size < min || size > max)
+        {
+            problems.Add(new Problem(field, $"is {size}; it must be between {min} and {max}"));
+            return fallback;
+        }
+
+        return size;
+    }
+
+    private static ByteSize? ParseShared(string? text, List<Problem> problems)
+    {
+        if (text is null or "0" or "")
+        {
+            return null;
+        }
+
+        var size = ParseSize("shared", text, ByteSize.FromMebibytes(0), ByteSize.FromMebibytes(1), SpecLimits.MaxShared, problems);
+        return size.Mebibytes == 0 ? null : size;
+    }
+
+    private static string? ParseImage(string? image, SpecContext context, List<Problem> problems)
+    {
+        image ??= SpecLimits.DefaultImage;
+        if (!context.Images.Contains(image))
+        {
+            var known = string.Join(", ", context.Images.Order(StringComparer.Ordinal));
+            problems.Add(new Problem("image", $"'{Shorten(image)}' is not a known image; known images: {known}"));
+            return null;
+        }
+
+        return image;
+    }
+
+    private static IReadOnlyList<string> ParsePackages(IReadOnlyList<string>? packages, List<Problem> problems)
+    {
+        if (packages is null)
+        {
+            return [];
+        }
+
+        if (packages.Count > SpecLimits.MaxPackages)
+        {
+            problems.Add(new Problem("packages", $"lists {packages.Count} packages; at most {SpecLimits.MaxPackages} are allowed"));
+            return [];
+        }
+
+        for (var i = 0; i < packages.Count; i++)
+        {
+            if (!PackagePattern().IsMatch(packages[i] ?? ""))
+            {
+                problems.Add(new Problem($"packages[{i}]", $"'{Shorten(packages[i])}' is not a Debian package name"));
+            }
+        }
+
+        return packages.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static IReadOnlyList<string> ParseSshKeys(IReadOnlyList<string>? keys, List<Problem> problems)
+    {
+        if (keys is null)
+        {
+            return [];
+        }
+
+        if (keys.Count > SpecLimits.MaxSshKeys)
+        {
+            problems.Add(new Problem("sshKeys", $"lists {keys.Count} keys; at most {SpecLimits.MaxSshKeys} are allowed"));
+            return [];
+        }
+
+        var result = new List<string>(keys.Count);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var key = (keys[i] ?? "").Trim();
+            if (!SshPublicKey.TryValidate(key, out var error))
+            {
+                problems.Add(new Problem($"sshKeys[{i}]", error));
+            }
+
+            result.Add(key);
+        }
+
+        return result;
+    }
+
+    private static (DateTimeOffset Start, DateTimeOffset End) ParseWindow(ClusterSpecInput input, DateTimeOffset now, List<Problem> problems)
+    {
+        var start = now;
+        var startOk = true;
+        if (input.Start is not null && input.Start != "now")
+        {
+            if (!TryParseTime(input.Start, out start))
+            {
+                problems.Add(new Problem("start", $"'{Shorten(input.Start)}' is not 'now' or a time like 2026-12-01T09:00:00Z"));
+                startOk = false;
+                start = now;
+            }
+            else if (start < now - SpecLimits.StartGrace)
+            {
+                problems.Add(new Problem("start", $"{start:u} is in the past"));
+                startOk = false;
+            }
+        }
+
+        if (input.End is not null && input.Duration is not null)
+        {
+            problems.Add(new Problem("end", "and duration were both given; give one of them"));
+            return (start, start + SpecLimits.DefaultDuration);
+        }
+
+        DateTimeOffset end;
+        if (input.End is not null)
+        {
+            if (!TryParseTime(input.End, out end))
+            {
+                problems.Add(new Problem("end", $"'{Shorten(input.End)}' is not a time like 2026-12-01T18:00:00Z"));
+                return (start, start + SpecLimits.DefaultDuration);
+            }
+        }
+        else if (input.Duration is not null)
+        {
+            if (!DurationText.TryParse(input.Duration, out var duration) || duration <= TimeSpan.Zero)
+            {
+                problems.Add(new Problem("duration", $"'{Shorten(input.Duration)}' is not a duration like 30m, 2h or 7d"));
+                return (start, start + SpecLimits.DefaultDuration);
+            }
+
+            end = start + duration;
+        }
+        else
+        {
+            end = start + SpecLimits.DefaultDuration;
+        }
+
+        if (end <= start && startOk)
+        {
+            problems.Add(new Problem("end", $"{end:u} is not after the start {start:u}"));
+        }
+        else if (end - start > SpecLimits.MaxWindow)
+        {
+            problems.Add(new Problem(input.End is not null ? "end" : "duration", $"the window is {(end - start).TotalDays:0} days; at most {SpecLimits.MaxWindow.TotalDays:0} are allowed"));
+        }
+
+        return (start, end);
+    }
+
+    private static IReadOnlyList<string> ParseSites(IReadOnlyList<string>? sites, SpecContext context, List<Problem> problems)
+    {
+        if (sites is null)
+        {
+            return [];
+        }
+
+        if (sites.Count > SpecLimits.MaxSites)
+        {
+            problems.Add(new Problem("sites", $"lists {sites.Count} sites; at most {SpecLimits.MaxSites} are allowed"));
+            return [];
+        }
+
+        for (var i = 0; i < sites.Count; i++)
+        {
+            if (!context.Sites.Contains(sites[i] ?? ""))
+            {
+                var known = string.Join(", ", context.Sites.Order(StringComparer.Ordinal));
+                problems.Add(new Problem($"sites[{i}]", $"'{Shorten(sites[i])}' is not a known site; known sites: {known}"));
+            }
+        }
+
+        return sites.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static PlacementPolicy ParsePolicy(string? policy, List<Problem> problems)
+    {
+        switch (policy)
+        {
+            case null or "pack":
+                return PlacementPolicy.Pack;
+            case "spread":
+                return PlacementPolicy.Spread;
+            default:
+                problems.Add(new Problem("policy", $"'{Shorten(policy)}' is not a placement policy; use pack or spread"));
+                return PlacementPolicy.Pack;
+        }
+    }
+
+    private static Ipv4Subnet? ParseSubnet(string? text, int nodes, List<Problem> problems)
+    {
+        if (text is null)
+        {
+            return Ipv4Subnet.SizedFor("10.0.0.0", Math.Max(nodes, 1));
+        }
+
+        if (!Ipv4Subnet.TryParse(text, out var subnet, out var error))
+        {
+            problems.Add(new Problem("subnet", error));
+            return null;
+        }
+
+        if (!subnet!.IsPrivate)
+        {
+            problems.Add(new Problem("subnet", $"{subnet} is not a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)"));
+            return null;
+        }
+
+        if (subnet.NodeCapacity < nodes)
+        {
+            problems.Add(new Problem("subnet", $"{subnet} holds {subnet.NodeCapacity} nodes; the cluster has {nodes}"));
+            return null;
+        }
+
+        return subnet;
+    }
+
+    private static bool TryParseTime(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time)
+        && text.Contains('T', StringComparison.Ordinal) | text.Contains(' ', StringComparison.Ordinal);
+
+    private static string Shorten(string? text) =>
+        text is null ? "" : text.Length <= 64 ? text : text[..61] + "...";
+
+    [GeneratedRegex("^[a-z]([a-z0-9-]*[a-z0-9])?$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9+.-]{1,99}$")]
+    private static partial Regex PackagePattern();
+}

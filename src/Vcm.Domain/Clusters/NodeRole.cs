@@ -1,0 +1,7 @@
+namespace Vcm.Domain.Clusters;
+
+public enum NodeRole
+{
+    Head,
+    Worker,
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Vcm.Domain.Common;
+
+/// <summary>Durations written as <c>90s</c>, <c>30m</c>, <c>2h</c>, <c>7d</c>, <c>1w</c> or combined: <c>1h30m</c>.</summary>
+public static partial class DurationText
+{
+    public static bool TryParse(string? text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return false;
+        }
+
+        var matches = PartPattern().Matches(text.Trim());
+        if (matches.Count == 0 || string.Concat(matches.Select(m => m.Value)) != text.Trim())
+        {
+            return false;
+        }
+
+        foreach (Match m in matches)
+        {
+            if (!long.TryParse(m.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 100_000_000)
+            {
+                return false;
+            }
+
+            duration += m.Groups["u"].Value switch
+            {
+                "s" => TimeSpan.FromSeconds(n),
+                "m" => TimeSpan.FromMinutes(n),
+                "h" => TimeSpan.FromHours(n),
+                "d" => TimeSpan.FromDays(n),
+                "w" => TimeSpan.FromDays(7 * n),
+                _ => TimeSpan.Zero,
+            };
+        }
+
+        return true;
+    }
+
+    public static string Format(TimeSpan span)
+    {
+        if (span.TotalSeconds < 60)
+        {
+            return $"{span.TotalSeconds:0.#}s";
+        }
+
+        if (span.TotalMinutes < 60)
+        {
+            return $"{(int)span.TotalMinutes}m{(span.Seconds > 0 ? $"{span.Seconds}s" : "")}";
+        }
+
+        if (span.TotalHours < 48)
+        {
+            return $"{(int)span.TotalHours}h{(span.Minutes > 0 ? $"{span.Minutes}m" : "")}";
+        }
+
+        return $"{(int)span.TotalDays}d{(span.Hours > 0 ? $"{span.Hours}h" : "")}";
+    }
+
+    [GeneratedRegex(@"(?<n>\d{1,9})(?<u>[smhdw])")]
+    private static partial Regex PartPattern();
+}

@@ -1,0 +1,155 @@
+namespace Vcm.Domain.Scheduling;
+
+/// <summary>
+/// Plans placement of a whole cluster for its whole window against the claim calendar. A plan never lets any
+/// host's use exceed its capacity at any instant: the free capacity of a host for a window is its capacity less
+/// the peak use of each dimension during that window.
+/// </summary>
+public static class Scheduler
+{
+    /// <summary>How many later start times <see cref="Admit"/> tries before giving up the search.</summary>
+    public const int MaxStartCandidates = 5000;
+
+    /// <summary>Plans the request at its own start, or finds the earliest start at which it would fit.</summary>
+    public static AdmissionDecision Admit(
+        string clusterId, PlacementRequest request, IReadOnlyList<HostCapacity> hosts, ClaimCalendar calendar)
+    {
+        var plan = Plan(clusterId, request, hosts, calendar);
+        if (plan.Placement is not null)
+        {
+            return AdmissionDecision.Admit(plan.Placement);
+        }
+
+        var onEmpty = Plan(clusterId, request, hosts, ClaimCalendar.Empty);
+        if (onEmpty.Placement is null)
+        {
+            return AdmissionDecision.Refuse(onEmpty.Reason + "; it would not fit even on idle hosts", null);
+        }
+
+        var tried = 0;
+        foreach (var start in calendar.EndsAfter(request.Start))
+        {
+            if (++tried > MaxStartCandidates)
+            {
+                break;
+            }
+
+            if (Plan(clusterId, request.At(start), hosts, calendar).Placement is not null)
+            {
+                return AdmissionDecision.Refuse(plan.Reason!, start);
+            }
+        }
+
+        return AdmissionDecision.Refuse(plan.Reason!, null);
+    }
+
+    /// <summary>Plans the request for exactly its window.</summary>
+    public static PlanResult Plan(
+        string clusterId, PlacementRequest request, IReadOnlyList<HostCapacity> hosts, ClaimCalendar calendar)
+    {
+        var candidates = hosts.Where(h => request.Sites.Count == 0 || request.Sites.Contains(h.Site)).ToList();
+        var free = candidates.ToDictionary(
+            h => h.HostId,
+            h => h.Capacity - calendar.PeakUsage(h.HostId, request.Start, request.End),
+            StringComparer.Ordinal);
+        var held = new Dictionary<string, Resources>(StringComparer.Ordinal);
+
+        var gateway = candidates.Where(h => h.Has(HostRoles.Gateway))
+            .OrderByDescending(h => free[h.HostId].Cpus).ThenBy(h => h.Name, StringComparer.Ordinal).FirstOrDefault();
+        if (gateway is null)
+        {
+            return PlanResult.Fail("no host with the gateway role is available" + SitesText(request));
+        }
+
+        string? storageHost = null;
+        if (request.SharedMb > 0)
+        {
+            var storage = candidates.Where(h => h.Has(HostRoles.Storage) && free[h.HostId].DiskMb >= request.SharedMb)
+                .OrderByDescending(h => free[h.HostId].DiskMb).ThenBy(h => h.Name, StringComparer.Ordinal).FirstOrDefault();
+            if (storage is null)
+            {
+                var best = candidates.Where(h => h.Has(HostRoles.Storage)).Select(h => free[h.HostId].DiskMb).DefaultIfEmpty(0).Max();
+                return PlanResult.Fail($"no storage host has {request.SharedMb}M free for the shared volume (the most free is {Math.Max(0, best)}M)" + SitesText(request));
+            }
+
+            storageHost = storage.HostId;
+            var volume = new Resources(0, 0, request.SharedMb);
+            free[storageHost] -= volume;
+            held[storageHost] = volume;
+        }
+
+        var compute = candidates.Where(h => h.Has(HostRoles.Compute))
+            .Select(h => (Host: h, Fits: free[h.HostId].CountOf(request.PerNode)))
+            .Where(x => x.Fits > 0)
+            .ToList();
+        var total = compute.Sum(x => Math.Min(x.Fits, request.Nodes.Count));
+        if (total < request.Nodes.Count)
+        {
+            return PlanResult.Fail(
+                $"from {request.Start:u} to {request.End:u} only {total} of the {request.Nodes.Count} nodes " +
+                $"({request.PerNode} each) fit" + SitesText(request));
+        }
+
+        var assignment = request.Policy == Clusters.PlacementPolicy.Spread
+            ? Spread(request, compute)
+            : Pack(request, compute);
+
+        var nodeHosts = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < request.Nodes.Count; i++)
+        {
+            var hostId = assignment[i];
+            nodeHosts[request.Nodes[i].Name] = hostId;
+            held[hostId] = held.GetValueOrDefault(hostId) + request.PerNode;
+        }
+
+        var claims = held
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => new Claim(clusterId, kv.Key, request.Start, request.End, kv.Value))
+            .ToList();
+        return PlanResult.Ok(new Placement(nodeHosts, gateway.HostId, storageHost, claims));
+    }
+
+    // Fill the fullest hosts first, so that idle hosts stay idle for large requests.
+    private static List<string> Pack(PlacementRequest request, List<(HostCapacity Host, long Fits)> compute)
+    {
+        var result = new List<string>(request.Nodes.Count);
+        foreach (var (host, fits) in compute.OrderBy(x => x.Fits).ThenBy(x => x.Host.Name, StringComparer.Ordinal))
+        {
+            for (var i = 0; i < fits && result.Count < request.Nodes.Count; i++)
+            {
+                result.Add(host.HostId);
+            }
+
+            if (result.Count == request.Nodes.Count)
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    // One node per host per round, emptiest hosts first.
+    private static List<string> Spread(PlacementRequest request, List<(HostCapacity Host, long Fits)> compute)
+    {
+        var hosts = compute.OrderByDescending(x => x.Fits).ThenBy(x => x.Host.Name, StringComparer.Ordinal)
+            .Select(x => (x.Host.HostId, Left: x.Fits)).ToArray();
+        var result = new List<string>(request.Nodes.Count);
+        while (result.Count < request.Nodes.Count)
+        {
+            for (var i = 0; i < hosts.Length && result.Count < request.Nodes.Count; i++)
+            {
+                if (hosts[i].Left > 0)
+                {
+                    hosts[i].Left--;
+                    result.Add(hosts[i].HostId);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static string SitesText(PlacementRequest request) =>
+        request.Sites.Count == 0 ? "" : $" in site{(request.Sites.Count > 1 ? "s" : "")} {string.Join(", ", request.Sites)}";
+}

@@ -1,0 +1,24 @@
+namespace Vcm.Drivers.Network;
+
+/// <summary>
+/// A cluster's gateway on a gateway host: attached to the cluster's bridge at <see cref="Address"/>, serving
+/// DHCP (fixed MAC→IP), DNS for the nodes' names, NAT to the site's external network, and the metadata service.
+/// </summary>
+public sealed record GatewaySpec
+{
+    public required string Name { get; init; }
+
+    public required string Bridge { get; init; }
+
+    /// <summary>The cluster's subnet in CIDR form.</summary>
+    public required string Subnet { get; init; }
+
+    public required string Address { get; init; }
+
+    /// <summary>The DNS domain of the nodes: the cluster's name.</summary>
+    public required string Domain { get; init; }
+
+    public IReadOnlyList<GatewayNode> Nodes { get; init; } = [];
+
+    public bool Nat { get; init; } = true;
+}

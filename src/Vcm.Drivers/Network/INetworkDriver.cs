@@ -1,0 +1,21 @@
+namespace Vcm.Drivers.Network;
+
+/// <summary>Builds clusters' private networks on one host.</summary>
+/// <remarks>
+/// Contract: idempotent and keyed by name; ensure converges an existing object to the spec (e.g. new peers or
+/// nodes) and reports <see cref="EnsureOutcome.Updated"/>; delete removes everything the ensure made and reports
+/// <see cref="DeleteOutcome.Absent"/> when there was nothing. Only objects with vcm's names are touched: never
+/// the host's other links, rules, routes or namespaces.
+/// </remarks>
+public interface INetworkDriver
+{
+    Task<EnsureOutcome> EnsureSegmentAsync(SegmentSpec spec, CancellationToken cancellationToken);
+
+    Task<DeleteOutcome> DeleteSegmentAsync(string bridge, CancellationToken cancellationToken);
+
+    Task<EnsureOutcome> EnsureGatewayAsync(GatewaySpec spec, CancellationToken cancellationToken);
+
+    Task<DeleteOutcome> DeleteGatewayAsync(string name, CancellationToken cancellationToken);
+
+    Task<NetworkInventory> ListAsync(CancellationToken cancellationToken);
+}

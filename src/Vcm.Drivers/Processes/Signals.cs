@@ -1,0 +1,19 @@
+using System.Runtime.InteropServices;
+
+namespace Vcm.Drivers.Processes;
+
+/// <summary>POSIX signals by PID.</summary>
+public static partial class Signals
+{
+    public const int SigTerm = 15;
+    public const int SigKill = 9;
+
+    public static bool Terminate(int pid) => Kill(pid, SigTerm) == 0;
+
+    public static bool ForceKill(int pid) => Kill(pid, SigKill) == 0;
+
+    public static bool IsAlive(int pid) => Kill(pid, 0) == 0;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

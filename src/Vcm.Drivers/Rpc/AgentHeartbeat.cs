@@ -1,0 +1,6 @@
+using Vcm.Drivers.Hosts;
+
+namespace Vcm.Drivers.Rpc;
+
+/// <summary>An agent's periodic report: it is alive, at this URL, with these hosts.</summary>
+public sealed record AgentHeartbeat(string AgentId, string Url, IReadOnlyList<HostFacts> Hosts);

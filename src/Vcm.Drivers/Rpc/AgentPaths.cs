@@ -1,0 +1,16 @@
+namespace Vcm.Drivers.Rpc;
+
+/// <summary>The agent's RPC routes.</summary>
+public static class AgentPaths
+{
+    public const string Apply = "/agent/v1/apply";
+    public const string Hosts = "/agent/v1/hosts";
+
+    /// <summary>POST a list of host names; answers each host's VMs.</summary>
+    public const string Vms = "/agent/v1/vms";
+
+    public static string Inventory(string host) => $"/agent/v1/hosts/{Uri.EscapeDataString(host)}/inventory";
+
+    public const string Join = "/api/v1/agents/join";
+    public const string Heartbeat = "/api/v1/agents/heartbeat";
+}

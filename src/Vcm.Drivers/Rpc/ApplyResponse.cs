@@ -1,0 +1,3 @@
+namespace Vcm.Drivers.Rpc;
+
+public sealed record ApplyResponse(IReadOnlyList<HostWorkResult> Hosts);

@@ -1,0 +1,93 @@
+using System.Text.Json.Serialization;
+using Vcm.Drivers.Compute;
+using Vcm.Drivers.Images;
+using Vcm.Drivers.Network;
+using Vcm.Drivers.Storage;
+
+namespace Vcm.Drivers.Rpc;
+
+/// <summary>One idempotent thing for an agent to do on a host.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(EnsureSegmentStep), "ensureSegment")]
+[JsonDerivedType(typeof(DeleteSegmentStep), "deleteSegment")]
+[JsonDerivedType(typeof(EnsureGatewayStep), "ensureGateway")]
+[JsonDerivedType(typeof(DeleteGatewayStep), "deleteGateway")]
+[JsonDerivedType(typeof(EnsureVolumeStep), "ensureVolume")]
+[JsonDerivedType(typeof(DeleteVolumeStep), "deleteVolume")]
+[JsonDerivedType(typeof(EnsureImageStep), "ensureImage")]
+[JsonDerivedType(typeof(EnsureDiskStep), "ensureDisk")]
+[JsonDerivedType(typeof(DeleteDiskStep), "deleteDisk")]
+[JsonDerivedType(typeof(EnsureVmStep), "ensureVm")]
+[JsonDerivedType(typeof(DeleteVmStep), "deleteVm")]
+public abstract record HostStep
+{
+    /// <summary>The name of the object the step is about.</summary>
+    [JsonIgnore]
+    public abstract string Target { get; }
+
+    /// <summary>The step's kind as it appears on the wire and in results: ensureVm, deleteSegment ….</summary>
+    [JsonIgnore]
+    public string Kind
+    {
+        get
+        {
+            var name = GetType().Name.Replace("Step", "", StringComparison.Ordinal);
+            return char.ToLowerInvariant(name[0]) + name[1..];
+        }
+    }
+}
+
+public sealed record EnsureSegmentStep(SegmentSpec Segment) : HostStep
+{
+    public override string Target => Segment.Bridge;
+}
+
+public sealed record DeleteSegmentStep(string Bridge) : HostStep
+{
+    public override string Target => Bridge;
+}
+
+public sealed record EnsureGatewayStep(GatewaySpec Gateway) : HostStep
+{
+    public override string Target => Gateway.Name;
+}
+
+public sealed record DeleteGatewayStep(string Name) : HostStep
+{
+    public override string Target => Name;
+}
+
+public sealed record EnsureVolumeStep(VolumeSpec Volume) : HostStep
+{
+    public override string Target => Volume.Name;
+}
+
+public sealed record DeleteVolumeStep(string Name) : HostStep
+{
+    public override string Target => Name;
+}
+
+public sealed record EnsureImageStep(string Image) : HostStep
+{
+    public override string Target => Image;
+}
+
+public sealed record EnsureDiskStep(DiskSpec Disk) : HostStep
+{
+    public override string Target => Disk.Name;
+}
+
+public sealed record DeleteDiskStep(string Name) : HostStep
+{
+    public override string Target => Name;
+}
+
+public sealed record EnsureVmStep(VmSpec Vm) : HostStep
+{
+    public override string Target => Vm.Name;
+}
+
+public sealed record DeleteVmStep(string Name) : HostStep
+{
+    public override string Target => Name;
+}

@@ -1,0 +1,17 @@
+using Vcm.Domain.Common;
+using Vcm.Store.Records;
+
+namespace Vcm.Manager.Admission;
+
+/// <summary>What became of a create request.</summary>
+public abstract record AdmissionOutcome
+{
+    /// <summary>Stored, phase Scheduled; <see cref="Replayed"/> when an idempotency key matched an earlier create.</summary>
+    public sealed record Admitted(ClusterRecord Cluster, bool Replayed) : AdmissionOutcome;
+
+    /// <summary>The request itself is wrong: every problem, nothing stored.</summary>
+    public sealed record Invalid(IReadOnlyList<Problem> Problems) : AdmissionOutcome;
+
+    /// <summary>Valid, but the capacity is not there for its window.</summary>
+    public sealed record NoCapacity(string Reason, DateTimeOffset? EarliestStart) : AdmissionOutcome;
+}

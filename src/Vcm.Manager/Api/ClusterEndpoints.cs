@@ -1,0 +1,151 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Vcm.Api;
+using Vcm.Domain.Clusters;
+using Vcm.Manager.Admission;
+using Vcm.Manager.Controllers;
+using Vcm.Store;
+using Vcm.Store.Clusters;
+using Vcm.Store.Events;
+using Vcm.Store.Hosts;
+using Vcm.Store.Sites;
+
+namespace Vcm.Manager.Api;
+
+/// <summary>/api/v1/clusters: create (admission), list, show, delete, events.</summary>
+public static class ClusterEndpoints
+{
+    public static void MapClusters(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/clusters").WithTags("clusters");
+        // The body is read by ClusterRequestReader (so every problem is listed, whatever the content type);
+        // its schema is added to the OpenAPI document by RequestBodySchema.
+        group.MapPost("/", CreateAsync)
+            .WithMetadata(new RequestBodySchema(typeof(ClusterCreateRequest)))
+            .Produces<ClusterView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Reserve a virtual cluster for a window; admitted only if capacity exists for all of it.");
+        group.MapGet("/", ListAsync).Produces<IReadOnlyList<ClusterView>>().WithSummary("Live clusters (all=true: released ones too).");
+        group.MapGet("/{name}", GetAsync).Produces<ClusterView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One cluster with its nodes (nodes=false leaves them out).");
+        group.MapDelete("/{name}", DeleteAsync).Produces<ClusterView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Release a cluster now.");
+        group.MapGet("/{name}/events", EventsAsync).Produces<IReadOnlyList<EventView>>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("What happened to a cluster, oldest first.");
+    }
+
+    private static async Task<IResult> CreateAsync(
+        HttpRequest request, ClusterAdmission admission, ClusterController controller, ClusterStore clusters,
+        SiteStore sites, HostStore hosts, CancellationToken cancellationToken)
+    {
+        var (input, readProblems) = await ClusterRequestReader.ReadAsync(request, cancellationToken);
+        if (readProblems.Any(p => p.Field.Length == 0))
+        {
+            return Problems.Invalid(readProblems);
+        }
+
+        var key = request.Headers["Idempotency-Key"].FirstOrDefault();
+        if (key is { Length: > 200 })
+        {
+            return Problems.Invalid([new Domain.Common.Problem("Idempotency-Key", "is longer than 200 characters")]);
+        }
+
+        var outcome = await admission.AdmitAsync(input, readProblems, key, cancellationToken);
+        switch (outcome)
+        {
+            case AdmissionOutcome.Invalid invalid:
+                return Problems.Invalid(invalid.Problems);
+            case AdmissionOutcome.NoCapacity refused:
+                return Problems.NoCapacity(refused.Reason, refused.EarliestStart);
+            case AdmissionOutcome.Admitted admitted:
+                controller.Trigger(admitted.Cluster.Id);
+                var view = await ViewAsync(admitted.Cluster, true, clusters, sites, hosts, cancellationToken);
+                return admitted.Replayed
+                    ? Results.Ok(view)
+                    : Results.Created($"/api/v1/clusters/{admitted.Cluster.Name}", view);
+            default:
+                throw new InvalidOperationException("unknown admission outcome");
+        }
+    }
+
+    private static async Task<IResult> ListAsync(bool? all, ClusterStore clusters, SiteStore sites, CancellationToken cancellationToken)
+    {
+        var siteNames = (await sites.ListAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name);
+        var list = await clusters.ListAsync(all ?? false, cancellationToken);
+        return Results.Ok(list.Select(c => Views.Cluster(c, siteNames.GetValueOrDefault(c.SiteId, "?"), null, null)).ToList());
+    }
+
+    private static async Task<IResult> GetAsync(
+        string name, bool? nodes, ClusterStore clusters, SiteStore sites, HostStore hosts, CancellationToken cancellationToken)
+    {
+        var cluster = await clusters.FindAsync(name, cancellationToken);
+        return cluster is null
+            ? Problems.NotFound($"A cluster named '{name}'")
+            : Results.Ok(await ViewAsync(cluster, nodes ?? true, clusters, sites, hosts, cancellationToken));
+    }
+
+    private static async Task<IResult> DeleteAsync(
+        string name, Database database, ClusterStore clusters, ClusterLeases leases, ClusterController controller,
+        SiteStore sites, HostStore hosts, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var found = await clusters.FindAsync(name, cancellationToken);
+            if (found is null)
+            {
+                return Problems.NotFound($"A cluster named '{name}'");
+            }
+
+            if (PhaseTransitions.IsFinal(Enum.Parse<ClusterPhase>(found.Phase)) || found.DeletionRequestedMs is not null)
+            {
+                return Results.Accepted($"/api/v1/clusters/{found.Name}", await ViewAsync(found, false, clusters, sites, hosts, cancellationToken));
+            }
+
+            await using var db = database.CreateContext();
+            var cluster = await db.Clusters.AsTracking().FirstAsync(c => c.Id == found.Id, cancellationToken);
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            cluster.DeletionRequestedMs = now;
+            cluster.Generation++;
+            cluster.UpdatedMs = now;
+            if (!await ClusterStore.SaveAsync(db, cancellationToken))
+            {
+                continue; // changed meanwhile: read it again
+            }
+
+            await leases.RequestAsync(cluster.Id, now, cancellationToken);
+            controller.Trigger(cluster.Id);
+            return Results.Accepted($"/api/v1/clusters/{cluster.Name}", await ViewAsync(cluster, false, clusters, sites, hosts, cancellationToken));
+        }
+
+        return Problems.Conflict($"Cluster '{name}' kept changing; try again.");
+    }
+
+    private static async Task<IResult> EventsAsync(string name, int? limit, ClusterStore clusters, EventStore events, CancellationToken cancellationToken)
+    {
+        var cluster = await clusters.FindAsync(name, cancellationToken);
+        if (cluster is null)
+        {
+            return Problems.NotFound($"A cluster named '{name}'");
+        }
+
+        var list = await events.ListAsync(cluster.Id, Math.Clamp(limit ?? 200, 1, 10_000), cancellationToken);
+        return Results.Ok(list.Select(Views.Event).ToList());
+    }
+
+    private static async Task<ClusterView> ViewAsync(
+        Store.Records.ClusterRecord cluster, bool withNodes, ClusterStore clusters, SiteStore sites, HostStore hosts, CancellationToken cancellationToken)
+    {
+        var siteName = (await sites.ListAsync(cancellationToken)).FirstOrDefault(s => s.Id == cluster.SiteId)?.Name ?? "?";
+        if (!withNodes)
+        {
+            return Views.Cluster(cluster, siteName, null, null);
+        }
+
+        var nodes = await clusters.GetNodesAsync(cluster.Id, cancellationToken);
+        var hostRecords = await hosts.GetAsync(nodes.Select(n => n.HostId).Distinct().ToList(), cancellationToken);
+        return Views.Cluster(cluster, siteName, nodes, hostRecords);
+    }
+}

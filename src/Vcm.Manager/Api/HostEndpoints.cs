@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Vcm.Api;
+using Vcm.Store;
+using Vcm.Store.Auth;
+using Vcm.Store.Hosts;
+using Vcm.Store.Sites;
+
+namespace Vcm.Manager.Api;
+
+/// <summary>/api/v1/hosts and /api/v1/sites.</summary>
+public static class HostEndpoints
+{
+    public static readonly TimeSpan JoinTokenLifetime = TimeSpan.FromHours(24);
+
+    public static void MapHostsAndSites(this RouteGroupBuilder api)
+    {
+        api.MapGet("/hosts", ListHostsAsync).WithTags("hosts").Produces<IReadOnlyList<HostView>>()
+            .WithSummary("The site's hosts with their state and the capacity free right now.");
+        api.MapPost("/hosts/tokens", CreateJoinTokenAsync).WithTags("hosts").Produces<JoinTokenView>(StatusCodes.Status201Created)
+            .WithSummary("A token with which an agent on a new host joins the site (valid for 24 hours).");
+        api.MapGet("/sites", ListSitesAsync).WithTags("sites").Produces<IReadOnlyList<SiteView>>()
+            .WithSummary("This site and its peers.");
+    }
+
+    private static async Task<IResult> ListHostsAsync(Database database, HostStore hosts, SiteStore sites, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var db = database.CreateContext();
+        var used = await db.Claims.Where(c => c.StartMs <= now && c.EndMs > now)
+            .GroupBy(c => c.HostId)
+            .Select(g => new { HostId = g.Key, Cpus = g.Sum(c => c.Cpus), Memory = g.Sum(c => c.MemoryMb), Disk = g.Sum(c => c.DiskMb) })
+            .ToDictionaryAsync(x => x.HostId, cancellationToken);
+        var siteNames = (await sites.ListAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name);
+        var list = await hosts.ListAsync(null, cancellationToken);
+        return Results.Ok(list.Select(h =>
+        {
+            var u = used.GetValueOrDefault(h.Id);
+            return Views.Host(h, siteNames.GetValueOrDefault(h.SiteId, "?"), u?.Cpus ?? 0, u?.Memory ?? 0, u?.Disk ?? 0);
+        }).ToList());
+    }
+
+    private static async Task<IResult> CreateJoinTokenAsync(HttpRequest request, TokenStore tokens, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var token = TokenStore.NewSecret("vcmjoin_");
+        var expires = now + JoinTokenLifetime;
+        await tokens.AddAsync("join", token, now.ToUnixTimeMilliseconds(), expires.ToUnixTimeMilliseconds(), cancellationToken);
+        var joinUrl = $"{request.Scheme}://{request.Host}";
+        return Results.Created("/api/v1/hosts", new JoinTokenView(token, expires, joinUrl));
+    }
+
+    private static async Task<IResult> ListSitesAsync(SiteStore sites, HostStore hosts, CancellationToken cancellationToken)
+    {
+        var all = await hosts.ListAsync(null, cancellationToken);
+        var list = await sites.ListAsync(cancellationToken);
+        return Results.Ok(list.Select(s => new SiteView(s.Name, s.Url, s.IsLocal, all.Count(h => h.SiteId == s.Id), s.VniFirst, s.VniLast)).ToList());
+    }
+}

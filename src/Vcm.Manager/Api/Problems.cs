@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+using Vcm.Api;
+using Vcm.Domain.Common;
+
+namespace Vcm.Manager.Api;
+
+/// <summary>RFC 9457 problem documents for every error the API returns.</summary>
+public static class Problems
+{
+    public const string InvalidType = "/problems/invalid-request";
+    public const string NoCapacityType = "/problems/no-capacity";
+    public const string NotFoundType = "/problems/not-found";
+    public const string UnauthorizedType = "/problems/unauthorized";
+
+    public static IResult Invalid(IReadOnlyList<Problem> problems, string title = "The request is not valid") =>
+        Results.Problem(
+            title: title,
+            detail: problems.Count == 1 ? $"1 problem: {problems[0]}" : $"{problems.Count} problems: " + string.Join("; ", problems),
+            statusCode: StatusCodes.Status400BadRequest,
+            type: InvalidType,
+            extensions: new Dictionary<string, object?> { ["errors"] = problems.Select(p => new FieldProblemView(p.Field, p.Message)).ToList() });
+
+    public static IResult NoCapacity(string reason, DateTimeOffset? earliestStart) =>
+        Results.Problem(
+            title: "Not enough capacity for the whole window",
+            detail: earliestStart is { } start
+                ? $"{reason}. The same request would fit from {start:u}."
+                : $"{reason}.",
+            statusCode: StatusCodes.Status409Conflict,
+            type: NoCapacityType,
+            extensions: new Dictionary<string, object?> { ["earliestStart"] = earliestStart });
+
+    public static IResult NotFound(string what) =>
+        Results.Problem(title: "Not found", detail: $"{what} does not exist.", statusCode: StatusCodes.Status404NotFound, type: NotFoundType);
+
+    public static IResult Conflict(string detail) =>
+        Results.Problem(title: "Conflict", detail: detail, statusCode: StatusCodes.Status409Conflict);
+}

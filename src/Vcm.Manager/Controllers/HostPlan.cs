@@ -1,0 +1,162 @@
+using Vcm.Domain.Naming;
+using Vcm.Domain.Networking;
+using Vcm.Drivers.Compute;
+using Vcm.Drivers.Images;
+using Vcm.Drivers.Network;
+using Vcm.Drivers.Rpc;
+using Vcm.Drivers.Storage;
+using Vcm.Manager.Admission;
+using Vcm.Store.Records;
+
+namespace Vcm.Manager.Controllers;
+
+/// <summary>
+/// The host steps that build or remove one cluster, derived only from the database's view of it, with the
+/// deterministic names of <see cref="HostObjectNames"/>. Building is two rounds: first the network and storage on
+/// every host involved, then images, disks and VMs on the compute hosts.
+/// </summary>
+public sealed class HostPlan
+{
+    private readonly ClusterRecord _cluster;
+    private readonly StoredSpec _spec;
+    private readonly IReadOnlyList<NodeRecord> _nodes;
+    private readonly IReadOnlyDictionary<string, HostRecord> _hosts;
+    private readonly int _vni;
+
+    public HostPlan(ClusterRecord cluster, StoredSpec spec, IReadOnlyList<NodeRecord> nodes, IReadOnlyDictionary<string, HostRecord> hosts, int vni)
+    {
+        _cluster = cluster;
+        _spec = spec;
+        _nodes = nodes;
+        _hosts = hosts;
+        _vni = vni;
+        Bridge = HostObjectNames.Bridge(vni);
+        NodeHostIds = nodes.Select(n => n.HostId).Distinct(StringComparer.Ordinal).ToList();
+        SegmentHostIds = NodeHostIds.Append(cluster.GatewayHostId!).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    public string Bridge { get; }
+
+    /// <summary>Hosts that run the cluster's VMs.</summary>
+    public IReadOnlyList<string> NodeHostIds { get; }
+
+    /// <summary>Hosts that carry the cluster's segment: the compute hosts and the gateway host.</summary>
+    public IReadOnlyList<string> SegmentHostIds { get; }
+
+    /// <summary>Every host the cluster touches.</summary>
+    public IEnumerable<string> AllHostIds =>
+        _cluster.StorageHostId is { } storage ? SegmentHostIds.Append(storage).Distinct(StringComparer.Ordinal) : SegmentHostIds;
+
+    public string HostName(string hostId) => _hosts[hostId].Name;
+
+    public string VmName(NodeRecord node) => HostObjectNames.Vm(_cluster.Id, node.Name);
+
+    /// <summary>Round one: segments, the gateway, the shared volume.</summary>
+    public IReadOnlyList<HostWork> Infrastructure()
+    {
+        var work = new Dictionary<string, List<HostStep>>(StringComparer.Ordinal);
+        foreach (var hostId in SegmentHostIds)
+        {
+            Steps(work, hostId).Add(new EnsureSegmentStep(Segment(hostId)));
+        }
+
+        Steps(work, _cluster.GatewayHostId!).Add(new EnsureGatewayStep(Gateway()));
+        if (_cluster.StorageHostId is { } storage && _spec.SharedMb is { } shared)
+        {
+            var head = _nodes.FirstOrDefault(n => n.Role == "head") ?? _nodes[0];
+            Steps(work, storage).Add(new EnsureVolumeStep(new VolumeSpec(
+                HostObjectNames.Volume(_cluster.Id), shared, [HostObjectNames.Initiator(_cluster.Id, head.Name)])));
+        }
+
+        return work.Select(kv => new HostWork(HostName(kv.Key), kv.Value)).ToList();
+    }
+
+    /// <summary>Round two: on each compute host, the image, then each node's disk and VM.</summary>
+    public IReadOnlyList<HostWork> Nodes(VolumeStatus? shared)
+    {
+        return _nodes.GroupBy(n => n.HostId).Select(group =>
+        {
+            var steps = new List<HostStep>(1 + group.Count() * 2) { new EnsureImageStep(_spec.Image) };
+            foreach (var node in group)
+            {
+                var disk = HostObjectNames.Disk(_cluster.Id, node.Name);
+                steps.Add(new EnsureDiskStep(new DiskSpec(disk, _spec.Image, _spec.DiskMb)));
+                steps.Add(new EnsureVmStep(Vm(node, disk, shared)));
+            }
+
+            return new HostWork(HostName(group.Key), steps);
+        }).ToList();
+    }
+
+    /// <summary>Everything the cluster may have made, removed per host in dependency order; every step is tried.</summary>
+    public IReadOnlyList<HostWork> Release()
+    {
+        var work = new Dictionary<string, List<HostStep>>(StringComparer.Ordinal);
+        foreach (var node in _nodes)
+        {
+            var steps = Steps(work, node.HostId);
+            steps.Add(new DeleteVmStep(VmName(node)));
+            steps.Add(new DeleteDiskStep(HostObjectNames.Disk(_cluster.Id, node.Name)));
+        }
+
+        Steps(work, _cluster.GatewayHostId!).Add(new DeleteGatewayStep(HostObjectNames.Gateway(_cluster.Id)));
+        if (_cluster.StorageHostId is { } storage)
+        {
+            Steps(work, storage).Add(new DeleteVolumeStep(HostObjectNames.Volume(_cluster.Id)));
+        }
+
+        foreach (var hostId in SegmentHostIds)
+        {
+            Steps(work, hostId).Add(new DeleteSegmentStep(Bridge));
+        }
+
+        return work.Select(kv => new HostWork(HostName(kv.Key), kv.Value, ContinueOnError: true)).ToList();
+    }
+
+    private SegmentSpec Segment(string hostId) => new()
+    {
+        Bridge = Bridge,
+        Vxlan = HostObjectNames.Vxlan(_vni),
+        Vni = _vni,
+        Peers = SegmentHostIds.Where(h => h != hostId).Select(h => _hosts[h].Address).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+    };
+
+    private GatewaySpec Gateway()
+    {
+        var subnet = Ipv4Subnet.Parse(_cluster.Subnet);
+        return new GatewaySpec
+        {
+            Name = HostObjectNames.Gateway(_cluster.Id),
+            Bridge = Bridge,
+            Subnet = subnet.ToString(),
+            Address = subnet.Gateway,
+            Domain = _cluster.Name,
+            Nodes = _nodes.Select(n => new GatewayNode(n.Name, n.Mac, n.Ip, _spec.SshKeys)).ToList(),
+        };
+    }
+
+    private VmSpec Vm(NodeRecord node, string disk, VolumeStatus? shared) => new()
+    {
+        Name = VmName(node),
+        Cpus = _spec.Cpus,
+        MemoryMb = _spec.MemoryMb,
+        Disk = disk,
+        Mac = node.Mac,
+        Bridge = Bridge,
+        Hostname = node.Name,
+        Volumes = node.Role == "head" && shared is not null
+            ? [new VolumeAttachment(shared.Portal, shared.Target, shared.Lun, HostObjectNames.Initiator(_cluster.Id, node.Name))]
+            : [],
+    };
+
+    private static List<HostStep> Steps(Dictionary<string, List<HostStep>> work, string hostId)
+    {
+        if (!work.TryGetValue(hostId, out var steps))
+        {
+            steps = [];
+            work[hostId] = steps;
+        }
+
+        return steps;
+    }
+}

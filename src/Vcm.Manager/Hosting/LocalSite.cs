@@ -1,0 +1,4 @@
+namespace Vcm.Manager.Hosting;
+
+/// <summary>The site this manager runs, as read from the database at start.</summary>
+public sealed record LocalSite(string Id, string Name, int VniFirst, int VniLast);

@@ -1,0 +1,31 @@
+using Vcm.Store;
+
+namespace Vcm.Manager.Hosting;
+
+/// <summary>How a manager runs. Checked at start by <see cref="ManagerOptionsValidator"/>.</summary>
+public sealed record ManagerOptions
+{
+    /// <summary>Where the manager keeps its files: the SQLite database, the admin token.</summary>
+    public required string DataDirectory { get; init; }
+
+    public string Listen { get; init; } = "http://127.0.0.1:8710";
+
+    /// <summary>The database; null means SQLite at DataDirectory/vcm.db.</summary>
+    public StoreOptions? Store { get; init; }
+
+    public string SiteName { get; init; } = "local";
+
+    public int VniFirst { get; init; } = 1000;
+
+    public int VniLast { get; init; } = 99_999;
+
+    /// <summary>This manager's name in leases; stable across restarts so it can take back its own work at once.</summary>
+    public string? ManagerId { get; init; }
+
+    public ControllerOptions Controllers { get; init; } = new();
+
+    /// <summary>A host whose agent has not reported for this long is marked down.</summary>
+    public TimeSpan HostDownAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    public StoreOptions EffectiveStore => Store ?? StoreOptions.SqliteFile(Path.Combine(DataDirectory, "vcm.db"));
+}

@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vcm.Api;
+using Vcm.Manager.Admission;
+using Vcm.Manager.Agents;
+using Vcm.Manager.Api;
+using Vcm.Manager.Auth;
+using Vcm.Manager.Controllers;
+using Vcm.Manager.Hosts;
+using Vcm.Store;
+using Vcm.Store.Auth;
+using Vcm.Store.Clusters;
+using Vcm.Store.Events;
+using Vcm.Store.Hosts;
+using Vcm.Store.Sites;
+
+namespace Vcm.Manager.Hosting;
+
+/// <summary>Builds the manager: checks the configuration, migrates the database, and wires the API and controllers.</summary>
+public static class ManagerServer
+{
+    public static async Task<ManagerApp> BuildAsync(
+        ManagerOptions options,
+        CancellationToken cancellationToken,
+        TimeProvider? clock = null,
+        IAgentClient? agentClient = null,
+        Action<WebApplicationBuilder>? configure = null)
+    {
+        var problems = ManagerOptionsValidator.Validate(options);
+        if (problems.Count > 0)
+        {
+            throw new ManagerConfigurationException(string.Join(" ", problems));
+        }
+
+        clock ??= TimeProvider.System;
+        Directory.CreateDirectory(options.DataDirectory);
+        var database = new Database(options.EffectiveStore);
+        await database.MigrateAsync(cancellationToken);
+        var siteRecord = await new SiteStore(database).EnsureLocalAsync(options.SiteName, options.VniFirst, options.VniLast, cancellationToken);
+        var site = new LocalSite(siteRecord.Id, siteRecord.Name, siteRecord.VniFirst, siteRecord.VniLast);
+        var adminToken = await AdminToken.EnsureAsync(options.DataDirectory, new TokenStore(database), clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        var identity = new ManagerIdentity(options.ManagerId ?? LoadOrCreateId(options.DataDirectory));
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Listen);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 16 * 1024 * 1024);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi(o => o.AddOperationTransformer(RequestBodySchema.TransformAsync));
+        services.AddSingleton(options);
+        services.AddSingleton(options.Controllers);
+        services.AddSingleton(clock);
+        services.AddSingleton(database);
+        services.AddSingleton(site);
+        services.AddSingleton(identity);
+        services.AddSingleton<ClusterStore>();
+        services.AddSingleton<ClusterLeases>();
+        services.AddSingleton<HostStore>();
+        services.AddSingleton<SiteStore>();
+        services.AddSingleton<EventStore>();
+        services.AddSingleton<TokenStore>();
+        services.AddSingleton<TokenCache>();
+        services.AddSingleton<ApiTokenFilter>();
+        services.AddSingleton<ClusterAdmission>();
+        services.AddSingleton<ClusterReconciler>();
+        services.AddSingleton(agentClient ?? new HttpAgentClient());
+        services.AddSingleton<ClusterController>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterController>());
+        services.AddHostedService<HostMonitor>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok", site = site.Name, manager = identity.Id })).ExcludeFromDescription();
+        app.MapAgents();
+        var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiTokenFilter>();
+        api.MapClusters();
+        api.MapHostsAndSites();
+        return new ManagerApp(app, adminToken, site, database);
+    }
+
+    /// <summary>The manager's stable name, kept in DATA/manager.id.</summary>
+    private static string LoadOrCreateId(string dataDirectory)
+    {
+        var file = Path.Combine(dataDirectory, "manager.id");
+        if (File.Exists(file))
+        {
+            return File.ReadAllText(file).Trim();
+        }
+
+        var id = "mgr-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        File.WriteAllText(file, id + "\n");
+        return id;
+    }
+}

@@ -1,0 +1,148 @@
+using Dapper;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Vcm.Store.Records;
+
+namespace Vcm.Store.Clusters;
+
+/// <summary>Reads and writes clusters, their nodes and claims.</summary>
+public sealed partial class ClusterStore(Database database)
+{
+    private static readonly string[] NodeColumns =
+        ["id", "cluster_id", "name", "role", "idx", "host_id", "site", "mac", "ip", "state", "detail", "version"];
+
+    private static readonly string[] ClaimColumns =
+        ["id", "cluster_id", "host_id", "start_ms", "end_ms", "cpus", "memory_mb", "disk_mb"];
+
+    public async Task<ClusterRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Clusters.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+    }
+
+    /// <summary>The live cluster with this name, else the newest final one, else the cluster with this id.</summary>
+    public async Task<ClusterRecord?> FindAsync(string nameOrId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Clusters.FirstOrDefaultAsync(c => c.ActiveName == nameOrId, cancellationToken)
+            ?? await db.Clusters.Where(c => c.Name == nameOrId).OrderByDescending(c => c.CreatedMs).FirstOrDefaultAsync(cancellationToken)
+            ?? await db.Clusters.FirstOrDefaultAsync(c => c.Id == nameOrId, cancellationToken);
+    }
+
+    public async Task<ClusterRecord?> FindByIdempotencyKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Clusters.FirstOrDefaultAsync(c => c.IdempotencyKey == key, cancellationToken);
+    }
+
+    public async Task<bool> NameIsLiveAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Clusters.AnyAsync(c => c.ActiveName == name, cancellationToken);
+    }
+
+    /// <summary>Clusters, newest first; final ones only when asked.</summary>
+    public async Task<IReadOnlyList<ClusterRecord>> ListAsync(bool includeFinal, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var query = db.Clusters.AsQueryable();
+        if (!includeFinal)
+        {
+            query = query.Where(c => c.ActiveName != null);
+        }
+
+        return await query.OrderByDescending(c => c.CreatedMs).ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<NodeRecord>> GetNodesAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Nodes.Where(n => n.ClusterId == clusterId).OrderBy(n => n.Idx).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Claims that end after <paramref name="fromMs"/>: all that can matter for a window starting then.</summary>
+    public static async Task<IReadOnlyList<ClaimRecord>> ClaimsEndingAfterAsync(VcmDbContext db, long fromMs, CancellationToken cancellationToken) =>
+        await db.Claims.Where(c => c.EndMs > fromMs).ToListAsync(cancellationToken);
+
+    /// <summary>Stores a newly admitted cluster with its nodes and claims, in the caller's transaction.</summary>
+    public static async Task InsertAsync(
+        VcmDbContext db,
+        ClusterRecord cluster,
+        IReadOnlyList<NodeRecord> nodes,
+        IReadOnlyList<ClaimRecord> claims,
+        EventRecord admitted,
+        CancellationToken cancellationToken)
+    {
+        db.Clusters.Add(cluster);
+        db.Events.Add(admitted);
+        await db.SaveChangesAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        await BulkInsert.RunAsync(connection, transaction, "nodes", NodeColumns, nodes, n =>
+            [n.Id, n.ClusterId, n.Name, n.Role, n.Idx, n.HostId, n.Site, n.Mac, n.Ip, n.State, n.Detail, n.Version], cancellationToken);
+        await BulkInsert.RunAsync(connection, transaction, "claims", ClaimColumns, claims, c =>
+            [c.Id, c.ClusterId, c.HostId, c.StartMs, c.EndMs, c.Cpus, c.MemoryMb, c.DiskMb], cancellationToken);
+    }
+
+    /// <summary>Sets the observed state of nodes, by name. Returns how many rows changed.</summary>
+    public async Task<int> SetNodeStatesAsync(
+        string clusterId, IReadOnlyDictionary<string, (string State, string? Detail)> states, CancellationToken cancellationToken)
+    {
+        if (states.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var db = database.CreateContext();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var changed = 0;
+        foreach (var group in states.GroupBy(kv => kv.Value))
+        {
+            foreach (var chunk in group.Select(kv => kv.Key).Chunk(1000))
+            {
+                changed += await connection.ExecuteAsync(
+                    "UPDATE nodes SET state = @state, detail = @detail, version = version + 1 " +
+                    "WHERE cluster_id = @clusterId AND name IN @names AND (state <> @state OR detail IS NULL AND @detail IS NOT NULL OR detail <> @detail OR detail IS NOT NULL AND @detail IS NULL)",
+                    new { state = group.Key.State, detail = group.Key.Detail, clusterId, names = chunk },
+                    transaction);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return changed;
+    }
+
+    /// <summary>Frees a cluster's capacity.</summary>
+    public async Task<int> DeleteClaimsAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Claims.Where(c => c.ClusterId == clusterId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves a changed cluster (tracked by <paramref name="db"/>) with events, checking the version it was read
+    /// at. Returns false when someone else changed it meanwhile.
+    /// </summary>
+    public static async Task<bool> SaveAsync(VcmDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The VNIs held by the site's live clusters.</summary>
+    public async Task<IReadOnlySet<int>> UsedVnisAsync(string siteId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var used = await db.Clusters.Where(c => c.SiteId == siteId && c.ActiveVni != null).Select(c => c.ActiveVni!.Value).ToListAsync(cancellationToken);
+        return used.ToHashSet();
+    }
+}

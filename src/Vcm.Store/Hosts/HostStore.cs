@@ -1,0 +1,148 @@
+using Microsoft.EntityFrameworkCore;
+using Vcm.Domain.Common;
+using Vcm.Store.Records;
+
+namespace Vcm.Store.Hosts;
+
+/// <summary>Agents and the hosts they serve.</summary>
+public sealed class HostStore(Database database)
+{
+    /// <summary>What a host reports of itself.</summary>
+    public sealed record HostReport(string Name, int Roles, long Cpus, long MemoryMb, long DiskMb, bool Kvm, string Address, string Driver);
+
+    /// <summary>Takes an agent in (or back in), with its hosts, matched by name within the site.</summary>
+    public async Task<IReadOnlyList<HostRecord>> JoinAsync(
+        string siteId, string agentId, string key, string url, IReadOnlyList<HostReport> reports, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var agent = await db.Agents.AsTracking().FirstOrDefaultAsync(a => a.Id == agentId, cancellationToken);
+        if (agent is null)
+        {
+            agent = new AgentRecord { Id = agentId, SiteId = siteId, Url = url, Key = key, JoinedMs = nowMs, HeartbeatMs = nowMs, Version = 1 };
+            db.Agents.Add(agent);
+        }
+        else
+        {
+            agent.Url = url;
+            agent.Key = key;
+            agent.HeartbeatMs = nowMs;
+        }
+
+        var names = reports.Select(r => r.Name).ToList();
+        var existing = await db.Hosts.AsTracking().Where(h => h.SiteId == siteId && names.Contains(h.Name)).ToDictionaryAsync(h => h.Name, cancellationToken);
+        foreach (var report in reports)
+        {
+            if (!existing.TryGetValue(report.Name, out var host))
+            {
+                host = new HostRecord
+                {
+                    Id = Ids.New(), SiteId = siteId, AgentId = agentId, Name = report.Name, Address = report.Address,
+                    Driver = report.Driver, State = "ready", Version = 1,
+                };
+                db.Hosts.Add(host);
+                existing[report.Name] = host;
+            }
+
+            Apply(host, report, agentId, nowMs);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return existing.Values.OrderBy(h => h.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Records an agent's heartbeat; false when the agent is unknown or its key does not match.</summary>
+    public async Task<bool> HeartbeatAsync(string agentId, string key, string url, IReadOnlyList<HostReport> reports, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var agent = await db.Agents.AsTracking().FirstOrDefaultAsync(a => a.Id == agentId, cancellationToken);
+        if (agent is null || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.UTF8.GetBytes(agent.Key), System.Text.Encoding.UTF8.GetBytes(key)))
+        {
+            return false;
+        }
+
+        agent.Url = url;
+        agent.HeartbeatMs = nowMs;
+        var names = reports.Select(r => r.Name).ToList();
+        var hosts = await db.Hosts.AsTracking().Where(h => h.AgentId == agentId && names.Contains(h.Name)).ToDictionaryAsync(h => h.Name, cancellationToken);
+        if (hosts.Count != reports.Count)
+        {
+            return false;
+        }
+
+        foreach (var report in reports)
+        {
+            Apply(hosts[report.Name], report, agentId, nowMs);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // a concurrent heartbeat or join won; the next one will land
+        }
+
+        return true;
+    }
+
+    /// <summary>Marks hosts whose agent has not reported since <paramref name="staleBeforeMs"/> as down.</summary>
+    public async Task<int> MarkStaleDownAsync(long staleBeforeMs, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Hosts.Where(h => h.State == "ready" && h.HeartbeatMs < staleBeforeMs)
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.State, "down").SetProperty(h => h.Version, h => h.Version + 1), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<HostRecord>> ListAsync(string? siteId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var query = db.Hosts.AsQueryable();
+        if (siteId is not null)
+        {
+            query = query.Where(h => h.SiteId == siteId);
+        }
+
+        return await query.OrderBy(h => h.Name).ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, HostRecord>> GetAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var list = ids.ToList();
+        return await db.Hosts.Where(h => list.Contains(h.Id)).ToDictionaryAsync(h => h.Id, StringComparer.Ordinal, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, AgentRecord>> GetAgentsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var list = ids.ToList();
+        return await db.Agents.Where(a => list.Contains(a.Id)).ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AgentRecord>> ListAgentsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Agents.OrderBy(a => a.Id).ToListAsync(cancellationToken);
+    }
+
+    private static void Apply(HostRecord host, HostReport report, string agentId, long nowMs)
+    {
+        host.AgentId = agentId;
+        host.Roles = report.Roles;
+        host.Cpus = report.Cpus;
+        host.MemoryMb = report.MemoryMb;
+        host.DiskMb = report.DiskMb;
+        host.Kvm = report.Kvm;
+        host.Address = report.Address;
+        host.Driver = report.Driver;
+        host.HeartbeatMs = nowMs;
+        if (host.State == "down")
+        {
+            host.State = "ready";
+        }
+    }
+}

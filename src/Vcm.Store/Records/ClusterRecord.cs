@@ -1,0 +1,64 @@
+namespace Vcm.Store.Records;
+
+/// <summary>A cluster: its spec (JSON, written by users), its status (written by controllers) and controller bookkeeping.</summary>
+public sealed class ClusterRecord
+{
+    public required string Id { get; set; }
+
+    public required string Name { get; set; }
+
+    /// <summary>The name while the cluster is live, null once final, so that names can be used again.</summary>
+    public string? ActiveName { get; set; }
+
+    public required string SiteId { get; set; }
+
+    public required string Spec { get; set; }
+
+    public required string Phase { get; set; }
+
+    public string? Reason { get; set; }
+
+    public long StartMs { get; set; }
+
+    public long EndMs { get; set; }
+
+    public long CreatedMs { get; set; }
+
+    public long UpdatedMs { get; set; }
+
+    public long? DeletionRequestedMs { get; set; }
+
+    public long Generation { get; set; }
+
+    public long ObservedGeneration { get; set; }
+
+    public int NodesTotal { get; set; }
+
+    public int NodesReady { get; set; }
+
+    public required string Subnet { get; set; }
+
+    public int? Vni { get; set; }
+
+    /// <summary>The VNI while the cluster may hold host resources, null after release (unique per site).</summary>
+    public int? ActiveVni { get; set; }
+
+    public string? GatewayHostId { get; set; }
+
+    public string? StorageHostId { get; set; }
+
+    /// <summary>Failed attempts of the current phase's work, for backoff.</summary>
+    public int Attempts { get; set; }
+
+    public long PhaseSinceMs { get; set; }
+
+    public long? NextReconcileMs { get; set; }
+
+    public string? LeaseOwner { get; set; }
+
+    public long? LeaseExpiresMs { get; set; }
+
+    public string? IdempotencyKey { get; set; }
+
+    public long Version { get; set; }
+}

@@ -1,0 +1,7 @@
+namespace Vcm.Store;
+
+public enum StoreProvider
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,0 +1,91 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Vcm.Store.Records;
+
+namespace Vcm.Store;
+
+/// <summary>The database: tables and columns in snake_case, the same model on SQLite and PostgreSQL.</summary>
+public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options) : DbContext(options)
+{
+    public DbSet<SiteRecord> Sites => Set<SiteRecord>();
+
+    public DbSet<AgentRecord> Agents => Set<AgentRecord>();
+
+    public DbSet<HostRecord> Hosts => Set<HostRecord>();
+
+    public DbSet<ClusterRecord> Clusters => Set<ClusterRecord>();
+
+    public DbSet<NodeRecord> Nodes => Set<NodeRecord>();
+
+    public DbSet<ClaimRecord> Claims => Set<ClaimRecord>();
+
+    public DbSet<EventRecord> Events => Set<EventRecord>();
+
+    public DbSet<TokenRecord> Tokens => Set<TokenRecord>();
+
+    public DbSet<ImageRecord> Images => Set<ImageRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<SiteRecord>().ToTable("sites");
+        modelBuilder.Entity<AgentRecord>().ToTable("agents");
+        modelBuilder.Entity<HostRecord>().ToTable("hosts");
+        modelBuilder.Entity<ClusterRecord>().ToTable("clusters");
+        modelBuilder.Entity<NodeRecord>().ToTable("nodes");
+        modelBuilder.Entity<ClaimRecord>().ToTable("claims");
+        modelBuilder.Entity<EventRecord>().ToTable("events");
+        modelBuilder.Entity<TokenRecord>().ToTable("tokens");
+        modelBuilder.Entity<ImageRecord>().ToTable("images").HasKey(i => i.Name);
+
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+                if (property.Name == "Version")
+                {
+                    property.IsConcurrencyToken = true;
+                }
+            }
+        }
+    }
+
+    /// <summary>Bumps the version of every modified row, so the update checks the version it read.</summary>
+    public override Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State == EntityState.Modified && entry.Metadata.FindProperty("Version") is { } version)
+            {
+                var property = entry.Property(version.Name);
+                property.CurrentValue = (long)property.OriginalValue! + 1;
+            }
+        }
+
+        return base.SaveChangesAsync(cancellationToken);
+    }
+
+    public static string SnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0)
+                {
+                    builder.Append('_');
+                }
+
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

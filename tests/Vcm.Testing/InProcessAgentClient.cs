@@ -1,0 +1,45 @@
+using Vcm.Agent.Execution;
+using Vcm.Agent.Hosting;
+using Vcm.Drivers.Compute;
+using Vcm.Drivers.Rpc;
+using Vcm.Manager.Agents;
+
+namespace Vcm.Testing;
+
+/// <summary>The agent RPC without the network: calls the agent's step executor directly, recording each call.</summary>
+public sealed class InProcessAgentClient(AgentHosts hosts) : IAgentClient
+{
+    private readonly StepExecutor _executor = new(hosts.ByName);
+    private int _applyCalls;
+
+    public AgentHosts Hosts => hosts;
+
+    public int ApplyCalls => _applyCalls;
+
+    /// <summary>When set, hosts named here answer as if their agent were unreachable.</summary>
+    public HashSet<string> Unreachable { get; } = new(StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<HostWorkResult>> ApplyAsync(
+        IReadOnlyList<HostWork> work, IReadOnlyDictionary<string, AgentRoute> routes, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _applyCalls);
+        var reachable = work.Where(w => !Unreachable.Contains(w.Host)).ToList();
+        var response = await _executor.ApplyAsync(new ApplyRequest(reachable), cancellationToken);
+        return response.Hosts.Concat(work.Where(w => Unreachable.Contains(w.Host)).Select(w =>
+            new HostWorkResult(w.Host, w.Steps.Select(s => new StepResult(s.Kind, s.Target, StepOutcome.Failed, $"agent for {w.Host} unreachable")).ToList()))).ToList();
+    }
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<VmStatus>?>> ListVmsAsync(
+        IReadOnlyCollection<string> names, IReadOnlyDictionary<string, AgentRoute> routes, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, IReadOnlyList<VmStatus>?>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            result[name] = !Unreachable.Contains(name) && hosts.ByName.TryGetValue(name, out var drivers)
+                ? await drivers.Compute.ListVmsAsync(cancellationToken)
+                : null;
+        }
+
+        return result;
+    }
+}

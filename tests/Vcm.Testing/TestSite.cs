@@ -1,0 +1,118 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Vcm.Agent.Hosting;
+using Vcm.Agent.Sim;
+using Vcm.Api;
+using Vcm.Manager.Controllers;
+using Vcm.Manager.Hosting;
+using Vcm.Store;
+using Vcm.Store.Hosts;
+
+namespace Vcm.Testing;
+
+/// <summary>
+/// A manager in this process (API on an in-memory test server) with simulated hosts behind an in-process agent
+/// client, on a fresh database. With a <see cref="ManualClock"/> the controllers stay off and tests drive the
+/// reconciler themselves.
+/// </summary>
+public sealed class TestSite : IAsyncDisposable
+{
+    private readonly TempDirectory _data;
+
+    private TestSite(TestDatabase database, TempDirectory data, ManagerApp manager, InProcessAgentClient agent, TimeProvider clock)
+    {
+        TestDatabase = database;
+        _data = data;
+        Manager = manager;
+        Agent = agent;
+        Clock = clock;
+        var http = manager.App.GetTestClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", manager.AdminToken);
+        Client = new VcmClient(http);
+        Anonymous = manager.App.GetTestClient();
+    }
+
+    public TestDatabase TestDatabase { get; }
+
+    public Database Database => TestDatabase.Database;
+
+    public ManagerApp Manager { get; }
+
+    public InProcessAgentClient Agent { get; }
+
+    public TimeProvider Clock { get; }
+
+    /// <summary>An API client with the admin token.</summary>
+    public VcmClient Client { get; }
+
+    /// <summary>An HTTP client with no token.</summary>
+    public HttpClient Anonymous { get; }
+
+    public ClusterReconciler Reconciler => Manager.App.Services.GetRequiredService<ClusterReconciler>();
+
+    public SimHost Host(string name) => (SimHost)Agent.Hosts.ByName[name];
+
+    public static async Task<TestSite> StartAsync(
+        StoreProvider provider,
+        int hosts = 4,
+        SimOptions? sim = null,
+        TimeProvider? clock = null,
+        ControllerOptions? controllers = null)
+    {
+        var database = await TestDatabase.CreateAsync(provider, migrate: false);
+        var data = new TempDirectory("vcm-site");
+        var agent = new InProcessAgentClient(AgentHosts.Simulated(hosts, "sim", sim ?? new SimOptions()));
+        clock ??= TimeProvider.System;
+        var options = new ManagerOptions
+        {
+            DataDirectory = data.Path,
+            Store = database.Options,
+            HostDownAfter = TimeSpan.FromDays(3650),
+            Controllers = controllers ?? new ControllerOptions
+            {
+                Enabled = clock is not ManualClock,
+                PollInterval = TimeSpan.FromMilliseconds(25),
+                RetryBase = TimeSpan.FromMilliseconds(20),
+                RetryMax = TimeSpan.FromMilliseconds(500),
+                ReadyRecheck = TimeSpan.FromMilliseconds(200),
+            },
+        };
+        var manager = await ManagerServer.BuildAsync(options, CancellationToken.None, clock, agent, b => b.WebHost.UseTestServer());
+        await manager.App.StartAsync();
+        var reports = agent.Hosts.Facts.Select(f => new HostStore.HostReport(
+            f.Name, Vcm.Manager.Api.Views.RolesFlags(f.Roles), f.Cpus, f.MemoryMb, f.DiskMb, f.Kvm, f.Address, f.Driver)).ToList();
+        await new HostStore(database.Database).JoinAsync(
+            manager.Site.Id, "agent-in-process", "in-process-key-0123456789", "http://in-process", reports, clock.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
+        return new TestSite(database, data, manager, agent, clock);
+    }
+
+    /// <summary>Polls until the cluster is in the phase (real clock only), failing after a generous limit.</summary>
+    public async Task<ClusterView> WaitForPhaseAsync(string name, string phase, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
+        ClusterView view;
+        do
+        {
+            view = await Client.GetClusterAsync(name, nodes: false, CancellationToken.None);
+            if (view.Phase == phase)
+            {
+                return view;
+            }
+
+            await Task.Delay(20);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        throw new TimeoutException($"cluster {name} is {view.Phase} ({view.Reason}), not {phase}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Manager.App.StopAsync();
+        await Manager.DisposeAsync();
+        await TestDatabase.DisposeAsync();
+        _data.Dispose();
+    }
+}
