@@ -50,6 +50,9 @@ public sealed class TestSite : IAsyncDisposable
     /// <summary>An HTTP client with no token.</summary>
     public HttpClient Anonymous { get; }
 
+    /// <summary>A new HTTP client for the API with no token.</summary>
+    public HttpClient NewHttpClient() => Manager.App.GetTestClient();
+
     public ClusterReconciler Reconciler => Manager.App.Services.GetRequiredService<ClusterReconciler>();
 
     public SimHost Host(string name) => (SimHost)Agent.Hosts.ByName[name];

@@ -76,9 +76,10 @@ public sealed class StepExecutor(IReadOnlyDictionary<string, IHostDrivers> hosts
         {
             return Failed(step, e.Message, terminal: false);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Failed(step, e.Message, terminal: false);
+            // Any other error of a driver is this step's failure, not the whole request's.
+            return Failed(step, $"{e.GetType().Name}: {e.Message}", terminal: false);
         }
     }
 

@@ -42,7 +42,6 @@ internal sealed class SimComputeDriver(SimHost host) : IComputeDriver
     public Task<DeleteOutcome> DeleteVmAsync(string name, CancellationToken cancellationToken) =>
         host.ChangeAsync($"deleting VM {name}", state =>
         {
-            state.VmCreations.Remove(name);
             state.VmDisks.Remove(name);
             return state.Vms.Remove(name) ? DeleteOutcome.Deleted : DeleteOutcome.Absent;
         }, cancellationToken);

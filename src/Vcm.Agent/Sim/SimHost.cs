@@ -22,13 +22,13 @@ public sealed class SimHost : IHostDrivers
     private readonly Random _random;
     private readonly Lock _lock = new();
     private readonly string? _stateFile;
-    private readonly SimHostState _state;
+    private SimHostState _state;
 
     public SimHost(HostFacts facts, SimOptions options)
     {
         Facts = facts;
         _options = options;
-        _random = options.Seed is { } seed ? new Random(seed ^ facts.Name.GetHashCode(StringComparison.Ordinal)) : new Random();
+        _random = options.Seed is { } seed ? new Random(seed ^ StableHash(facts.Name)) : new Random();
         _stateFile = options.StateDirectory is null ? null : Path.Combine(options.StateDirectory, facts.Name + ".json");
         _state = Load(_stateFile);
         Compute = new SimComputeDriver(this);
@@ -49,8 +49,12 @@ public sealed class SimHost : IHostDrivers
 
     public string Name => Facts.Name;
 
-    /// <summary>Runs a change to the inventory with the configured latency and failure chance, then saves it.</summary>
-    internal async Task<T> ChangeAsync<T>(string what, Func<SimHostState, T> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs an operation on the inventory with the configured latency, then saves it. Injected failures strike only
+    /// operations that change the host (as <paramref name="changed"/> says of the result): a failure "before" leaves
+    /// the host as it was, a failure "after" leaves the change made but reports an error, as a lost reply would.
+    /// </summary>
+    internal async Task<T> ChangeAsync<T>(string what, Func<SimHostState, T> change, Func<T, bool> changed, CancellationToken cancellationToken)
     {
         if (_options.Latency > TimeSpan.Zero)
         {
@@ -58,20 +62,31 @@ public sealed class SimHost : IHostDrivers
         }
 
         var (failBefore, failAfter) = DrawFailure();
-        if (failBefore)
-        {
-            throw new DriverException($"simulated failure before {what} on {Name}");
-        }
-
         T result;
         lock (_lock)
         {
+            var before = failBefore ? JsonSerializer.SerializeToUtf8Bytes(_state, AgentJson.Options) : null;
             result = change(_state);
+            if (before is not null && changed(result))
+            {
+                _state = JsonSerializer.Deserialize<SimHostState>(before, AgentJson.Options)!;
+                throw new DriverException($"simulated failure before {what} on {Name}");
+            }
+
             Save();
         }
 
-        return failAfter ? throw new DriverException($"simulated failure after {what} on {Name} (the change was made)") : result;
+        return failAfter && changed(result) ? throw new DriverException($"simulated failure after {what} on {Name} (the change was made)") : result;
     }
+
+    internal Task<EnsureOutcome> ChangeAsync(string what, Func<SimHostState, EnsureOutcome> change, CancellationToken cancellationToken) =>
+        ChangeAsync(what, change, o => o != EnsureOutcome.Unchanged, cancellationToken);
+
+    internal Task<DeleteOutcome> ChangeAsync(string what, Func<SimHostState, DeleteOutcome> change, CancellationToken cancellationToken) =>
+        ChangeAsync(what, change, o => o == DeleteOutcome.Deleted, cancellationToken);
+
+    internal Task<Ensured<TStatus>> ChangeAsync<TStatus>(string what, Func<SimHostState, Ensured<TStatus>> change, CancellationToken cancellationToken) =>
+        ChangeAsync(what, change, e => e.Outcome != EnsureOutcome.Unchanged, cancellationToken);
 
     internal T Read<T>(Func<SimHostState, T> read)
     {
@@ -107,6 +122,18 @@ public sealed class SimHost : IHostDrivers
         s.Volumes.Values.OrderBy(v => v.Name, StringComparer.Ordinal).ToList(),
         s.Images.Order(StringComparer.Ordinal).ToList(),
         s.Disks.Keys.Order(StringComparer.Ordinal).ToList()));
+
+    /// <summary>FNV-1a: the same in every process (string.GetHashCode is not), so a seed replays a run.</summary>
+    private static int StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)hash;
+    }
 
     private (bool Before, bool After) DrawFailure()
     {

@@ -18,10 +18,16 @@ public sealed class SimHostState
     /// <summary>Which disk each VM uses.</summary>
     public Dictionary<string, string> VmDisks { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>Which initiators each volume's ACL admits.</summary>
+    public Dictionary<string, List<string>> VolumeInitiators { get; init; } = new(StringComparer.Ordinal);
+
     public HashSet<string> Images { get; init; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, string> Disks { get; init; } = new(StringComparer.Ordinal);
 
-    /// <summary>How many times each VM was created (a second creation of a live VM would be a bug).</summary>
+    /// <summary>
+    /// How many times each VM name was ever created on this host, deleted ones included: names are unique per
+    /// cluster, so a count above one means a VM was made twice (e.g. again after its cluster was released).
+    /// </summary>
     public Dictionary<string, int> VmCreations { get; init; } = new(StringComparer.Ordinal);
 }

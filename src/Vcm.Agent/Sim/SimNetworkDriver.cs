@@ -15,7 +15,7 @@ internal sealed class SimNetworkDriver(SimHost host) : INetworkDriver
                     throw new DriverException($"bridge {spec.Bridge} exists with VNI {existing.Vni}, not {spec.Vni}", terminal: true);
                 }
 
-                if (existing.Peers.SequenceEqual(spec.Peers))
+                if (existing.Peers.SequenceEqual(spec.Peers) && existing.Vxlan == spec.Vxlan && existing.Mtu == spec.Mtu && existing.Port == spec.Port)
                 {
                     return EnsureOutcome.Unchanged;
                 }
@@ -72,5 +72,6 @@ internal sealed class SimNetworkDriver(SimHost host) : INetworkDriver
     private static bool Same(GatewaySpec a, GatewaySpec b) =>
         a.Bridge == b.Bridge && a.Subnet == b.Subnet && a.Address == b.Address && a.Domain == b.Domain
         && a.Nat == b.Nat && a.Nodes.Count == b.Nodes.Count
-        && a.Nodes.Zip(b.Nodes).All(p => p.First.Name == p.Second.Name && p.First.Mac == p.Second.Mac && p.First.Ip == p.Second.Ip);
+        && a.Nodes.Zip(b.Nodes).All(p => p.First.Name == p.Second.Name && p.First.Mac == p.Second.Mac && p.First.Ip == p.Second.Ip
+            && p.First.SshKeys.SequenceEqual(p.Second.SshKeys) && p.First.UserScript == p.Second.UserScript);
 }

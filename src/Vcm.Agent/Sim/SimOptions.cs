@@ -11,7 +11,10 @@ public sealed record SimOptions
 
     public TimeSpan Latency { get; init; } = TimeSpan.Zero;
 
-    /// <summary>The chance, 0 to 1, that an operation fails; half of the failures strike after the change was made (a lost reply).</summary>
+    /// <summary>
+    /// The chance, 0 to 1, that an operation that changes the host fails; half of the failures strike after the
+    /// change was made (a lost reply). Operations that find nothing to do never fail.
+    /// </summary>
     public double FailureRate { get; init; }
 
     /// <summary>A folder to keep each host's inventory in, so that it outlives the agent process as a real host's would.</summary>

@@ -64,9 +64,10 @@ public sealed class ClusterLeases(Database database)
         var connection = db.Database.GetDbConnection();
         foreach (var chunk in ids.Chunk(1000))
         {
+            var parameters = new DynamicParameters(new { owner, until = untilMs });
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE clusters SET lease_expires_ms = @until WHERE lease_owner = @owner AND id IN @ids",
-                new { owner, until = untilMs, ids = chunk }, cancellationToken: cancellationToken));
+                $"UPDATE clusters SET lease_expires_ms = @until WHERE lease_owner = @owner AND {SqlList.In("id", chunk, parameters, "i")}",
+                parameters, cancellationToken: cancellationToken));
         }
     }
 
@@ -99,7 +100,8 @@ public sealed class ClusterLeases(Database database)
         await using var db = database.CreateContext();
         var connection = db.Database.GetDbConnection();
         return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE clusters SET lease_owner = NULL, lease_expires_ms = NULL, next_reconcile_ms = COALESCE(next_reconcile_ms, @now) WHERE lease_owner = @owner",
+            "UPDATE clusters SET lease_owner = NULL, lease_expires_ms = NULL, " +
+            "next_reconcile_ms = CASE WHEN next_reconcile_ms IS NULL OR next_reconcile_ms > @now THEN @now ELSE next_reconcile_ms END WHERE lease_owner = @owner",
             new { owner, now = nowMs }, cancellationToken: cancellationToken));
     }
 }

@@ -102,10 +102,12 @@ public sealed partial class ClusterStore(Database database)
         {
             foreach (var chunk in group.Select(kv => kv.Key).Chunk(1000))
             {
+                var parameters = new DynamicParameters(new { state = group.Key.State, detail = group.Key.Detail, clusterId });
                 changed += await connection.ExecuteAsync(
                     "UPDATE nodes SET state = @state, detail = @detail, version = version + 1 " +
-                    "WHERE cluster_id = @clusterId AND name IN @names AND (state <> @state OR detail IS NULL AND @detail IS NOT NULL OR detail <> @detail OR detail IS NOT NULL AND @detail IS NULL)",
-                    new { state = group.Key.State, detail = group.Key.Detail, clusterId, names = chunk },
+                    $"WHERE cluster_id = @clusterId AND {SqlList.In("name", chunk, parameters, "n")} " +
+                    "AND (state <> @state OR detail IS NULL AND @detail IS NOT NULL OR detail <> @detail OR detail IS NOT NULL AND @detail IS NULL)",
+                    parameters,
                     transaction);
             }
         }

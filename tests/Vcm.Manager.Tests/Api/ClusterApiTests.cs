@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Json;
+using Vcm.Api;
+using Vcm.Testing;
+using Xunit;
+
+namespace Vcm.Manager.Tests.Api;
+
+/// <summary>The clusters API on a live manager (real clock, controllers on, simulated hosts).</summary>
+public sealed class ClusterApiTests : IAsyncLifetime
+{
+    private TestSite _site = null!;
+
+    public async Task InitializeAsync() => _site = await TestSite.StartAsync(TestDatabase.FromEnvironment(), hosts: 4);
+
+    public async Task DisposeAsync() => await _site.DisposeAsync();
+
+    [Fact]
+    public async Task Create_Valid_Returns201WithNodes_ThenReadyThenReleased()
+    {
+        var response = await Requests.PostClusterAsync(_site.Client.Http, new { name = "c1", workers = 3 });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("/api/v1/clusters/c1", response.Headers.Location?.OriginalString);
+        var created = (await response.Content.ReadFromJsonAsync<ClusterView>(ApiJson.Options))!;
+        Assert.Equal("Scheduled", created.Phase);
+        Assert.Equal(["head", "node-01", "node-02", "node-03"], created.Nodes!.Select(n => n.Name));
+        Assert.All(created.Nodes!, n => Assert.StartsWith("sim-", n.Host, StringComparison.Ordinal));
+
+        await _site.WaitForPhaseAsync("c1", "Ready");
+        var ready = await _site.Client.GetClusterAsync("c1", nodes: true, CancellationToken.None);
+        Assert.Equal(4, ready.NodesReady);
+        Assert.All(ready.Nodes!, n => Assert.Equal("running", n.State));
+        Assert.Equal(4, _site.Agent.Hosts.ByName.Values.Cast<Vcm.Agent.Sim.SimHost>().Sum(h => h.Inventory().Vms.Count));
+
+        var deleted = await _site.Client.DeleteClusterAsync("c1", CancellationToken.None);
+        Assert.NotNull(deleted.DeletionRequestedAt);
+        await _site.WaitForPhaseAsync("c1", "Released");
+        Assert.All(_site.Agent.Hosts.ByName.Values.Cast<Vcm.Agent.Sim.SimHost>(), h =>
+        {
+            var inventory = h.Inventory();
+            Assert.Empty(inventory.Vms);
+            Assert.Empty(inventory.Disks);
+            Assert.Empty(inventory.Segments);
+            Assert.Empty(inventory.Gateways);
+            Assert.Empty(inventory.Volumes);
+        });
+    }
+
+    [Fact]
+    public async Task Create_SameNameAfterRelease_Admitted()
+    {
+        await _site.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "again", Workers = 1 }, CancellationToken.None);
+        await _site.Client.DeleteClusterAsync("again", CancellationToken.None);
+        await _site.WaitForPhaseAsync("again", "Released");
+
+        var second = await _site.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "again", Workers = 1 }, CancellationToken.None);
+
+        Assert.Equal("again", second.Name);
+        var all = await _site.Client.ListClustersAsync(all: true, CancellationToken.None);
+        Assert.Equal(2, all.Count(c => c.Name == "again"));
+    }
+
+    [Fact]
+    public async Task Create_WithIdempotencyKey_RepeatReturnsTheFirst()
+    {
+        var request = new ClusterCreateRequest { Name = "idem", Workers = 2 };
+        var first = await _site.Client.CreateClusterAsync(request, CancellationToken.None, "key-1");
+        var before = await DbSnapshot.TakeAsync(_site.Database);
+
+        var second = await _site.Client.CreateClusterAsync(request, CancellationToken.None, "key-1");
+
+        Assert.Equal(first.Id, second.Id);
+        var clusters = (await DbSnapshot.TakeAsync(_site.Database))["clusters"];
+        Assert.Single(clusters, row => row.Contains("name=idem|", StringComparison.Ordinal));
+        Assert.Equal(before["nodes"].Count, (await DbSnapshot.TakeAsync(_site.Database))["nodes"].Count);
+    }
+
+    [Fact]
+    public async Task Delete_Unknown_404Problem()
+    {
+        var response = await _site.Client.Http.DeleteAsync("/api/v1/clusters/nope");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var problem = await Requests.ProblemAsync(response);
+        Assert.Contains("nope", problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Delete_Twice_BothAccepted()
+    {
+        await _site.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "twice", Workers = 1 }, CancellationToken.None);
+        var first = await _site.Client.Http.DeleteAsync("/api/v1/clusters/twice");
+        var second = await _site.Client.Http.DeleteAsync("/api/v1/clusters/twice");
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        await _site.WaitForPhaseAsync("twice", "Released");
+    }
+
+    [Fact]
+    public async Task Events_TellTheStory()
+    {
+        await _site.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "story", Workers = 1 }, CancellationToken.None);
+        await _site.WaitForPhaseAsync("story", "Ready");
+        await _site.Client.DeleteClusterAsync("story", CancellationToken.None);
+        await _site.WaitForPhaseAsync("story", "Released");
+
+        var events = await _site.Client.ListEventsAsync("story", CancellationToken.None);
+
+        Assert.Equal(["Admitted", "Provisioning", "Ready", "Releasing", "Released"], events.Select(e => e.Reason));
+    }
+
+    [Fact]
+    public async Task Hosts_FreeCapacity_ShowsWhatIsClaimedNow()
+    {
+        await _site.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "cap", Workers = 3, Cpus = 4, Memory = "1G" }, CancellationToken.None);
+
+        var hosts = await _site.Client.ListHostsAsync(CancellationToken.None);
+
+        Assert.Equal(4, hosts.Count);
+        Assert.Equal(4 * 32 - 4 * 4, hosts.Sum(h => h.Free.Cpus));
+        Assert.All(hosts, h => Assert.Equal("ready", h.State));
+    }
+
+    [Fact]
+    public async Task Sites_ListsTheLocalSite()
+    {
+        var sites = await _site.Client.ListSitesAsync(CancellationToken.None);
+        var local = Assert.Single(sites);
+        Assert.True(local.Local);
+        Assert.Equal(4, local.Hosts);
+    }
+
+    [Fact]
+    public async Task OpenApi_DescribesTheApi()
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(await _site.Anonymous.GetStringAsync("/openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths");
+
+        foreach (var path in new[] { "/api/v1/clusters", "/api/v1/clusters/{name}", "/api/v1/clusters/{name}/events", "/api/v1/hosts", "/api/v1/sites" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is not described");
+        }
+
+        var body = paths.GetProperty("/api/v1/clusters").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("properties");
+        foreach (var field in new[] { "name", "workers", "memory", "sshKeys", "start", "end", "duration", "policy", "subnet" })
+        {
+            Assert.True(body.TryGetProperty(field, out _), $"the create body's schema lacks {field}");
+        }
+
+        var workers = body.GetProperty("workers").GetProperty("type").ToString();
+        Assert.DoesNotContain("string", workers, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownRoute_404Problem()
+    {
+        var response = await _site.Client.Http.GetAsync("/api/v1/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using Vcm.Store.Clusters;
+using Xunit;
+
+namespace Vcm.Store.Tests;
+
+public abstract partial class StoreSuite
+{
+    [Fact]
+    public async Task ActiveName_TwoLiveClusters_Refused_UsableAgainOnceReleased()
+    {
+        var site = await Seed.SiteAsync(Database);
+        var first = await Seed.ClusterAsync(Database, site.Id, "web");
+
+        await AssertUniqueViolationAsync(Seed.Cluster(site.Id, "web"));
+        Assert.Equal(1, await Seed.CountAsync(Database, "clusters"));
+
+        await using (var db = Database.CreateContext())
+        {
+            var stored = await db.Clusters.AsTracking().SingleAsync(c => c.Id == first.Id);
+            stored.ActiveName = null;
+            stored.Phase = "Released";
+            Assert.True(await ClusterStore.SaveAsync(db, Ct));
+        }
+
+        Assert.False(await ClusterStore.NameIsLiveAsync("web", Ct));
+        var second = await Seed.ClusterAsync(Database, site.Id, "web", c => c.CreatedMs = Now + 1);
+        Assert.True(await ClusterStore.NameIsLiveAsync("web", Ct));
+        Assert.Equal(second.Id, (await ClusterStore.FindAsync("web", Ct))?.Id);
+        await AssertUniqueViolationAsync(Seed.Cluster(site.Id, "web"));
+    }
+
+    [Fact]
+    public async Task ActiveVni_UniquePerSite_FreeAgainOnceReleased()
+    {
+        var a = await Seed.SiteAsync(Database, "a");
+        var b = await Seed.SiteAsync(Database, "b", isLocal: false);
+        var first = await Seed.ClusterAsync(Database, a.Id, "a1", c => c.Vni = c.ActiveVni = 1005);
+
+        await AssertUniqueViolationAsync(Seed.Cluster(a.Id, "a2", c => c.Vni = c.ActiveVni = 1005));
+        await Seed.ClusterAsync(Database, b.Id, "b1", c => c.Vni = c.ActiveVni = 1005);
+        await Seed.ClusterAsync(Database, a.Id, "a-none-1", c => c.Vni = c.ActiveVni = null);
+        await Seed.ClusterAsync(Database, a.Id, "a-none-2", c => c.Vni = c.ActiveVni = null);
+
+        await using (var db = Database.CreateContext())
+        {
+            (await db.Clusters.AsTracking().SingleAsync(c => c.Id == first.Id)).ActiveVni = null;
+            Assert.True(await ClusterStore.SaveAsync(db, Ct));
+        }
+
+        await Seed.ClusterAsync(Database, a.Id, "a3", c => c.Vni = c.ActiveVni = 1005);
+        Assert.Equal(5, await Seed.CountAsync(Database, "clusters"));
+    }
+
+    [Fact]
+    public async Task UsedVnis_ExactlyTheLiveVnisOfTheSite()
+    {
+        var a = await Seed.SiteAsync(Database, "a");
+        var b = await Seed.SiteAsync(Database, "b", isLocal: false);
+        await Seed.ClusterAsync(Database, a.Id, "live-1", c => c.Vni = c.ActiveVni = 1010);
+        await Seed.ClusterAsync(Database, a.Id, "released", c => (c.Vni, c.ActiveVni, c.ActiveName) = (1011, null, null));
+        await Seed.ClusterAsync(Database, a.Id, "live-2", c => c.Vni = c.ActiveVni = 1012);
+        await Seed.ClusterAsync(Database, a.Id, "no-vni-yet");
+        await Seed.ClusterAsync(Database, b.Id, "other-site", c => c.Vni = c.ActiveVni = 1013);
+
+        var used = await ClusterStore.UsedVnisAsync(a.Id, Ct);
+
+        Assert.Equal([1010, 1012], used.Order());
+        Assert.Equal([1013], await ClusterStore.UsedVnisAsync(b.Id, Ct));
+    }
+}
