@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Vcm.Store;
 
@@ -25,6 +26,7 @@ public sealed class Database
                 break;
         }
 
+        _gate = options.Provider == StoreProvider.Sqlite ? new WriteGate() : null;
         builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
         builder.ConfigureWarnings(w => w.Ignore(CoreEventId.RowLimitingOperationWithoutOrderByWarning));
         _contextOptions = builder.Options;
@@ -34,9 +36,26 @@ public sealed class Database
 
     public bool IsPostgres => Options.Provider == StoreProvider.Postgres;
 
-    public VcmDbContext CreateContext() => new(_contextOptions);
+    private readonly WriteGate? _gate;
+
+    public VcmDbContext CreateContext() => new(_contextOptions, _gate);
 
     public Task MigrateAsync(CancellationToken cancellationToken) => new Migrator(this).MigrateAsync(cancellationToken);
+
+    /// <summary>
+    /// Runs raw SQL writes in one transaction, on a connection opened through EF Core (so SQLite's per-connection
+    /// settings apply: WAL, busy timeout, foreign keys). On SQLite the transaction is BEGIN IMMEDIATE: it takes
+    /// the write lock before reading, so a write never fails on a stale snapshot (SQLITE_BUSY_SNAPSHOT), which
+    /// Microsoft.Data.Sqlite would answer with 150 ms sleeps.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var db = CreateContext();
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var result = await work(db.Database.GetDbConnection(), transaction.DbTransaction);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
 
     /// <summary>Sets SQLite up for a crash-safe, concurrent-reader database on each new connection.</summary>
     private sealed class SqliteConnectionSetup : DbConnectionInterceptor

@@ -16,8 +16,8 @@ public sealed class Migrator(Database database)
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
+        await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync(cancellationToken);
         if (database.IsPostgres)
         {
             await connection.ExecuteAsync("SELECT pg_advisory_lock(@k)", new { k = AdvisoryLockKey });

@@ -5,7 +5,7 @@ using Vcm.Store.Records;
 namespace Vcm.Store;
 
 /// <summary>The database: tables and columns in snake_case, the same model on SQLite and PostgreSQL.</summary>
-public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options) : DbContext(options)
+public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGate? gate = null) : DbContext(options)
 {
     public DbSet<SiteRecord> Sites => Set<SiteRecord>();
 
@@ -50,8 +50,35 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options) : DbCon
         }
     }
 
+    /// <summary>Begins a write transaction, first queueing at the SQLite write gate when there is one.</summary>
+    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        var held = gate is null ? null : await gate.EnterAsync(cancellationToken);
+        try
+        {
+            return new WriteTransaction(await Database.BeginTransactionAsync(cancellationToken), held);
+        }
+        catch
+        {
+            held?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Saves; outside a write transaction the save queues at the SQLite write gate itself.</summary>
+    public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
+    {
+        if (gate is null || Database.CurrentTransaction is not null)
+        {
+            return await SaveVersionedAsync(cancellationToken);
+        }
+
+        using var held = await gate.EnterAsync(cancellationToken);
+        return await SaveVersionedAsync(cancellationToken);
+    }
+
     /// <summary>Bumps the version of every modified row, so the update checks the version it read.</summary>
-    public override Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
+    private Task<int> SaveVersionedAsync(CancellationToken cancellationToken)
     {
         foreach (var entry in ChangeTracker.Entries())
         {

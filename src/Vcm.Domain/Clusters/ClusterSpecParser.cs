@@ -46,8 +46,8 @@ public static partial class ClusterSpecParser
             Image = image!,
             Packages = packages,
             SshKeys = keys,
-            Start = start,
-            End = end,
+            Start = WholeMilliseconds(start),
+            End = WholeMilliseconds(end),
             Sites = sites,
             Policy = policy,
             Subnet = subnet!,
@@ -330,6 +330,10 @@ public static partial class ClusterSpecParser
 
         return subnet;
     }
+
+    /// <summary>Times are kept to the millisecond, as the database keeps them, so cached and stored windows agree.</summary>
+    private static DateTimeOffset WholeMilliseconds(DateTimeOffset time) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
 
     private static bool TryParseTime(string text, out DateTimeOffset time) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time)

@@ -11,6 +11,7 @@ using Vcm.Manager.Hosting;
 using Vcm.Store;
 using Vcm.Store.Clusters;
 using Vcm.Store.Records;
+using Vcm.Store.Sites;
 
 namespace Vcm.Manager.Admission;
 
@@ -20,7 +21,8 @@ namespace Vcm.Manager.Admission;
 /// Admissions of one site are serialised (a lock on the site row, and in-process), so two never plan against the
 /// same free capacity.
 /// </summary>
-public sealed class ClusterAdmission(Database database, ClusterStore clusters, LocalSite site, ManagerIdentity manager, TimeProvider clock)
+public sealed class ClusterAdmission(
+    Database database, ClusterStore clusters, CalendarCache cache, LocalSite site, ManagerIdentity manager, TimeProvider clock)
 {
     private readonly SemaphoreSlim _serial = new(1, 1);
 
@@ -72,32 +74,25 @@ public sealed class ClusterAdmission(Database database, ClusterStore clusters, L
     private async Task<AdmissionOutcome> PlaceAndStoreAsync(ClusterSpec spec, string? idempotencyKey, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
-        var tx = transaction.GetDbTransaction();
 
-        // The lock: on PostgreSQL this row lock is held to commit; SQLite's write transaction already excludes others.
-        await connection.ExecuteAsync("UPDATE sites SET calendar_version = calendar_version + 1 WHERE id = @id", new { id = site.Id }, tx);
-
-        var hosts = await db.Hosts.Where(h => h.SiteId == site.Id && h.State == "ready").ToListAsync(cancellationToken);
-        var siteNames = await db.Sites.ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
-        var capacities = hosts.Select(h => new HostCapacity(
-            h.Id, h.Name, siteNames[h.SiteId], new Resources(h.Cpus, h.MemoryMb, h.DiskMb), (HostRoles)h.Roles)).ToList();
-        var claims = await ClusterStore.ClaimsEndingAfterAsync(db, spec.Start.ToUnixTimeMilliseconds(), cancellationToken);
-        var calendar = new ClaimCalendar(claims.Select(c => new Claim(
-            c.ClusterId, c.HostId, DateTimeOffset.FromUnixTimeMilliseconds(c.StartMs), DateTimeOffset.FromUnixTimeMilliseconds(c.EndMs),
-            new Resources(c.Cpus, c.MemoryMb, c.DiskMb))));
+        // Bumping the calendar version locks the site row until commit (SQLite's write transaction excludes others
+        // anyway). The cache is good if nothing changed since it was taken, i.e. it is at the version before ours.
+        var version = await CalendarVersion.BumpAsync(connection, transaction.DbTransaction, site.Id);
+        var snapshot = cache.At(version - 1) ?? await LoadAsync(db, version - 1, now, cancellationToken);
 
         var id = Ids.New();
-        var decision = Scheduler.Admit(id, PlacementRequest.For(spec), capacities, calendar);
+        var decision = Scheduler.Admit(id, PlacementRequest.For(spec), snapshot.Hosts, snapshot.Calendar);
         if (!decision.Admitted)
         {
             await transaction.RollbackAsync(cancellationToken);
+            cache.Store(snapshot);
             return new AdmissionOutcome.NoCapacity(decision.Reason!, decision.EarliestStart);
         }
 
         var placement = decision.Placement!;
-        var hostsById = hosts.ToDictionary(h => h.Id, StringComparer.Ordinal);
+        var hostSites = snapshot.Hosts.ToDictionary(h => h.HostId, h => h.Site, StringComparer.Ordinal);
         var cluster = NewCluster(id, spec, placement, idempotencyKey, now);
         var nodes = spec.NodeNames().Select(n => new NodeRecord
         {
@@ -107,7 +102,7 @@ public sealed class ClusterAdmission(Database database, ClusterStore clusters, L
             Role = n.Role.ToString().ToLowerInvariant(),
             Idx = n.Index,
             HostId = placement.NodeHosts[n.Name],
-            Site = siteNames[hostsById[placement.NodeHosts[n.Name]].SiteId],
+            Site = hostSites[placement.NodeHosts[n.Name]],
             Mac = HostObjectNames.Mac(id, n.Index),
             Ip = spec.Subnet.NodeAddress(n.Index),
             State = "pending",
@@ -134,9 +129,38 @@ public sealed class ClusterAdmission(Database database, ClusterStore clusters, L
             Message = $"{nodes.Count} nodes on {nodes.Select(n => n.HostId).Distinct().Count()} hosts from {spec.Start:u} to {spec.End:u}",
             Source = manager.Id,
         };
-        await ClusterStore.InsertAsync(db, cluster, nodes, claimRecords, admitted, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await ClusterStore.InsertAsync(db, cluster, nodes, claimRecords, admitted, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            cache.Clear();
+            throw;
+        }
+
+        foreach (var claim in placement.Claims)
+        {
+            snapshot.Calendar.Add(claim);
+        }
+
+        cache.Store(snapshot with { Version = version });
         return new AdmissionOutcome.Admitted(cluster, Replayed: false);
+    }
+
+    /// <summary>Reads the site's ready hosts and every claim that has not ended.</summary>
+    private async Task<CalendarCache.Snapshot> LoadAsync(VcmDbContext db, long version, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var siteNames = await db.Sites.ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        var hosts = await db.Hosts.Where(h => h.SiteId == site.Id && h.State == "ready").ToListAsync(cancellationToken);
+        var capacities = hosts.Select(h => new HostCapacity(
+            h.Id, h.Name, siteNames[h.SiteId], new Resources(h.Cpus, h.MemoryMb, h.DiskMb), (HostRoles)h.Roles)).ToList();
+        var claims = await ClusterStore.ClaimsEndingAfterAsync(db, now.ToUnixTimeMilliseconds(), cancellationToken);
+        var calendar = new ClaimCalendar(claims.Select(c => new Claim(
+            c.ClusterId, c.HostId, DateTimeOffset.FromUnixTimeMilliseconds(c.StartMs), DateTimeOffset.FromUnixTimeMilliseconds(c.EndMs),
+            new Resources(c.Cpus, c.MemoryMb, c.DiskMb))));
+        return new CalendarCache.Snapshot(version, capacities, calendar);
     }
 
     private ClusterRecord NewCluster(string id, ClusterSpec spec, Placement placement, string? idempotencyKey, DateTimeOffset now)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Vcm.Domain.Clusters;
+using Vcm.Store.Clusters;
 
 namespace Vcm.Manager.Controllers;
 
@@ -24,8 +25,8 @@ public sealed partial class ClusterReconciler
             await clusters.SetNodeStatesAsync(cluster.Id, nodes.ToDictionary(n => n.Name, _ => ("released", (string?)null)), cancellationToken);
         }
 
-        await using var transaction = await scope.Db.Database.BeginTransactionAsync(cancellationToken);
-        await scope.Db.Claims.Where(c => c.ClusterId == cluster.Id).ExecuteDeleteAsync(cancellationToken);
+        await using var transaction = await scope.Db.BeginWriteAsync(cancellationToken);
+        await ClusterStore.FreeClaimsAsync(scope.Db, cluster.Id, cluster.SiteId, cancellationToken);
         cluster.ActiveName = null;
         cluster.ActiveVni = null;
         cluster.NodesReady = 0;

@@ -79,6 +79,7 @@ public static class ManagerServer
         services.AddSingleton<TokenStore>();
         services.AddSingleton<TokenCache>();
         services.AddSingleton<ApiTokenFilter>();
+        services.AddSingleton<CalendarCache>();
         services.AddSingleton<ClusterAdmission>();
         services.AddSingleton<ClusterReconciler>();
         services.AddSingleton(agentClient ?? new HttpAgentClient());

@@ -17,8 +17,6 @@ public sealed class ClusterLeases(Database database)
     /// <summary>Claims up to <paramref name="limit"/> due clusters not leased by another live manager.</summary>
     public async Task<IReadOnlyList<string>> ClaimDueAsync(string owner, long nowMs, long leaseMs, int limit, CancellationToken cancellationToken)
     {
-        await using var db = database.CreateContext();
-        var connection = db.Database.GetDbConnection();
         var sql = database.IsPostgres
             ? """
               UPDATE clusters SET lease_owner = @owner, lease_expires_ms = @until, next_reconcile_ms = NULL
@@ -36,19 +34,18 @@ public sealed class ClusterLeases(Database database)
                            ORDER BY next_reconcile_ms LIMIT @limit)
               RETURNING id
               """;
-        var ids = await connection.QueryAsync<string>(new CommandDefinition(sql, new { owner, until = nowMs + leaseMs, now = nowMs, limit }, cancellationToken: cancellationToken));
-        return ids.ToList();
+        return await database.WriteAsync(async (connection, transaction) =>
+            (await connection.QueryAsync<string>(new CommandDefinition(sql, new { owner, until = nowMs + leaseMs, now = nowMs, limit }, transaction, cancellationToken: cancellationToken))).ToList(),
+            cancellationToken);
     }
 
     /// <summary>Takes or renews the lease on one cluster; false when another live manager holds it.</summary>
     public async Task<bool> TryLeaseAsync(string id, string owner, long nowMs, long leaseMs, CancellationToken cancellationToken)
     {
-        await using var db = database.CreateContext();
-        var connection = db.Database.GetDbConnection();
-        var updated = await connection.ExecuteAsync(new CommandDefinition(
+        var updated = await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
             "UPDATE clusters SET lease_owner = @owner, lease_expires_ms = @until, next_reconcile_ms = NULL " +
             "WHERE id = @id AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_ms < @now)",
-            new { id, owner, until = nowMs + leaseMs, now = nowMs }, cancellationToken: cancellationToken));
+            new { id, owner, until = nowMs + leaseMs, now = nowMs }, transaction, cancellationToken: cancellationToken)), cancellationToken);
         return updated == 1;
     }
 
@@ -60,48 +57,45 @@ public sealed class ClusterLeases(Database database)
             return;
         }
 
-        await using var db = database.CreateContext();
-        var connection = db.Database.GetDbConnection();
-        foreach (var chunk in ids.Chunk(1000))
+        await database.WriteAsync(async (connection, transaction) =>
         {
-            var parameters = new DynamicParameters(new { owner, until = untilMs });
-            await connection.ExecuteAsync(new CommandDefinition(
-                $"UPDATE clusters SET lease_expires_ms = @until WHERE lease_owner = @owner AND {SqlList.In("id", chunk, parameters, "i")}",
-                parameters, cancellationToken: cancellationToken));
-        }
+            foreach (var chunk in ids.Chunk(1000))
+            {
+                var parameters = new DynamicParameters(new { owner, until = untilMs });
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"UPDATE clusters SET lease_expires_ms = @until WHERE lease_owner = @owner AND {SqlList.In("id", chunk, parameters, "i")}",
+                    parameters, transaction, cancellationToken: cancellationToken));
+            }
+
+            return 0;
+        }, cancellationToken);
     }
 
     /// <summary>Gives the lease up and says when the cluster wants to be looked at next (null: only on change).</summary>
     public async Task ReleaseAsync(string id, string owner, long? nextReconcileMs, CancellationToken cancellationToken)
     {
-        await using var db = database.CreateContext();
-        var connection = db.Database.GetDbConnection();
-        await connection.ExecuteAsync(new CommandDefinition(
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
             "UPDATE clusters SET lease_owner = NULL, lease_expires_ms = NULL, next_reconcile_ms = " +
             "CASE WHEN next_reconcile_ms IS NULL THEN @next WHEN @next IS NULL THEN next_reconcile_ms " +
             "WHEN next_reconcile_ms < @next THEN next_reconcile_ms ELSE @next END " +
             "WHERE id = @id AND lease_owner = @owner",
-            new { id, owner, next = nextReconcileMs }, cancellationToken: cancellationToken));
+            new { id, owner, next = nextReconcileMs }, transaction, cancellationToken: cancellationToken)), cancellationToken);
     }
 
     /// <summary>Asks for the cluster to be reconciled at <paramref name="atMs"/> at the latest.</summary>
     public async Task RequestAsync(string id, long atMs, CancellationToken cancellationToken)
     {
-        await using var db = database.CreateContext();
-        var connection = db.Database.GetDbConnection();
-        await connection.ExecuteAsync(new CommandDefinition(
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
             "UPDATE clusters SET next_reconcile_ms = @at WHERE id = @id AND (next_reconcile_ms IS NULL OR next_reconcile_ms > @at)",
-            new { id, at = atMs }, cancellationToken: cancellationToken));
+            new { id, at = atMs }, transaction, cancellationToken: cancellationToken)), cancellationToken);
     }
 
     /// <summary>Drops leases held under this manager's name by an earlier run of it (which was killed), making that work due now.</summary>
     public async Task<int> ForgetOwnLeasesAsync(string owner, long nowMs, CancellationToken cancellationToken)
     {
-        await using var db = database.CreateContext();
-        var connection = db.Database.GetDbConnection();
-        return await connection.ExecuteAsync(new CommandDefinition(
+        return await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
             "UPDATE clusters SET lease_owner = NULL, lease_expires_ms = NULL, " +
             "next_reconcile_ms = CASE WHEN next_reconcile_ms IS NULL OR next_reconcile_ms > @now THEN @now ELSE next_reconcile_ms END WHERE lease_owner = @owner",
-            new { owner, now = nowMs }, cancellationToken: cancellationToken));
+            new { owner, now = nowMs }, transaction, cancellationToken: cancellationToken)), cancellationToken);
     }
 }

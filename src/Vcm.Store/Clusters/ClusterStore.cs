@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Vcm.Store.Records;
+using Vcm.Store.Sites;
 
 namespace Vcm.Store.Clusters;
 
@@ -94,10 +95,24 @@ public sealed partial class ClusterStore(Database database)
         }
 
         await using var db = database.CreateContext();
+        await using var efTransaction = await db.BeginWriteAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var transaction = efTransaction.DbTransaction;
         var changed = 0;
+        var first = states.Values.First();
+        if (states.Values.All(v => v == first)
+            && await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM nodes WHERE cluster_id = @clusterId", new { clusterId }, transaction) == states.Count)
+        {
+            // Every node of the cluster gets the same state (the common case): one statement, no name list.
+            changed = await connection.ExecuteAsync(
+                "UPDATE nodes SET state = @state, detail = @detail, version = version + 1 WHERE cluster_id = @clusterId " +
+                "AND (state <> @state OR detail IS NULL AND @detail IS NOT NULL OR detail <> @detail OR detail IS NOT NULL AND @detail IS NULL)",
+                new { state = first.State, detail = first.Detail, clusterId },
+                transaction);
+            await efTransaction.CommitAsync(cancellationToken);
+            return changed;
+        }
+
         foreach (var group in states.GroupBy(kv => kv.Value))
         {
             foreach (var chunk in group.Select(kv => kv.Key).Chunk(1000))
@@ -112,15 +127,27 @@ public sealed partial class ClusterStore(Database database)
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await efTransaction.CommitAsync(cancellationToken);
         return changed;
     }
 
-    /// <summary>Frees a cluster's capacity.</summary>
+    /// <summary>Frees a cluster's capacity (and bumps its site's calendar version).</summary>
     public async Task<int> DeleteClaimsAsync(string clusterId, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        return await db.Claims.Where(c => c.ClusterId == clusterId).ExecuteDeleteAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var siteId = await db.Clusters.Where(c => c.Id == clusterId).Select(c => c.SiteId).FirstOrDefaultAsync(cancellationToken);
+        var freed = siteId is null ? 0 : await FreeClaimsAsync(db, clusterId, siteId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return freed;
+    }
+
+    /// <summary>Frees a cluster's capacity in the caller's transaction, bumping the site's calendar version with it.</summary>
+    public static async Task<int> FreeClaimsAsync(VcmDbContext db, string clusterId, string siteId, CancellationToken cancellationToken)
+    {
+        var freed = await db.Claims.Where(c => c.ClusterId == clusterId).ExecuteDeleteAsync(cancellationToken);
+        await CalendarVersion.BumpAsync(db.Database.GetDbConnection(), db.Database.CurrentTransaction?.GetDbTransaction(), siteId);
+        return freed;
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Vcm.Store.Sites;
 using Vcm.Domain.Common;
 using Vcm.Store.Records;
 
@@ -15,7 +17,7 @@ public sealed class HostStore(Database database)
         string siteId, string agentId, string key, string url, IReadOnlyList<HostReport> reports, long nowMs, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var agent = await db.Agents.AsTracking().FirstOrDefaultAsync(a => a.Id == agentId, cancellationToken);
         if (agent is null)
         {
@@ -48,6 +50,7 @@ public sealed class HostStore(Database database)
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await CalendarVersion.BumpAsync(db.Database.GetDbConnection(), transaction.DbTransaction, siteId);
         await transaction.CommitAsync(cancellationToken);
         return existing.Values.OrderBy(h => h.Name, StringComparer.Ordinal).ToList();
     }
@@ -72,14 +75,22 @@ public sealed class HostStore(Database database)
             return false;
         }
 
+        var changed = false;
         foreach (var report in reports)
         {
-            Apply(hosts[report.Name], report, agentId, nowMs);
+            changed |= Apply(hosts[report.Name], report, agentId, nowMs);
         }
 
         try
         {
+            await using var transaction = await db.BeginWriteAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+            if (changed)
+            {
+                await CalendarVersion.BumpAsync(db.Database.GetDbConnection(), transaction.DbTransaction, agent.SiteId);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -93,8 +104,16 @@ public sealed class HostStore(Database database)
     public async Task<int> MarkStaleDownAsync(long staleBeforeMs, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        return await db.Hosts.Where(h => h.State == "ready" && h.HeartbeatMs < staleBeforeMs)
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var down = await db.Hosts.Where(h => h.State == "ready" && h.HeartbeatMs < staleBeforeMs)
             .ExecuteUpdateAsync(s => s.SetProperty(h => h.State, "down").SetProperty(h => h.Version, h => h.Version + 1), cancellationToken);
+        if (down > 0)
+        {
+            await CalendarVersion.BumpAllAsync(db.Database.GetDbConnection(), transaction.DbTransaction);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return down;
     }
 
     public async Task<IReadOnlyList<HostRecord>> ListAsync(string? siteId, CancellationToken cancellationToken)
@@ -129,8 +148,11 @@ public sealed class HostStore(Database database)
         return await db.Agents.OrderBy(a => a.Id).ToListAsync(cancellationToken);
     }
 
-    private static void Apply(HostRecord host, HostReport report, string agentId, long nowMs)
+    /// <summary>Copies a report onto a host; true when something admission reads changed.</summary>
+    private static bool Apply(HostRecord host, HostReport report, string agentId, long nowMs)
     {
+        var changed = host.Roles != report.Roles || host.Cpus != report.Cpus || host.MemoryMb != report.MemoryMb
+            || host.DiskMb != report.DiskMb || host.State == "down";
         host.AgentId = agentId;
         host.Roles = report.Roles;
         host.Cpus = report.Cpus;
@@ -144,5 +166,7 @@ public sealed class HostStore(Database database)
         {
             host.State = "ready";
         }
+
+        return changed;
     }
 }

@@ -98,6 +98,15 @@ public sealed class ClusterSpecParserTests
     }
 
     [Fact]
+    public void Window_KeptToTheMillisecond()
+    {
+        var context = Context with { Now = Now.AddTicks(1234567) };
+        var spec = ClusterSpecParser.Parse(new ClusterSpecInput { Name = "c", Workers = 1, Duration = "1h" }, context).Spec!;
+        Assert.Equal(0, spec.Start.Ticks % TimeSpan.TicksPerMillisecond);
+        Assert.Equal(0, spec.End.Ticks % TimeSpan.TicksPerMillisecond);
+    }
+
+    [Fact]
     public void EndBeforeStart_Refused()
     {
         var input = new ClusterSpecInput { Name = "c", Workers = 1, Start = "2030-01-05T00:00:00Z", End = "2030-01-04T00:00:00Z" };
