@@ -46,6 +46,9 @@ internal sealed class SimComputeDriver(SimHost host) : IComputeDriver
             return state.Vms.Remove(name) ? DeleteOutcome.Deleted : DeleteOutcome.Absent;
         }, cancellationToken);
 
+    public Task<string?> ConsoleAsync(string name, int maxBytes, CancellationToken cancellationToken) =>
+        Task.FromResult(host.Read(s => s.Vms.TryGetValue(name, out var vm) ? $"[simulated console of {name}: {vm.State}]\n" : null));
+
     public Task<IReadOnlyList<VmStatus>> ListVmsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<VmStatus>>(host.Read(s => s.Vms.Values.ToList()));
 }

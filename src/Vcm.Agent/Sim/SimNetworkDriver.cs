@@ -66,6 +66,12 @@ internal sealed class SimNetworkDriver(SimHost host) : INetworkDriver
         host.ChangeAsync($"deleting gateway {name}", state =>
             state.Gateways.Remove(name) ? DeleteOutcome.Deleted : DeleteOutcome.Absent, cancellationToken);
 
+    /// <summary>Simulated nodes phone home at once: one report per node the gateway serves.</summary>
+    public Task<IReadOnlyList<NodeReport>> ReportsAsync(string gateway, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<NodeReport>>(host.Read(s => s.Gateways.TryGetValue(gateway, out var spec)
+            ? spec.Nodes.Select(n => new NodeReport(n.Name, n.Ip, n.Name, $"ssh-ed25519 SIMULATED{n.Mac.Replace(":", "", StringComparison.Ordinal)} {n.Name}", $"SHA256:sim-{n.Mac}", 0, "none", DateTimeOffset.UnixEpoch)).ToList()
+            : []));
+
     public Task<NetworkInventory> ListAsync(CancellationToken cancellationToken) =>
         Task.FromResult(host.Read(s => new NetworkInventory(s.Segments.Keys.ToList(), s.Gateways.Keys.ToList())));
 

@@ -16,4 +16,7 @@ public interface IComputeDriver
     Task<DeleteOutcome> DeleteVmAsync(string name, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<VmStatus>> ListVmsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The last <paramref name="maxBytes"/> of the VM's serial console log, or null when there is no such VM.</summary>
+    Task<string?> ConsoleAsync(string name, int maxBytes, CancellationToken cancellationToken);
 }

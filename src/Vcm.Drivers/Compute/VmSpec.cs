@@ -19,6 +19,15 @@ public sealed record VmSpec
 
     public string? Hostname { get; init; }
 
+    /// <summary>The base image the VM boots (for the micro image: its kernel and initramfs).</summary>
+    public string Image { get; init; } = "micro";
+
+    /// <summary>
+    /// Key=value settings for the guest, passed on the kernel command line of images that boot a kernel directly
+    /// (see docs/guest-protocol.md): vm.name, vm.token (the node's metadata token), vm.meta (metadata URL).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> GuestArgs { get; init; } = new Dictionary<string, string>();
+
     /// <summary>iSCSI volumes to attach (the shared volume on the head node).</summary>
     public IReadOnlyList<VolumeAttachment> Volumes { get; init; } = [];
 }

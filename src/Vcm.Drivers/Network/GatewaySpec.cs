@@ -21,4 +21,10 @@ public sealed record GatewaySpec
     public IReadOnlyList<GatewayNode> Nodes { get; init; } = [];
 
     public bool Nat { get; init; } = true;
+
+    /// <summary>Where the gateway meets the site's external network (NAT out, SSH ports in); null: no external side.</summary>
+    public ExternalAttachment? External { get; init; }
+
+    /// <summary>MTU the nodes should use (DHCP option 26); 1500 unless the underlay is smaller.</summary>
+    public int Mtu { get; init; } = 1500;
 }

@@ -18,4 +18,7 @@ public interface INetworkDriver
     Task<DeleteOutcome> DeleteGatewayAsync(string name, CancellationToken cancellationToken);
 
     Task<NetworkInventory> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>The phone-home reports the gateway's metadata service has received (empty for an absent gateway).</summary>
+    Task<IReadOnlyList<NodeReport>> ReportsAsync(string gateway, CancellationToken cancellationToken);
 }

@@ -1,0 +1,27 @@
+namespace Vcm.Agent.Linux;
+
+/// <summary>Where a host keeps what vcm makes on it. Every path is derived from the object's deterministic name.</summary>
+public sealed record HostPaths(string Root)
+{
+    /// <summary>images/NAME/: the image's files (micro: vmlinuz, initrd.gz, base.qcow2) and manifest.json.</summary>
+    public string Image(string name) => Path.Combine(Root, "images", name);
+
+    public string Disks => Path.Combine(Root, "disks");
+
+    public string Disk(string name) => Path.Combine(Disks, name);
+
+    /// <summary>vms/NAME/: pid, qmp.sock, console.log, qemu.log, spec.json.</summary>
+    public string Vms => Path.Combine(Root, "vms");
+
+    public string Vm(string name) => Path.Combine(Vms, name);
+
+    /// <summary>gateways/NAME/: nodes.json, dnsmasq files and pid, metadata pid and log, phone-home/NODE.json.</summary>
+    public string Gateways => Path.Combine(Root, "gateways");
+
+    public string Gateway(string name) => Path.Combine(Gateways, name);
+
+    /// <summary>volumes/NAME.img: file-backed LUNs; tgt/: the host's tgtd pid and log.</summary>
+    public string Volumes => Path.Combine(Root, "volumes");
+
+    public string Tgt => Path.Combine(Root, "tgt");
+}

@@ -1,0 +1,15 @@
+namespace Vcm.Drivers.Network;
+
+/// <summary>
+/// What a node told its gateway's metadata service when it phoned home: it booted, got its config, ran its
+/// script, and this is its SSH host key (the public key line and its SHA256 fingerprint) for the caller to pin.
+/// </summary>
+public sealed record NodeReport(
+    string Name,
+    string Ip,
+    string Hostname,
+    string HostKey,
+    string Fingerprint,
+    double Uptime,
+    string ScriptRc,
+    DateTimeOffset At);
