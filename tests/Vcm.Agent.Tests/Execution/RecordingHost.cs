@@ -59,6 +59,8 @@ public sealed class RecordingHost : IHostDrivers, IComputeDriver, INetworkDriver
 
     public Task<IReadOnlyList<VmStatus>> ListVmsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<VmStatus>>([]);
 
+    public Task<string?> ConsoleAsync(string name, int maxBytes, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     public async Task<EnsureOutcome> EnsureSegmentAsync(SegmentSpec spec, CancellationToken cancellationToken)
     {
         await CallAsync("ensureSegment", spec.Bridge, cancellationToken);
@@ -84,6 +86,9 @@ public sealed class RecordingHost : IHostDrivers, IComputeDriver, INetworkDriver
     }
 
     Task<NetworkInventory> INetworkDriver.ListAsync(CancellationToken cancellationToken) => Task.FromResult(new NetworkInventory([], []));
+
+    Task<IReadOnlyList<NodeReport>> INetworkDriver.ReportsAsync(string gateway, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<NodeReport>>([]);
 
     public async Task<Ensured<VolumeStatus>> EnsureVolumeAsync(VolumeSpec spec, CancellationToken cancellationToken)
     {
