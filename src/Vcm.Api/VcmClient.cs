@@ -44,6 +44,21 @@ public sealed class VcmClient(HttpClient http)
     public Task<IReadOnlyList<EventView>> ListEventsAsync(string name, CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<EventView>>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(name)}/events"), cancellationToken);
 
+    public Task<SshTargetView> GetSshTargetAsync(string cluster, string node, bool admin, CancellationToken cancellationToken) =>
+        SendAsync<SshTargetView>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(cluster)}/nodes/{Uri.EscapeDataString(node)}/ssh{(admin ? "?admin=true" : "")}"), cancellationToken);
+
+    public async Task<string> GetConsoleAsync(string cluster, string node, int bytes, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(cluster)}/nodes/{Uri.EscapeDataString(node)}/console?bytes={bytes}");
+        using var response = await http.SendAsync(message, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new VcmApiException((int)response.StatusCode, await ReadProblemAsync(response, cancellationToken));
+        }
+
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
     public Task<IReadOnlyList<HostView>> ListHostsAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<HostView>>(new HttpRequestMessage(HttpMethod.Get, "api/v1/hosts"), cancellationToken);
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vcm.Cli.Commands.Clusters;
 using Vcm.Cli.Commands.Hosts;
+using Vcm.Cli.Commands.Nodes;
 using Vcm.Cli.Commands.Processes;
 using Vcm.Cli.Commands.Sites;
 using Vcm.Cli.Infrastructure;
@@ -10,14 +11,17 @@ var root = new RootCommand("vcm: reserve, build and release whole virtual cluste
     GlobalOptions.Output,
     GlobalOptions.Server,
     UpCommand.Create(),
+    DownCommand.Create(),
     ManagerCommand.Create(),
     AgentCommand.Create(),
     ClusterCommand.Create(),
     HostCommand.Create(),
     SiteCommand.Create(),
+    NodeCommand.Create(),
+    SshCommand.Create(),
 };
 
-var parse = root.Parse(args);
+var parse = root.Parse(SshCommand.Extract(args));
 if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
 {
     var message = parse.Errors[0].Message.Trim();

@@ -29,7 +29,7 @@ public sealed class UpCliTests(UpFixture fixture) : IClassFixture<UpFixture>
         Assert.Equal(4, shown.Nodes!.Count);
         Assert.All(shown.Nodes!, n =>
         {
-            Assert.Equal("running", n.State);
+            Assert.Equal("ready", n.State);
             Assert.StartsWith("sim-", n.Host, StringComparison.Ordinal);
             Assert.Equal("local", n.Site);
             Assert.StartsWith("10.0.0.", n.Ip, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using Vcm.Agent.Execution;
 using Vcm.Agent.Hosting;
 using Vcm.Drivers.Compute;
+using Vcm.Drivers.Network;
 using Vcm.Drivers.Rpc;
 using Vcm.Manager.Agents;
 
@@ -28,6 +29,12 @@ public sealed class InProcessAgentClient(AgentHosts hosts) : IAgentClient
         return response.Hosts.Concat(work.Where(w => Unreachable.Contains(w.Host)).Select(w =>
             new HostWorkResult(w.Host, w.Steps.Select(s => new StepResult(s.Kind, s.Target, StepOutcome.Failed, $"agent for {w.Host} unreachable")).ToList()))).ToList();
     }
+
+    public async Task<IReadOnlyList<NodeReport>?> ReportsAsync(string host, string gateway, AgentRoute route, CancellationToken cancellationToken) =>
+        !Unreachable.Contains(host) && hosts.ByName.TryGetValue(host, out var drivers) ? await drivers.Network.ReportsAsync(gateway, cancellationToken) : null;
+
+    public async Task<string?> ConsoleAsync(string host, string vm, int bytes, AgentRoute route, CancellationToken cancellationToken) =>
+        !Unreachable.Contains(host) && hosts.ByName.TryGetValue(host, out var drivers) ? await drivers.Compute.ConsoleAsync(vm, bytes, cancellationToken) : null;
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<VmStatus>?>> ListVmsAsync(
         IReadOnlyCollection<string> names, IReadOnlyDictionary<string, AgentRoute> routes, CancellationToken cancellationToken)

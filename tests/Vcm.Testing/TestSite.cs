@@ -66,8 +66,8 @@ public sealed class TestSite : IAsyncDisposable
     {
         var database = await TestDatabase.CreateAsync(provider, migrate: false);
         var data = new TempDirectory("vcm-site");
-        var agent = new InProcessAgentClient(AgentHosts.Simulated(hosts, "sim", sim ?? new SimOptions()));
         clock ??= TimeProvider.System;
+        var agent = new InProcessAgentClient(AgentHosts.Simulated(hosts, "sim", (sim ?? new SimOptions()) with { Clock = clock }));
         var options = new ManagerOptions
         {
             DataDirectory = data.Path,

@@ -91,6 +91,12 @@ public static class AgentServer
         });
         app.MapGet("/agent/v1/hosts/{host}/inventory", async (string host, CancellationToken ct) =>
             hosts.ByName.TryGetValue(host, out var drivers) ? Results.Ok(await InventoryAsync(drivers, ct)) : Results.NotFound());
+        app.MapGet("/agent/v1/hosts/{host}/gateways/{gateway}/reports", async (string host, string gateway, CancellationToken ct) =>
+            hosts.ByName.TryGetValue(host, out var drivers) ? Results.Ok(await drivers.Network.ReportsAsync(gateway, ct)) : Results.NotFound());
+        app.MapGet("/agent/v1/hosts/{host}/vms/{vm}/console", async (string host, string vm, int? bytes, CancellationToken ct) =>
+            hosts.ByName.TryGetValue(host, out var drivers) && await drivers.Compute.ConsoleAsync(vm, Math.Clamp(bytes ?? 16384, 1, 1 << 20), ct) is { } text
+                ? Results.Text(text, "text/plain; charset=utf-8")
+                : Results.NotFound());
         app.MapGet("/agent/v1/sim/{host}/creations", (string host) =>
             hosts.ByName.TryGetValue(host, out var drivers) && drivers is SimHost sim ? Results.Ok(sim.VmCreations()) : Results.NotFound());
         app.MapPost("/agent/v1/sim/{host}/vms/{name}/kill", (string host, string name) =>

@@ -49,6 +49,8 @@ public sealed class SimHost : IHostDrivers
 
     public string Name => Facts.Name;
 
+    internal TimeProvider Clock => _options.Clock;
+
     /// <summary>
     /// Runs an operation on the inventory with the configured latency, then saves it. Injected failures strike only
     /// operations that change the host (as <paramref name="changed"/> says of the result): a failure "before" leaves

@@ -69,7 +69,7 @@ internal sealed class SimNetworkDriver(SimHost host) : INetworkDriver
     /// <summary>Simulated nodes phone home at once: one report per node the gateway serves.</summary>
     public Task<IReadOnlyList<NodeReport>> ReportsAsync(string gateway, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<NodeReport>>(host.Read(s => s.Gateways.TryGetValue(gateway, out var spec)
-            ? spec.Nodes.Select(n => new NodeReport(n.Name, n.Ip, n.Name, $"ssh-ed25519 SIMULATED{n.Mac.Replace(":", "", StringComparison.Ordinal)} {n.Name}", $"SHA256:sim-{n.Mac}", 0, "none", DateTimeOffset.UnixEpoch)).ToList()
+            ? spec.Nodes.Select(n => new NodeReport(n.Name, n.Ip, n.Name, $"ssh-ed25519 SIMULATED{n.Mac.Replace(":", "", StringComparison.Ordinal)} {n.Name}", $"SHA256:sim-{n.Mac}", 0, "none", host.Clock.GetUtcNow())).ToList()
             : []));
 
     public Task<NetworkInventory> ListAsync(CancellationToken cancellationToken) =>

@@ -21,4 +21,7 @@ public sealed record SimOptions
     public string? StateDirectory { get; init; }
 
     public int? Seed { get; init; }
+
+    /// <summary>The clock simulated nodes phone home by (tests give a manual one).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -29,7 +29,7 @@ public static partial class ClusterSpecParser
         var sites = ParseSites(input.Sites, context, problems);
         var policy = ParsePolicy(input.Policy, problems);
         var head = input.Head ?? true;
-        var subnet = ParseSubnet(input.Subnet, workers + (head ? 1 : 0), problems);
+        var subnet = ParseSubnet(input.Subnet, workers + (head ? 1 : 0), context, problems);
 
         if (problems.Count > 0)
         {
@@ -303,11 +303,11 @@ public static partial class ClusterSpecParser
         }
     }
 
-    private static Ipv4Subnet? ParseSubnet(string? text, int nodes, List<Problem> problems)
+    private static Ipv4Subnet? ParseSubnet(string? text, int nodes, SpecContext context, List<Problem> problems)
     {
         if (text is null)
         {
-            return Ipv4Subnet.SizedFor("10.0.0.0", Math.Max(nodes, 1));
+            return Ipv4Subnet.FirstFree(context.SubnetPool, Math.Max(nodes, 1), context.UsedSubnets);
         }
 
         if (!Ipv4Subnet.TryParse(text, out var subnet, out var error))

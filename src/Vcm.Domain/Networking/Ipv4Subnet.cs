@@ -90,6 +90,33 @@ public sealed record Ipv4Subnet(uint Network, int PrefixLength)
         return new Ipv4Subnet(baseAddress & mask, prefix);
     }
 
+    /// <summary>
+    /// The first block of <paramref name="pool"/>, sized for <paramref name="nodes"/> (a /24 at least), that
+    /// overlaps none of <paramref name="used"/>; the pool's first block when all are used (clusters' subnets may
+    /// overlap: each has its own segment).
+    /// </summary>
+    public static Ipv4Subnet FirstFree(Ipv4Subnet pool, int nodes, IReadOnlyCollection<Ipv4Subnet> used)
+    {
+        var size = SizedFor(Format(pool.Network), nodes);
+        var step = size.Size;
+        for (ulong network = pool.Network; network + step <= (ulong)pool.Network + pool.Size; network += step)
+        {
+            var candidate = new Ipv4Subnet((uint)network, size.PrefixLength);
+            if (!used.Any(u => u.Overlaps(candidate)))
+            {
+                return candidate;
+            }
+        }
+
+        return size;
+    }
+
+    public bool Overlaps(Ipv4Subnet other)
+    {
+        var mask = PrefixLength < other.PrefixLength ? Mask : other.Mask;
+        return (Network & mask) == (other.Network & mask);
+    }
+
     public static string Format(uint address) =>
         string.Create(CultureInfo.InvariantCulture, $"{address >> 24}.{(address >> 16) & 255}.{(address >> 8) & 255}.{address & 255}");
 

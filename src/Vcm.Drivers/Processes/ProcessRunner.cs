@@ -53,6 +53,39 @@ public sealed class ProcessRunner : IProcessRunner
     }
 
     /// <summary>
+    /// Runs a program attached to this process's terminal (standard input, output and error are inherited), for
+    /// interactive commands such as ssh; returns its exit code. Cancellation kills its tree.
+    /// </summary>
+    public async Task<int> RunAttachedAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        var info = StartInfo(spec);
+        info.RedirectStandardInput = false;
+        info.RedirectStandardOutput = false;
+        info.RedirectStandardError = false;
+        using var process = new Process { StartInfo = info };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            return new ProcessResult(spec, 127, "", e.Message, TimeSpan.Zero).EnsureSuccess().ExitCode;
+        }
+
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            KillTree(process);
+            throw;
+        }
+
+        return process.ExitCode;
+    }
+
+    /// <summary>
     /// Starts a long-running program. Its output lines go to <paramref name="output"/> (standard error lines too);
     /// with no callback they are discarded. Stop it with <see cref="RunningProcess.StopAsync"/>.
     /// </summary>

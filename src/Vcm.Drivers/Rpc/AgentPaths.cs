@@ -11,6 +11,14 @@ public static class AgentPaths
 
     public static string Inventory(string host) => $"/agent/v1/hosts/{Uri.EscapeDataString(host)}/inventory";
 
+    /// <summary>GET: the phone-home reports a gateway on the host has received.</summary>
+    public static string Reports(string host, string gateway) =>
+        $"/agent/v1/hosts/{Uri.EscapeDataString(host)}/gateways/{Uri.EscapeDataString(gateway)}/reports";
+
+    /// <summary>GET: the tail of a VM's serial console (text/plain).</summary>
+    public static string Console(string host, string vm, int bytes) =>
+        $"/agent/v1/hosts/{Uri.EscapeDataString(host)}/vms/{Uri.EscapeDataString(vm)}/console?bytes={bytes}";
+
     public const string Join = "/api/v1/agents/join";
     public const string Heartbeat = "/api/v1/agents/heartbeat";
 }

@@ -6,6 +6,7 @@ using Database = Vcm.Store.Database;
 using Vcm.Domain.Clusters;
 using Vcm.Domain.Common;
 using Vcm.Domain.Naming;
+using Vcm.Domain.Networking;
 using Vcm.Domain.Scheduling;
 using Vcm.Manager.Hosting;
 using Vcm.Store;
@@ -36,7 +37,14 @@ public sealed class ClusterAdmission(
 
         var now = clock.GetUtcNow();
         var (images, sites) = await CatalogAsync(cancellationToken);
-        var parsed = ClusterSpecParser.Parse(input, new SpecContext(now, images, sites));
+        var used = input.Subnet is null
+            ? (await clusters.LiveSubnetsAsync(site.Id, cancellationToken)).Select(Ipv4Subnet.Parse).ToList()
+            : [];
+        var parsed = ClusterSpecParser.Parse(input, new SpecContext(now, images, sites)
+        {
+            SubnetPool = Ipv4Subnet.Parse(site.SubnetPool),
+            UsedSubnets = used,
+        });
         var badFields = readProblems.Select(p => p.Field).ToHashSet(StringComparer.Ordinal);
         var problems = readProblems.Concat(parsed.Problems.Where(p => !badFields.Contains(p.Field))).ToList();
         if (input.Name is { } name && !problems.Any(p => p.Field == "name") && await clusters.NameIsLiveAsync(name, cancellationToken))
@@ -107,6 +115,8 @@ public sealed class ClusterAdmission(
             Ip = spec.Subnet.NodeAddress(n.Index),
             State = "pending",
             Version = 1,
+            Token = NodeSecrets.NewToken(),
+            SshPort = NodeSecrets.SshPort(n.Index),
         }).ToList();
         var claimRecords = placement.Claims.Select(c => new ClaimRecord
         {

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Vcm.Drivers.Compute;
+using Vcm.Drivers.Network;
 using Vcm.Drivers.Rpc;
 
 namespace Vcm.Manager.Agents;
@@ -98,6 +99,44 @@ public sealed class HttpAgentClient : IAgentClient, IDisposable
         }
 
         return result;
+    }
+
+    public async Task<IReadOnlyList<NodeReport>?> ReportsAsync(string host, string gateway, AgentRoute route, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var message = Message(HttpMethod.Get, route, AgentPaths.Reports(host, gateway));
+            using var response = await _http.SendAsync(message, cancellationToken);
+            return response.IsSuccessStatusCode
+                ? await response.Content.ReadFromJsonAsync<List<NodeReport>>(AgentJson.Options, cancellationToken)
+                : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    public async Task<string?> ConsoleAsync(string host, string vm, int bytes, AgentRoute route, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var message = Message(HttpMethod.Get, route, AgentPaths.Console(host, vm, bytes));
+            using var response = await _http.SendAsync(message, cancellationToken);
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync(cancellationToken) : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     public void Dispose() => _http.Dispose();

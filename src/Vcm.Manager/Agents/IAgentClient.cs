@@ -1,4 +1,5 @@
 using Vcm.Drivers.Compute;
+using Vcm.Drivers.Network;
 using Vcm.Drivers.Rpc;
 
 namespace Vcm.Manager.Agents;
@@ -16,4 +17,10 @@ public interface IAgentClient
     /// <summary>The VMs on each host, or null for a host whose agent could not be asked.</summary>
     Task<IReadOnlyDictionary<string, IReadOnlyList<VmStatus>?>> ListVmsAsync(
         IReadOnlyCollection<string> hosts, IReadOnlyDictionary<string, AgentRoute> routes, CancellationToken cancellationToken);
+
+    /// <summary>The phone-home reports of a gateway, or null when its host's agent could not be asked.</summary>
+    Task<IReadOnlyList<NodeReport>?> ReportsAsync(string host, string gateway, AgentRoute route, CancellationToken cancellationToken);
+
+    /// <summary>The tail of a VM's serial console, or null when there is no such VM (or no answer).</summary>
+    Task<string?> ConsoleAsync(string host, string vm, int bytes, AgentRoute route, CancellationToken cancellationToken);
 }

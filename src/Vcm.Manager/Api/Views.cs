@@ -27,7 +27,7 @@ public static class Views
         Spec = StoredSpec.Deserialize(c.Spec).ToView(),
         Nodes = nodes?.Select(n => new NodeView(
             n.Name, n.Role, hosts is not null && hosts.TryGetValue(n.HostId, out var h) ? h.Name : n.HostId,
-            n.Site, n.Ip, n.Mac, n.State, n.Detail)).ToList(),
+            n.Site, n.Ip, n.Mac, n.State, n.Detail, n.HostKeyFingerprint)).ToList(),
     };
 
     public static EventView Event(EventRecord e) => new(Time(e.AtMs), e.Type, e.Reason, e.Message, e.Source);

@@ -1,6 +1,8 @@
 using Vcm.Domain.Clusters;
 using Vcm.Drivers.Compute;
+using Vcm.Drivers.Network;
 using Vcm.Drivers.Rpc;
+using Vcm.Store.Records;
 
 namespace Vcm.Manager.Controllers;
 
@@ -13,39 +15,30 @@ public sealed partial class ClusterReconciler
 
         var infrastructure = await agents.ApplyAsync(plan.Infrastructure(), routes, cancellationToken);
         var failures = StepFailure.In(infrastructure).ToList();
-        var states = new Dictionary<string, (string State, string? Detail)>(StringComparer.Ordinal);
+        var observations = new List<Store.Clusters.NodeObservation>();
         if (failures.Count == 0)
         {
             var shared = infrastructure.SelectMany(h => h.Results).FirstOrDefault(r => r.Volume is not null)?.Volume;
             var built = await agents.ApplyAsync(plan.Nodes(shared), routes, cancellationToken);
             failures.AddRange(StepFailure.In(built));
-            var byVm = nodes.ToDictionary(plan.VmName, n => n.Name, StringComparer.Ordinal);
-            foreach (var result in built.SelectMany(h => h.Results).Where(r => r.Kind == "ensureVm"))
-            {
-                if (!byVm.TryGetValue(result.Target, out var node))
-                {
-                    continue;
-                }
-
-                states[node] = result.Vm is { } vm
-                    ? (vm.State == VmState.Running ? "running" : "stopped", vm.Detail)
-                    : result.Outcome == StepOutcome.Failed ? ("failed", result.Error) : ("pending", null);
-            }
+            var reports = await GatewayReportsAsync(plan, routes, cancellationToken);
+            observations = Observe(scope, nodes, plan, built, reports);
         }
 
-        await clusters.SetNodeStatesAsync(cluster.Id, states, cancellationToken);
-        var running = nodes.Count(n => states.TryGetValue(n.Name, out var s) ? s.State == "running" : n.State == "running");
+        await clusters.ObserveNodesAsync(cluster.Id, observations, cancellationToken);
+        var byName = observations.ToDictionary(o => o.Name, o => o.State, StringComparer.Ordinal);
+        var running = nodes.Count(n => byName.GetValueOrDefault(n.Name, n.State) == "ready");
         cluster.NodesReady = running;
 
         if (failures.Count == 0 && running == nodes.Count)
         {
-            scope.MoveTo(ClusterPhase.Ready, $"{running} of {nodes.Count} nodes running");
+            scope.MoveTo(ClusterPhase.Ready, $"{running} of {nodes.Count} nodes up");
             cluster.ObservedGeneration = cluster.Generation;
             LogPhase(logger, cluster.Name, "Ready", cluster.Reason!);
             return await scope.SaveAsync(cancellationToken) ? Recheck(scope) : ReconcileResult.Now;
         }
 
-        var message = failures.Count > 0 ? StepFailure.Describe(failures) : $"{running} of {nodes.Count} nodes running";
+        var message = failures.Count > 0 ? StepFailure.Describe(failures) : $"{running} of {nodes.Count} nodes up";
         if (failures.Any(f => f.Result.Terminal))
         {
             scope.MoveTo(ClusterPhase.Failed, message);
@@ -58,8 +51,74 @@ public sealed partial class ClusterReconciler
             return await scope.SaveAsync(cancellationToken) ? ReconcileResult.After(scope.End - scope.Now) : ReconcileResult.Now;
         }
 
+        if (failures.Count == 0)
+        {
+            // Everything is made and the VMs run; nodes are still booting. Not a failure: look again soon.
+            cluster.Reason = $"{running} of {nodes.Count} nodes up; the rest are booting";
+            return await scope.SaveAsync(cancellationToken) ? ReconcileResult.After(BootPoll) : ReconcileResult.Now;
+        }
+
         RecordFailure(scope, "StepFailed", message);
         return await scope.SaveAsync(cancellationToken) ? ReconcileResult.After(RetryDelay(cluster.Attempts)) : ReconcileResult.Now;
+    }
+
+    private static readonly TimeSpan BootPoll = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long before a VM's (re)start a phone-home report may date and still count (clocks of hosts differ a little).</summary>
+    private static readonly TimeSpan ReportSkew = TimeSpan.FromSeconds(2);
+
+    private async Task<IReadOnlyDictionary<string, NodeReport>> GatewayReportsAsync(
+        HostPlan plan, IReadOnlyDictionary<string, Agents.AgentRoute> routes, CancellationToken cancellationToken)
+    {
+        var host = plan.GatewayHostName;
+        var reports = routes.TryGetValue(host, out var route)
+            ? await agents.ReportsAsync(host, plan.GatewayName, route, cancellationToken)
+            : null;
+        return (reports ?? []).GroupBy(r => r.Name).ToDictionary(g => g.Key, g => g.MaxBy(r => r.At)!, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Each node's state from what its host said of its VM and what its gateway heard from it: a VM that runs is
+    /// "booting" until the node phoned home after the VM's last (re)start, then "ready" (its host key is kept).
+    /// </summary>
+    private static List<Store.Clusters.NodeObservation> Observe(
+        ClusterScope scope, IReadOnlyList<NodeRecord> nodes, HostPlan plan, IReadOnlyList<HostWorkResult> built, IReadOnlyDictionary<string, NodeReport> reports)
+    {
+        var byVm = nodes.ToDictionary(plan.VmName, StringComparer.Ordinal);
+        var observations = new List<Store.Clusters.NodeObservation>(nodes.Count);
+        foreach (var result in built.SelectMany(h => h.Results).Where(r => r.Kind == "ensureVm"))
+        {
+            if (!byVm.TryGetValue(result.Target, out var node))
+            {
+                continue;
+            }
+
+            if (result.Vm is not { } vm)
+            {
+                observations.Add(new(node.Name, result.Outcome == StepOutcome.Failed ? "failed" : "pending", result.Error));
+                continue;
+            }
+
+            if (vm.State != VmState.Running)
+            {
+                observations.Add(new(node.Name, "stopped", vm.Detail));
+                continue;
+            }
+
+            long? bootedNow = result.Outcome is StepOutcome.Created or StepOutcome.Updated || node.BootedMs is null ? scope.NowMs : null;
+            var booted = bootedNow ?? node.BootedMs!.Value;
+            if (reports.TryGetValue(node.Name, out var report) && report.At.ToUnixTimeMilliseconds() >= booted - (long)ReportSkew.TotalMilliseconds)
+            {
+                var newKey = report.HostKey != node.HostKey ? report.HostKey : null;
+                observations.Add(new(node.Name, "ready", null, bootedNow, newKey, newKey is null ? null : report.Fingerprint));
+            }
+            else
+            {
+                observations.Add(new(node.Name, "booting", null, bootedNow));
+            }
+        }
+
+        return observations;
     }
 
     /// <summary>A ready cluster: are all its VMs still running? If not, it is degraded and gets repaired.</summary>

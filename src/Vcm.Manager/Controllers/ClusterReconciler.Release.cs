@@ -29,6 +29,7 @@ public sealed partial class ClusterReconciler
         await ClusterStore.FreeClaimsAsync(scope.Db, cluster.Id, cluster.SiteId, cancellationToken);
         cluster.ActiveName = null;
         cluster.ActiveVni = null;
+        cluster.ActiveExternalIp = null;
         cluster.NodesReady = 0;
         scope.MoveTo(ClusterPhase.Released, "everything it held is removed from every host and its capacity is free");
         LogPhase(logger, cluster.Name, "Released", cluster.Reason!);

@@ -7,6 +7,7 @@ using Vcm.Store;
 using Vcm.Store.Clusters;
 using Vcm.Store.Hosts;
 using Vcm.Store.Records;
+using Vcm.Drivers.Network;
 
 namespace Vcm.Manager.Controllers;
 
@@ -86,7 +87,28 @@ public sealed partial class ClusterReconciler(
             cluster.Vni = vni;
         }
 
-        scope.MoveTo(ClusterPhase.Provisioning, $"start time reached; segment VNI {cluster.Vni}");
+        if (site.External is { } external && cluster.ActiveExternalIp is null)
+        {
+            var address = ExternalAddresses.Pick(external.Subnet, await clusters.UsedExternalIpsAsync(site.Id, cancellationToken));
+            if (address is null)
+            {
+                scope.Event("Warning", "NoExternalAddress", $"every address of the external network {external.Subnet} is in use; waiting for one");
+                await scope.SaveAsync(cancellationToken);
+                return ReconcileResult.After(TimeSpan.FromSeconds(30));
+            }
+
+            cluster.ActiveExternalIp = address;
+            cluster.ExternalIp = address;
+        }
+
+        if (cluster.AdminPublicKey is null)
+        {
+            var key = Ssh.AdminKey.Create($"vcm-admin@{cluster.Name}");
+            cluster.AdminPublicKey = key.PublicLine;
+            cluster.AdminPrivateKey = key.PrivatePem;
+        }
+
+        scope.MoveTo(ClusterPhase.Provisioning, $"start time reached; segment VNI {cluster.Vni}" + (cluster.ExternalIp is { } ip ? $", gateway {ip}" : ""));
         try
         {
             await scope.SaveAsync(cancellationToken);
@@ -126,7 +148,8 @@ public sealed partial class ClusterReconciler(
         var routes = hostRecords.Values
             .Where(h => agentRecords.ContainsKey(h.AgentId))
             .ToDictionary(h => h.Name, h => new AgentRoute(h.AgentId, agentRecords[h.AgentId].Url, agentRecords[h.AgentId].Key), StringComparer.Ordinal);
-        var plan = new HostPlan(cluster, scope.Spec, nodes, hostRecords, cluster.ActiveVni!.Value);
+        var external = site.External is { } e && cluster.ExternalIp is { } address ? new ExternalAttachment(e.Bridge, address, e.Router) : null;
+        var plan = new HostPlan(cluster, scope.Spec, nodes, hostRecords, cluster.ActiveVni!.Value, external);
         return (nodes, plan, routes);
     }
 

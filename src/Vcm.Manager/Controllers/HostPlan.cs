@@ -22,9 +22,13 @@ public sealed class HostPlan
     private readonly IReadOnlyList<NodeRecord> _nodes;
     private readonly IReadOnlyDictionary<string, HostRecord> _hosts;
     private readonly int _vni;
+    private readonly ExternalAttachment? _external;
 
-    public HostPlan(ClusterRecord cluster, StoredSpec spec, IReadOnlyList<NodeRecord> nodes, IReadOnlyDictionary<string, HostRecord> hosts, int vni)
+    public HostPlan(
+        ClusterRecord cluster, StoredSpec spec, IReadOnlyList<NodeRecord> nodes, IReadOnlyDictionary<string, HostRecord> hosts, int vni,
+        ExternalAttachment? external = null)
     {
+        _external = external;
         _cluster = cluster;
         _spec = spec;
         _nodes = nodes;
@@ -131,13 +135,24 @@ public sealed class HostPlan
             Subnet = subnet.ToString(),
             Address = subnet.Gateway,
             Domain = _cluster.Name,
-            Nodes = _nodes.Select(n => new GatewayNode(n.Name, n.Mac, n.Ip, _spec.SshKeys)).ToList(),
+            Nodes = _nodes.Select(n => new GatewayNode(n.Name, n.Mac, n.Ip, Keys, null, n.Token ?? "", _external is null ? 0 : n.SshPort ?? 0)).ToList(),
+            External = _external,
         };
     }
+
+    /// <summary>The keys that may log in as root: the tenant's, and vcm's admin key for the cluster.</summary>
+    private IReadOnlyList<string> Keys =>
+        _cluster.AdminPublicKey is { } admin ? [.. _spec.SshKeys, admin] : _spec.SshKeys;
+
+    public string GatewayName => HostObjectNames.Gateway(_cluster.Id);
+
+    public string GatewayHostName => HostName(_cluster.GatewayHostId!);
 
     private VmSpec Vm(NodeRecord node, string disk, VolumeStatus? shared) => new()
     {
         Name = VmName(node),
+        Image = _spec.Image,
+        GuestArgs = new Dictionary<string, string> { ["vm.name"] = node.Name, ["vm.token"] = node.Token ?? "" },
         Cpus = _spec.Cpus,
         MemoryMb = _spec.MemoryMb,
         Disk = disk,

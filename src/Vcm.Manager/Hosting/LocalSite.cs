@@ -1,4 +1,9 @@
 namespace Vcm.Manager.Hosting;
 
 /// <summary>The site this manager runs, as read from the database at start.</summary>
-public sealed record LocalSite(string Id, string Name, int VniFirst, int VniLast);
+public sealed record LocalSite(string Id, string Name, int VniFirst, int VniLast)
+{
+    public ExternalNetworkOptions? External { get; init; }
+
+    public string SubnetPool { get; init; } = "10.0.0.0/8";
+}

@@ -19,6 +19,20 @@ public sealed record ManagerOptions
 
     public int VniLast { get; init; } = 99_999;
 
+    /// <summary>The site's external network; null: gateways have no external side (simulated sites).</summary>
+    public ExternalNetworkOptions? External { get; init; }
+
+    /// <summary>Where clusters' default subnets come from: each gets the first free /24 (or larger block) of it.</summary>
+    public string SubnetPool { get; init; } = "10.0.0.0/8";
+
+    /// <summary>The site's image store (base images agents fetch): DATA/images unless set.</summary>
+    public string? ImageDirectory { get; init; }
+
+    /// <summary>Build the micro image into the store at start when it is missing (sites with real hosts).</summary>
+    public bool BuildImages { get; init; }
+
+    public string EffectiveImageDirectory => ImageDirectory ?? Path.Combine(DataDirectory, "images");
+
     /// <summary>This manager's name in leases; stable across restarts so it can take back its own work at once.</summary>
     public string? ManagerId { get; init; }
 

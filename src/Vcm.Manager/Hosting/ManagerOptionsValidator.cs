@@ -6,9 +6,12 @@ public static class ManagerOptionsValidator
     public static IReadOnlyList<string> Validate(ManagerOptions options)
     {
         var problems = new List<string>();
-        if (!Uri.TryCreate(options.Listen, UriKind.Absolute, out var listen) || listen.Scheme is not ("http" or "https"))
+        foreach (var url in options.Listen.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
-            problems.Add($"--listen '{options.Listen}' is not an http:// or https:// URL.");
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var listen) || listen.Scheme is not ("http" or "https"))
+            {
+                problems.Add($"--listen '{url}' is not an http:// or https:// URL.");
+            }
         }
 
         if (options.VniFirst < 1 || options.VniLast > 16_777_215 || options.VniFirst > options.VniLast)
@@ -19,6 +22,29 @@ public static class ManagerOptionsValidator
         if (!System.Text.RegularExpressions.Regex.IsMatch(options.SiteName, "^[a-z][a-z0-9-]{0,30}$"))
         {
             problems.Add($"--site '{options.SiteName}' is not a valid site name (lower-case letters, digits and '-').");
+        }
+
+        if (!Vcm.Domain.Networking.Ipv4Subnet.TryParse(options.SubnetPool, out var pool, out _) || !pool!.IsPrivate || pool.PrefixLength > 24)
+        {
+            problems.Add($"The subnet pool '{options.SubnetPool}' is not a private IPv4 network of /24 or larger.");
+        }
+
+        if (options.External is { } external)
+        {
+            if (!Vcm.Domain.Networking.Ipv4Subnet.TryParse(external.Subnet, out var ext, out _) || ext!.Size < 16)
+            {
+                problems.Add($"The external network '{external.Subnet}' is not an IPv4 network of /28 or larger.");
+            }
+
+            if (!System.Net.IPAddress.TryParse(external.Router, out _))
+            {
+                problems.Add($"The external router '{external.Router}' is not an IPv4 address.");
+            }
+
+            if (external.Bridge.Length is 0 or > 15)
+            {
+                problems.Add($"The external bridge '{external.Bridge}' is not a Linux interface name (1 to 15 characters).");
+            }
         }
 
         var c = options.Controllers;

@@ -41,8 +41,25 @@ public static class ManagerServer
         Directory.CreateDirectory(options.DataDirectory);
         var database = new Database(options.EffectiveStore);
         await database.MigrateAsync(cancellationToken);
-        var siteRecord = await new SiteStore(database).EnsureLocalAsync(options.SiteName, options.VniFirst, options.VniLast, cancellationToken);
-        var site = new LocalSite(siteRecord.Id, siteRecord.Name, siteRecord.VniFirst, siteRecord.VniLast);
+        var siteRecord = await new SiteStore(database).EnsureLocalAsync(
+            new Store.Records.SiteRecord
+            {
+                Id = "",
+                Name = options.SiteName,
+                VniFirst = options.VniFirst,
+                VniLast = options.VniLast,
+                ExternalSubnet = options.External?.Subnet,
+                ExternalRouter = options.External?.Router,
+                ExternalBridge = options.External?.Bridge,
+                ExternalNetns = options.External?.Netns,
+                SubnetPool = options.SubnetPool,
+            },
+            cancellationToken);
+        var site = new LocalSite(siteRecord.Id, siteRecord.Name, siteRecord.VniFirst, siteRecord.VniLast)
+        {
+            External = options.External,
+            SubnetPool = options.SubnetPool,
+        };
         var adminToken = await AdminToken.EnsureAsync(options.DataDirectory, new TokenStore(database), clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         var identity = new ManagerIdentity(options.ManagerId ?? LoadOrCreateId(options.DataDirectory));
 
@@ -79,6 +96,7 @@ public static class ManagerServer
         services.AddSingleton<TokenStore>();
         services.AddSingleton<TokenCache>();
         services.AddSingleton<ApiTokenFilter>();
+        services.AddSingleton<AgentOrAdminFilter>();
         services.AddSingleton<CalendarCache>();
         services.AddSingleton<ClusterAdmission>();
         services.AddSingleton<ClusterReconciler>();
@@ -96,7 +114,9 @@ public static class ManagerServer
         app.MapAgents();
         var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiTokenFilter>();
         api.MapClusters();
+        api.MapNodes();
         api.MapHostsAndSites();
+        app.MapGroup("/api/v1").AddEndpointFilter<AgentOrAdminFilter>().MapImages();
         return new ManagerApp(app, adminToken, site, database);
     }
 

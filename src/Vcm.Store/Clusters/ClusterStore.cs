@@ -10,7 +10,7 @@ namespace Vcm.Store.Clusters;
 public sealed partial class ClusterStore(Database database)
 {
     private static readonly string[] NodeColumns =
-        ["id", "cluster_id", "name", "role", "idx", "host_id", "site", "mac", "ip", "state", "detail", "version"];
+        ["id", "cluster_id", "name", "role", "idx", "host_id", "site", "mac", "ip", "state", "detail", "version", "token", "ssh_port"];
 
     private static readonly string[] ClaimColumns =
         ["id", "cluster_id", "host_id", "start_ms", "end_ms", "cpus", "memory_mb", "disk_mb"];
@@ -80,7 +80,7 @@ public sealed partial class ClusterStore(Database database)
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         await BulkInsert.RunAsync(connection, transaction, "nodes", NodeColumns, nodes, n =>
-            [n.Id, n.ClusterId, n.Name, n.Role, n.Idx, n.HostId, n.Site, n.Mac, n.Ip, n.State, n.Detail, n.Version], cancellationToken);
+            [n.Id, n.ClusterId, n.Name, n.Role, n.Idx, n.HostId, n.Site, n.Mac, n.Ip, n.State, n.Detail, n.Version, n.Token, n.SshPort], cancellationToken);
         await BulkInsert.RunAsync(connection, transaction, "claims", ClaimColumns, claims, c =>
             [c.Id, c.ClusterId, c.HostId, c.StartMs, c.EndMs, c.Cpus, c.MemoryMb, c.DiskMb], cancellationToken);
     }
@@ -131,6 +131,64 @@ public sealed partial class ClusterStore(Database database)
         return changed;
     }
 
+    /// <summary>
+    /// Records what a reconcile saw of nodes: states (one statement when they agree, as in
+    /// <see cref="SetNodeStatesAsync"/>), and per node a boot time or a reported host key where given.
+    /// </summary>
+    public async Task ObserveNodesAsync(string clusterId, IReadOnlyList<NodeObservation> observations, CancellationToken cancellationToken)
+    {
+        await SetNodeStatesAsync(clusterId, observations.ToDictionary(o => o.Name, o => (o.State, o.Detail)), cancellationToken);
+        var detailed = observations.Where(o => o.BootedMs is not null || o.HostKey is not null).ToList();
+        if (detailed.Count == 0)
+        {
+            return;
+        }
+
+        await database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText =
+                "UPDATE nodes SET booted_ms = COALESCE(@booted, booted_ms), host_key = COALESCE(@key, host_key), " +
+                "host_key_fingerprint = COALESCE(@fingerprint, host_key_fingerprint), version = version + 1 " +
+                "WHERE cluster_id = @cluster AND name = @name";
+            var booted = Parameter(command, "@booted", System.Data.DbType.Int64);
+            var key = Parameter(command, "@key", System.Data.DbType.String);
+            var fingerprint = Parameter(command, "@fingerprint", System.Data.DbType.String);
+            var cluster = Parameter(command, "@cluster", System.Data.DbType.String);
+            var name = Parameter(command, "@name", System.Data.DbType.String);
+            cluster.Value = clusterId;
+            await command.PrepareAsync(cancellationToken);
+            foreach (var o in detailed)
+            {
+                booted.Value = o.BootedMs is { } b ? b : DBNull.Value;
+                key.Value = (object?)o.HostKey ?? DBNull.Value;
+                fingerprint.Value = (object?)o.Fingerprint ?? DBNull.Value;
+                name.Value = o.Name;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return 0;
+        }, cancellationToken);
+    }
+
+    private static System.Data.Common.DbParameter Parameter(System.Data.Common.DbCommand command, string name, System.Data.DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    /// <summary>The external addresses held by the site's live clusters.</summary>
+    public async Task<IReadOnlySet<string>> UsedExternalIpsAsync(string siteId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var used = await db.Clusters.Where(c => c.SiteId == siteId && c.ActiveExternalIp != null).Select(c => c.ActiveExternalIp!).ToListAsync(cancellationToken);
+        return used.ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>Frees a cluster's capacity (and bumps its site's calendar version).</summary>
     public async Task<int> DeleteClaimsAsync(string clusterId, CancellationToken cancellationToken)
     {
@@ -165,6 +223,13 @@ public sealed partial class ClusterStore(Database database)
         {
             return false;
         }
+    }
+
+    /// <summary>The subnets of the site's live clusters.</summary>
+    public async Task<IReadOnlyList<string>> LiveSubnetsAsync(string siteId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Clusters.Where(c => c.SiteId == siteId && c.ActiveName != null).Select(c => c.Subnet).ToListAsync(cancellationToken);
     }
 
     /// <summary>The VNIs held by the site's live clusters.</summary>

@@ -142,6 +142,13 @@ public sealed class HostStore(Database database)
         return await db.Agents.Where(a => list.Contains(a.Id)).ToDictionaryAsync(a => a.Id, StringComparer.Ordinal, cancellationToken);
     }
 
+    /// <summary>True when some agent has this key.</summary>
+    public async Task<bool> IsAgentKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Agents.AnyAsync(a => a.Key == key, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<AgentRecord>> ListAgentsAsync(CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();

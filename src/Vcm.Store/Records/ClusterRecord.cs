@@ -40,6 +40,16 @@ public sealed class ClusterRecord
 
     public int? Vni { get; set; }
 
+    /// <summary>The per-cluster admin key vcm keeps beside the tenant's (OpenSSH public line; PEM private key).</summary>
+    public string? AdminPublicKey { get; set; }
+
+    public string? AdminPrivateKey { get; set; }
+
+    /// <summary>The gateway's address on the site's external network (CIDR), and the same while held.</summary>
+    public string? ExternalIp { get; set; }
+
+    public string? ActiveExternalIp { get; set; }
+
     /// <summary>The VNI while the cluster may hold host resources, null after release (unique per site).</summary>
     public int? ActiveVni { get; set; }
 

@@ -25,5 +25,19 @@ public sealed class NodeRecord
 
     public string? Detail { get; set; }
 
+    /// <summary>The node's metadata token (see docs/guest-protocol.md).</summary>
+    public string? Token { get; set; }
+
+    /// <summary>The port on the gateway's external address that forwards to the node's SSH server.</summary>
+    public int? SshPort { get; set; }
+
+    /// <summary>The SSH host key the node reported when it phoned home, and its fingerprint.</summary>
+    public string? HostKey { get; set; }
+
+    public string? HostKeyFingerprint { get; set; }
+
+    /// <summary>When its VM was last started or restarted; a phone-home report older than that is stale.</summary>
+    public long? BootedMs { get; set; }
+
     public long Version { get; set; }
 }

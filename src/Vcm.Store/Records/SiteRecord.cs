@@ -16,5 +16,18 @@ public sealed class SiteRecord
 
     public long CalendarVersion { get; set; }
 
+    /// <summary>The external network gateways NAT to: subnet (CIDR), router, bridge on gateway hosts; null: none.</summary>
+    public string? ExternalSubnet { get; set; }
+
+    public string? ExternalRouter { get; set; }
+
+    public string? ExternalBridge { get; set; }
+
+    /// <summary>In a lab: the namespace that is the external network (vcm ssh runs there).</summary>
+    public string? ExternalNetns { get; set; }
+
+    /// <summary>Where clusters' default subnets come from (a free /24 each), e.g. 10.0.0.0/8.</summary>
+    public string? SubnetPool { get; set; }
+
     public long Version { get; set; }
 }

@@ -7,8 +7,13 @@ namespace Vcm.Store.Sites;
 public sealed class SiteStore(Database database)
 {
     /// <summary>The site this manager runs, made on first start; its name and VNI range follow the configuration.</summary>
-    public async Task<SiteRecord> EnsureLocalAsync(string name, int vniFirst, int vniLast, CancellationToken cancellationToken)
+    public Task<SiteRecord> EnsureLocalAsync(string name, int vniFirst, int vniLast, CancellationToken cancellationToken) =>
+        EnsureLocalAsync(new SiteRecord { Id = "", Name = name, VniFirst = vniFirst, VniLast = vniLast, SubnetPool = "10.0.0.0/8" }, cancellationToken);
+
+    /// <summary>Makes or updates the local site from the configuration: name, VNI range, external network, subnet pool.</summary>
+    public async Task<SiteRecord> EnsureLocalAsync(SiteRecord wanted, CancellationToken cancellationToken)
     {
+        var (name, vniFirst, vniLast) = (wanted.Name, wanted.VniFirst, wanted.VniLast);
         await using var db = database.CreateContext();
         var site = await db.Sites.AsTracking().FirstOrDefaultAsync(s => s.IsLocal, cancellationToken);
         if (site is null)
@@ -16,12 +21,15 @@ public sealed class SiteStore(Database database)
             site = new SiteRecord { Id = Ids.New(), Name = name, IsLocal = true, VniFirst = vniFirst, VniLast = vniLast, Version = 1 };
             db.Sites.Add(site);
         }
-        else if (site.Name != name || site.VniFirst != vniFirst || site.VniLast != vniLast)
-        {
-            site.Name = name;
-            site.VniFirst = vniFirst;
-            site.VniLast = vniLast;
-        }
+
+        site.Name = name;
+        site.VniFirst = vniFirst;
+        site.VniLast = vniLast;
+        site.ExternalSubnet = wanted.ExternalSubnet;
+        site.ExternalRouter = wanted.ExternalRouter;
+        site.ExternalBridge = wanted.ExternalBridge;
+        site.ExternalNetns = wanted.ExternalNetns;
+        site.SubnetPool = wanted.SubnetPool;
 
         try
         {

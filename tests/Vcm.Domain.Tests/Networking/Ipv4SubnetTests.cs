@@ -40,4 +40,28 @@ public sealed class Ipv4SubnetTests
     [InlineData(10_001, "10.0.0.0/18")]
     public void SizedFor_SmallestThatHoldsTheNodes(int nodes, string expected) =>
         Assert.Equal(expected, Ipv4Subnet.SizedFor("10.0.0.0", nodes).ToString());
+
+    [Fact]
+    public void FirstFree_SkipsUsedBlocks()
+    {
+        var pool = Ipv4Subnet.Parse("10.0.0.0/8");
+        var used = new[] { Ipv4Subnet.Parse("10.0.0.0/24"), Ipv4Subnet.Parse("10.0.1.0/25"), Ipv4Subnet.Parse("10.0.3.0/24") };
+
+        Assert.Equal("10.0.2.0/24", Ipv4Subnet.FirstFree(pool, 10, used).ToString());
+        Assert.Equal("10.0.4.0/23", Ipv4Subnet.FirstFree(pool, 300, used).ToString());
+    }
+
+    [Fact]
+    public void FirstFree_AllUsed_FallsBackToTheFirstBlock()
+    {
+        var pool = Ipv4Subnet.Parse("192.168.7.0/24");
+        Assert.Equal("192.168.7.0/24", Ipv4Subnet.FirstFree(pool, 5, [pool]).ToString());
+    }
+
+    [Theory]
+    [InlineData("10.0.0.0/24", "10.0.0.128/25", true)]
+    [InlineData("10.0.0.0/24", "10.0.1.0/24", false)]
+    [InlineData("10.0.0.0/8", "10.200.0.0/16", true)]
+    public void Overlaps(string a, string b, bool expected) =>
+        Assert.Equal(expected, Ipv4Subnet.Parse(a).Overlaps(Ipv4Subnet.Parse(b)));
 }

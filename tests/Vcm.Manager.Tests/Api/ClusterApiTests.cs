@@ -30,7 +30,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
         await _site.WaitForPhaseAsync("c1", "Ready");
         var ready = await _site.Client.GetClusterAsync("c1", nodes: true, CancellationToken.None);
         Assert.Equal(4, ready.NodesReady);
-        Assert.All(ready.Nodes!, n => Assert.Equal("running", n.State));
+        Assert.All(ready.Nodes!, n => Assert.Equal("ready", n.State));
         Assert.Equal(4, _site.Agent.Hosts.ByName.Values.Cast<Vcm.Agent.Sim.SimHost>().Sum(h => h.Inventory().Vms.Count));
 
         var deleted = await _site.Client.DeleteClusterAsync("c1", CancellationToken.None);

@@ -39,7 +39,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
         await RunUntilAsync(cluster.Id, "later", "Ready");
         Assert.Equal(3, AllVms().Count);
         var view = await _site.Client.GetClusterAsync("later", nodes: true, CancellationToken.None);
-        Assert.All(view.Nodes!, n => Assert.Equal("running", n.State));
+        Assert.All(view.Nodes!, n => Assert.Equal("ready", n.State));
         Assert.NotNull(view.Vni);
     }
 

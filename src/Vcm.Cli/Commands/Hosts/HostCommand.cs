@@ -8,5 +8,6 @@ public static class HostCommand
     {
         HostListCommand.Create(),
         HostTokenCommand.Create(),
+        HostPrepareCommand.Create(),
     };
 }

@@ -17,13 +17,14 @@ public static class ManagerCommand
     public static readonly Option<string?> Id = new("--id") { Description = "This manager's name in leases (default: made once, kept in DATA/manager.id)." };
     public static readonly Option<bool> NoControllers = new("--no-controllers") { Description = "Serve the API only; other managers do the work." };
     public static readonly Option<int?> Workers = new("--workers") { Description = "Clusters reconciled at once (default 8)." };
+    public static readonly Option<string?> Images = new("--images") { Description = "The site's image store folder (default DATA/images)." };
     public static readonly Option<int?> LeaseSeconds = new("--lease-seconds") { Description = "How long a claim on a cluster lasts unrenewed (default 15)." };
 
     public static Command Create()
     {
         var command = new Command("manager", "Run a site's manager: the REST API and the controllers.")
         {
-            Data, Listen, Db, Connection, Site, Id, NoControllers, Workers, LeaseSeconds,
+            Data, Listen, Db, Connection, Site, Id, NoControllers, Workers, LeaseSeconds, Images,
         };
         command.SetAction(async (cli, ct) =>
         {
@@ -55,6 +56,7 @@ public static class ManagerCommand
             Store = store,
             SiteName = cli.Get(Site) ?? "local",
             ManagerId = cli.Get(Id),
+            ImageDirectory = cli.Get(Images) is { } images ? Path.GetFullPath(images) : null,
             Controllers = defaults with
             {
                 Enabled = !cli.Get(NoControllers),

@@ -14,14 +14,28 @@ public static class UpCommand
     public static Command Create()
     {
         var sim = new Option<int?>("--sim") { Description = "Run N simulated hosts (in-memory; for trying the control plane)." };
+        var lab = new Option<string?>("--lab") { Description = "Build a lab: SITESxHOSTS hosts as network namespaces on this machine, each with its own agent (e.g. 1x3)." };
         var simulation = new SimulationOptions();
         var command = new Command("up", "Run a manager and an agent for this machine in the foreground (Ctrl-C stops both).")
         {
-            sim, ManagerCommand.Data, ManagerCommand.Listen, ManagerCommand.Site,
+            sim, lab, ManagerCommand.Data, ManagerCommand.Listen, ManagerCommand.Site, ManagerCommand.Images,
         };
         simulation.AddTo(command);
         command.SetAction(async (cli, ct) =>
         {
+            if (cli.Get(lab) is { } shape)
+            {
+                if (cli.Get(sim) is not null)
+                {
+                    throw new CliException("--lab and --sim exclude each other: a lab runs real VMs", ExitCodes.Usage);
+                }
+
+                var port = new Uri(ManagerCommand.Read(cli).Listen).Port;
+                return Vcm.Cli.Lab.LabPlan.TryParse(shape, port, out var plan, out var error)
+                    ? await UpLab.RunAsync(cli, plan!, ct)
+                    : throw new CliException(error, ExitCodes.Usage);
+            }
+
             var count = cli.Get(sim);
             Console.Out.WriteLine(count is null
                 ? $"vcm up: real host drivers are not built yet, so this runs {DefaultSimHosts} simulated hosts: clusters are scheduled and tracked for real, but no VM, network or volume is made."

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Vcm.Api;
 using Vcm.Drivers.Processes;
-using Vcm.Testing;
+
 using Xunit;
 
-namespace Vcm.EndToEnd.Tests;
+namespace Vcm.Testing;
 
 /// <summary>Runs `vcm` commands against one manager, as a user would.</summary>
 public sealed class VcmCli(string server, string dataDirectory)

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Vcm.Drivers.Processes;
-using Vcm.Testing;
 
-namespace Vcm.EndToEnd.Tests;
+
+namespace Vcm.Testing;
 
 /// <summary>A long-running `vcm` process (up, manager, agent) started by a test; stopped or killed by its PID.</summary>
 public sealed class VcmProcess : IAsyncDisposable

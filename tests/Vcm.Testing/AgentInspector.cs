@@ -4,7 +4,7 @@ using System.Text.Json;
 using Vcm.Drivers.Hosts;
 using Vcm.Drivers.Rpc;
 
-namespace Vcm.EndToEnd.Tests;
+namespace Vcm.Testing;
 
 /// <summary>Reads an agent's hosts' inventory over its RPC, with the key from its data folder: what really exists.</summary>
 public sealed class AgentInspector(string url, string agentDataDirectory) : IDisposable

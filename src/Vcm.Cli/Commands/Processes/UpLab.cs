@@ -1,0 +1,140 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Vcm.Agent.Linux.Preparation;
+using Vcm.Api;
+using Vcm.Cli.Commands.Hosts;
+using Vcm.Cli.Infrastructure;
+using Vcm.Cli.Lab;
+using Vcm.Drivers.Processes;
+using Vcm.Manager.Hosting;
+
+namespace Vcm.Cli.Commands.Processes;
+
+/// <summary>`vcm up --lab SITESxHOSTS`: a real site in miniature, hosts made of network namespaces on this machine.</summary>
+internal static class UpLab
+{
+    public static async Task<int> RunAsync(Invocation cli, LabPlan plan, CancellationToken ct)
+    {
+        if (!HostPrepareCommand.IsRoot())
+        {
+            throw new CliException("vcm up --lab makes network namespaces and runs VMs, which takes root: run it as root", ExitCodes.Usage);
+        }
+
+        if (plan.Sites.Count > 1)
+        {
+            throw new CliException("Labs of more than one site come with federation; use --lab 1xN for now", ExitCodes.Usage);
+        }
+
+        var site = plan.Sites[0];
+        var data = Path.GetFullPath(cli.Get(ManagerCommand.Data) ?? CliPaths.DefaultDataDirectory());
+        var runner = new LabRunner(ProcessRunner.Instance, Environment.ProcessPath!);
+        var earlier = LabState.Load(data);
+        if (earlier is not null && (earlier.Plan with { ManagerPort = plan.ManagerPort }) != plan)
+        {
+            throw new CliException($"A different lab from an earlier run is still set up in {data}; run `vcm down` first", ExitCodes.Usage);
+        }
+
+        if (earlier is not null && !await runner.IsIntactAsync(earlier, ct))
+        {
+            throw new CliException($"The lab from an earlier run in {data} is half gone; run `vcm down` first", ExitCodes.Usage);
+        }
+
+        Console.Out.WriteLine(
+            $"vcm up: lab {plan.Sites.Count}x{site.Hosts.Count} — site {site.Name} with hosts {string.Join(", ", site.Hosts.Select(h => h.Name))} " +
+            "as network namespaces on this machine; real QEMU VMs, VXLAN segments, gateways and iSCSI.");
+        var prepared = await HostPreparation.PrepareAsync(ProcessRunner.Instance, isRoot: true, ct);
+        if (!prepared.Ready)
+        {
+            throw new CliException(prepared.Sentence, ExitCodes.Failed);
+        }
+
+        var options = ManagerCommand.Read(cli) with
+        {
+            DataDirectory = data,
+            SiteName = site.Name,
+            External = LabRunner.External(site),
+            BuildImages = true,
+        };
+        options = options with { Listen = $"{options.Listen};http://{site.ManagerAddress}:{new Uri(options.Listen).Port.ToString(CultureInfo.InvariantCulture)}" };
+        await ImageStore.EnsureMicroAsync(options.EffectiveImageDirectory, line => Console.Out.WriteLine(line), ct);
+
+        // A lab left by an `up` that was killed is taken over as it is: its VMs and agents kept running.
+        var state = earlier ?? await runner.StartAsync(plan with { ManagerPort = new Uri(options.Listen.Split(';')[0]).Port }, data, ct);
+        if (earlier is not null)
+        {
+            Console.Out.WriteLine("vcm up: resuming the lab an earlier run left: its hosts, agents and VMs are kept.");
+        }
+
+        try
+        {
+            await using var manager = await ManagerServer.BuildAsync(
+                options, ct, configure: b => b.Services.AddSingleton<IHostLifetime, NoSignalLifetime>());
+            await manager.App.StartAsync(ct);
+            state = await runner.StartAgentsAsync(state, site, await manager.CreateJoinTokenAsync(ct), ct);
+            var client = VcmClient.Create(options.Listen.Split(';')[0], manager.AdminToken);
+            await WaitForHostsAsync(client, site.Hosts.Count, ct);
+            Console.Out.WriteLine($"manager: {options.Listen.Split(';')[0]} (and {site.ManagerAddress} on the lab's management network); data in {data}");
+            Console.Out.WriteLine($"hosts: {string.Join(", ", site.Hosts.Select(h => $"{h.Name} {h.Address} ({string.Join(",", h.Roles)})"))}");
+            Console.Out.WriteLine("try:  ./vcm cluster create demo --workers 3 --ssh-key ~/.ssh/id_ed25519.pub --wait; ./vcm ssh demo -- hostname");
+            Console.Out.WriteLine("Ctrl-C releases every cluster and removes the lab.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Out.WriteLine("vcm up: releasing every cluster, then removing the lab…");
+            }
+
+            using var drain = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            await ReleaseAllAsync(client, drain.Token);
+            await manager.App.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            using var teardown = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            await runner.StopAsync(state, teardown.Token);
+            Console.Out.WriteLine("vcm up: the lab is gone.");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static async Task WaitForHostsAsync(VcmClient client, int count, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while ((await client.ListHostsAsync(ct)).Count(h => h.State == "ready") < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new CliException("The lab's agents did not all join within 2 minutes; see DATA/lab/hosts/*/agent.log", ExitCodes.Failed);
+            }
+
+            await Task.Delay(200, ct);
+        }
+    }
+
+    /// <summary>Deletes every live cluster and waits until each is released (or time runs out).</summary>
+    private static async Task ReleaseAllAsync(VcmClient client, CancellationToken ct)
+    {
+        try
+        {
+            var live = await client.ListClustersAsync(all: false, ct);
+            foreach (var cluster in live)
+            {
+                await client.DeleteClusterAsync(cluster.Id, ct);
+            }
+
+            while ((await client.ListClustersAsync(all: false, ct)).Count > 0)
+            {
+                await Task.Delay(300, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("vcm up: not every cluster was released in time; removing what is left directly.");
+        }
+    }
+}

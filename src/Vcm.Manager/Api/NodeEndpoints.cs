@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Vcm.Api;
+using Vcm.Domain.Naming;
+using Vcm.Manager.Agents;
+using Vcm.Manager.Hosting;
+using Vcm.Store.Clusters;
+using Vcm.Store.Hosts;
+
+namespace Vcm.Manager.Api;
+
+/// <summary>/api/v1/clusters/{name}/nodes/{node}: the serial console's tail, and how to reach the node by SSH.</summary>
+public static class NodeEndpoints
+{
+    public static void MapNodes(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/clusters/{name}/nodes/{node}").WithTags("nodes");
+        group.MapGet("/console", ConsoleAsync).Produces<string>(contentType: "text/plain").ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The last bytes of a node's serial console.");
+        group.MapGet("/ssh", SshAsync).Produces<SshTargetView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Where to connect to a node's SSH server, with the host key it reported.");
+    }
+
+    private static async Task<IResult> ConsoleAsync(
+        string name, string node, int? bytes, ClusterStore clusters, HostStore hosts, IAgentClient agents, CancellationToken cancellationToken)
+    {
+        var (cluster, record, problem) = await FindAsync(name, node, clusters, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var host = (await hosts.GetAsync([record!.HostId], cancellationToken)).GetValueOrDefault(record.HostId);
+        var agent = host is null ? null : (await hosts.GetAgentsAsync([host.AgentId], cancellationToken)).GetValueOrDefault(host.AgentId);
+        if (host is null || agent is null)
+        {
+            return Problems.NotFound($"The host of node '{node}'");
+        }
+
+        var text = await agents.ConsoleAsync(
+            host.Name, HostObjectNames.Vm(cluster!.Id, record.Name), Math.Clamp(bytes ?? 16384, 1, 1 << 20),
+            new AgentRoute(agent.Id, agent.Url, agent.Key), cancellationToken);
+        return text is null
+            ? Problems.NotFound($"A console for node '{node}' on host {host.Name}")
+            : Results.Text(text, "text/plain; charset=utf-8");
+    }
+
+    private static async Task<IResult> SshAsync(
+        string name, string node, bool? admin, ClusterStore clusters, LocalSite site, CancellationToken cancellationToken)
+    {
+        var (cluster, record, problem) = await FindAsync(name, node, clusters, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (cluster!.ExternalIp is not { } external || record!.SshPort is not { } port)
+        {
+            return Problems.Conflict($"Node '{node}' of '{name}' cannot be reached by SSH: the site has no external network, or the cluster is not provisioned.");
+        }
+
+        return Results.Ok(new SshTargetView(
+            record.Name,
+            external.Split('/')[0],
+            port,
+            "root",
+            record.HostKey,
+            record.HostKeyFingerprint,
+            site.External?.Netns,
+            admin == true ? cluster.AdminPrivateKey : null));
+    }
+
+    private static async Task<(Store.Records.ClusterRecord?, Store.Records.NodeRecord?, IResult?)> FindAsync(
+        string name, string node, ClusterStore clusters, CancellationToken cancellationToken)
+    {
+        var cluster = await clusters.FindAsync(name, cancellationToken);
+        if (cluster is null)
+        {
+            return (null, null, Problems.NotFound($"A cluster named '{name}'"));
+        }
+
+        var record = (await clusters.GetNodesAsync(cluster.Id, cancellationToken)).FirstOrDefault(n => n.Name == node);
+        return record is null ? (cluster, null, Problems.NotFound($"A node '{node}' in cluster '{name}'")) : (cluster, record, null);
+    }
+}

@@ -1,0 +1,4 @@
+namespace Vcm.Store.Clusters;
+
+/// <summary>What a reconcile saw of one node: its state, and when set, a (re)boot time and the host key it reported.</summary>
+public sealed record NodeObservation(string Name, string State, string? Detail = null, long? BootedMs = null, string? HostKey = null, string? Fingerprint = null);

@@ -1,0 +1,154 @@
+using System.Globalization;
+using Vcm.Api;
+using Vcm.Drivers.Processes;
+using Vcm.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Vcm.Lab.Tests;
+
+/// <summary>
+/// Real clusters on `vcm up --lab 1x3`: QEMU VMs on three namespace hosts, VXLAN segments, gateways with DHCP,
+/// DNS, NAT and metadata, an iSCSI shared volume. The tests run in name order and build on each other.
+/// </summary>
+[TestCaseOrderer("Vcm.Lab.Tests.AlphabeticalOrderer", "Vcm.Lab.Tests")]
+public sealed class LabTests(LabFixture lab, ITestOutputHelper output) : IClassFixture<LabFixture>
+{
+    private const string Subnet = "10.77.0.0/24";
+
+    [Fact]
+    public async Task A_TwoClustersOnOneSubnet_EachIsOneNetwork_AndTheyAreIsolated()
+    {
+        var c1 = await lab.CreateAsync("c1", "--workers", "3", "--subnet", Subnet, "--policy", "spread", "--shared", "64M");
+        var c2 = await lab.CreateAsync("c2", "--workers", "4", "--subnet", Subnet, "--policy", "spread");
+        c1 = await lab.Cli.ShowAsync("c1");
+        c2 = await lab.Cli.ShowAsync("c2");
+        Assert.True(c1.Nodes!.Select(n => n.Host).Distinct().Count() >= 2, "c1's nodes should span hosts");
+        Assert.All(c1.Nodes!.Concat(c2.Nodes!), n => Assert.Equal("ready", n.State));
+
+        // Every node of a cluster reaches every other, across hosts (VXLAN), and resolves their names.
+        foreach (var cluster in new[] { c1, c2 })
+        {
+            var ips = string.Join(' ', cluster.Nodes!.Select(n => n.Ip));
+            foreach (var node in cluster.Nodes!)
+            {
+                var pings = await lab.SshAsync(cluster.Name, node.Name,
+                    $"for ip in {ips}; do ping -c 1 -W 5 $ip >/dev/null 2>&1 || echo FAIL $ip; done; echo DONE");
+                Assert.True(pings.ExitCode == 0 && pings.StandardOutput.Contains("DONE", StringComparison.Ordinal) && !pings.StandardOutput.Contains("FAIL", StringComparison.Ordinal),
+                    $"{cluster.Name}/{node.Name}: {pings.StandardOutput}{pings.StandardError}");
+            }
+        }
+
+        var names = await lab.SshAsync("c1", "head", "nslookup node-02; nslookup node-03.c1");
+        Assert.True(names.ExitCode == 0, names.StandardError + names.StandardOutput);
+        Assert.Contains(c1.Nodes!.Single(n => n.Name == "node-02").Ip!, names.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(c1.Nodes!.Single(n => n.Name == "node-03").Ip!, names.StandardOutput, StringComparison.Ordinal);
+
+        // Through NAT to the site's external network (its router lives in the lab's external namespace, which has
+        // no route back to the cluster's subnet: only NAT makes the reply come back).
+        var nat = await lab.SshAsync("c1", "node-01", "ping -c 2 -W 5 172.31.254.1 && echo NAT-OK");
+        Assert.Contains("NAT-OK", nat.StandardOutput, StringComparison.Ordinal);
+
+        // Isolation: c2's node-04 (10.77.0.14) has no twin in c1, so from c1 it is unreachable; and whatever c1's
+        // head learned by ARP are c1's own MACs only.
+        var cross = await lab.SshAsync("c1", "head", "ping -c 2 -W 3 10.77.0.14 >/dev/null 2>&1 && echo REACHED || echo ISOLATED; cat /proc/net/arp");
+        Assert.Contains("ISOLATED", cross.StandardOutput, StringComparison.Ordinal);
+        var c1Macs = c1.Nodes!.Select(n => n.Mac).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var c2Node in c2.Nodes!)
+        {
+            Assert.DoesNotContain(c2Node.Mac, cross.StandardOutput, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var twin = await lab.SshAsync("c2", "node-04", "ping -c 1 -W 5 10.77.0.10 >/dev/null; cat /proc/net/arp");
+        var c2Head = c2.Nodes!.Single(n => n.Name == "head").Mac;
+        Assert.Contains(c2Head, twin.StandardOutput, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(c1.Nodes!.Single(n => n.Name == "head").Mac, twin.StandardOutput, StringComparison.OrdinalIgnoreCase);
+        output.WriteLine($"c1 MACs {string.Join(",", c1Macs)}; c2 head {c2Head}");
+    }
+
+    [Fact]
+    public async Task B_VcmSsh_RunsTheCommandOnTheNode_WithTheTenantKey()
+    {
+        var result = await lab.SshAsync("c1", "node-02", "hostname");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal("node-02", result.StandardOutput.Trim());
+
+        var exit = await lab.SshAsync("c1", "node-02", "exit 7");
+        Assert.Equal(7, exit.ExitCode);
+    }
+
+    [Fact]
+    public async Task C_TheHead_SeesTheSharedVolume_WithTheRequestedSize()
+    {
+        var result = await lab.SshAsync("c1", "head", "cat /sys/block/vd*/size");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var sizes = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => long.Parse(l.Trim(), CultureInfo.InvariantCulture)).ToList();
+        Assert.Contains(64L * 1024 * 1024 / 512, sizes);
+    }
+
+    [Fact]
+    public async Task D_VmKilledFromOutside_IsNoticed_Restarted_DegradedThenReady()
+    {
+        var c1 = await lab.Cli.ShowAsync("c1");
+        var victim = c1.Nodes!.Single(n => n.Name == "node-03");
+        var vmName = $"vc-{c1.Id[^12..]}-node-03";
+        var pidFile = Directory.EnumerateFiles(Path.Combine(lab.DataDirectory, "lab", "hosts", victim.Host, "vms", vmName), "*.pid").Single();
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), CultureInfo.InvariantCulture);
+        Assert.True(Signals.ForceKill(pid), $"could not kill qemu pid {pid}");
+
+        await lab.Cli.WaitForPhaseAsync("c1", "Degraded", TimeSpan.FromSeconds(60));
+        await lab.Cli.WaitForPhaseAsync("c1", "Ready", TimeSpan.FromMinutes(5));
+        var events = await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "c1");
+        Assert.Contains(events, e => e.Reason == "Degraded" && e.Message.Contains("node-03", StringComparison.Ordinal));
+        var again = await lab.SshAsync("c1", "node-03", "hostname");
+        Assert.Equal("node-03", again.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task E_AgentAndManagerKilledDuringProvisioning_TheClusterConverges_ExactlyTheDesiredVms()
+    {
+        var created = await lab.Cli.JsonAsync<ClusterView>("cluster", "create", "c3", "--workers", "3", "--policy", "spread", "--ssh-key", lab.PublicKeyFile);
+        Assert.Equal("Scheduled", created.Phase);
+        var agentPid = int.Parse(await File.ReadAllTextAsync(Path.Combine(lab.DataDirectory, "lab", "hosts", "a2", "agent.pid")), CultureInfo.InvariantCulture);
+        Signals.ForceKill(agentPid);
+        await lab.Up.KillAsync();
+
+        await lab.StartUpAsync();
+        await lab.Cli.WaitForPhaseAsync("c3", "Ready", TimeSpan.FromMinutes(10));
+
+        var clusters = new[] { await lab.Cli.ShowAsync("c1"), await lab.Cli.ShowAsync("c2"), await lab.Cli.ShowAsync("c3") };
+        var desired = clusters.SelectMany(c => c.Nodes!.Select(n => $"vc-{c.Id[^12..]}-{n.Name}@{n.Host}")).Order(StringComparer.Ordinal).ToList();
+        var actual = new List<string>();
+        foreach (var host in LabFixture.Hosts)
+        {
+            var vms = Path.Combine(lab.DataDirectory, "lab", "hosts", host, "vms");
+            actual.AddRange(Directory.Exists(vms) ? Directory.EnumerateDirectories(vms).Select(d => $"{Path.GetFileName(d)}@{host}") : []);
+        }
+
+        Assert.Equal(desired, actual.Order(StringComparer.Ordinal).ToList());
+        var qemus = (await lab.InventoryAsync()).Sum(h => h.Processes.Count(p => p.StartsWith("qemu", StringComparison.Ordinal)));
+        Assert.Equal(desired.Count, qemus);
+    }
+
+    [Fact]
+    public async Task Z_Release_LeavesNothingOnAnyHost()
+    {
+        foreach (var name in new[] { "c1", "c2", "c3" })
+        {
+            await lab.Cli.RunAsync("cluster", "delete", name);
+        }
+
+        foreach (var name in new[] { "c1", "c2", "c3" })
+        {
+            await lab.Cli.WaitForPhaseAsync(name, "Released", TimeSpan.FromMinutes(5));
+        }
+
+        var after = await lab.InventoryAsync();
+        foreach (var (fresh, now) in lab.Fresh.Zip(after))
+        {
+            Assert.True(fresh.WithoutTgtd().Describe() == now.WithoutTgtd().Describe(), $"before: {fresh.Describe()}\nafter:  {now.Describe()}");
+        }
+
+        Assert.Equal(lab.FreshNamespaces, await LabFixture.GatewayNamespacesAsync());
+    }
+}
