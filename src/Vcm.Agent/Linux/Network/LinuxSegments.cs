@@ -13,6 +13,9 @@ internal sealed class LinuxSegments(LinuxHostContext context, HostShell shell)
 {
     private const string AllZeroMac = "00:00:00:00:00:00";
 
+    /// <summary>The alias that marks a bridge as a vcm segment, so the inventory never counts another bridge named "vc…".</summary>
+    private const string BridgeAlias = "vcm-segment";
+
     /// <summary>The MTU of the segment's links: the spec's, but never more than the underlay carries after the VXLAN header.</summary>
     public int Mtu(SegmentSpec spec) => Math.Min(spec.Mtu, context.UnderlayMtu - 50);
 
@@ -28,7 +31,7 @@ internal sealed class LinuxSegments(LinuxHostContext context, HostShell shell)
         if (bridge is null)
         {
             await shell.IpAsync(["link", "add", spec.Bridge, "type", "bridge"], cancellationToken);
-            await shell.IpAsync(["link", "set", spec.Bridge, "addrgenmode", "none"], cancellationToken);
+            await shell.IpAsync(["link", "set", spec.Bridge, "addrgenmode", "none", "alias", BridgeAlias], cancellationToken);
             created = true;
         }
         else if (!bridge.IsBridge)
@@ -75,9 +78,9 @@ internal sealed class LinuxSegments(LinuxHostContext context, HostShell shell)
             changed = true;
         }
 
-        if (bridge is null || bridge.Mtu != mtu || !bridge.Up)
+        if (bridge is null || bridge.Mtu != mtu || !bridge.Up || bridge.Alias != BridgeAlias)
         {
-            await shell.IpAsync(["link", "set", spec.Bridge, "mtu", Text(mtu), "up"], cancellationToken);
+            await shell.IpAsync(["link", "set", spec.Bridge, "mtu", Text(mtu), "alias", BridgeAlias, "up"], cancellationToken);
             changed = true;
         }
 
@@ -115,9 +118,9 @@ internal sealed class LinuxSegments(LinuxHostContext context, HostShell shell)
         return bridgeLink is null && vxlans.Count == 0 ? DeleteOutcome.Absent : DeleteOutcome.Deleted;
     }
 
-    /// <summary>vcm's segments on the host: its bridges (named "vc…").</summary>
+    /// <summary>vcm's segments on the host: its bridges, named "vc…" and marked with vcm's alias.</summary>
     public static IEnumerable<string> List(IEnumerable<LinkInfo> links) =>
-        links.Where(l => l.IsBridge && l.Name.StartsWith("vc", StringComparison.Ordinal)).Select(l => l.Name);
+        links.Where(l => l.IsBridge && l.Name.StartsWith("vc", StringComparison.Ordinal) && l.Alias == BridgeAlias).Select(l => l.Name);
 
     /// <summary>
     /// The segment's VXLAN devices: those on its bridge, and those whose alias names the bridge (a VXLAN device keeps
