@@ -45,6 +45,13 @@ public sealed class NetnsLab : IAsyncDisposable
         return name;
     }
 
+    /// <summary>Removes one of this lab's namespaces now (a stand-in node's, with its veth).</summary>
+    public async Task RemoveNamespaceAsync(string name)
+    {
+        await RunAsync("ip", "netns", "del", name);
+        _namespaces.Remove(name);
+    }
+
     /// <summary>Something to do on dispose before the namespaces go (e.g. the driver's deletes), in reverse order.</summary>
     public void OnDispose(Func<Task> cleanup) => _cleanups.Add(cleanup);
 
@@ -108,10 +115,10 @@ public sealed class NetnsLab : IAsyncDisposable
     public static async Task<bool> NeverPingsAsync(string ns, string address) =>
         !(await InAsync(ns, "busybox", "ping", "-c", "3", "-W", "1", address)).Succeeded;
 
-    /// <summary>The body at <paramref name="url"/> fetched from inside <paramref name="ns"/>, or null.</summary>
-    public static async Task<string?> FetchAsync(string ns, string url)
+    /// <summary>The body at <paramref name="url"/> fetched from inside <paramref name="ns"/>, or null (also after <paramref name="seconds"/>).</summary>
+    public static async Task<string?> FetchAsync(string ns, string url, int seconds = 5)
     {
-        var result = await InAsync(ns, "timeout", "5", "busybox", "wget", "-q", "-O", "-", url);
+        var result = await InAsync(ns, "timeout", $"{seconds}", "busybox", "wget", "-q", "-O", "-", url);
         return result.Succeeded ? result.StandardOutput : null;
     }
 
