@@ -74,7 +74,7 @@ internal sealed class GatewayFirewall(HostShell shell)
 
         // Declaring the table first makes the delete valid when it is absent; all three lines are one transaction.
         var script = $"table ip {Table}\ndelete table ip {Table}\n{wanted}";
-        await shell.ExecInAsync(spec.Name, "nft", ["-f", "-"], cancellationToken, script);
+        await shell.ExecInAsync(spec.Name, "nft", ["-f", "-"], script, cancellationToken);
         await FileText.WriteIfChangedAsync(layout.Firewall, wanted, cancellationToken);
         return true;
     }

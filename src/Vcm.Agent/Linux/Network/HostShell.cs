@@ -39,8 +39,12 @@ internal sealed class HostShell(LinuxHostContext context)
         RunAsync("bridge", In(context.Netns, arguments), cancellationToken);
 
     /// <summary>Runs a program inside a namespace (<c>ip netns exec</c>); throws on failure.</summary>
-    public Task<ProcessResult> ExecInAsync(string netns, string program, IEnumerable<string> arguments, CancellationToken cancellationToken, string? standardInput = null) =>
-        RunAsync("ip", ["netns", "exec", netns, program, .. arguments], cancellationToken, standardInput);
+    public Task<ProcessResult> ExecInAsync(string netns, string program, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        RunAsync("ip", ["netns", "exec", netns, program, .. arguments], null, cancellationToken);
+
+    /// <summary>Runs a program inside a namespace with <paramref name="standardInput"/> as its input; throws on failure.</summary>
+    public Task<ProcessResult> ExecInAsync(string netns, string program, IEnumerable<string> arguments, string standardInput, CancellationToken cancellationToken) =>
+        RunAsync("ip", ["netns", "exec", netns, program, .. arguments], standardInput, cancellationToken);
 
     /// <summary>Every link of a namespace (null: the host's), with details.</summary>
     public async Task<IReadOnlyList<LinkInfo>> LinksAsync(string? netns, CancellationToken cancellationToken) =>
@@ -95,11 +99,17 @@ internal sealed class HostShell(LinuxHostContext context)
     }
 
     /// <summary>Runs a program and returns how it ended, failed or not.</summary>
-    public Task<ProcessResult> TryRunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken, string? standardInput = null) =>
+    public Task<ProcessResult> TryRunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        TryRunAsync(program, arguments, null, cancellationToken);
+
+    private Task<ProcessResult> TryRunAsync(string program, IReadOnlyList<string> arguments, string? standardInput, CancellationToken cancellationToken) =>
         context.Runner.RunAsync(new ProcessSpec(program, arguments) { Timeout = CommandTimeout, StandardInput = standardInput }, cancellationToken);
 
-    private async Task<ProcessResult> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken, string? standardInput = null) =>
-        (await TryRunAsync(program, arguments, cancellationToken, standardInput)).EnsureSuccess();
+    private Task<ProcessResult> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        RunAsync(program, arguments, null, cancellationToken);
+
+    private async Task<ProcessResult> RunAsync(string program, IReadOnlyList<string> arguments, string? standardInput, CancellationToken cancellationToken) =>
+        (await TryRunAsync(program, arguments, standardInput, cancellationToken)).EnsureSuccess();
 
     private static List<string> In(string? netns, IEnumerable<string> arguments) =>
         netns is null ? [.. arguments] : ["-n", netns, .. arguments];

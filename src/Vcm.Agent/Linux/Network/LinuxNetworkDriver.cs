@@ -47,28 +47,44 @@ public sealed class LinuxNetworkDriver : INetworkDriver, IDisposable
     public async Task<EnsureOutcome> EnsureSegmentAsync(SegmentSpec spec, CancellationToken cancellationToken)
     {
         var outcome = await ChangeAsync("ensure segment", spec.Bridge, ct => _segments.EnsureAsync(spec, ct), cancellationToken);
-        LinuxNetworkDriverLog.SegmentEnsured(_logger, spec.Bridge, outcome);
+        if (outcome != EnsureOutcome.Unchanged)
+        {
+            LinuxNetworkDriverLog.SegmentEnsured(_logger, spec.Bridge, outcome);
+        }
+
         return outcome;
     }
 
     public async Task<DeleteOutcome> DeleteSegmentAsync(string bridge, CancellationToken cancellationToken)
     {
         var outcome = await ChangeAsync("delete segment", bridge, ct => _segments.DeleteAsync(bridge, ct), cancellationToken);
-        LinuxNetworkDriverLog.SegmentDeleted(_logger, bridge, outcome);
+        if (outcome == DeleteOutcome.Deleted)
+        {
+            LinuxNetworkDriverLog.SegmentDeleted(_logger, bridge);
+        }
+
         return outcome;
     }
 
     public async Task<EnsureOutcome> EnsureGatewayAsync(GatewaySpec spec, CancellationToken cancellationToken)
     {
         var outcome = await ChangeAsync("ensure gateway", spec.Name, ct => _gateways.EnsureAsync(spec, ct), cancellationToken);
-        LinuxNetworkDriverLog.GatewayEnsured(_logger, spec.Name, outcome);
+        if (outcome != EnsureOutcome.Unchanged)
+        {
+            LinuxNetworkDriverLog.GatewayEnsured(_logger, spec.Name, outcome);
+        }
+
         return outcome;
     }
 
     public async Task<DeleteOutcome> DeleteGatewayAsync(string name, CancellationToken cancellationToken)
     {
         var outcome = await ChangeAsync("delete gateway", name, ct => _gateways.DeleteAsync(name, ct), cancellationToken);
-        LinuxNetworkDriverLog.GatewayDeleted(_logger, name, outcome);
+        if (outcome == DeleteOutcome.Deleted)
+        {
+            LinuxNetworkDriverLog.GatewayDeleted(_logger, name);
+        }
+
         return outcome;
     }
 
@@ -80,8 +96,17 @@ public sealed class LinuxNetworkDriver : INetworkDriver, IDisposable
             return new NetworkInventory(segments, await _gateways.ListAsync(links.ToList(), ct));
         }, cancellationToken);
 
-    public Task<IReadOnlyList<NodeReport>> ReportsAsync(string gateway, CancellationToken cancellationToken) =>
-        Task.FromResult(_gateways.Reports(gateway));
+    public Task<IReadOnlyList<NodeReport>> ReportsAsync(string gateway, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Task.FromResult(_gateways.Reports(gateway));
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<IReadOnlyList<NodeReport>>(e);
+        }
+    }
 
     public void Dispose() => _changes.Dispose();
 

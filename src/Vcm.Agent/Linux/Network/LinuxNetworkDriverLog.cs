@@ -9,14 +9,14 @@ internal static partial class LinuxNetworkDriverLog
     [LoggerMessage(Level = LogLevel.Information, Message = "segment {Bridge}: {Outcome}")]
     public static partial void SegmentEnsured(ILogger logger, string bridge, EnsureOutcome outcome);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "segment {Bridge}: {Outcome}")]
-    public static partial void SegmentDeleted(ILogger logger, string bridge, DeleteOutcome outcome);
+    [LoggerMessage(Level = LogLevel.Information, Message = "segment {Bridge}: deleted")]
+    public static partial void SegmentDeleted(ILogger logger, string bridge);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "gateway {Gateway}: {Outcome}")]
     public static partial void GatewayEnsured(ILogger logger, string gateway, EnsureOutcome outcome);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "gateway {Gateway}: {Outcome}")]
-    public static partial void GatewayDeleted(ILogger logger, string gateway, DeleteOutcome outcome);
+    [LoggerMessage(Level = LogLevel.Information, Message = "gateway {Gateway}: deleted")]
+    public static partial void GatewayDeleted(ILogger logger, string gateway);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "gateway {Gateway}: started {Daemon} (pid {Pid})")]
     public static partial void DaemonStarted(ILogger logger, string gateway, string daemon, int pid);
