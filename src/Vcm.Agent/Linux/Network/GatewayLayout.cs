@@ -50,9 +50,19 @@ internal sealed record GatewayLayout(string Name, string Directory)
     /// <summary>Markers that a PID is this gateway's daemon (its command line holds them).</summary>
     public string DnsmasqMarker => "--conf-file=" + DnsmasqConf;
 
-    public string MetadataMarker => "metadata --dir " + Directory;
+    public string MetadataMarker => "metadata --dir " + Directory + " --listen";
 
     public static string HostLinkName(string gateway) => "vcg" + Hash(gateway);
 
-    private static string Hash(string name) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..8];
+    /// <summary>
+    /// The MAC of a link inside the namespace: fixed by the gateway's name (locally administered, unicast), so a
+    /// rebuilt gateway (after a reboot or a lost namespace) answers at the MAC the nodes and the router still cache.
+    /// </summary>
+    public string InnerMac(string link)
+    {
+        var hex = Hash(Name + "/" + link, 10);
+        return string.Join(':', new[] { "02", hex[..2], hex[2..4], hex[4..6], hex[6..8], hex[8..10] });
+    }
+
+    private static string Hash(string text, int digits = 8) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..digits];
 }

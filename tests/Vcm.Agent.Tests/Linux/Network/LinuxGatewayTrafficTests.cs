@@ -27,6 +27,40 @@ public sealed class LinuxGatewayTrafficTests(GatewayLab gateway, ITestOutputHelp
         Assert.Contains(gateway.Spec.Name, (await gateway.Driver.ListAsync(None)).Gateways);
     }
 
+    /// <summary>Reports how long the driver's steps take once the process is warm (no assertion on the times).</summary>
+    [NetworkAdminFact]
+    public async Task SecondSegmentAndGateway_AreCreatedUnchangedAndDeleted_WithTimingsReported()
+    {
+        var segment = gateway.Segment with { Bridge = "vcb301", Vxlan = "vcx301", Vni = 301 };
+        var spec = gateway.Spec with { Name = $"vc-t{gateway.Lab.Tag}-g2", Bridge = segment.Bridge, External = null };
+        var outcomes = new List<string>();
+        async Task TimeAsync<T>(string what, Func<Task<T>> step)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var outcome = await step();
+            outcomes.Add($"{what}: {outcome}");
+            output.WriteLine($"{what}: {outcome} in {clock.Elapsed.TotalMilliseconds:0} ms");
+        }
+
+        try
+        {
+            await TimeAsync("ensure segment", () => gateway.Driver.EnsureSegmentAsync(segment, None));
+            await TimeAsync("ensure segment again", () => gateway.Driver.EnsureSegmentAsync(segment, None));
+            await TimeAsync("ensure gateway", () => gateway.Driver.EnsureGatewayAsync(spec, None));
+            await TimeAsync("ensure gateway again", () => gateway.Driver.EnsureGatewayAsync(spec, None));
+            await TimeAsync("list", async () => (await gateway.Driver.ListAsync(None)).Gateways.Count);
+        }
+        finally
+        {
+            await TimeAsync("delete gateway", () => gateway.Driver.DeleteGatewayAsync(spec.Name, None));
+            await TimeAsync("delete segment", () => gateway.Driver.DeleteSegmentAsync(segment.Bridge, None));
+        }
+
+        Assert.Equal(
+            ["ensure segment: Created", "ensure segment again: Unchanged", "ensure gateway: Created", "ensure gateway again: Unchanged", "list: 2", "delete gateway: Deleted", "delete segment: Deleted"],
+            outcomes);
+    }
+
     [NetworkAdminFact]
     public async Task Dhcp_KnownMac_GetsItsFixedAddressWithGatewayAsRouterAndDns()
     {
@@ -177,6 +211,30 @@ public sealed class LinuxGatewayTrafficTests(GatewayLab gateway, ITestOutputHelp
         Assert.Contains("Address: 10.97.0.11", (await NetnsLab.InAsync(node, "busybox", "nslookup", "-type=a", "n1", GatewayLab.Address)).StandardOutput, StringComparison.Ordinal);
     }
 
+    /// <summary>As after a reboot: the daemons and the namespace are gone, the folder is still there.</summary>
+    [NetworkAdminFact]
+    public async Task Ensure_NamespaceAndDaemonsLost_RebuildsThemAsUpdated()
+    {
+        var node = await gateway.Node1Async();
+        foreach (var pid in new[] { Pid("dnsmasq.pid"), Pid("metadata.pid") })
+        {
+            Signals.Terminate(pid);
+            Assert.True(await NetnsLab.EventuallyAsync(() => Task.FromResult(!Daemons.IsProcess(pid, "")), attempts: 100, pauseMs: 50), $"pid {pid} did not stop");
+        }
+
+        await NetnsLab.RunAsync("ip", "netns", "del", gateway.Spec.Name);
+        Assert.True(await NetnsLab.EventuallyAsync(async () => !(await NetnsLab.TryAsync("ip", "-n", gateway.HostNs, "link", "show", "dev", "vcg" + GatewayHash())).Succeeded), "the host-side veth outlived its namespace");
+
+        var rebuilt = await gateway.Driver.EnsureGatewayAsync(gateway.Spec, None);
+        var again = await gateway.Driver.EnsureGatewayAsync(gateway.Spec, None);
+
+        Assert.Equal(EnsureOutcome.Updated, rebuilt);
+        Assert.Equal(EnsureOutcome.Unchanged, again);
+        Assert.Equal(GatewayLab.ExternalAddress, (await NetnsLab.FetchAsync(node, $"http://{GatewayLab.Router}:8080/cgi-bin/whoami"))?.Trim());
+        Assert.Equal("node n1", (await NetnsLab.FetchAsync(gateway.Outside, $"http://{GatewayLab.ExternalAddress}:2201/"))?.Trim());
+        Assert.Equal(MetadataStub.Greeting, (await NetnsLab.FetchAsync(node, $"http://{GatewayLab.Address}/"))?.Trim());
+    }
+
     [NetworkAdminFact]
     public async Task Reports_PhoneHomeFiles_AreReturned_PartialOnesSkipped()
     {
@@ -199,6 +257,8 @@ public sealed class LinuxGatewayTrafficTests(GatewayLab gateway, ITestOutputHelp
     }
 
     private int Pid(string file) => int.Parse(File.ReadAllText(Path.Combine(gateway.GatewayDirectory, file)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
+    private string GatewayHash() => Sha256Hex(gateway.Spec.Name)[..8];
 
     private static string Sha256Hex(string text) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
