@@ -41,6 +41,11 @@ internal sealed record GatewayAddresses(
 
         foreach (var node in spec.Nodes)
         {
+            if (node.Ip == address.Item1.ToString())
+            {
+                throw new DriverException($"node {node.Name} has the gateway's own address {node.Ip}", terminal: true);
+            }
+
             if (!Mask(NetworkNames.Ipv4(node.Ip, $"node {node.Name}'s address"), prefix).Equals(network))
             {
                 throw new DriverException($"node {node.Name}'s address {node.Ip} is not in subnet {spec.Subnet}", terminal: true);
