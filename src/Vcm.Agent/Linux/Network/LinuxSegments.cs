@@ -24,52 +24,18 @@ internal sealed class LinuxSegments(LinuxHostContext context, HostShell shell)
         Check(spec);
         var mtu = Mtu(spec);
         var links = await shell.HostLinksAsync(cancellationToken);
-        var created = false;
-        var changed = false;
-
         links.TryGetValue(spec.Bridge, out var bridge);
         if (bridge is null)
         {
             await shell.IpAsync(["link", "add", spec.Bridge, "type", "bridge"], cancellationToken);
             await shell.IpAsync(["link", "set", spec.Bridge, "addrgenmode", "none", "alias", BridgeAlias], cancellationToken);
-            created = true;
         }
         else if (!bridge.IsBridge)
         {
             throw new DriverException($"{spec.Bridge} exists and is a {Kind(bridge)}, not a bridge", terminal: true);
         }
 
-        // Another VXLAN device of this segment (the spec renamed it) goes: one segment, one VXLAN.
-        foreach (var stale in SegmentVxlans(links.Values, spec.Bridge).Where(n => n != spec.Vxlan))
-        {
-            await shell.IpAsync(["link", "del", stale], cancellationToken);
-            links.Remove(stale);
-            changed = true;
-        }
-
-        links.TryGetValue(spec.Vxlan, out var vxlan);
-        if (vxlan is not null && !vxlan.IsVxlan)
-        {
-            throw new DriverException($"{spec.Vxlan} exists and is a {Kind(vxlan)}, not a VXLAN device", terminal: true);
-        }
-
-        if (vxlan is not null && (vxlan.Vni != spec.Vni || vxlan.Port != spec.Port || vxlan.Local != context.UnderlayAddress))
-        {
-            await shell.IpAsync(["link", "del", spec.Vxlan], cancellationToken);
-            vxlan = null;
-        }
-
-        if (vxlan is null)
-        {
-            if (links.Values.FirstOrDefault(l => l.IsVxlan && l.Vni == spec.Vni && l.Port == spec.Port && l.Name != spec.Vxlan) is { } other)
-            {
-                throw new DriverException($"VNI {spec.Vni} on port {spec.Port} is already used by {other.Name} on this host", terminal: true);
-            }
-
-            await shell.IpAsync(["link", "add", spec.Vxlan, "type", "vxlan", "id", Text(spec.Vni), "local", context.UnderlayAddress, "dstport", Text(spec.Port)], cancellationToken);
-            await shell.IpAsync(["link", "set", spec.Vxlan, "addrgenmode", "none"], cancellationToken);
-            changed = true;
-        }
+        var (vxlan, changed) = await EnsureVxlanDeviceAsync(spec, links, cancellationToken);
 
         // The port first: a bridge takes the smallest MTU of its ports until its own is set.
         if (vxlan is null || vxlan.Mtu != mtu || vxlan.Master != spec.Bridge || !vxlan.Up || vxlan.Alias != AliasOf(spec.Bridge))
@@ -85,7 +51,7 @@ internal sealed class LinuxSegments(LinuxHostContext context, HostShell shell)
         }
 
         changed |= await ConvergePeersAsync(spec, cancellationToken);
-        return created ? EnsureOutcome.Created : changed ? EnsureOutcome.Updated : EnsureOutcome.Unchanged;
+        return bridge is null ? EnsureOutcome.Created : changed ? EnsureOutcome.Updated : EnsureOutcome.Unchanged;
     }
 
     public async Task<DeleteOutcome> DeleteAsync(string bridge, CancellationToken cancellationToken)
@@ -121,6 +87,49 @@ internal sealed class LinuxSegments(LinuxHostContext context, HostShell shell)
     /// <summary>vcm's segments on the host: its bridges, named "vc…" and marked with vcm's alias.</summary>
     public static IEnumerable<string> List(IEnumerable<LinkInfo> links) =>
         links.Where(l => l.IsBridge && l.Name.StartsWith("vc", StringComparison.Ordinal) && l.Alias == BridgeAlias).Select(l => l.Name);
+
+    /// <summary>
+    /// Makes sure the segment has exactly one VXLAN device, the spec's, with the spec's VNI, port and local address
+    /// (recreated if not). Answers the device as it was found (null: made now or remade) and whether anything changed.
+    /// </summary>
+    private async Task<(LinkInfo? Vxlan, bool Changed)> EnsureVxlanDeviceAsync(SegmentSpec spec, Dictionary<string, LinkInfo> links, CancellationToken cancellationToken)
+    {
+        var changed = false;
+
+        // Another VXLAN device of this segment (the spec renamed it) goes: one segment, one VXLAN.
+        foreach (var stale in SegmentVxlans(links.Values, spec.Bridge).Where(n => n != spec.Vxlan))
+        {
+            await shell.IpAsync(["link", "del", stale], cancellationToken);
+            links.Remove(stale);
+            changed = true;
+        }
+
+        links.TryGetValue(spec.Vxlan, out var vxlan);
+        if (vxlan is not null && !vxlan.IsVxlan)
+        {
+            throw new DriverException($"{spec.Vxlan} exists and is a {Kind(vxlan)}, not a VXLAN device", terminal: true);
+        }
+
+        if (vxlan is not null && (vxlan.Vni != spec.Vni || vxlan.Port != spec.Port || vxlan.Local != context.UnderlayAddress))
+        {
+            await shell.IpAsync(["link", "del", spec.Vxlan], cancellationToken);
+            vxlan = null;
+        }
+
+        if (vxlan is null)
+        {
+            if (links.Values.FirstOrDefault(l => l.IsVxlan && l.Vni == spec.Vni && l.Port == spec.Port && l.Name != spec.Vxlan) is { } other)
+            {
+                throw new DriverException($"VNI {spec.Vni} on port {spec.Port} is already used by {other.Name} on this host", terminal: true);
+            }
+
+            await shell.IpAsync(["link", "add", spec.Vxlan, "type", "vxlan", "id", Text(spec.Vni), "local", context.UnderlayAddress, "dstport", Text(spec.Port)], cancellationToken);
+            await shell.IpAsync(["link", "set", spec.Vxlan, "addrgenmode", "none"], cancellationToken);
+            changed = true;
+        }
+
+        return (vxlan, changed);
+    }
 
     /// <summary>
     /// The segment's VXLAN devices: those on its bridge, and those whose alias names the bridge (a VXLAN device keeps
