@@ -1,0 +1,17 @@
+using Vcm.Drivers.Processes;
+
+namespace Vcm.Agent.Tests.Linux.Network;
+
+/// <summary>A process runner that records what it was asked to run and runs nothing (every program "fails").</summary>
+public sealed class RefusingRunner : IProcessRunner
+{
+    private readonly List<string> _calls = [];
+
+    public IReadOnlyList<string> Calls => _calls;
+
+    public Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        _calls.Add(spec.CommandLine);
+        return Task.FromResult(new ProcessResult(spec, 1, "", "refused by the test", TimeSpan.Zero));
+    }
+}
