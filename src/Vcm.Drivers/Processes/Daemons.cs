@@ -106,7 +106,7 @@ public sealed class Daemons(IProcessRunner runner)
         var pid = RunningPid(pidFile, marker);
         if (pid is null)
         {
-            File.Delete(pidFile);
+            DeleteQuietly(pidFile);
             return false;
         }
 
@@ -127,8 +127,20 @@ public sealed class Daemons(IProcessRunner runner)
             }
         }
 
-        File.Delete(pidFile);
+        DeleteQuietly(pidFile);
         return true;
+    }
+
+    private static void DeleteQuietly(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // its folder is gone already: nothing to delete
+        }
     }
 
     public static string Tail(string file, int bytes = 600)

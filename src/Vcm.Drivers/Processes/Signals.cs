@@ -7,10 +7,14 @@ public static partial class Signals
 {
     public const int SigTerm = 15;
     public const int SigKill = 9;
+    public const int SigHup = 1;
 
     public static bool Terminate(int pid) => Kill(pid, SigTerm) == 0;
 
     public static bool ForceKill(int pid) => Kill(pid, SigKill) == 0;
+
+    /// <summary>SIGHUP: daemons such as dnsmasq re-read their files.</summary>
+    public static bool Hangup(int pid) => Kill(pid, SigHup) == 0;
 
     public static bool IsAlive(int pid) => Kill(pid, 0) == 0;
 
