@@ -12,6 +12,7 @@ var root = new RootCommand("vcm: reserve, build and release whole virtual cluste
     UpCommand.Create(),
     ManagerCommand.Create(),
     AgentCommand.Create(),
+    MetadataCommand.Create(),
     ClusterCommand.Create(),
     HostCommand.Create(),
     SiteCommand.Create(),
