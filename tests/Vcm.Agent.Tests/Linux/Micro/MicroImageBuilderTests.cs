@@ -88,6 +88,34 @@ public sealed class MicroImageBuilderTests(MicroImageFixture image, ITestOutputH
         Assert.All(archive, e => Assert.Equal((0, 0), (e.Uid, e.Gid)));
     }
 
+    [HostFact(false, "apt-get", "apt-cache", "dpkg-deb")]
+    public async Task Build_AptFailsOnce_UpdatesTheIndexAndTriesAgain()
+    {
+        await image.BuildAsync(Ct);
+        using var again = new TempDirectory("vcm-micro-retry");
+        CopyDebs(MicroImageFixture.CacheDirectory, again.Combine("cache"));
+        // the index update is faked: the test must not change this machine's apt lists
+        var runner = new FaultyRunner(failFirst: "apt-cache depends", fake: "apt-get update");
+
+        var manifest = await new MicroImageBuilder(new MicroImageOptions { CacheDirectory = again.Combine("cache") }, runner).BuildAsync(again.Combine("micro"), Ct);
+
+        Assert.Equal(2, runner.Commands.Count(c => c.StartsWith("apt-cache depends", StringComparison.Ordinal)));
+        Assert.Single(runner.Commands, c => c == "apt-get update");
+        Assert.Empty(await manifest.DamagedFilesAsync(again.Combine("micro"), Ct));
+    }
+
+    [HostFact(false, "apt-get", "apt-cache", "dpkg-deb")]
+    public async Task Build_AptFailsAndUpdatingIsOff_Fails()
+    {
+        using var again = new TempDirectory("vcm-micro-noretry");
+        var runner = new FaultyRunner(failFirst: "apt-cache depends", fake: "apt-get update");
+        var builder = new MicroImageBuilder(new MicroImageOptions { CacheDirectory = again.Combine("cache"), UpdatePackageIndex = false }, runner);
+
+        await Assert.ThrowsAsync<Vcm.Drivers.Processes.ProcessFailedException>(() => builder.BuildAsync(again.Combine("micro"), Ct));
+        Assert.DoesNotContain("apt-get update", runner.Commands);
+        Assert.False(File.Exists(again.Combine("micro", "manifest.json")));
+    }
+
     private static byte[] Gunzip(string path)
     {
         using var file = File.OpenRead(path);

@@ -27,6 +27,13 @@ public sealed partial class DebianArchive(string cacheDirectory, IProcessRunner 
         return DependencyGraph.Parse(output);
     }
 
+    /// <summary>apt-get update: the package index anew (packages move on; a stale index names files the archive dropped).</summary>
+    public async Task UpdateIndexAsync(CancellationToken cancellationToken)
+    {
+        var spec = new ProcessSpec("apt-get", ["update"]) { Environment = CLocale, Timeout = TimeSpan.FromMinutes(10) };
+        (await runner.RunAsync(spec, cancellationToken)).EnsureSuccess();
+    }
+
     /// <summary>The candidate (to-be-installed) version of each package, from the package index.</summary>
     public async Task<IReadOnlyDictionary<string, string>> CandidatesAsync(IReadOnlyList<string> packages, CancellationToken cancellationToken)
     {

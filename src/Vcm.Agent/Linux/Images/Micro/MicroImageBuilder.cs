@@ -26,10 +26,33 @@ public sealed partial class MicroImageBuilder(MicroImageOptions options, IProces
 
     private readonly ILogger _logger = logger ?? NullLogger<MicroImageBuilder>.Instance;
 
+    /// <summary>
+    /// Builds the image into <paramref name="outputDirectory"/> (made if missing; files there are replaced). When apt
+    /// cannot find or fetch a package and <see cref="MicroImageOptions.UpdatePackageIndex"/> allows, the package index
+    /// is updated (apt-get update) and the build tried once more.
+    /// </summary>
     public async Task<MicroImageManifest> BuildAsync(string outputDirectory, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var archive = new DebianArchive(options.CacheDirectory, runner, _logger);
+        MicroImageManifest manifest;
+        try
+        {
+            manifest = await BuildOnceAsync(archive, outputDirectory, cancellationToken);
+        }
+        catch (Exception e) when (options.UpdatePackageIndex && e is ProcessFailedException or DriverException { Terminal: false })
+        {
+            LogUpdatingIndex(_logger, e.Message);
+            await archive.UpdateIndexAsync(cancellationToken);
+            manifest = await BuildOnceAsync(archive, outputDirectory, cancellationToken);
+        }
+
+        LogBuilt(_logger, outputDirectory, manifest.KernelRelease, manifest.Files.Single(f => f.Name == InitrdFile).Size, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return manifest;
+    }
+
+    private async Task<MicroImageManifest> BuildOnceAsync(DebianArchive archive, string outputDirectory, CancellationToken cancellationToken)
+    {
         var graph = await archive.DependenciesAsync([options.KernelMetapackage, options.SshPackage], cancellationToken);
         var kernelPackage = graph.Direct(options.KernelMetapackage).FirstOrDefault(p => p.StartsWith("linux-image-", StringComparison.Ordinal))
             ?? throw new DriverException($"{options.KernelMetapackage} depends on no linux-image-* package; is the package index current (apt-get update)?");
@@ -53,7 +76,6 @@ public sealed partial class MicroImageBuilder(MicroImageOptions options, IProces
             [vmlinuz, initrd],
             new[] { kernel, busybox }.Concat(sshUsed).Select(p => new MicroImagePackage(p.Name, p.Version)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList());
         await WriteAsync(outputDirectory, MicroImageManifest.FileName, s => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(manifest.ToJson()), cancellationToken).AsTask(), cancellationToken);
-        LogBuilt(_logger, outputDirectory, modules.Release, initrd.Size, Stopwatch.GetElapsedTime(started).TotalSeconds);
         return manifest;
     }
 
@@ -105,6 +127,9 @@ public sealed partial class MicroImageBuilder(MicroImageOptions options, IProces
 
         return new MicroImageFile(name, await MicroImageManifest.Sha256Async(final, cancellationToken), new FileInfo(final).Length);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "apt could not give the micro image's packages ({Error}); updating the package index and trying again")]
+    private static partial void LogUpdatingIndex(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "micro image built in {Directory}: kernel {Kernel}, initrd {Bytes} bytes, {Seconds:0.0} s")]
     private static partial void LogBuilt(ILogger logger, string directory, string kernel, long bytes, double seconds);

@@ -16,6 +16,9 @@ public sealed record MicroImageOptions
 
     public IReadOnlyList<string> SshPrograms { get; init; } = ["/usr/sbin/dropbear", "/usr/bin/dropbearkey"];
 
+    /// <summary>Run apt-get update and try again once when apt cannot find or fetch a package (a stale index).</summary>
+    public bool UpdatePackageIndex { get; init; } = true;
+
     /// <summary>Kernel modules to load at boot; what they depend on is added and ordered by the builder.</summary>
     public IReadOnlyList<string> Modules { get; init; } = ["virtio_pci", "virtio_net", "virtio_blk", "virtio_rng"];
 }
