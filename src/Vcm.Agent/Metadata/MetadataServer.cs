@@ -22,7 +22,8 @@ public static class MetadataServer
 
     public static WebApplication Build(MetadataServerOptions options, Action<ILoggingBuilder>? logging = null, TimeProvider? time = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // no configuration file watching: it would cost an inotify instance per gateway (see NodeTable)
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.UseUrls(options.Listen);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -7,32 +7,19 @@ using Microsoft.Extensions.Logging;
 namespace Vcm.Agent.Metadata;
 
 /// <summary>
-/// The nodes of nodes.json, read again whenever the file changes (its size or time differ, or the folder watcher
-/// saw it written: the network driver replaces it by a rename), and the one question the service asks of them:
-/// which node, if any, is this request from?
+/// The nodes of nodes.json, read again whenever the file changes, and the one question the service asks of them:
+/// which node, if any, is this request from? A change is seen by the file's time and size; while its time is
+/// recent (a rewrite within the file system's timestamp granularity could keep both) the content is compared too.
+/// No inotify: a host runs one service per gateway, and root's inotify instances are few (128 by default).
 /// </summary>
-public sealed partial class NodeTable : IDisposable
+public sealed partial class NodeTable(MetadataServerOptions options, ILogger<NodeTable> logger)
 {
-    private readonly string _directory;
-    private readonly ILogger<NodeTable> _logger;
+    private static readonly TimeSpan Recent = TimeSpan.FromSeconds(2);
+
     private readonly Lock _lock = new();
-    private readonly FileSystemWatcher? _watcher;
     private Dictionary<IPAddress, MetadataNode> _byAddress = [];
     private (DateTime Time, long Length)? _stamp;
-    private volatile bool _changed = true;
-
-    public NodeTable(MetadataServerOptions options, ILogger<NodeTable> logger)
-    {
-        _directory = options.Directory;
-        _logger = logger;
-        Directory.CreateDirectory(_directory);
-        _watcher = new FileSystemWatcher(_directory, GatewayFiles.NodesFileName) { IncludeSubdirectories = false };
-        _watcher.Changed += (_, _) => _changed = true;
-        _watcher.Created += (_, _) => _changed = true;
-        _watcher.Deleted += (_, _) => _changed = true;
-        _watcher.Renamed += (_, _) => _changed = true;
-        _watcher.EnableRaisingEvents = true;
-    }
+    private byte[]? _content;
 
     public int Count => Snapshot().Count;
 
@@ -71,13 +58,13 @@ public sealed partial class NodeTable : IDisposable
 
     private Dictionary<IPAddress, MetadataNode> Snapshot()
     {
-        var file = new FileInfo(GatewayFiles.NodesFile(_directory));
-        (DateTime, long)? stamp = file.Exists ? (file.LastWriteTimeUtc, file.Length) : null;
+        var file = new FileInfo(GatewayFiles.NodesFile(options.Directory));
+        (DateTime Time, long Length)? stamp = file.Exists ? (file.LastWriteTimeUtc, file.Length) : null;
         lock (_lock)
         {
-            if (_changed || stamp != _stamp)
+            var recent = stamp is { } s && DateTime.UtcNow - s.Time < Recent;
+            if (_content is null || stamp != _stamp || recent)
             {
-                _changed = false;
                 _stamp = stamp;
                 Reload(file);
             }
@@ -90,31 +77,42 @@ public sealed partial class NodeTable : IDisposable
     {
         try
         {
-            var nodes = file.Exists ? JsonSerializer.Deserialize<List<MetadataNode>>(File.ReadAllText(file.FullName), MetadataJson.Options) ?? [] : [];
-            var byAddress = new Dictionary<IPAddress, MetadataNode>();
-            foreach (var node in nodes)
+            var content = file.Exists ? File.ReadAllBytes(file.FullName) : [];
+            if (_content is not null && content.AsSpan().SequenceEqual(_content))
             {
-                if (!IPAddress.TryParse(node.Ip, out var address))
-                {
-                    LogBadNode(_logger, node.Name, $"'{node.Ip}' is not an IP address");
-                }
-                else if (!byAddress.TryAdd(address, node))
-                {
-                    LogBadNode(_logger, node.Name, $"{node.Ip} is {byAddress[address].Name}'s address already");
-                }
+                return;
             }
 
-            _byAddress = byAddress;
-            LogLoaded(_logger, file.FullName, byAddress.Count);
+            var nodes = content.Length > 0 ? JsonSerializer.Deserialize<List<MetadataNode>>(content, MetadataJson.Options) ?? [] : [];
+            _byAddress = Index(nodes);
+            _content = content;
+            LogLoaded(logger, file.FullName, _byAddress.Count);
         }
         catch (Exception e) when (e is JsonException or IOException)
         {
-            // keep serving the nodes last read; the next change is read again
-            LogUnreadable(_logger, file.FullName, e.Message);
+            // keep serving the nodes last read; the file is read again when it changes
+            _content ??= [];
+            LogUnreadable(logger, file.FullName, e.Message);
         }
     }
 
-    public void Dispose() => _watcher?.Dispose();
+    private Dictionary<IPAddress, MetadataNode> Index(List<MetadataNode> nodes)
+    {
+        var byAddress = new Dictionary<IPAddress, MetadataNode>();
+        foreach (var node in nodes)
+        {
+            if (!IPAddress.TryParse(node.Ip, out var address))
+            {
+                LogBadNode(logger, node.Name, $"'{node.Ip}' is not an IP address");
+            }
+            else if (!byAddress.TryAdd(address, node))
+            {
+                LogBadNode(logger, node.Name, $"{node.Ip} is {byAddress[address].Name}'s address already");
+            }
+        }
+
+        return byAddress;
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{File}: {Count} nodes")]
     private static partial void LogLoaded(ILogger logger, string file, int count);

@@ -37,6 +37,9 @@ public sealed class BootLab : IAsyncDisposable
 
     private string MetadataPid => Files.Combine("metadata.pid");
 
+    /// <summary>The running `vcm metadata` process, if any.</summary>
+    public int? MetadataProcessId => Daemons.RunningPid(MetadataPid, MetadataMarker);
+
     private string MetadataMarker => $"metadata --dir {GatewayDir}";
 
     public static async Task<BootLab> CreateAsync(CancellationToken cancellationToken)
@@ -93,8 +96,8 @@ public sealed class BootLab : IAsyncDisposable
     public async Task<RunningProcess> StartVmAsync(MicroImageFixture image, string name, string mac, string append, CancellationToken cancellationToken)
     {
         var tap = $"t-{name}";
-        await IpAsync(cancellationToken, "-n", HostNs, "tuntap", "add", "dev", tap, "mode", "tap");
-        await IpAsync(cancellationToken, "-n", HostNs, "link", "set", tap, "master", "br0", "up");
+        await IpAsync(["-n", HostNs, "tuntap", "add", "dev", tap, "mode", "tap"], cancellationToken);
+        await IpAsync(["-n", HostNs, "link", "set", tap, "master", "br0", "up"], cancellationToken);
         string[] nic = ["-netdev", $"tap,id=n0,ifname={tap},script=no,downscript=no", "-device", $"virtio-net-pci,netdev=n0,mac={mac},romfile="];
         return Start(new ProcessSpec("ip", ["netns", "exec", HostNs, .. Qemu(image, Files.Combine($"{name}.console"), append), .. nic]));
     }
@@ -157,17 +160,17 @@ public sealed class BootLab : IAsyncDisposable
     {
         foreach (var ns in new[] { HostNs, GatewayNs })
         {
-            await IpAsync(cancellationToken, "netns", "add", ns);
+            await IpAsync(["netns", "add", ns], cancellationToken);
             _namespaces.Add(ns);
-            await IpAsync(cancellationToken, "-n", ns, "link", "set", "lo", "up");
+            await IpAsync(["-n", ns, "link", "set", "lo", "up"], cancellationToken);
         }
 
-        await IpAsync(cancellationToken, "-n", HostNs, "link", "add", "br0", "type", "bridge");
-        await IpAsync(cancellationToken, "-n", HostNs, "link", "set", "br0", "up");
-        await IpAsync(cancellationToken, "-n", HostNs, "link", "add", "gw0", "type", "veth", "peer", "name", "eth0", "netns", GatewayNs);
-        await IpAsync(cancellationToken, "-n", HostNs, "link", "set", "gw0", "master", "br0", "up");
-        await IpAsync(cancellationToken, "-n", GatewayNs, "addr", "add", $"{GatewayIp}/24", "dev", "eth0");
-        await IpAsync(cancellationToken, "-n", GatewayNs, "link", "set", "eth0", "up");
+        await IpAsync(["-n", HostNs, "link", "add", "br0", "type", "bridge"], cancellationToken);
+        await IpAsync(["-n", HostNs, "link", "set", "br0", "up"], cancellationToken);
+        await IpAsync(["-n", HostNs, "link", "add", "gw0", "type", "veth", "peer", "name", "eth0", "netns", GatewayNs], cancellationToken);
+        await IpAsync(["-n", HostNs, "link", "set", "gw0", "master", "br0", "up"], cancellationToken);
+        await IpAsync(["-n", GatewayNs, "addr", "add", $"{GatewayIp}/24", "dev", "eth0"], cancellationToken);
+        await IpAsync(["-n", GatewayNs, "link", "set", "eth0", "up"], cancellationToken);
         Directory.CreateDirectory(GatewayDir);
     }
 
@@ -186,6 +189,6 @@ public sealed class BootLab : IAsyncDisposable
         return process;
     }
 
-    private static async Task IpAsync(CancellationToken cancellationToken, params string[] args) =>
+    private static async Task IpAsync(IReadOnlyList<string> args, CancellationToken cancellationToken) =>
         (await ProcessRunner.Instance.RunAsync(new ProcessSpec("ip", args) { Timeout = TimeSpan.FromSeconds(30) }, cancellationToken)).EnsureSuccess();
 }

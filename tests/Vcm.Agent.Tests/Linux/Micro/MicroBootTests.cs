@@ -50,17 +50,20 @@ public sealed class MicroBootTests(MicroImageFixture image, ITestOutputHelper ou
             Assert.StartsWith("ssh-ed25519 ", report.HostKey, StringComparison.Ordinal);
             Assert.Equal(HostKeys.Fingerprint(report.HostKey), report.Fingerprint);
             Assert.Contains($"host key {report.Fingerprint}", await File.ReadAllTextAsync(lab.Files.Combine("n1.console"), Ct), StringComparison.Ordinal);
+            // one service per gateway: it must not spend root's few inotify instances
+            var fds = Directory.GetFiles($"/proc/{lab.MetadataProcessId}/fd").Select(fd => new FileInfo(fd).LinkTarget);
+            Assert.DoesNotContain("anon_inode:inotify", fds);
 
             var knownHosts = lab.Files.Combine("known_hosts");
             await File.WriteAllTextAsync(knownHosts, $"{NodeIp} {report.HostKey}\n", Ct);
-            var ssh = await SshAsync(lab, key, knownHosts, "hostname; cat /sys/class/net/eth0/mtu; cat /run/user-script-ran");
+            var ssh = await SshAsync(lab, key, knownHosts, "hostname; cat /sys/class/net/eth0/mtu; cat /run/user-script-ran", Ct);
             Assert.True(ssh.Succeeded, $"ssh failed: {ssh.StandardError}\n{lab.Diagnostics()}");
             Assert.Equal([NodeName, Mtu.ToString(System.Globalization.CultureInfo.InvariantCulture), "ran"], ssh.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
             // the pin is real: another key for the same address is refused
             var (otherKey, _) = Metadata.SshKeyLines.Ed25519();
             await File.WriteAllTextAsync(knownHosts, $"{NodeIp} {string.Join(' ', otherKey.Split(' ').Take(2))}\n", Ct);
-            var refused = await SshAsync(lab, key, knownHosts, "hostname");
+            var refused = await SshAsync(lab, key, knownHosts, "hostname", Ct);
             Assert.False(refused.Succeeded);
             Assert.Contains("host key", refused.StandardError, StringComparison.OrdinalIgnoreCase);
         }
@@ -114,7 +117,7 @@ public sealed class MicroBootTests(MicroImageFixture image, ITestOutputHelper ou
         throw new TimeoutException($"no phone-home within 3 minutes\n{lab.Diagnostics()}");
     }
 
-    private static async Task<ProcessResult> SshAsync(BootLab lab, string key, string knownHosts, string command)
+    private static async Task<ProcessResult> SshAsync(BootLab lab, string key, string knownHosts, string command, CancellationToken cancellationToken)
     {
         string[] ssh =
         [
@@ -122,7 +125,7 @@ public sealed class MicroBootTests(MicroImageFixture image, ITestOutputHelper ou
             "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-o", "LogLevel=ERROR",
             "-i", key, $"root@{NodeIp}", command,
         ];
-        return await lab.InGatewayAsync(ssh, CancellationToken.None);
+        return await lab.InGatewayAsync(ssh, cancellationToken);
     }
 
     private bool Report(BootLab lab)
