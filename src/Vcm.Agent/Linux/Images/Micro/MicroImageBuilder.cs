@@ -67,6 +67,8 @@ public sealed partial class MicroImageBuilder(MicroImageOptions options, IProces
         GuestSystem.Add(initramfs, order, modules.Release);
 
         Directory.CreateDirectory(outputDirectory);
+        // a folder with a manifest holds a whole image: the old manifest goes before any file is replaced
+        File.Delete(Path.Combine(outputDirectory, MicroImageManifest.FileName));
         var vmlinuz = await WriteAsync(outputDirectory, KernelFile, s => CopyAsync(kernel.Local($"/boot/vmlinuz-{modules.Release}"), s, cancellationToken), cancellationToken);
         var initrd = await WriteAsync(outputDirectory, InitrdFile, s => CompressAsync(initramfs, s, cancellationToken), cancellationToken);
         var manifest = new MicroImageManifest(
