@@ -14,6 +14,7 @@ var root = new RootCommand("vcm: reserve, build and release whole virtual cluste
     DownCommand.Create(),
     ManagerCommand.Create(),
     AgentCommand.Create(),
+    MetadataCommand.Create(),
     ClusterCommand.Create(),
     HostCommand.Create(),
     SiteCommand.Create(),

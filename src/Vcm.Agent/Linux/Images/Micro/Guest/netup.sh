@@ -1,0 +1,78 @@
+#!/bin/sh
+# /sbin/netup IF: one NIC of the `micro` guest came up (boot or hot-plug): DHCP (udhcpc stays to renew), then, for
+# the first NIC that gets a lease, the metadata (docs/guest-protocol.md): hostname, root's authorized_keys, the
+# user script, and the phone-home report. /sbin/netup -d IF: the NIC is gone: stop its udhcpc, forget it.
+if [ "$1" = -d ]; then
+  [ -f "/run/net/$2.pid" ] && kill "$(cat "/run/net/$2.pid")" 2>/dev/null
+  rm -rf "/run/net/$2" "/run/net/$2.pid" "/run/net/$2.lease"
+  exit 0
+fi
+IF=$1
+up() { cut -d' ' -f1 /proc/uptime; }
+arg() { for a in $(cat /proc/cmdline); do case "$a" in "$1="*) echo "${a#*=}"; return 0;; esac; done; return 1; }
+mkdir -p /run/net
+mkdir "/run/net/$IF" 2>/dev/null || exit 0            # once per NIC: the boot scan and uevent may race
+MAC=$(cat "/sys/class/net/$IF/address")
+ip link set "$IF" up
+
+# DHCP: address, router, DNS, MTU (option 26). Keep asking for a few minutes if the gateway is not up yet.
+n=0
+until udhcpc -i "$IF" -p "/run/net/$IF.pid" -t 5 -T 2 -n -O mtu -s /usr/share/udhcpc/default.script >/dev/null 2>&1; do
+  n=$((n + 1))
+  [ $n -ge 18 ] && { echo "[net] $IF $MAC: no DHCP lease"; exit 1; }
+done
+. "/run/net/$IF.lease"                                # ip mask router serverid mtu (written by the udhcpc hook)
+echo "[net] $IF $MAC $ip/$mask router=$router server=$serverid mtu=$mtu at $(up)s"
+
+mkdir /run/meta 2>/dev/null || exit 0                 # metadata once per boot, from the first NIC with a lease
+META=$(arg vm.meta) || META=http://$serverid
+[ "$META" = 0 ] && exit 0
+TOKEN=$(arg vm.token) || echo "[meta] no vm.token on the kernel command line"
+TRIES=40
+
+# call FILE URL [POST-DATA]: 0 done, 1 the service answered 404, 2 no good answer after TRIES tries
+call() {
+  k=0
+  while :; do
+    if [ -n "$3" ]; then
+      err=$(timeout 10 wget -q -O "$1" --header "X-Vcm-Token: $TOKEN" --post-data "$3" "$2" 2>&1) && return 0
+    else
+      err=$(timeout 10 wget -q -O "$1" --header "X-Vcm-Token: $TOKEN" "$2" 2>&1) && return 0
+    fi
+    rm -f "$1"
+    case "$err" in *" 404 "*) return 1;; esac
+    k=$((k + 1))
+    [ $k -ge $TRIES ] && { echo "[meta] $2: no answer: $err"; return 2; }
+    [ $k -le 5 ] && sleep $k || sleep 5
+  done
+}
+get() { call "/run/meta/$1" "$META/v1/self/$1"; }
+enc() { echo -n "$1" | sed 's/%/%25/g; s/+/%2B/g; s/ /%20/g; s|/|%2F|g; s/=/%3D/g; s/&/%26/g; s/:/%3A/g; s/@/%40/g'; }
+
+get hostname
+case $? in
+  0) hostname "$(cat /run/meta/hostname)"; hostname > /etc/hostname;;
+  2) exit 1;;
+esac
+if get authorized_keys; then
+  mkdir -p /root/.ssh && chmod 700 /root /root/.ssh
+  cp /run/meta/authorized_keys /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys
+fi
+rc=none
+if get user-script; then
+  sh /run/meta/user-script > /run/meta/user-script.log 2>&1
+  rc=$?
+  sed 's/^/[user-script] /' /run/meta/user-script.log
+fi
+echo "[meta] from $META: hostname=$(hostname) keys=$(grep -c . /root/.ssh/authorized_keys 2>/dev/null || echo 0) script_rc=$rc at $(up)s"
+
+# Phone home, with the SSH host key (the public key line and its fingerprint) for the caller to pin.
+pub=$(dropbearkey -y -f /etc/dropbear/dropbear_ed25519_host_key 2>/dev/null)
+hostkey=$(echo "$pub" | grep '^ssh-' | cut -d' ' -f1,2)
+fp=$(echo "$pub" | grep -o 'SHA256:[^ ]*')
+body="hostname=$(enc "$(hostname)")&mac=$(enc "$MAC")&ip=$ip&uptime=$(up)&script_rc=$rc&hostkey=$(enc "$hostkey")&fingerprint=$(enc "$fp")"
+if call /run/meta/phone-home "$META/v1/phone-home" "$body"; then
+  echo "[phone-home] sent at $(up)s"
+else
+  echo "[phone-home] FAILED"
+fi

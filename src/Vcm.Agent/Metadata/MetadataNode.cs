@@ -1,0 +1,14 @@
+namespace Vcm.Agent.Metadata;
+
+/// <summary>
+/// One node in a gateway's nodes.json: what the metadata service may tell it (hostname = <see cref="Name"/>, SSH
+/// keys, user script) and how it proves who it is: requests from <see cref="Ip"/> carrying the token whose SHA-256
+/// (lowercase hex) is <see cref="TokenSha256"/>. An empty hash lets nobody in.
+/// </summary>
+public sealed record MetadataNode(
+    string Name,
+    string Mac,
+    string Ip,
+    string TokenSha256,
+    IReadOnlyList<string> SshKeys,
+    string? UserScript = null);

@@ -1,0 +1,55 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Vcm.Drivers.Network;
+
+namespace Vcm.Agent.Metadata;
+
+/// <summary>
+/// Reads a phone-home form (hostname, mac, ip, uptime, script_rc, hostkey, fingerprint) from a node that has
+/// proved who it is. The report's name and address are the node's own (what the token and source address proved),
+/// not what the form says; the host key must be a well-formed key line whose fingerprint, when sent, matches.
+/// </summary>
+public static class PhoneHomeForm
+{
+    public static NodeReport? Read(IFormCollection form, MetadataNode node, DateTimeOffset at, out string problem)
+    {
+        var hostname = form["hostname"].ToString().Trim();
+        if (hostname.Length is 0 or > 253 || !hostname.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_'))
+        {
+            problem = "hostname is missing or not a host name";
+            return null;
+        }
+
+        if (HostKeys.Normalize(form["hostkey"].ToString()) is not { } hostKey)
+        {
+            problem = "hostkey is missing or not an SSH public key line";
+            return null;
+        }
+
+        var fingerprint = HostKeys.Fingerprint(hostKey)!;
+        var sent = form["fingerprint"].ToString().Trim();
+        if (sent.Length > 0 && sent != fingerprint)
+        {
+            problem = $"fingerprint {sent} is not that of hostkey ({fingerprint})";
+            return null;
+        }
+
+        var uptimeText = form["uptime"].ToString().Trim();
+        var uptime = 0.0;
+        if (uptimeText.Length > 0 && (!double.TryParse(uptimeText, NumberStyles.Float, CultureInfo.InvariantCulture, out uptime) || uptime < 0 || !double.IsFinite(uptime)))
+        {
+            problem = "uptime is not a number of seconds";
+            return null;
+        }
+
+        var scriptRc = form["script_rc"].ToString().Trim();
+        if (scriptRc.Length > 16 || !scriptRc.All(char.IsAsciiLetterOrDigit))
+        {
+            problem = "script_rc is not an exit code or 'none'";
+            return null;
+        }
+
+        problem = "";
+        return new NodeReport(node.Name, node.Ip, hostname, hostKey, fingerprint, uptime, scriptRc.Length == 0 ? "none" : scriptRc, at);
+    }
+}
