@@ -4,6 +4,8 @@ using Vcm.Drivers;
 using Vcm.Drivers.Network;
 using Vcm.Drivers.Processes;
 
+using Vcm.Agent.Metadata;
+
 namespace Vcm.Agent.Linux.Network;
 
 /// <summary>
@@ -44,11 +46,11 @@ internal sealed class LinuxGateways
 
         var existed = Directory.Exists(layout.Directory) || (await _shell.NamespacesAsync(cancellationToken)).Contains(spec.Name);
         Directory.CreateDirectory(layout.Directory, OwnerOnly);
-        Directory.CreateDirectory(Path.Combine(layout.Directory, MetadataFiles.PhoneHomeFolder), OwnerOnly);
+        Directory.CreateDirectory(GatewayFiles.ReportsDirectory(layout.Directory), OwnerOnly);
 
         var (changed, mtu) = await _network.EnsureAsync(spec, layout, addresses, hostLinks, cancellationToken);
         changed |= await _firewall.EnsureAsync(spec, layout, addresses, cancellationToken);
-        changed |= await FileText.WriteIfChangedAsync(Path.Combine(layout.Directory, MetadataFiles.NodesFile), MetadataFiles.NodesJson(spec.Nodes), cancellationToken);
+        changed |= await GatewayFiles.WriteNodesAsync(layout.Directory, spec, cancellationToken);
         changed |= await FileText.WriteIfChangedAsync(layout.DhcpHosts, DnsmasqConfig.DhcpHosts(spec), cancellationToken);
         changed |= await FileText.WriteIfChangedAsync(layout.Hosts, DnsmasqConfig.Hosts(spec), cancellationToken);
         changed |= await FileText.WriteIfChangedAsync(layout.DnsmasqConf, DnsmasqConfig.Config(spec, layout, addresses, mtu), cancellationToken);
@@ -114,10 +116,11 @@ internal sealed class LinuxGateways
         return names.ToList();
     }
 
-    public IReadOnlyList<NodeReport> Reports(string name)
+    public Task<IReadOnlyList<NodeReport>> ReportsAsync(string name, CancellationToken cancellationToken)
     {
         NetworkNames.CheckGateway(name);
-        return MetadataFiles.ReadReports(GatewayLayout.Of(_context, name).Directory);
+        var directory = GatewayLayout.Of(_context, name).Directory;
+        return Directory.Exists(directory) ? GatewayFiles.ReadReportsAsync(directory, cancellationToken) : Task.FromResult<IReadOnlyList<NodeReport>>([]);
     }
 
     private async Task StopLeftoversAsync(string netns, CancellationToken cancellationToken)

@@ -96,17 +96,8 @@ public sealed class LinuxNetworkDriver : INetworkDriver, IDisposable
             return new NetworkInventory(segments, await _gateways.ListAsync(links.ToList(), ct));
         }, cancellationToken);
 
-    public Task<IReadOnlyList<NodeReport>> ReportsAsync(string gateway, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return Task.FromResult(_gateways.Reports(gateway));
-        }
-        catch (Exception e)
-        {
-            return Task.FromException<IReadOnlyList<NodeReport>>(e);
-        }
-    }
+    public Task<IReadOnlyList<NodeReport>> ReportsAsync(string gateway, CancellationToken cancellationToken) =>
+        _gateways.ReportsAsync(gateway, cancellationToken);
 
     public void Dispose() => _changes.Dispose();
 
