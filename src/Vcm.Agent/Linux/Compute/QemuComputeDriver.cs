@@ -37,6 +37,9 @@ public sealed partial class QemuComputeDriver : IComputeDriver
 
     public KvmProbe Probe => _probe;
 
+    /// <summary>The name of the VM's tap on its bridge: "vct" + 8 hex digits of a hash of the VM's name.</summary>
+    public static string TapName(string vm) => VmFolder.TapName(vm);
+
     private HostPaths Paths => _context.Paths;
 
     public async Task<Ensured<VmStatus>> EnsureVmAsync(VmSpec spec, CancellationToken cancellationToken)
