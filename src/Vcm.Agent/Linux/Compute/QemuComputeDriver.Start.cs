@@ -53,9 +53,7 @@ public sealed partial class QemuComputeDriver
             }
 
             await WaitRunningAsync(vm, pid, logStart, cancellationToken);
-            var temp = vm.SpecFile + ".tmp";
-            await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(spec, AgentJson.Options), CancellationToken.None);
-            File.Move(temp, vm.SpecFile, overwrite: true);
+            await WriteSpecAsync(spec, vm);
             LogStarted(_logger, spec.Name, pid, kvm ? "kvm" : "tcg", started.Elapsed.TotalSeconds);
         }
         catch (Exception e)
@@ -69,6 +67,14 @@ public sealed partial class QemuComputeDriver
 
             throw new DriverException($"starting VM {spec.Name} failed: {e.Message}", e);
         }
+    }
+
+    /// <summary>Records the spec the VM runs with; from then on the folder is a VM that the driver lists.</summary>
+    private static async Task WriteSpecAsync(VmSpec spec, VmFolder vm)
+    {
+        var temp = vm.SpecFile + ".tmp";
+        await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(spec, AgentJson.Options), CancellationToken.None);
+        File.Move(temp, vm.SpecFile, overwrite: true);
     }
 
     private async Task CleanUpFailedStartAsync(VmFolder vm)

@@ -52,6 +52,12 @@ public sealed partial class QemuComputeDriver : IComputeDriver
         {
             if (Daemons.RunningPid(vm.PidFile, vm.Marker) is not null)
             {
+                if (!File.Exists(vm.SpecFile))
+                {
+                    // Started by a run that crashed before it recorded the start: adopt it.
+                    await WriteSpecAsync(spec, vm);
+                }
+
                 return new Ensured<VmStatus>(EnsureOutcome.Unchanged, new VmStatus(spec.Name, VmState.Running));
             }
 
