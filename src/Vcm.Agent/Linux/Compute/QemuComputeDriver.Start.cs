@@ -11,6 +11,9 @@ namespace Vcm.Agent.Linux.Compute;
 
 public sealed partial class QemuComputeDriver
 {
+    /// <summary>A unix socket's path holds at most 107 bytes (sun_path).</summary>
+    private const int MaxSocketPath = 107;
+
     private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     /// <summary>
@@ -29,6 +32,11 @@ public sealed partial class QemuComputeDriver
         if (!Directory.Exists(Paths.Image(spec.Image)))
         {
             throw new DriverException($"image {spec.Image} of VM {spec.Name} is not present on {_context.HostName}");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(vm.ConsoleSocket) > MaxSocketPath)
+        {
+            throw new DriverException($"the host folder {_context.DataDirectory} is too long for VM {spec.Name}'s sockets ({vm.ConsoleSocket} is over {MaxSocketPath} bytes)", terminal: true);
         }
 
         Directory.CreateDirectory(vm.Directory, PrivateFolder);
