@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text;
+using Vcm.Drivers;
+using Vcm.Drivers.Compute;
+
+namespace Vcm.Agent.Linux.Compute;
+
+/// <summary>The QEMU arguments for a VM (everything after the program's name).</summary>
+internal static class QemuCommandLine
+{
+    /// <summary>What the kernel command line of a directly booted image always starts with.</summary>
+    public const string KernelBase = "console=ttyS0 quiet panic=-1";
+
+    public static List<string> Build(VmSpec spec, HostPaths paths, VmFolder vm, bool kvm)
+    {
+        var image = paths.Image(spec.Image);
+        var kernel = Path.Combine(image, "vmlinuz");
+        var args = new List<string>
+        {
+            "-name", $"guest={spec.Name}",
+            "-accel", kvm ? "kvm" : "tcg",
+            "-nodefaults", "-no-user-config", "-display", "none",
+            "-m", spec.MemoryMb.ToString(CultureInfo.InvariantCulture),
+            "-smp", spec.Cpus.ToString(CultureInfo.InvariantCulture),
+            "-device", "virtio-rng-pci",
+            "-chardev", $"socket,id=console,path={Escape(vm.ConsoleSocket)},server=on,wait=off,logfile={Escape(vm.ConsoleLog)},logappend=on",
+            "-serial", "chardev:console",
+            "-qmp", $"unix:{Escape(vm.QmpSocket)},server=on,wait=off",
+        };
+
+        var bootsKernel = File.Exists(kernel);
+        if (bootsKernel)
+        {
+            args.AddRange(["-kernel", kernel, "-initrd", Path.Combine(image, "initrd.gz"), "-append", KernelArguments(spec)]);
+        }
+
+        args.AddRange([
+            "-drive", $"file={Escape(paths.Disk(spec.Disk))},format=qcow2,if=none,id=disk0",
+            "-device", "virtio-blk-pci,drive=disk0" + (bootsKernel ? "" : ",bootindex=0"),
+            "-netdev", $"tap,id=net0,ifname={vm.Tap},script=no,downscript=no",
+            "-device", $"virtio-net-pci,netdev=net0,mac={spec.Mac},romfile=",
+        ]);
+
+        for (var i = 0; i < spec.Volumes.Count; i++)
+        {
+            var volume = spec.Volumes[i];
+            var id = "vol" + i.ToString(CultureInfo.InvariantCulture);
+
+            // The structured form of iscsi://PORTAL/TARGET/LUN, so that each drive logs in with its own initiator name.
+            args.AddRange([
+                "-drive", string.Create(CultureInfo.InvariantCulture,
+                    $"file.driver=iscsi,file.transport=tcp,file.portal={Escape(volume.Portal)},file.target={Escape(volume.Target)},file.lun={volume.Lun},file.initiator-name={Escape(volume.Initiator)},format=raw,if=none,id={id},cache=none"),
+                "-device", $"virtio-blk-pci,drive={id}",
+            ]);
+        }
+
+        return args;
+    }
+
+    /// <summary>
+    /// "console=ttyS0 quiet panic=-1" then the guest settings: vm.name first (the spec's hostname or name unless the
+    /// settings give one), the others in key order. Keys and values may not hold spaces or quotes (the kernel splits there).
+    /// </summary>
+    public static string KernelArguments(VmSpec spec)
+    {
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in spec.GuestArgs)
+        {
+            if (key.Length == 0 || !IsPlain(key) || !IsPlain(value) || key.Contains('=', StringComparison.Ordinal))
+            {
+                throw new DriverException($"guest setting '{key}' of VM {spec.Name} cannot go on a kernel command line", terminal: true);
+            }
+
+            settings[key] = value;
+        }
+
+        var line = new StringBuilder(KernelBase);
+        var name = settings.Remove("vm.name", out var given) ? given : spec.Hostname ?? spec.Name;
+        line.Append(" vm.name=").Append(name);
+        foreach (var (key, value) in settings)
+        {
+            line.Append(' ').Append(key).Append('=').Append(value);
+        }
+
+        return line.ToString();
+    }
+
+    private static bool IsPlain(string text) => text.All(c => c > ' ' && c != '"' && c != '\'' && c < 127);
+
+    /// <summary>QEMU option values split at commas; a literal comma is written twice.</summary>
+    private static string Escape(string value) => value.Replace(",", ",,", StringComparison.Ordinal);
+}

@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Vcm.Agent.Linux.Compute;
+
+/// <summary>
+/// One VM's files under vms/NAME/ and the names derived from the VM's name: its tap (≤ 15 characters) and the marker
+/// its QEMU command line must hold for a PID to count as it.
+/// </summary>
+internal sealed record VmFolder(string Directory, string Name)
+{
+    public static VmFolder For(HostPaths paths, string name) => new(paths.Vm(name), name);
+
+    public string PidFile => Path.Combine(Directory, "pid");
+
+    public string QmpSocket => Path.Combine(Directory, "qmp.sock");
+
+    public string ConsoleSocket => Path.Combine(Directory, "console.sock");
+
+    public string ConsoleLog => Path.Combine(Directory, "console.log");
+
+    public string QemuLog => Path.Combine(Directory, "qemu.log");
+
+    /// <summary>Written once the VM has started: a folder without it holds only the log of a start that failed.</summary>
+    public string SpecFile => Path.Combine(Directory, "spec.json");
+
+    /// <summary>The QMP socket's path: unique per host folder and VM (the bare name is a prefix of longer names).</summary>
+    public string Marker => QmpSocket;
+
+    public string Tap => TapName(Name);
+
+    /// <summary>"vct" + 8 hex digits of the VM name's SHA-256: deterministic, within Linux's 15 characters.</summary>
+    public static string TapName(string vmName) =>
+        "vct" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(vmName)))[..8];
+}
