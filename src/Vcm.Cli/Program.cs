@@ -30,4 +30,6 @@ if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAc
     return ExitCodes.Usage;
 }
 
-return await parse.InvokeAsync();
+// Ctrl-C and SIGTERM cancel the command's token; a command may take its time to stop cleanly (`vcm up --lab`
+// releases its clusters and removes its lab), so it gets minutes, not the default two seconds, before it is killed.
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(10) });

@@ -71,6 +71,7 @@ public static class ManagerServer
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // start failures reach the caller as exceptions
 
         var services = builder.Services;
         services.ConfigureHttpJsonOptions(o =>

@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace Vcm.Agent.Linux.Images;
 
 /// <summary>
-/// images/NAME/manifest.json as the image builder writes it: <c>{ "name": …, "files": { "FILE": { "sha256": …,
-/// "size": … } }, … }</c>. Only what the image driver needs is read; other fields are ignored.
+/// images/NAME/manifest.json: what the image driver needs of it — the image's name and each file's SHA-256 and
+/// size. The micro image builder writes <c>{ "image": …, "files": [ { "name", "sha256", "size" } ], … }</c>; a
+/// <c>{ "name": …, "files": { "FILE": { "sha256", "size" } } }</c> form is read too. Other fields are ignored.
 /// </summary>
 public sealed record ImageManifest(string Name, IReadOnlyDictionary<string, ImageManifestFile> Files)
 {
@@ -18,11 +19,15 @@ public sealed record ImageManifest(string Name, IReadOnlyDictionary<string, Imag
         ImageManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<ImageManifest>(json, Json);
+            manifest = Read(json);
         }
         catch (JsonException e)
         {
             throw new FormatException("the image manifest is not valid JSON: " + e.Message, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new FormatException("the image manifest is not in a form vcm reads: " + e.Message, e);
         }
 
         if (manifest?.Files is null || manifest.Files.Count == 0)
@@ -44,5 +49,34 @@ public sealed record ImageManifest(string Name, IReadOnlyDictionary<string, Imag
         }
 
         return manifest;
+    }
+
+    private static ImageManifest? Read(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var name = root.TryGetProperty("image", out var image) ? image.GetString() : root.TryGetProperty("name", out var n) ? n.GetString() : null;
+        if (!root.TryGetProperty("files", out var files))
+        {
+            return null;
+        }
+
+        var entries = new Dictionary<string, ImageManifestFile>(StringComparer.Ordinal);
+        if (files.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var file in files.EnumerateArray())
+            {
+                entries[file.GetProperty("name").GetString() ?? ""] = new ImageManifestFile(file.GetProperty("sha256").GetString() ?? "", file.GetProperty("size").GetInt64());
+            }
+        }
+        else
+        {
+            foreach (var property in files.EnumerateObject())
+            {
+                entries[property.Name] = JsonSerializer.Deserialize<ImageManifestFile>(property.Value.GetRawText(), Json)!;
+            }
+        }
+
+        return new ImageManifest(name ?? "", entries);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using Vcm.Agent.Hosting;
 using Vcm.Cli.Infrastructure;
 
@@ -18,17 +19,28 @@ public static class AgentCommand
         var listen = new Option<string?>("--listen") { Description = "Where the agent's RPC server listens (default http://127.0.0.1:0, a free port)." };
         var data = new Option<string?>("--data") { Description = "The agent's folder (default DATA/agent)." };
         var exitWith = new Option<int?>("--exit-with") { Description = "Exit when the process with this PID is gone." };
+        var hostName = new Option<string?>("--host-name") { Description = "This host's name in the site (default: the machine's name)." };
+        var address = new Option<string?>("--address") { Description = "This host's address on the site's underlay network (VXLAN, iSCSI)." };
+        var roles = new Option<string?>("--roles") { Description = "compute, gateway, storage, comma-separated (default all three)." };
+        var imageStore = new Option<string?>("--image-store") { Description = "Where base images come from: a folder, or the manager's URL (default: the --join URL)." };
+        var underlayMtu = new Option<int?>("--underlay-mtu") { Description = "MTU of the underlay network (default 1500)." };
+        var cpus = new Option<int?>("--cpus") { Description = "CPUs to offer the site (default: this machine's)." };
+        var memory = new Option<string?>("--memory") { Description = "Memory to offer the site (default: this machine's)." };
+        var disk = new Option<string?>("--disk") { Description = "Disk to offer the site (default: free space of the data folder)." };
+        var teardown = new Option<bool>("--teardown") { Description = "Remove everything vcm made on this host (VMs, disks, gateways, segments, volumes) and exit." };
         var simulation = new SimulationOptions();
         var command = new Command("agent", "Run a host agent: the manager drives this host's VMs, networks and storage through it.")
         {
-            join, token, sim, prefix, state, listen, data, exitWith,
+            join, token, sim, prefix, state, listen, data, exitWith, hostName, address, roles, imageStore, underlayMtu, cpus, memory, disk, teardown,
         };
         simulation.AddTo(command);
         command.SetAction(async (cli, ct) =>
         {
             if (cli.Get(sim) is not { } count)
             {
-                throw new CliException("Real host drivers are not built yet; run the agent with --sim N for simulated hosts", ExitCodes.Usage);
+                return await RunRealAsync(cli, new RealOptions(
+                    cli.Get(join), cli.Get(token), cli.Get(listen), cli.Get(data), cli.Get(exitWith), cli.Get(hostName), cli.Get(address),
+                    cli.Get(roles), cli.Get(imageStore), cli.Get(underlayMtu), cli.Get(cpus), cli.Get(memory), cli.Get(disk), cli.Get(teardown)), ct);
             }
 
             if (count is < 1 or > 100_000)
@@ -57,4 +69,60 @@ public static class AgentCommand
         });
         return command;
     }
+
+    private sealed record RealOptions(
+        string? Join, string? Token, string? Listen, string? Data, int? ExitWith, string? HostName, string? Address, string? Roles,
+        string? ImageStore, int? UnderlayMtu, int? Cpus, string? Memory, string? Disk, bool Teardown);
+
+    /// <summary>This machine (or the namespace the agent was started in) as a real host.</summary>
+    private static async Task<int> RunRealAsync(Invocation cli, RealOptions o, CancellationToken ct)
+    {
+        var name = (o.HostName ?? Environment.MachineName).ToLowerInvariant();
+        var dataDirectory = Path.GetFullPath(o.Data ?? Path.Combine(CliPaths.DefaultDataDirectory(), "agent"));
+        var roleList = (o.Roles ?? "compute,gateway,storage").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (roleList.Any(r => r is not ("compute" or "gateway" or "storage")))
+        {
+            throw new CliException($"--roles '{o.Roles}' may only name compute, gateway and storage", ExitCodes.Usage);
+        }
+
+        var address = o.Address ?? "127.0.0.1";
+        var identity = AgentIdentity.LoadOrCreate(dataDirectory);
+        using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(s => { s.SingleLine = true; s.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
+        var imageStore = o.ImageStore ?? o.Join ?? Path.Combine(CliPaths.DefaultDataDirectory(), "images");
+        using var host = RealAgent.Create(
+            name, address, roleList, dataDirectory, imageStore, o.UnderlayMtu ?? 1500, o.Cpus,
+            Size(o.Memory, "--memory"), Size(o.Disk, "--disk"), identity.Key, logging);
+        if (o.Teardown)
+        {
+            var problems = await host.TeardownAsync(ct);
+            foreach (var problem in problems)
+            {
+                Console.Error.WriteLine($"vcm agent --teardown: {problem}");
+            }
+
+            Console.Out.WriteLine(problems.Count == 0
+                ? $"vcm agent: everything vcm made on {name} is removed."
+                : $"vcm agent: {problems.Count} things on {name} could not be removed.");
+            return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        }
+
+        var options = new AgentOptions
+        {
+            Listen = o.Listen ?? "http://127.0.0.1:0",
+            DataDirectory = dataDirectory,
+            JoinUrl = o.Join,
+            JoinToken = o.Token,
+            ExitWithPid = o.ExitWith,
+        };
+        await using var app = AgentServer.Build(options, new AgentHosts([host]));
+        await app.StartAsync(ct);
+        Console.Error.WriteLine($"vcm agent: host {name} ({address}, {string.Join(",", roleList)}), RPC at {AgentServer.ListeningUrl(app)}{(o.Join is { } j ? $", joining {j}" : "")}");
+        await app.WaitForShutdownAsync(ct);
+        return ExitCodes.Ok;
+    }
+
+    private static long? Size(string? text, string option) =>
+        text is null ? null
+        : Domain.Sizes.ByteSize.TryParse(text, out var size, out var error) ? size.Mebibytes
+        : throw new CliException($"{option} {error}", ExitCodes.Usage);
 }

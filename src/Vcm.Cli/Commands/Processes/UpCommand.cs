@@ -9,8 +9,6 @@ namespace Vcm.Cli.Commands.Processes;
 /// <summary>vcm up: a manager and an agent for this machine, in the foreground.</summary>
 public static class UpCommand
 {
-    public const int DefaultSimHosts = 4;
-
     public static Command Create()
     {
         var sim = new Option<int?>("--sim") { Description = "Run N simulated hosts (in-memory; for trying the control plane)." };
@@ -36,11 +34,12 @@ public static class UpCommand
                     : throw new CliException(error, ExitCodes.Usage);
             }
 
-            var count = cli.Get(sim);
-            Console.Out.WriteLine(count is null
-                ? $"vcm up: real host drivers are not built yet, so this runs {DefaultSimHosts} simulated hosts: clusters are scheduled and tracked for real, but no VM, network or volume is made."
-                : $"vcm up: {count} simulated hosts; no VM, network or volume is made.");
-            count ??= DefaultSimHosts;
+            if (cli.Get(sim) is not { } count)
+            {
+                return await UpLocal.RunAsync(cli, ct);
+            }
+
+            Console.Out.WriteLine($"vcm up: {count} simulated hosts; no VM, network or volume is made.");
             if (count is < 1 or > 100_000)
             {
                 throw new CliException($"--sim {count} is not between 1 and 100000", ExitCodes.Usage);
@@ -54,7 +53,7 @@ public static class UpCommand
             var agentDir = Path.Combine(options.DataDirectory, "agent");
             var args = new List<string>
             {
-                "agent", "--sim", count.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "agent", "--sim", count.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--join", options.Listen, "--token", joinToken, "--data", agentDir, "--sim-state", Path.Combine(agentDir, "sim"),
                 "--exit-with", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--sim-latency-ms", simOptions.Latency.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -9,7 +9,7 @@ namespace Vcm.Agent.Tests.Linux.Metadata;
 /// <summary>SSH key lines and fingerprints, checked against OpenSSH's own ssh-keygen.</summary>
 public sealed class HostKeysTests
 {
-    [HostFact(false, "ssh-keygen")]
+    [ToolsFact(false, "ssh-keygen")]
     public async Task Fingerprint_RealKeys_IsWhatSshKeygenPrints()
     {
         using var dir = new TempDirectory("vcm-hostkeys");

@@ -15,7 +15,7 @@ public sealed class BootFactAttribute : FactAttribute
 
     public BootFactAttribute()
     {
-        Skip = HostFactAttribute.Unmet(root: true, Programs)
+        Skip = ToolsFactAttribute.Unmet(root: true, Programs)
             ?? (File.Exists(RepoPaths.Cli) ? null : $"needs the built vcm at {RepoPaths.Cli} (dotnet build src/Vcm.Cli -c {RepoPaths.Configuration})");
     }
 }

@@ -73,7 +73,7 @@ public sealed class MicroBootTests(MicroImageFixture image, ITestOutputHelper ou
         }
     }
 
-    [HostFact(false, "qemu-system-x86_64", "apt-get", "apt-cache", "dpkg-deb")]
+    [ToolsFact(false, "qemu-system-x86_64", "apt-get", "apt-cache", "dpkg-deb")]
     public async Task Boot_ProbeMode_PrintsProbeOkAndPowersOffUnderTcg()
     {
         await image.BuildAsync(Ct);

@@ -17,7 +17,7 @@ public sealed class MicroImageBuilderTests(MicroImageFixture image, ITestOutputH
 
     public void Dispose() => _timeout.Dispose();
 
-    [HostFact(false, "apt-get", "apt-cache", "dpkg-deb")]
+    [ToolsFact(false, "apt-get", "apt-cache", "dpkg-deb")]
     public async Task Build_FromDebianPackages_WritesKernelInitrdAndManifestWhoseHashesMatch()
     {
         var manifest = await image.BuildAsync(Ct);
@@ -38,7 +38,7 @@ public sealed class MicroImageBuilderTests(MicroImageFixture image, ITestOutputH
         Assert.All(manifest.Packages, p => Assert.False(string.IsNullOrWhiteSpace(p.Version)));
     }
 
-    [HostFact(false, "apt-get", "apt-cache", "dpkg-deb")]
+    [ToolsFact(false, "apt-get", "apt-cache", "dpkg-deb")]
     public async Task Build_Twice_GivesByteIdenticalFiles()
     {
         var first = await image.BuildAsync(Ct);
@@ -57,7 +57,7 @@ public sealed class MicroImageBuilderTests(MicroImageFixture image, ITestOutputH
         }
     }
 
-    [HostFact(false, "apt-get", "apt-cache", "dpkg-deb")]
+    [ToolsFact(false, "apt-get", "apt-cache", "dpkg-deb")]
     public async Task Build_Initrd_HoldsInitBusyboxDropbearItsLibrariesAndOrderedModules()
     {
         await image.BuildAsync(Ct);
@@ -88,7 +88,7 @@ public sealed class MicroImageBuilderTests(MicroImageFixture image, ITestOutputH
         Assert.All(archive, e => Assert.Equal((0, 0), (e.Uid, e.Gid)));
     }
 
-    [HostFact(false, "apt-get", "apt-cache", "dpkg-deb")]
+    [ToolsFact(false, "apt-get", "apt-cache", "dpkg-deb")]
     public async Task Build_AptFailsOnce_UpdatesTheIndexAndTriesAgain()
     {
         await image.BuildAsync(Ct);
@@ -104,7 +104,7 @@ public sealed class MicroImageBuilderTests(MicroImageFixture image, ITestOutputH
         Assert.Empty(await manifest.DamagedFilesAsync(again.Combine("micro"), Ct));
     }
 
-    [HostFact(false, "apt-get", "apt-cache", "dpkg-deb")]
+    [ToolsFact(false, "apt-get", "apt-cache", "dpkg-deb")]
     public async Task Build_AptFailsAndUpdatingIsOff_Fails()
     {
         using var again = new TempDirectory("vcm-micro-noretry");

@@ -7,9 +7,9 @@ namespace Vcm.Agent.Tests.Linux.Micro;
 /// asked). Where something is missing it is reported as skipped, with the reason, instead of failing.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class HostFactAttribute : FactAttribute
+public sealed class ToolsFactAttribute : FactAttribute
 {
-    public HostFactAttribute(bool root, params string[] programs)
+    public ToolsFactAttribute(bool root, params string[] programs)
     {
         if (Unmet(root, programs) is { } reason)
         {

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging;
+using Vcm.Agent.Linux.Compute;
+using Vcm.Agent.Linux.Images;
+using Vcm.Agent.Linux.Network;
+using Vcm.Agent.Linux.Storage;
+using Vcm.Drivers;
+using Vcm.Drivers.Compute;
+using Vcm.Drivers.Hosts;
+using Vcm.Drivers.Images;
+using Vcm.Drivers.Network;
+using Vcm.Drivers.Storage;
+
+namespace Vcm.Agent.Linux;
+
+/// <summary>This machine (or a lab namespace) as a host: QEMU VMs, Linux bridges/VXLAN/gateways, tgt iSCSI, qcow2 disks.</summary>
+public sealed class LinuxHost : IHostDrivers, IDisposable
+{
+    private readonly LinuxNetworkDriver _network;
+    private readonly TgtStorageDriver _storage;
+
+    public LinuxHost(LinuxHostContext context, HostFacts facts, ILoggerFactory? logging = null)
+    {
+        Context = context;
+        Facts = facts;
+        Probe = KvmProbe.ForHost(context, logging?.CreateLogger<KvmProbe>());
+        // The micro guest keeps nothing on its disk and ignores ACPI, so a deleted VM is not given time to power off.
+        Compute = new QemuComputeDriver(context, Probe, new QemuComputeOptions { PowerdownGrace = TimeSpan.Zero }, logging?.CreateLogger<QemuComputeDriver>());
+        _network = new LinuxNetworkDriver(context, logging?.CreateLogger<LinuxNetworkDriver>());
+        _storage = new TgtStorageDriver(context, logging?.CreateLogger<TgtStorageDriver>());
+        Images = new QcowImageDriver(context, logger: logging?.CreateLogger<QcowImageDriver>());
+    }
+
+    public LinuxHostContext Context { get; }
+
+    public KvmProbe Probe { get; }
+
+    public HostFacts Facts { get; }
+
+    public IComputeDriver Compute { get; }
+
+    public INetworkDriver Network => _network;
+
+    public IStorageDriver Storage => _storage;
+
+    public IImageDriver Images { get; }
+
+    /// <summary>Removes everything vcm made on this host — VMs, disks, gateways, segments, volumes, tgtd — through the drivers' own deletes.</summary>
+    public async Task<IReadOnlyList<string>> TeardownAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        async Task Try(string what, Func<Task> action)
+        {
+            try
+            {
+                await action();
+            }
+            catch (Exception e) when (e is DriverException or IOException or Vcm.Drivers.Processes.ProcessFailedException or TimeoutException)
+            {
+                problems.Add($"{what}: {e.Message}");
+            }
+        }
+
+        foreach (var vm in await Compute.ListVmsAsync(cancellationToken))
+        {
+            await Try($"VM {vm.Name}", () => Compute.DeleteVmAsync(vm.Name, cancellationToken));
+        }
+
+        var images = await Images.ListAsync(cancellationToken);
+        foreach (var disk in images.Disks)
+        {
+            await Try($"disk {disk}", () => Images.DeleteDiskAsync(disk, cancellationToken));
+        }
+
+        var network = await Network.ListAsync(cancellationToken);
+        foreach (var gateway in network.Gateways)
+        {
+            await Try($"gateway {gateway}", () => Network.DeleteGatewayAsync(gateway, cancellationToken));
+        }
+
+        foreach (var segment in network.Segments)
+        {
+            await Try($"segment {segment}", () => Network.DeleteSegmentAsync(segment, cancellationToken));
+        }
+
+        foreach (var volume in await Storage.ListVolumesAsync(cancellationToken))
+        {
+            await Try($"volume {volume.Name}", () => Storage.DeleteVolumeAsync(volume.Name, cancellationToken));
+        }
+
+        await Try("tgtd", () => _storage.StopAsync(cancellationToken));
+        return problems;
+    }
+
+    public void Dispose() => _network.Dispose();
+}
