@@ -92,7 +92,7 @@ public sealed class LabTests(LabFixture lab, ITestOutputHelper output) : IClassF
         var c1 = await lab.Cli.ShowAsync("c1");
         var victim = c1.Nodes!.Single(n => n.Name == "node-03");
         var vmName = $"vc-{c1.Id[^12..]}-node-03";
-        var pidFile = Directory.EnumerateFiles(Path.Combine(lab.DataDirectory, "lab", "hosts", victim.Host, "vms", vmName), "*.pid").Single();
+        var pidFile = Path.Combine(lab.DataDirectory, "lab", "hosts", victim.Host, "vms", vmName, "pid");
         var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), CultureInfo.InvariantCulture);
         Assert.True(Signals.ForceKill(pid), $"could not kill qemu pid {pid}");
 

@@ -49,4 +49,8 @@ public sealed record LabPlan(IReadOnlyList<LabSite> Sites, int ManagerPort)
     }
 
     public IEnumerable<LabHost> AllHosts => Sites.SelectMany(s => s.Hosts);
+
+    /// <summary>The same sites, hosts, names and addresses (the manager's port may differ).</summary>
+    public bool SameShapeAs(LabPlan other) =>
+        System.Text.Json.JsonSerializer.Serialize(Sites, Vcm.Api.ApiJson.Options) == System.Text.Json.JsonSerializer.Serialize(other.Sites, Vcm.Api.ApiJson.Options);
 }

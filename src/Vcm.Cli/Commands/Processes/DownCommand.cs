@@ -10,17 +10,16 @@ public static class DownCommand
 {
     public static Command Create()
     {
-        var command = new Command("down", "Remove the lab that `vcm up --lab` made (even if that process was killed).")
+        var command = new Command("down", "Remove what `vcm up` made: a lab, or on a one-host site every VM, gateway and volume (clusters are released).")
         {
-            ManagerCommand.Data,
+            ManagerCommand.Data, ManagerCommand.Listen,
         };
         command.SetAction(async (cli, ct) =>
         {
             var data = Path.GetFullPath(cli.Get(ManagerCommand.Data) ?? CliPaths.DefaultDataDirectory());
             if (LabState.Load(data) is not { } state)
             {
-                Console.Out.WriteLine($"There is no lab in {data}; nothing to do.");
-                return ExitCodes.Ok;
+                return await LocalDown.RunAsync(cli, data, ct);
             }
 
             await new LabRunner(ProcessRunner.Instance, Environment.ProcessPath!).StopAsync(state, ct);

@@ -31,7 +31,7 @@ internal static class UpLab
         var data = Path.GetFullPath(cli.Get(ManagerCommand.Data) ?? CliPaths.DefaultDataDirectory());
         var runner = new LabRunner(ProcessRunner.Instance, Environment.ProcessPath!);
         var earlier = LabState.Load(data);
-        if (earlier is not null && (earlier.Plan with { ManagerPort = plan.ManagerPort }) != plan)
+        if (earlier is not null && !earlier.Plan.SameShapeAs(plan))
         {
             throw new CliException($"A different lab from an earlier run is still set up in {data}; run `vcm down` first", ExitCodes.Usage);
         }

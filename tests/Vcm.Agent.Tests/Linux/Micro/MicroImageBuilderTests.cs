@@ -26,10 +26,10 @@ public sealed class MicroImageBuilderTests(MicroImageFixture image, ITestOutputH
 
         Assert.Equal("micro", manifest.Image);
         Assert.Equal(MicroImageBuilder.BuilderVersion, manifest.BuilderVersion);
-        Assert.Equal(["initrd.gz", "vmlinuz"], manifest.Files.Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["base.qcow2", "initrd.gz", "vmlinuz"], manifest.Files.Select(f => f.Name).Order(StringComparer.Ordinal));
         Assert.Empty(await manifest.DamagedFilesAsync(image.Directory, Ct));
         Assert.Equal(manifest.ToJson(), await File.ReadAllTextAsync(Path.Combine(image.Directory, "manifest.json"), Ct));
-        Assert.Equal(["initrd.gz", "manifest.json", "vmlinuz"], Directory.GetFiles(image.Directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["base.qcow2", "initrd.gz", "manifest.json", "vmlinuz"], Directory.GetFiles(image.Directory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var packages = manifest.Packages.Select(p => p.Name).ToList();
         Assert.Contains(packages, p => p.StartsWith("linux-image-", StringComparison.Ordinal) && p.EndsWith(manifest.KernelRelease, StringComparison.Ordinal));
         Assert.Contains("busybox-static", packages);

@@ -18,11 +18,16 @@ public sealed partial class MicroImageBuilder(MicroImageOptions options, IProces
     public const string ImageName = "micro";
 
     /// <summary>Bump when the image's layout or scripts change meaning.</summary>
-    public const string BuilderVersion = "1";
+    public const string BuilderVersion = "2";
 
     public const string KernelFile = "vmlinuz";
 
     public const string InitrdFile = "initrd.gz";
+
+    /// <summary>The base disk node disks are copy-on-write overlays of (empty: the guest runs from its initramfs).</summary>
+    public const string BaseDiskFile = "base.qcow2";
+
+    public const long BaseDiskMb = 64;
 
     private readonly ILogger _logger = logger ?? NullLogger<MicroImageBuilder>.Instance;
 
@@ -71,14 +76,34 @@ public sealed partial class MicroImageBuilder(MicroImageOptions options, IProces
         File.Delete(Path.Combine(outputDirectory, MicroImageManifest.FileName));
         var vmlinuz = await WriteAsync(outputDirectory, KernelFile, s => CopyAsync(kernel.Local($"/boot/vmlinuz-{modules.Release}"), s, cancellationToken), cancellationToken);
         var initrd = await WriteAsync(outputDirectory, InitrdFile, s => CompressAsync(initramfs, s, cancellationToken), cancellationToken);
+        var baseDisk = await BaseDiskAsync(outputDirectory, cancellationToken);
         var manifest = new MicroImageManifest(
             ImageName,
             BuilderVersion,
             modules.Release,
-            [vmlinuz, initrd],
+            [vmlinuz, initrd, baseDisk],
             new[] { kernel, busybox }.Concat(sshUsed).Select(p => new MicroImagePackage(p.Name, p.Version)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList());
         await WriteAsync(outputDirectory, MicroImageManifest.FileName, s => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(manifest.ToJson()), cancellationToken).AsTask(), cancellationToken);
         return manifest;
+    }
+
+    /// <summary>An empty qcow2 made by qemu-img (its header holds no time or id, so it is the same every time).</summary>
+    private async Task<MicroImageFile> BaseDiskAsync(string directory, CancellationToken cancellationToken)
+    {
+        var scratch = Path.Combine(directory, $".{BaseDiskFile}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            (await runner.RunAsync(ProcessSpec.Of("qemu-img", "create", "-q", "-f", "qcow2", scratch, $"{BaseDiskMb}M"), cancellationToken)).EnsureSuccess();
+            return await WriteAsync(directory, BaseDiskFile, async s =>
+            {
+                await using var input = File.OpenRead(scratch);
+                await input.CopyToAsync(s, cancellationToken);
+            }, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(scratch);
+        }
     }
 
     private IReadOnlyList<KernelModule> AddModules(Initramfs initramfs, KernelModules modules)
