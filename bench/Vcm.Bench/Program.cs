@@ -3,6 +3,7 @@ using Vcm.Bench;
 using Vcm.Store;
 
 // vcm benchmarks. Usage: Vcm.Bench control-plane [--db sqlite|postgres|both] [--hosts N] [--big N] [--many N] [--nodes N]
+//                        Vcm.Bench lab-build [--rounds N]
 // Prints a markdown table; bench/run puts it, with the command, into docs/benchmarks.md.
 var scenario = args.FirstOrDefault() ?? "control-plane";
 string Option(string name, string fallback)
@@ -11,9 +12,25 @@ string Option(string name, string fallback)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 
+if (scenario == "lab-build")
+{
+    var labRounds = int.Parse(Option("--rounds", "3"), CultureInfo.InvariantCulture);
+    Console.Error.WriteLine("bench: lab build (vcm up --lab 1x3, real QEMU guests under TCG)");
+    var rows = await new LabBuildBench(labRounds).RunAsync();
+    Console.WriteLine();
+    Console.WriteLine("| what | time |");
+    Console.WriteLine("|---|---|");
+    foreach (var row in rows)
+    {
+        Console.WriteLine(row);
+    }
+
+    return 0;
+}
+
 if (scenario != "control-plane")
 {
-    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane");
+    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, lab-build");
     return 2;
 }
 

@@ -12,6 +12,11 @@ public sealed partial class ClusterReconciler
     {
         var cluster = scope.Cluster;
         var (nodes, plan, routes) = await LoadPlanAsync(scope, cancellationToken);
+        if (nodes.All(n => n.State is "booting" or "ready") && nodes.Any(n => n.State == "booting")
+            && await WaitForBootAsync(scope, nodes, plan, routes, cancellationToken) is { } waited)
+        {
+            return waited;
+        }
 
         var infrastructure = await agents.ApplyAsync(plan.Infrastructure(), routes, cancellationToken);
         var failures = StepFailure.In(infrastructure).ToList();
@@ -62,7 +67,56 @@ public sealed partial class ClusterReconciler
         return await scope.SaveAsync(cancellationToken) ? ReconcileResult.After(RetryDelay(cluster.Attempts)) : ReconcileResult.Now;
     }
 
-    private static readonly TimeSpan BootPoll = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan BootPoll = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>
+    /// The last pass built everything and only boots are awaited: look at phone-home reports and whether the VMs
+    /// still run — without ensuring every host object again, which would take CPU from the booting guests. Null
+    /// when a VM is gone or stopped (or a host did not answer): then a full pass follows.
+    /// </summary>
+    private async Task<ReconcileResult?> WaitForBootAsync(
+        ClusterScope scope, IReadOnlyList<NodeRecord> nodes, HostPlan plan, IReadOnlyDictionary<string, Agents.AgentRoute> routes, CancellationToken cancellationToken)
+    {
+        var vms = await agents.ListVmsAsync(plan.NodeHostIds.Select(plan.HostName).ToList(), routes, cancellationToken);
+        foreach (var node in nodes)
+        {
+            if (vms.GetValueOrDefault(plan.HostName(node.HostId)) is not { } onHost
+                || onHost.FirstOrDefault(v => v.Name == plan.VmName(node)) is not { State: VmState.Running })
+            {
+                return null;
+            }
+        }
+
+        var reports = await GatewayReportsAsync(plan, routes, cancellationToken);
+        var observations = new List<Store.Clusters.NodeObservation>();
+        foreach (var node in nodes.Where(n => n.State == "booting"))
+        {
+            if (reports.TryGetValue(node.Name, out var report)
+                && report.At.ToUnixTimeMilliseconds() >= (node.BootedMs ?? 0) - (long)ReportSkew.TotalMilliseconds)
+            {
+                observations.Add(new(node.Name, "ready", null, null, report.HostKey != node.HostKey ? report.HostKey : null, report.HostKey != node.HostKey ? report.Fingerprint : null));
+            }
+        }
+
+        await clusters.ObserveNodesAsync(scope.Cluster.Id, observations, cancellationToken);
+        var ready = nodes.Count(n => n.State == "ready") + observations.Count;
+        scope.Cluster.NodesReady = ready;
+        if (ready == nodes.Count)
+        {
+            scope.MoveTo(ClusterPhase.Ready, $"{ready} of {nodes.Count} nodes up");
+            scope.Cluster.ObservedGeneration = scope.Cluster.Generation;
+            LogPhase(logger, scope.Cluster.Name, "Ready", scope.Cluster.Reason!);
+            return await scope.SaveAsync(cancellationToken) ? Recheck(scope) : ReconcileResult.Now;
+        }
+
+        if (scope.NowMs - scope.Cluster.PhaseSinceMs > options.ProvisionDeadline.TotalMilliseconds)
+        {
+            return null; // let the full pass judge and fail it with what it sees
+        }
+
+        scope.Cluster.Reason = $"{ready} of {nodes.Count} nodes up; the rest are booting";
+        return await scope.SaveAsync(cancellationToken) ? ReconcileResult.After(BootPoll) : ReconcileResult.Now;
+    }
 
     /// <summary>How long before a VM's (re)start a phone-home report may date and still count (clocks of hosts differ a little).</summary>
     private static readonly TimeSpan ReportSkew = TimeSpan.FromSeconds(2);
