@@ -145,7 +145,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task StartManagerAsync()
     {
         _manager = VcmProcess.Start(_cli.Environment, "manager", "--data", _cli.DataDirectory, "--listen", _cli.Server);
-        await _cli.WaitUntilUpAsync();
+        await _cli.WaitUntilUpAsync(process: _manager);
     }
 
     private void StartAgent(string token) =>

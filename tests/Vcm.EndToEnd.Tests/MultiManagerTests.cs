@@ -25,12 +25,8 @@ public sealed class MultiManagerTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var (name, connection) = await PostgresServer.CreateDatabaseAsync();
         _database = name;
-        _one = new VcmCli($"http://127.0.0.1:{FreePort.Next()}", _root.Combine("one"));
-        _two = new VcmCli($"http://127.0.0.1:{FreePort.Next()}", _root.Combine("two"));
-        _managerOne = StartManager(_one, "m-one", connection);
-        await _one.WaitUntilUpAsync();
-        _managerTwo = StartManager(_two, "m-two", connection);
-        await _two.WaitUntilUpAsync();
+        (_one, _managerOne) = await StartServingAsync(_root.Combine("one"), "m-one", connection);
+        (_two, _managerTwo) = await StartServingAsync(_root.Combine("two"), "m-two", connection);
 
         var token = (await _one.JsonAsync<JoinTokenView>("host", "token")).Token;
         _agentUrl = $"http://127.0.0.1:{FreePort.Next()}";
@@ -129,6 +125,25 @@ public sealed class MultiManagerTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static VcmClient Api(VcmCli cli) =>
         VcmClient.Create(cli.Server, File.ReadAllText(Path.Combine(cli.DataDirectory, "admin.token")).Trim());
+
+    /// <summary>Starts a manager on a free port; another on a fresh port if that one was taken meanwhile by another test's process.</summary>
+    private static async Task<(VcmCli Cli, VcmProcess Manager)> StartServingAsync(string data, string id, string connection)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var cli = new VcmCli($"http://127.0.0.1:{FreePort.Next()}", data);
+            var manager = StartManager(cli, id, connection);
+            try
+            {
+                await cli.WaitUntilUpAsync(process: manager);
+                return (cli, manager);
+            }
+            catch (InvalidOperationException) when (attempt < 3 && manager.Log.Contains("address already in use", StringComparison.Ordinal))
+            {
+                await manager.DisposeAsync();
+            }
+        }
+    }
 
     private static VcmProcess StartManager(VcmCli cli, string id, string connection) => VcmProcess.Start(
         cli.Environment,

@@ -57,8 +57,8 @@ public sealed class VcmCli(string server, string dataDirectory)
         throw new TimeoutException($"cluster {name} is {view?.Phase} ({view?.Reason}), not {phase}");
     }
 
-    /// <summary>Waits until the manager answers.</summary>
-    public async Task WaitUntilUpAsync(TimeSpan? within = null)
+    /// <summary>Waits until the manager answers; with the process that should be serving, fails early (with its output) if it exits.</summary>
+    public async Task WaitUntilUpAsync(TimeSpan? within = null, VcmProcess? process = null)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
@@ -79,9 +79,14 @@ public sealed class VcmCli(string server, string dataDirectory)
             {
             }
 
+            if (process is { HasExited: true })
+            {
+                throw new InvalidOperationException($"the manager for {Server} exited:\n{process.Log}");
+            }
+
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"no manager answered at {Server}");
+        throw new TimeoutException($"no manager answered at {Server}{(process is null ? "" : ":\n" + process.Log)}");
     }
 }
