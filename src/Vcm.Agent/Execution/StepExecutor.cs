@@ -54,6 +54,8 @@ public sealed class StepExecutor(IReadOnlyDictionary<string, IHostDrivers> hosts
                 DeleteSegmentStep s => Done(step, await drivers.Network.DeleteSegmentAsync(s.Bridge, cancellationToken)),
                 EnsureGatewayStep s => Done(step, await drivers.Network.EnsureGatewayAsync(s.Gateway, cancellationToken)),
                 DeleteGatewayStep s => Done(step, await drivers.Network.DeleteGatewayAsync(s.Name, cancellationToken)),
+                EnsureVpnStep s => Done(step, await drivers.Network.EnsureVpnAsync(s.Vpn, cancellationToken)),
+                DeleteVpnStep s => Done(step, await drivers.Network.DeleteVpnAsync(s.Name, cancellationToken)),
                 EnsureVolumeStep s => await EnsureVolumeAsync(drivers, s, cancellationToken),
                 DeleteVolumeStep s => Done(step, await drivers.Storage.DeleteVolumeAsync(s.Name, cancellationToken)),
                 EnsureImageStep s => Done(step, await drivers.Images.EnsureImageAsync(s.Image, cancellationToken)),

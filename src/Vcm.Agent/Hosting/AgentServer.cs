@@ -114,7 +114,10 @@ public static class AgentServer
         var network = await drivers.Network.ListAsync(cancellationToken);
         var volumes = await drivers.Storage.ListVolumesAsync(cancellationToken);
         var images = await drivers.Images.ListAsync(cancellationToken);
-        return new HostInventory(drivers.Facts.Name, vms, network.Segments, network.Gateways, volumes, images.Images, images.Disks);
+        return new HostInventory(drivers.Facts.Name, vms, network.Segments, network.Gateways, volumes, images.Images, images.Disks)
+        {
+            Vpns = network.Vpns,
+        };
     }
 
     private static bool Authorized(HttpRequest request, string key)

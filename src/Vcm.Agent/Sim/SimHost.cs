@@ -123,7 +123,10 @@ public sealed class SimHost : IHostDrivers
         s.Gateways.Keys.Order(StringComparer.Ordinal).ToList(),
         s.Volumes.Values.OrderBy(v => v.Name, StringComparer.Ordinal).ToList(),
         s.Images.Order(StringComparer.Ordinal).ToList(),
-        s.Disks.Keys.Order(StringComparer.Ordinal).ToList()));
+        s.Disks.Keys.Order(StringComparer.Ordinal).ToList())
+    {
+        Vpns = s.Vpns.Keys.Order(StringComparer.Ordinal).ToList(),
+    });
 
     /// <summary>FNV-1a: the same in every process (string.GetHashCode is not), so a seed replays a run.</summary>
     private static int StableHash(string text)

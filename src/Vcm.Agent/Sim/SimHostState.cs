@@ -13,6 +13,8 @@ public sealed class SimHostState
 
     public Dictionary<string, GatewaySpec> Gateways { get; init; } = new(StringComparer.Ordinal);
 
+    public Dictionary<string, VpnSpec> Vpns { get; init; } = new(StringComparer.Ordinal);
+
     public Dictionary<string, VolumeStatus> Volumes { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>Which disk each VM uses.</summary>

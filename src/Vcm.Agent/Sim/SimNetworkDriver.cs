@@ -31,9 +31,9 @@ internal sealed class SimNetworkDriver(SimHost host) : INetworkDriver
     public Task<DeleteOutcome> DeleteSegmentAsync(string bridge, CancellationToken cancellationToken) =>
         host.ChangeAsync($"deleting segment {bridge}", state =>
         {
-            if (state.Gateways.Values.Any(g => g.Bridge == bridge))
+            if (state.Gateways.Values.Any(g => g.Bridge == bridge) || state.Vpns.Values.Any(v => v.Bridge == bridge))
             {
-                throw new DriverException($"segment {bridge} still has a gateway on {host.Name}");
+                throw new DriverException($"segment {bridge} still has a gateway or VPN end on {host.Name}");
             }
 
             return state.Segments.Remove(bridge) ? DeleteOutcome.Deleted : DeleteOutcome.Absent;
@@ -72,8 +72,30 @@ internal sealed class SimNetworkDriver(SimHost host) : INetworkDriver
             ? spec.Nodes.Select(n => new NodeReport(n.Name, n.Ip, n.Name, $"ssh-ed25519 SIMULATED{n.Mac.Replace(":", "", StringComparison.Ordinal)} {n.Name}", $"SHA256:sim-{n.Mac}", 0, "none", host.Clock.GetUtcNow())).ToList()
             : []));
 
+    public Task<EnsureOutcome> EnsureVpnAsync(VpnSpec spec, CancellationToken cancellationToken) =>
+        host.ChangeAsync($"making VPN end {spec.Name}", state =>
+        {
+            if (!state.Segments.ContainsKey(spec.Bridge))
+            {
+                throw new DriverException($"bridge {spec.Bridge} of VPN {spec.Name} does not exist on {host.Name}");
+            }
+
+            if (state.Vpns.TryGetValue(spec.Name, out var existing) && existing == spec)
+            {
+                return EnsureOutcome.Unchanged;
+            }
+
+            var created = existing is null;
+            state.Vpns[spec.Name] = spec;
+            return created ? EnsureOutcome.Created : EnsureOutcome.Updated;
+        }, cancellationToken);
+
+    public Task<DeleteOutcome> DeleteVpnAsync(string name, CancellationToken cancellationToken) =>
+        host.ChangeAsync($"deleting VPN end {name}", state =>
+            state.Vpns.Remove(name) ? DeleteOutcome.Deleted : DeleteOutcome.Absent, cancellationToken);
+
     public Task<NetworkInventory> ListAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(host.Read(s => new NetworkInventory(s.Segments.Keys.ToList(), s.Gateways.Keys.ToList())));
+        Task.FromResult(host.Read(s => new NetworkInventory(s.Segments.Keys.ToList(), s.Gateways.Keys.ToList()) { Vpns = s.Vpns.Keys.ToList() }));
 
     private static bool Same(GatewaySpec a, GatewaySpec b) =>
         a.Bridge == b.Bridge && a.Subnet == b.Subnet && a.Address == b.Address && a.Domain == b.Domain

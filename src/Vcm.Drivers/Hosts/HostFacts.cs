@@ -20,6 +20,9 @@ public sealed record HostFacts
     /// <summary>The host's address on the site's underlay network (VXLAN peers, iSCSI portal).</summary>
     public string Address { get; init; } = "127.0.0.1";
 
+    /// <summary>A gateway host's address on the WAN between sites (VPN ends); null where it has none.</summary>
+    public string? WanAddress { get; init; }
+
     /// <summary>Which drivers serve the host: "sim" or "linux".</summary>
     public required string Driver { get; init; }
 }

@@ -11,4 +11,7 @@ public sealed record HostInventory(
     IReadOnlyList<string> Gateways,
     IReadOnlyList<VolumeStatus> Volumes,
     IReadOnlyList<string> Images,
-    IReadOnlyList<string> Disks);
+    IReadOnlyList<string> Disks)
+{
+    public IReadOnlyList<string> Vpns { get; init; } = [];
+}

@@ -17,6 +17,14 @@ public interface INetworkDriver
 
     Task<DeleteOutcome> DeleteGatewayAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes one end of a cluster's VPN (and keeps it supervised: a dead tunnel process is restarted by the next
+    /// ensure); Updated when its keys, peer, rate or bridge changed or its process had to be restarted.
+    /// </summary>
+    Task<EnsureOutcome> EnsureVpnAsync(VpnSpec spec, CancellationToken cancellationToken);
+
+    Task<DeleteOutcome> DeleteVpnAsync(string name, CancellationToken cancellationToken);
+
     Task<NetworkInventory> ListAsync(CancellationToken cancellationToken);
 
     /// <summary>The phone-home reports the gateway's metadata service has received (empty for an absent gateway).</summary>

@@ -12,6 +12,8 @@ namespace Vcm.Drivers.Rpc;
 [JsonDerivedType(typeof(DeleteSegmentStep), "deleteSegment")]
 [JsonDerivedType(typeof(EnsureGatewayStep), "ensureGateway")]
 [JsonDerivedType(typeof(DeleteGatewayStep), "deleteGateway")]
+[JsonDerivedType(typeof(EnsureVpnStep), "ensureVpn")]
+[JsonDerivedType(typeof(DeleteVpnStep), "deleteVpn")]
 [JsonDerivedType(typeof(EnsureVolumeStep), "ensureVolume")]
 [JsonDerivedType(typeof(DeleteVolumeStep), "deleteVolume")]
 [JsonDerivedType(typeof(EnsureImageStep), "ensureImage")]
@@ -53,6 +55,16 @@ public sealed record EnsureGatewayStep(GatewaySpec Gateway) : HostStep
 }
 
 public sealed record DeleteGatewayStep(string Name) : HostStep
+{
+    public override string Target => Name;
+}
+
+public sealed record EnsureVpnStep(VpnSpec Vpn) : HostStep
+{
+    public override string Target => Vpn.Name;
+}
+
+public sealed record DeleteVpnStep(string Name) : HostStep
 {
     public override string Target => Name;
 }

@@ -87,6 +87,10 @@ public sealed class RecordingHost : IHostDrivers, IComputeDriver, INetworkDriver
 
     Task<NetworkInventory> INetworkDriver.ListAsync(CancellationToken cancellationToken) => Task.FromResult(new NetworkInventory([], []));
 
+    Task<EnsureOutcome> INetworkDriver.EnsureVpnAsync(VpnSpec spec, CancellationToken cancellationToken) => Task.FromResult(EnsureOutcome.Created);
+
+    Task<DeleteOutcome> INetworkDriver.DeleteVpnAsync(string name, CancellationToken cancellationToken) => Task.FromResult(DeleteOutcome.Absent);
+
     Task<IReadOnlyList<NodeReport>> INetworkDriver.ReportsAsync(string gateway, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<NodeReport>>([]);
 

@@ -1,0 +1,41 @@
+namespace Vcm.Drivers.Network;
+
+/// <summary>
+/// One end of a cluster's Ethernet VPN between two sites' gateway hosts: an OpenVPN tap tunnel (TLS with keys made
+/// for this cluster) whose tap joins the cluster's bridge, so the cluster's segment spans both sites. Only that
+/// cluster's frames cross it. The server end listens on <see cref="Local"/>:<see cref="Port"/>; the client end
+/// connects from <see cref="Local"/> to <see cref="Remote"/>:<see cref="Port"/>.
+/// </summary>
+public sealed record VpnSpec
+{
+    /// <summary>The tunnel's identity on the host (vc-TAG-vpn).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The cluster bridge the tap joins.</summary>
+    public required string Bridge { get; init; }
+
+    public required bool Server { get; init; }
+
+    /// <summary>This host's address on the WAN between the sites.</summary>
+    public required string Local { get; init; }
+
+    /// <summary>The other end's WAN address.</summary>
+    public required string Remote { get; init; }
+
+    public required int Port { get; init; }
+
+    /// <summary>The cluster's VPN CA certificate, this end's certificate and private key (PEM).</summary>
+    public required string CaCertificate { get; init; }
+
+    public required string Certificate { get; init; }
+
+    public required string PrivateKey { get; init; }
+
+    /// <summary>The OpenVPN tls-crypt key shared by both ends ("OpenVPN Static key V1").</summary>
+    public required string TlsCryptKey { get; init; }
+
+    /// <summary>A rate limit for what this end sends into the tunnel, in Mbit/s; null for none.</summary>
+    public int? RateMbit { get; init; }
+
+    public int Mtu { get; init; } = 1500;
+}
