@@ -49,6 +49,11 @@ public sealed class BridgeNetworkDriver(TestNamespace ns) : INetworkDriver
         return new NetworkInventory(bridges, []);
     }
 
+    public Task<EnsureOutcome> EnsureVpnAsync(VpnSpec spec, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("this test-only network driver makes bare bridges only");
+
+    public Task<DeleteOutcome> DeleteVpnAsync(string name, CancellationToken cancellationToken) => Task.FromResult(DeleteOutcome.Absent);
+
     public Task<IReadOnlyList<NodeReport>> ReportsAsync(string gateway, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<NodeReport>>([]);
 }
