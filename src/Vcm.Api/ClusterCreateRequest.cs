@@ -34,4 +34,7 @@ public sealed record ClusterCreateRequest
     public string? Policy { get; init; }
 
     public string? Subnet { get; init; }
+
+    /// <summary>A rate limit for the cluster's VPN between sites, like "100M" (Mbit/s).</summary>
+    public string? WanRate { get; init; }
 }

@@ -32,4 +32,7 @@ public sealed record ClusterView
     public required ClusterSpecView Spec { get; init; }
 
     public IReadOnlyList<NodeView>? Nodes { get; init; }
+
+    /// <summary>The parts of the cluster other sites build (empty when it is all at its home site).</summary>
+    public IReadOnlyList<PartView> Parts { get; init; } = [];
 }

@@ -68,6 +68,20 @@ public sealed class VcmClient(HttpClient http)
     public Task<IReadOnlyList<SiteView>> ListSitesAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<SiteView>>(new HttpRequestMessage(HttpMethod.Get, "api/v1/sites"), cancellationToken);
 
+    public Task<IReadOnlyList<PeerView>> ListPeersAsync(CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<PeerView>>(new HttpRequestMessage(HttpMethod.Get, "api/v1/peers"), cancellationToken);
+
+    /// <summary>Registers a peer site (key exchange with its manager); the peer token comes from that site.</summary>
+    public Task<PeerView> AddPeerAsync(PeerAddRequest request, CancellationToken cancellationToken) =>
+        SendAsync<PeerView>(new HttpRequestMessage(HttpMethod.Post, "api/v1/peers") { Content = JsonContent.Create(request, options: ApiJson.Options) }, cancellationToken);
+
+    public Task<PeerView> RemovePeerAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync<PeerView>(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/peers/{Uri.EscapeDataString(name)}"), cancellationToken);
+
+    /// <summary>A one-time token another site's admin gives `vcm peer add` there to register this site.</summary>
+    public Task<PeerTokenView> CreatePeerTokenAsync(CancellationToken cancellationToken) =>
+        SendAsync<PeerTokenView>(new HttpRequestMessage(HttpMethod.Post, "api/v1/peers/tokens"), cancellationToken);
+
     private async Task<T> SendAsync<T>(HttpRequestMessage message, CancellationToken cancellationToken)
     {
         using (message)

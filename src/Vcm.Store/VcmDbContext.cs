@@ -25,6 +25,10 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
 
     public DbSet<ImageRecord> Images => Set<ImageRecord>();
 
+    public DbSet<PeerRecord> Peers => Set<PeerRecord>();
+
+    public DbSet<ClusterPartRecord> ClusterParts => Set<ClusterPartRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<SiteRecord>().ToTable("sites");
@@ -36,6 +40,8 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
         modelBuilder.Entity<EventRecord>().ToTable("events");
         modelBuilder.Entity<TokenRecord>().ToTable("tokens");
         modelBuilder.Entity<ImageRecord>().ToTable("images").HasKey(i => i.Name);
+        modelBuilder.Entity<PeerRecord>().ToTable("peers");
+        modelBuilder.Entity<ClusterPartRecord>().ToTable("cluster_parts");
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {

@@ -27,8 +27,12 @@ public sealed record ClusterSpec
 
     public required DateTimeOffset End { get; init; }
 
-    /// <summary>Sites the cluster may use; empty means any.</summary>
-    public IReadOnlyList<string> Sites { get; init; } = [];
+    /// <summary>Sites the cluster may use, with node counts when the request gave them; empty: the home site, spilling
+    /// over to peers only what does not fit.</summary>
+    public IReadOnlyList<SiteShare> Sites { get; init; } = [];
+
+    /// <summary>The rate limit of the cluster's VPN between sites, in Mbit/s; null for none.</summary>
+    public int? WanRateMbit { get; init; }
 
     public PlacementPolicy Policy { get; init; } = PlacementPolicy.Pack;
 

@@ -37,4 +37,7 @@ public sealed record ClusterSpecInput
     public string? Policy { get; init; }
 
     public string? Subnet { get; init; }
+
+    /// <summary>A rate limit for the cluster's VPN between sites, like 100M (Mbit/s).</summary>
+    public string? WanRate { get; init; }
 }

@@ -26,7 +26,8 @@ public static partial class ClusterSpecParser
         var packages = ParsePackages(input.Packages, problems);
         var keys = ParseSshKeys(input.SshKeys, problems);
         var (start, end) = ParseWindow(input, context.Now, problems);
-        var sites = ParseSites(input.Sites, context, problems);
+        var sites = ParseSites(input.Sites, context, workers + ((input.Head ?? true) ? 1 : 0), problems);
+        var wanRate = ParseWanRate(input.WanRate, problems);
         var policy = ParsePolicy(input.Policy, problems);
         var head = input.Head ?? true;
         var subnet = ParseSubnet(input.Subnet, workers + (head ? 1 : 0), context, problems);
@@ -51,6 +52,7 @@ public static partial class ClusterSpecParser
             Sites = sites,
             Policy = policy,
             Subnet = subnet!,
+            WanRateMbit = wanRate,
         };
         return new SpecParseResult(spec, []);
     }
@@ -264,7 +266,7 @@ public static partial class ClusterSpecParser
         return (start, end);
     }
 
-    private static IReadOnlyList<string> ParseSites(IReadOnlyList<string>? sites, SpecContext context, List<Problem> problems)
+    private static IReadOnlyList<SiteShare> ParseSites(IReadOnlyList<string>? sites, SpecContext context, int nodes, List<Problem> problems)
     {
         if (sites is null)
         {
@@ -277,16 +279,62 @@ public static partial class ClusterSpecParser
             return [];
         }
 
+        var shares = new List<SiteShare>();
         for (var i = 0; i < sites.Count; i++)
         {
-            if (!context.Sites.Contains(sites[i] ?? ""))
+            var text = sites[i] ?? "";
+            var parts = text.Split(':');
+            var name = parts[0];
+            int? count = null;
+            if (parts.Length > 2 || (parts.Length == 2 && (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || (count = n) < 1)))
+            {
+                problems.Add(new Problem($"sites[{i}]", $"'{Shorten(text)}' is not SITE or SITE:COUNT with a count of at least 1"));
+                continue;
+            }
+
+            if (!context.Sites.Contains(name))
             {
                 var known = string.Join(", ", context.Sites.Order(StringComparer.Ordinal));
-                problems.Add(new Problem($"sites[{i}]", $"'{Shorten(sites[i])}' is not a known site; known sites: {known}"));
+                problems.Add(new Problem($"sites[{i}]", $"'{Shorten(name)}' is not this site or one of its peers; known sites: {known}"));
+                continue;
             }
+
+            if (shares.Any(s => s.Site == name))
+            {
+                problems.Add(new Problem($"sites[{i}]", $"'{name}' is listed twice"));
+                continue;
+            }
+
+            shares.Add(new SiteShare(name, count));
         }
 
-        return sites.Distinct(StringComparer.Ordinal).ToList();
+        if (shares.Any(s => s.Count is not null) && shares.Any(s => s.Count is null))
+        {
+            problems.Add(new Problem("sites", "give a count for every site or for none"));
+        }
+        else if (shares.Count > 0 && shares.All(s => s.Count is not null) && shares.Sum(s => s.Count!.Value) != nodes)
+        {
+            problems.Add(new Problem("sites", $"the counts add up to {shares.Sum(s => s.Count!.Value)}, but the cluster has {nodes} nodes"));
+        }
+
+        return shares;
+    }
+
+    private static int? ParseWanRate(string? text, List<Problem> problems)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var digits = text.EndsWith('M') || text.EndsWith('m') ? text[..^1] : text;
+        if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var mbit) || mbit is < 1 or > 100_000)
+        {
+            problems.Add(new Problem("wanRate", $"'{Shorten(text)}' is not a rate in Mbit/s like 100M"));
+            return null;
+        }
+
+        return mbit;
     }
 
     private static PlacementPolicy ParsePolicy(string? policy, List<Problem> problems)

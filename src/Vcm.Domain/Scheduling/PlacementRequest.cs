@@ -23,5 +23,5 @@ public sealed record PlacementRequest(
         spec.Start,
         spec.End,
         spec.Policy,
-        spec.Sites);
+        spec.Sites.Select(s => s.Site).ToList());
 }

@@ -31,6 +31,8 @@ public sealed record StoredSpec
 
     public required string Policy { get; init; }
 
+    public int? WanRateMbit { get; init; }
+
     public static string Serialize(ClusterSpec spec) => JsonSerializer.Serialize(
         new StoredSpec
         {
@@ -43,8 +45,9 @@ public sealed record StoredSpec
             Image = spec.Image,
             Packages = spec.Packages,
             SshKeys = spec.SshKeys,
-            Sites = spec.Sites,
+            Sites = spec.Sites.Select(s => s.ToString()).ToList(),
             Policy = spec.Policy.ToString().ToLowerInvariant(),
+            WanRateMbit = spec.WanRateMbit,
         },
         ApiJson.Options);
 
@@ -64,10 +67,17 @@ public sealed record StoredSpec
         SshKeys = SshKeys,
         Start = start,
         End = end,
-        Sites = Sites,
+        Sites = Sites.Select(ParseShare).ToList(),
         Policy = Policy == "spread" ? PlacementPolicy.Spread : PlacementPolicy.Pack,
+        WanRateMbit = WanRateMbit,
         Subnet = Ipv4Subnet.Parse(subnet),
     };
+
+    private static SiteShare ParseShare(string text)
+    {
+        var parts = text.Split(':');
+        return new SiteShare(parts[0], parts.Length == 2 ? int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) : null);
+    }
 
     public ClusterSpecView ToView() => new()
     {

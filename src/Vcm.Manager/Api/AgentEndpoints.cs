@@ -56,7 +56,7 @@ public static partial class AgentEndpoints
     }
 
     private static HostStore.HostReport Report(Drivers.Hosts.HostFacts f) =>
-        new(f.Name, Views.RolesFlags(f.Roles), f.Cpus, f.MemoryMb, f.DiskMb, f.Kvm, f.Address, f.Driver);
+        new(f.Name, Views.RolesFlags(f.Roles), f.Cpus, f.MemoryMb, f.DiskMb, f.Kvm, f.Address, f.Driver, f.WanAddress);
 
     private static List<Problem> Check(string? agentId, string? key, string? url, IReadOnlyList<string> hostNames)
     {

@@ -145,7 +145,7 @@ public static class ClusterEndpoints
         }
 
         var nodes = await clusters.GetNodesAsync(cluster.Id, cancellationToken);
-        var hostRecords = await hosts.GetAsync(nodes.Select(n => n.HostId).Distinct().ToList(), cancellationToken);
+        var hostRecords = await hosts.GetAsync(nodes.Where(n => n.HostId is not null).Select(n => n.HostId!).Distinct().ToList(), cancellationToken);
         return Views.Cluster(cluster, siteName, nodes, hostRecords);
     }
 }

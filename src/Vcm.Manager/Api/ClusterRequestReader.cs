@@ -16,7 +16,7 @@ public static class ClusterRequestReader
     private static readonly string[] Fields =
     [
         "name", "workers", "head", "cpus", "memory", "disk", "shared", "image", "packages", "sshKeys",
-        "start", "end", "duration", "sites", "policy", "subnet",
+        "start", "end", "duration", "sites", "policy", "subnet", "wanRate",
     ];
 
     public static async Task<(ClusterSpecInput Input, IReadOnlyList<Problem> Problems)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -95,6 +95,7 @@ public static class ClusterRequestReader
                 Sites = TextList(values, "sites", problems),
                 Policy = Text(values, "policy", problems),
                 Subnet = Text(values, "subnet", problems),
+                WanRate = Text(values, "wanRate", problems),
             };
             return (input, problems);
         }

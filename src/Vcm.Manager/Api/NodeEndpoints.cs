@@ -31,7 +31,12 @@ public static class NodeEndpoints
             return problem;
         }
 
-        var host = (await hosts.GetAsync([record!.HostId], cancellationToken)).GetValueOrDefault(record.HostId);
+        if (record!.HostId is null)
+        {
+            return Problems.Conflict($"Node '{node}' runs at site {record.Site}; ask that site's manager for its console.");
+        }
+
+        var host = (await hosts.GetAsync([record.HostId], cancellationToken)).GetValueOrDefault(record.HostId);
         var agent = host is null ? null : (await hosts.GetAgentsAsync([host.AgentId], cancellationToken)).GetValueOrDefault(host.AgentId);
         if (host is null || agent is null)
         {

@@ -26,7 +26,7 @@ public static class Views
         Vni = c.Vni,
         Spec = StoredSpec.Deserialize(c.Spec).ToView(),
         Nodes = nodes?.Select(n => new NodeView(
-            n.Name, n.Role, hosts is not null && hosts.TryGetValue(n.HostId, out var h) ? h.Name : n.HostId,
+            n.Name, n.Role, n.HostId is not null && hosts is not null && hosts.TryGetValue(n.HostId, out var h) ? h.Name : n.RemoteHost ?? "-",
             n.Site, n.Ip, n.Mac, n.State, n.Detail, n.HostKeyFingerprint)).ToList(),
     };
 

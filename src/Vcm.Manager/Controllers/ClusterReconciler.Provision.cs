@@ -78,9 +78,9 @@ public sealed partial class ClusterReconciler
         ClusterScope scope, IReadOnlyList<NodeRecord> nodes, HostPlan plan, IReadOnlyDictionary<string, Agents.AgentRoute> routes, CancellationToken cancellationToken)
     {
         var vms = await agents.ListVmsAsync(plan.NodeHostIds.Select(plan.HostName).ToList(), routes, cancellationToken);
-        foreach (var node in nodes)
+        foreach (var node in plan.LocalNodes)
         {
-            if (vms.GetValueOrDefault(plan.HostName(node.HostId)) is not { } onHost
+            if (vms.GetValueOrDefault(plan.HostName(node.HostId!)) is not { } onHost
                 || onHost.FirstOrDefault(v => v.Name == plan.VmName(node)) is not { State: VmState.Running })
             {
                 return null;
@@ -182,9 +182,9 @@ public sealed partial class ClusterReconciler
         var (nodes, plan, routes) = await LoadPlanAsync(scope, cancellationToken);
         var observed = await agents.ListVmsAsync(plan.NodeHostIds.Select(plan.HostName).ToList(), routes, cancellationToken);
         var lost = new Dictionary<string, (string State, string? Detail)>(StringComparer.Ordinal);
-        foreach (var node in nodes)
+        foreach (var node in plan.LocalNodes)
         {
-            if (observed.GetValueOrDefault(plan.HostName(node.HostId)) is not { } vms)
+            if (observed.GetValueOrDefault(plan.HostName(node.HostId!)) is not { } vms)
             {
                 continue; // the host's agent did not answer: no verdict on its VMs
             }

@@ -137,7 +137,7 @@ public sealed partial class ClusterReconciler(
     {
         var cluster = scope.Cluster;
         var nodes = await clusters.GetNodesAsync(cluster.Id, cancellationToken);
-        var hostIds = nodes.Select(n => n.HostId).Append(cluster.GatewayHostId!);
+        var hostIds = nodes.Where(n => n.HostId is not null).Select(n => n.HostId!).Append(cluster.GatewayHostId!);
         if (cluster.StorageHostId is { } storage)
         {
             hostIds = hostIds.Append(storage);

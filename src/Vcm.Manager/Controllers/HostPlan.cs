@@ -35,13 +35,17 @@ public sealed class HostPlan
         _hosts = hosts;
         _vni = vni;
         Bridge = HostObjectNames.Bridge(vni);
-        NodeHostIds = nodes.Select(n => n.HostId).Distinct(StringComparer.Ordinal).ToList();
+        LocalNodes = nodes.Where(n => n.HostId is not null).ToList();
+        NodeHostIds = LocalNodes.Select(n => n.HostId!).Distinct(StringComparer.Ordinal).ToList();
         SegmentHostIds = NodeHostIds.Append(cluster.GatewayHostId!).Distinct(StringComparer.Ordinal).ToList();
     }
 
     public string Bridge { get; }
 
-    /// <summary>Hosts that run the cluster's VMs.</summary>
+    /// <summary>The nodes this site runs (a cluster's other nodes are built by other sites).</summary>
+    public IReadOnlyList<NodeRecord> LocalNodes { get; }
+
+    /// <summary>Hosts that run the cluster's VMs here.</summary>
     public IReadOnlyList<string> NodeHostIds { get; }
 
     /// <summary>Hosts that carry the cluster's segment: the compute hosts and the gateway host.</summary>
@@ -78,7 +82,7 @@ public sealed class HostPlan
     /// <summary>Round two: on each compute host, the image, then each node's disk and VM.</summary>
     public IReadOnlyList<HostWork> Nodes(VolumeStatus? shared)
     {
-        return _nodes.GroupBy(n => n.HostId).Select(group =>
+        return LocalNodes.GroupBy(n => n.HostId!).Select(group =>
         {
             var steps = new List<HostStep>(1 + group.Count() * 2) { new EnsureImageStep(_spec.Image) };
             foreach (var node in group)
@@ -96,9 +100,9 @@ public sealed class HostPlan
     public IReadOnlyList<HostWork> Release()
     {
         var work = new Dictionary<string, List<HostStep>>(StringComparer.Ordinal);
-        foreach (var node in _nodes)
+        foreach (var node in LocalNodes)
         {
-            var steps = Steps(work, node.HostId);
+            var steps = Steps(work, node.HostId!);
             steps.Add(new DeleteVmStep(VmName(node)));
             steps.Add(new DeleteDiskStep(HostObjectNames.Disk(_cluster.Id, node.Name)));
         }

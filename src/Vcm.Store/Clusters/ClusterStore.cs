@@ -10,7 +10,7 @@ namespace Vcm.Store.Clusters;
 public sealed partial class ClusterStore(Database database)
 {
     private static readonly string[] NodeColumns =
-        ["id", "cluster_id", "name", "role", "idx", "host_id", "site", "mac", "ip", "state", "detail", "version", "token", "ssh_port"];
+        ["id", "cluster_id", "name", "role", "idx", "host_id", "remote_host", "site", "mac", "ip", "state", "detail", "version", "token", "ssh_port"];
 
     private static readonly string[] ClaimColumns =
         ["id", "cluster_id", "host_id", "start_ms", "end_ms", "cpus", "memory_mb", "disk_mb"];
@@ -72,15 +72,17 @@ public sealed partial class ClusterStore(Database database)
         IReadOnlyList<NodeRecord> nodes,
         IReadOnlyList<ClaimRecord> claims,
         EventRecord admitted,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyList<ClusterPartRecord>? parts = null)
     {
         db.Clusters.Add(cluster);
         db.Events.Add(admitted);
+        db.ClusterParts.AddRange(parts ?? []);
         await db.SaveChangesAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         await BulkInsert.RunAsync(connection, transaction, "nodes", NodeColumns, nodes, n =>
-            [n.Id, n.ClusterId, n.Name, n.Role, n.Idx, n.HostId, n.Site, n.Mac, n.Ip, n.State, n.Detail, n.Version, n.Token, n.SshPort], cancellationToken);
+            [n.Id, n.ClusterId, n.Name, n.Role, n.Idx, n.HostId, n.RemoteHost, n.Site, n.Mac, n.Ip, n.State, n.Detail, n.Version, n.Token, n.SshPort], cancellationToken);
         await BulkInsert.RunAsync(connection, transaction, "claims", ClaimColumns, claims, c =>
             [c.Id, c.ClusterId, c.HostId, c.StartMs, c.EndMs, c.Cpus, c.MemoryMb, c.DiskMb], cancellationToken);
     }

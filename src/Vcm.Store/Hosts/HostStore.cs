@@ -10,7 +10,7 @@ namespace Vcm.Store.Hosts;
 public sealed class HostStore(Database database)
 {
     /// <summary>What a host reports of itself.</summary>
-    public sealed record HostReport(string Name, int Roles, long Cpus, long MemoryMb, long DiskMb, bool Kvm, string Address, string Driver);
+    public sealed record HostReport(string Name, int Roles, long Cpus, long MemoryMb, long DiskMb, bool Kvm, string Address, string Driver, string? WanAddress = null);
 
     /// <summary>Takes an agent in (or back in), with its hosts, matched by name within the site.</summary>
     public async Task<IReadOnlyList<HostRecord>> JoinAsync(
@@ -159,7 +159,7 @@ public sealed class HostStore(Database database)
     private static bool Apply(HostRecord host, HostReport report, string agentId, long nowMs)
     {
         var changed = host.Roles != report.Roles || host.Cpus != report.Cpus || host.MemoryMb != report.MemoryMb
-            || host.DiskMb != report.DiskMb || host.State == "down";
+            || host.DiskMb != report.DiskMb || host.State == "down" || host.WanAddress != report.WanAddress;
         host.AgentId = agentId;
         host.Roles = report.Roles;
         host.Cpus = report.Cpus;
@@ -168,6 +168,7 @@ public sealed class HostStore(Database database)
         host.Kvm = report.Kvm;
         host.Address = report.Address;
         host.Driver = report.Driver;
+        host.WanAddress = report.WanAddress;
         host.HeartbeatMs = nowMs;
         if (host.State == "down")
         {

@@ -70,5 +70,15 @@ public sealed class ClusterRecord
 
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>For a part this site builds for another site's cluster: that site, the cluster's id there, the part's
+    /// spec (VPN client end, nodes' identities) as JSON, and when the home last renewed it. Null for home clusters.</summary>
+    public string? HomeSite { get; set; }
+
+    public string? HomeClusterId { get; set; }
+
+    public string? PartSpec { get; set; }
+
+    public long? RenewedMs { get; set; }
+
     public long Version { get; set; }
 }

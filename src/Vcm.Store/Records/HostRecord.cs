@@ -25,6 +25,9 @@ public sealed class HostRecord
 
     public required string Driver { get; set; }
 
+    /// <summary>A gateway host's address on the WAN between sites (VPN ends).</summary>
+    public string? WanAddress { get; set; }
+
     /// <summary>ready, draining or down.</summary>
     public required string State { get; set; }
 

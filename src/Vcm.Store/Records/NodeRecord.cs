@@ -12,7 +12,11 @@ public sealed class NodeRecord
 
     public int Idx { get; set; }
 
-    public required string HostId { get; set; }
+    /// <summary>The local host of the node's VM; null for a node another site builds (see <see cref="RemoteHost"/>).</summary>
+    public string? HostId { get; set; }
+
+    /// <summary>For a node at another site: the host there that runs it, as that site reports.</summary>
+    public string? RemoteHost { get; set; }
 
     public required string Site { get; set; }
 

@@ -49,7 +49,7 @@ public sealed class ClusterSpecParserTests
         Assert.Equal(["gcc", "openmpi-bin"], spec.Packages);
         Assert.Equal(new DateTimeOffset(2030, 1, 9, 9, 0, 0, TimeSpan.Zero), spec.End);
         Assert.Equal(PlacementPolicy.Spread, spec.Policy);
-        Assert.Equal(["b"], spec.Sites);
+        Assert.Equal([new SiteShare("b", null)], spec.Sites);
     }
 
     [Fact]
@@ -104,6 +104,28 @@ public sealed class ClusterSpecParserTests
         var spec = ClusterSpecParser.Parse(new ClusterSpecInput { Name = "c", Workers = 1, Duration = "1h" }, context).Spec!;
         Assert.Equal(0, spec.Start.Ticks % TimeSpan.TicksPerMillisecond);
         Assert.Equal(0, spec.End.Ticks % TimeSpan.TicksPerMillisecond);
+    }
+
+    [Theory]
+    [InlineData(new[] { "a:2", "b:3" }, null)]
+    [InlineData(new[] { "a:2", "b:2" }, "add up to 4")]
+    [InlineData(new[] { "a:2", "b" }, "every site or for none")]
+    [InlineData(new[] { "a:0", "b:5" }, "SITE:COUNT")]
+    [InlineData(new[] { "a:x" }, "SITE:COUNT")]
+    [InlineData(new[] { "mars:5" }, "not this site or one of its peers")]
+    [InlineData(new[] { "a:3", "a:2" }, "listed twice")]
+    public void SiteCounts_Checked(string[] sites, string? problem)
+    {
+        var result = ClusterSpecParser.Parse(new ClusterSpecInput { Name = "c", Workers = 4, Sites = sites }, Context);
+        if (problem is null)
+        {
+            Assert.True(result.Ok, string.Join("; ", result.Problems));
+            Assert.Equal([new SiteShare("a", 2), new SiteShare("b", 3)], result.Spec!.Sites);
+        }
+        else
+        {
+            Assert.Contains(result.Problems, p => p.Field.StartsWith("sites", StringComparison.Ordinal) && p.Message.Contains(problem, StringComparison.Ordinal));
+        }
     }
 
     [Fact]

@@ -22,7 +22,8 @@ public static class ClusterCreateCommand
         var end = new Option<string?>("--end") { Description = "The end time." };
         var duration = new Option<string?>("--for") { Description = "How long, like 2h or 7d (default 1h), instead of --end." };
         var policy = new Option<string?>("--policy") { Description = "pack (few hosts, default) or spread (many hosts)." };
-        var sites = new Option<string?>("--sites") { Description = "Sites the cluster may use, comma-separated." };
+        var sites = new Option<string?>("--sites") { Description = "Sites and node counts, like a:2,b:3 (the head is at the first, this site); without counts, the sites it may use. Default: this site, spilling over to peers only what does not fit." };
+        var wanRate = new Option<string?>("--wan-rate") { Description = "A rate limit for the cluster's VPN between sites, like 100M (Mbit/s)." };
         var subnet = new Option<string?>("--subnet") { Description = "The cluster's private subnet, like 10.20.0.0/24." };
         var noHead = new Option<bool>("--no-head") { Description = "No head node; workers only." };
         var wait = new Option<bool>("--wait") { Description = "Show progress and return when the cluster is Ready (or failed)." };
@@ -31,7 +32,7 @@ public static class ClusterCreateCommand
 
         var command = new Command("create", "Reserve a virtual cluster; admitted only if capacity exists for its whole window.")
         {
-            name, workers, cpus, memory, disk, shared, image, packages, sshKeys, start, end, duration, policy, sites, subnet, noHead, wait, timeout, idempotencyKey,
+            name, workers, cpus, memory, disk, shared, image, packages, sshKeys, start, end, duration, policy, sites, wanRate, subnet, noHead, wait, timeout, idempotencyKey,
         };
         command.SetAction(async (cli, ct) =>
         {
@@ -53,6 +54,7 @@ public static class ClusterCreateCommand
                 Policy = cli.Get(policy),
                 Sites = List(cli.Get(sites)),
                 Subnet = cli.Get(subnet),
+                WanRate = cli.Get(wanRate),
             };
             var waitFor = ParseTimeout(cli.Get(timeout));
             var client = cli.Client();

@@ -1,0 +1,33 @@
+namespace Vcm.Store.Records;
+
+/// <summary>At the home site: a part of one of its clusters that another site builds.</summary>
+public sealed class ClusterPartRecord
+{
+    public required string Id { get; set; }
+
+    public required string ClusterId { get; set; }
+
+    /// <summary>The peer site building it.</summary>
+    public required string Site { get; set; }
+
+    /// <summary>The part's id at the peer (its cluster row there).</summary>
+    public string? RemoteId { get; set; }
+
+    /// <summary>requested, admitted, releasing, released.</summary>
+    public required string State { get; set; }
+
+    /// <summary>The part's phase at the peer, and why, as last reported.</summary>
+    public string? Phase { get; set; }
+
+    public string? Reason { get; set; }
+
+    /// <summary>The VPN between the home gateway and the peer's (JSON: port, keys), made by the home.</summary>
+    public required string Vpn { get; set; }
+
+    /// <summary>The peer gateway host's WAN address, as the peer reports.</summary>
+    public string? GatewayWan { get; set; }
+
+    public long UpdatedMs { get; set; }
+
+    public long Version { get; set; }
+}
