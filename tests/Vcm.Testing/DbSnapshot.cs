@@ -9,7 +9,7 @@ namespace Vcm.Testing;
 public static class DbSnapshot
 {
     public static readonly string[] Tables =
-        ["sites", "agents", "hosts", "clusters", "nodes", "claims", "events", "tokens", "images", "schema_migrations"];
+        ["sites", "agents", "hosts", "clusters", "nodes", "claims", "events", "tokens", "images", "peers", "cluster_parts", "schema_migrations"];
 
     public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> TakeAsync(Database database)
     {

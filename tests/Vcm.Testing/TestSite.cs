@@ -62,7 +62,9 @@ public sealed class TestSite : IAsyncDisposable
         int hosts = 4,
         SimOptions? sim = null,
         TimeProvider? clock = null,
-        ControllerOptions? controllers = null)
+        ControllerOptions? controllers = null,
+        string siteName = "local",
+        Manager.Federation.PeerTransport? peers = null)
     {
         var database = await TestDatabase.CreateAsync(provider, migrate: false);
         var data = new TempDirectory("vcm-site");
@@ -72,6 +74,8 @@ public sealed class TestSite : IAsyncDisposable
         {
             DataDirectory = data.Path,
             Store = database.Options,
+            SiteName = siteName,
+            AdvertiseUrl = UrlOf(siteName),
             HostDownAfter = TimeSpan.FromDays(3650),
             Controllers = controllers ?? new ControllerOptions
             {
@@ -82,14 +86,19 @@ public sealed class TestSite : IAsyncDisposable
                 ReadyRecheck = TimeSpan.FromMilliseconds(200),
             },
         };
-        var manager = await ManagerServer.BuildAsync(options, CancellationToken.None, clock, agent, b => b.WebHost.UseTestServer());
+        var manager = await ManagerServer.BuildAsync(options, CancellationToken.None, clock, agent, b => b.WebHost.UseTestServer(), peers);
         await manager.App.StartAsync();
-        var reports = agent.Hosts.Facts.Select(f => new HostStore.HostReport(
-            f.Name, Vcm.Manager.Api.Views.RolesFlags(f.Roles), f.Cpus, f.MemoryMb, f.DiskMb, f.Kvm, f.Address, f.Driver)).ToList();
+        // Simulated gateway hosts get a WAN address from TEST-NET-1 (documentation addresses; nothing is sent there).
+        var reports = agent.Hosts.Facts.Select((f, i) => new HostStore.HostReport(
+            f.Name, Vcm.Manager.Api.Views.RolesFlags(f.Roles), f.Cpus, f.MemoryMb, f.DiskMb, f.Kvm, f.Address, f.Driver,
+            f.Roles.Contains("gateway") ? $"192.0.2.{i + 1}" : null)).ToList();
         await new HostStore(database.Database).JoinAsync(
             manager.Site.Id, "agent-in-process", "in-process-key-0123456789", "http://in-process", reports, clock.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
         return new TestSite(database, data, manager, agent, clock);
     }
+
+    /// <summary>The URL a test site's manager advertises to peers (a name only a <see cref="TestPeers"/> transport resolves).</summary>
+    public static string UrlOf(string siteName) => $"http://{siteName}.sites.test";
 
     /// <summary>Polls until the cluster is in the phase (real clock only), failing after a generous limit.</summary>
     public async Task<ClusterView> WaitForPhaseAsync(string name, string phase, TimeSpan? within = null)

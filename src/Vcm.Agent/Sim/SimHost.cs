@@ -90,6 +90,9 @@ public sealed class SimHost : IHostDrivers
     internal Task<Ensured<TStatus>> ChangeAsync<TStatus>(string what, Func<SimHostState, Ensured<TStatus>> change, CancellationToken cancellationToken) =>
         ChangeAsync(what, change, e => e.Outcome != EnsureOutcome.Unchanged, cancellationToken);
 
+    /// <summary>The VPN ends on this host as they were last ensured.</summary>
+    public IReadOnlyList<Vcm.Drivers.Network.VpnSpec> VpnEnds() => Read(s => s.Vpns.Values.ToList());
+
     internal T Read<T>(Func<SimHostState, T> read)
     {
         lock (_lock)

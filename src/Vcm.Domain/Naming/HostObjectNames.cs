@@ -21,6 +21,9 @@ public static class HostObjectNames
 
     public static string Volume(string clusterId) => $"vc-{ClusterTag(clusterId)}-shared";
 
+    /// <summary>The cluster's VPN end towards another site (at either end; the cluster id is that site's own).</summary>
+    public static string Vpn(string clusterId, string otherSite) => $"vc-{ClusterTag(clusterId)}-vpn-{otherSite}";
+
     /// <summary>The iSCSI initiator name a node's VM uses; the volume's ACL admits exactly these.</summary>
     public static string Initiator(string clusterId, string nodeName) => $"iqn.2026-11.io.vcm:{ClusterTag(clusterId)}-{nodeName}";
 

@@ -22,7 +22,11 @@ public sealed record VpnSpec
     /// <summary>The other end's WAN address.</summary>
     public required string Remote { get; init; }
 
+    /// <summary>The UDP port this end uses on <see cref="Local"/>.</summary>
     public required int Port { get; init; }
+
+    /// <summary>The other end's UDP port.</summary>
+    public required int RemotePort { get; init; }
 
     /// <summary>The cluster's VPN CA certificate, this end's certificate and private key (PEM).</summary>
     public required string CaCertificate { get; init; }

@@ -14,4 +14,7 @@ public abstract record AdmissionOutcome
 
     /// <summary>Valid, but the capacity is not there for its window.</summary>
     public sealed record NoCapacity(string Reason, DateTimeOffset? EarliestStart) : AdmissionOutcome;
+
+    /// <summary>A peer refused its part or could not be reached: nothing is reserved anywhere.</summary>
+    public sealed record PeerFailed(string Site, Federation.PeerFailure Failure, string Reason) : AdmissionOutcome;
 }

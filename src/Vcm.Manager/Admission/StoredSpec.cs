@@ -33,6 +33,8 @@ public sealed record StoredSpec
 
     public int? WanRateMbit { get; init; }
 
+    public string ToJson() => JsonSerializer.Serialize(this, ApiJson.Options);
+
     public static string Serialize(ClusterSpec spec) => JsonSerializer.Serialize(
         new StoredSpec
         {

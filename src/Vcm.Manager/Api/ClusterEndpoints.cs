@@ -38,8 +38,8 @@ public static class ClusterEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, ClusterAdmission admission, ClusterController controller, ClusterStore clusters,
-        SiteStore sites, HostStore hosts, CancellationToken cancellationToken)
+        HttpRequest request, Federation.PartBroker admission, ClusterController controller, ClusterStore clusters,
+        SiteStore sites, HostStore hosts, Store.Federation.PartStore parts, CancellationToken cancellationToken)
     {
         var (input, readProblems) = await ClusterRequestReader.ReadAsync(request, cancellationToken);
         if (readProblems.Any(p => p.Field.Length == 0))
@@ -60,9 +60,11 @@ public static class ClusterEndpoints
                 return Problems.Invalid(invalid.Problems);
             case AdmissionOutcome.NoCapacity refused:
                 return Problems.NoCapacity(refused.Reason, refused.EarliestStart);
+            case AdmissionOutcome.PeerFailed peer:
+                return Problems.Peer(peer.Site, peer.Failure, peer.Reason);
             case AdmissionOutcome.Admitted admitted:
                 controller.Trigger(admitted.Cluster.Id);
-                var view = await ViewAsync(admitted.Cluster, true, clusters, sites, hosts, cancellationToken);
+                var view = await ViewAsync(admitted.Cluster, true, clusters, sites, hosts, parts, cancellationToken);
                 return admitted.Replayed
                     ? Results.Ok(view)
                     : Results.Created($"/api/v1/clusters/{admitted.Cluster.Name}", view);
@@ -79,17 +81,17 @@ public static class ClusterEndpoints
     }
 
     private static async Task<IResult> GetAsync(
-        string name, bool? nodes, ClusterStore clusters, SiteStore sites, HostStore hosts, CancellationToken cancellationToken)
+        string name, bool? nodes, ClusterStore clusters, SiteStore sites, HostStore hosts, Store.Federation.PartStore parts, CancellationToken cancellationToken)
     {
         var cluster = await clusters.FindAsync(name, cancellationToken);
         return cluster is null
             ? Problems.NotFound($"A cluster named '{name}'")
-            : Results.Ok(await ViewAsync(cluster, nodes ?? true, clusters, sites, hosts, cancellationToken));
+            : Results.Ok(await ViewAsync(cluster, nodes ?? true, clusters, sites, hosts, parts, cancellationToken));
     }
 
     private static async Task<IResult> DeleteAsync(
         string name, Database database, ClusterStore clusters, ClusterLeases leases, ClusterController controller,
-        SiteStore sites, HostStore hosts, TimeProvider clock, CancellationToken cancellationToken)
+        SiteStore sites, HostStore hosts, Store.Federation.PartStore parts, TimeProvider clock, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -101,7 +103,7 @@ public static class ClusterEndpoints
 
             if (PhaseTransitions.IsFinal(Enum.Parse<ClusterPhase>(found.Phase)) || found.DeletionRequestedMs is not null)
             {
-                return Results.Accepted($"/api/v1/clusters/{found.Name}", await ViewAsync(found, false, clusters, sites, hosts, cancellationToken));
+                return Results.Accepted($"/api/v1/clusters/{found.Name}", await ViewAsync(found, false, clusters, sites, hosts, parts, cancellationToken));
             }
 
             await using var db = database.CreateContext();
@@ -117,7 +119,7 @@ public static class ClusterEndpoints
 
             await leases.RequestAsync(cluster.Id, now, cancellationToken);
             controller.Trigger(cluster.Id);
-            return Results.Accepted($"/api/v1/clusters/{cluster.Name}", await ViewAsync(cluster, false, clusters, sites, hosts, cancellationToken));
+            return Results.Accepted($"/api/v1/clusters/{cluster.Name}", await ViewAsync(cluster, false, clusters, sites, hosts, parts, cancellationToken));
         }
 
         return Problems.Conflict($"Cluster '{name}' kept changing; try again.");
@@ -136,7 +138,7 @@ public static class ClusterEndpoints
     }
 
     private static async Task<ClusterView> ViewAsync(
-        Store.Records.ClusterRecord cluster, bool withNodes, ClusterStore clusters, SiteStore sites, HostStore hosts, CancellationToken cancellationToken)
+        Store.Records.ClusterRecord cluster, bool withNodes, ClusterStore clusters, SiteStore sites, HostStore hosts, Store.Federation.PartStore parts, CancellationToken cancellationToken)
     {
         var siteName = (await sites.ListAsync(cancellationToken)).FirstOrDefault(s => s.Id == cluster.SiteId)?.Name ?? "?";
         if (!withNodes)
@@ -146,6 +148,10 @@ public static class ClusterEndpoints
 
         var nodes = await clusters.GetNodesAsync(cluster.Id, cancellationToken);
         var hostRecords = await hosts.GetAsync(nodes.Where(n => n.HostId is not null).Select(n => n.HostId!).Distinct().ToList(), cancellationToken);
-        return Views.Cluster(cluster, siteName, nodes, hostRecords);
+        var partRows = await parts.ForClusterAsync(cluster.Id, cancellationToken);
+        return Views.Cluster(cluster, siteName, nodes, hostRecords) with
+        {
+            Parts = partRows.Select(p => new PartView(p.Site, nodes.Count(n => n.Site == p.Site && n.HostId is null), p.State, p.Phase, p.Reason)).ToList(),
+        };
     }
 }

@@ -11,6 +11,7 @@ public static class Problems
     public const string NoCapacityType = "/problems/no-capacity";
     public const string NotFoundType = "/problems/not-found";
     public const string UnauthorizedType = "/problems/unauthorized";
+    public const string PeerType = "/problems/peer";
 
     public static IResult Invalid(IReadOnlyList<Problem> problems, string title = "The request is not valid") =>
         Results.Problem(
@@ -35,4 +36,13 @@ public static class Problems
 
     public static IResult Conflict(string detail) =>
         Results.Problem(title: "Conflict", detail: detail, statusCode: StatusCodes.Status409Conflict);
+
+    /// <summary>A peer site refused its part (409 when for capacity) or could not be reached or did not accept our key (502).</summary>
+    public static IResult Peer(string site, Federation.PeerFailure failure, string reason) =>
+        Results.Problem(
+            title: failure == Federation.PeerFailure.NoCapacity ? "Not enough capacity for the whole window" : $"Site {site} did not admit its part",
+            detail: $"{reason}. Nothing is reserved at any site.",
+            statusCode: failure == Federation.PeerFailure.NoCapacity ? StatusCodes.Status409Conflict : StatusCodes.Status502BadGateway,
+            type: failure == Federation.PeerFailure.NoCapacity ? NoCapacityType : PeerType,
+            extensions: new Dictionary<string, object?> { ["site"] = site });
 }

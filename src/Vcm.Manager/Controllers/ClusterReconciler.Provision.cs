@@ -28,6 +28,7 @@ public sealed partial class ClusterReconciler
             failures.AddRange(StepFailure.In(built));
             var reports = await GatewayReportsAsync(plan, routes, cancellationToken);
             observations = Observe(scope, nodes, plan, built, reports);
+            observations.AddRange(await SyncPartsAsync(scope, nodes, reports, force: false, cancellationToken));
         }
 
         await clusters.ObserveNodesAsync(cluster.Id, observations, cancellationToken);
@@ -88,8 +89,14 @@ public sealed partial class ClusterReconciler
         }
 
         var reports = await GatewayReportsAsync(plan, routes, cancellationToken);
-        var observations = new List<Store.Clusters.NodeObservation>();
-        foreach (var node in nodes.Where(n => n.State == "booting"))
+        var synced = await SyncPartsAsync(scope, nodes, reports, force: false, cancellationToken);
+        if (synced.Any(o => o.State is not ("booting" or "ready")))
+        {
+            return null; // a node at another site is not running: a full pass follows
+        }
+
+        var observations = new List<Store.Clusters.NodeObservation>(synced.Where(o => o.State == "ready"));
+        foreach (var node in nodes.Where(n => n.State == "booting" && !observations.Any(o => o.Name == n.Name)))
         {
             if (reports.TryGetValue(node.Name, out var report)
                 && report.At.ToUnixTimeMilliseconds() >= (node.BootedMs ?? 0) - (long)ReportSkew.TotalMilliseconds)
@@ -124,6 +131,11 @@ public sealed partial class ClusterReconciler
     private async Task<IReadOnlyDictionary<string, NodeReport>> GatewayReportsAsync(
         HostPlan plan, IReadOnlyDictionary<string, Agents.AgentRoute> routes, CancellationToken cancellationToken)
     {
+        if (plan.IsPart)
+        {
+            return new Dictionary<string, NodeReport>(); // the home's gateway hears its nodes phone home
+        }
+
         var host = plan.GatewayHostName;
         var reports = routes.TryGetValue(host, out var route)
             ? await agents.ReportsAsync(host, plan.GatewayName, route, cancellationToken)
@@ -161,7 +173,12 @@ public sealed partial class ClusterReconciler
 
             long? bootedNow = result.Outcome is StepOutcome.Created or StepOutcome.Updated || node.BootedMs is null ? scope.NowMs : null;
             var booted = bootedNow ?? node.BootedMs!.Value;
-            if (reports.TryGetValue(node.Name, out var report) && report.At.ToUnixTimeMilliseconds() >= booted - (long)ReportSkew.TotalMilliseconds)
+            if (plan.IsPart)
+            {
+                // at a part's site, a running VM is all there is to see: its home judges when the node is up
+                observations.Add(new(node.Name, "ready", null, bootedNow));
+            }
+            else if (reports.TryGetValue(node.Name, out var report) && report.At.ToUnixTimeMilliseconds() >= booted - (long)ReportSkew.TotalMilliseconds)
             {
                 var newKey = report.HostKey != node.HostKey ? report.HostKey : null;
                 observations.Add(new(node.Name, "ready", null, bootedNow, newKey, newKey is null ? null : report.Fingerprint));
@@ -182,6 +199,24 @@ public sealed partial class ClusterReconciler
         var (nodes, plan, routes) = await LoadPlanAsync(scope, cancellationToken);
         var observed = await agents.ListVmsAsync(plan.NodeHostIds.Select(plan.HostName).ToList(), routes, cancellationToken);
         var lost = new Dictionary<string, (string State, string? Detail)>(StringComparer.Ordinal);
+        if (plan.Vpns.Count > 0)
+        {
+            // supervision: a VPN end whose process died is started again
+            var vpnFailures = StepFailure.In(await agents.ApplyAsync(plan.VpnWork(), routes, cancellationToken));
+            if (vpnFailures.Count > 0)
+            {
+                scope.Event("Warning", "VpnFailed", StepFailure.Describe(vpnFailures));
+            }
+        }
+
+        foreach (var remote in await SyncPartsAsync(scope, nodes, new Dictionary<string, NodeReport>(), force: false, cancellationToken))
+        {
+            if (remote.State is not ("ready" or "booting"))
+            {
+                lost[remote.Name] = (remote.State, remote.Detail);
+            }
+        }
+
         foreach (var node in plan.LocalNodes)
         {
             if (observed.GetValueOrDefault(plan.HostName(node.HostId!)) is not { } vms)

@@ -25,6 +25,15 @@ public sealed partial class ClusterReconciler
             await clusters.SetNodeStatesAsync(cluster.Id, nodes.ToDictionary(n => n.Name, _ => ("released", (string?)null)), cancellationToken);
         }
 
+        if (cluster.HomeSite is null && !await ReleasePartsAsync(scope, cancellationToken))
+        {
+            // This site's share is gone; its capacity is free now. The parts at other sites are asked again later.
+            await ClusterStore.FreeClaimsAsync(scope.Db, cluster.Id, cluster.SiteId, cancellationToken);
+            cluster.Attempts++;
+            cluster.Reason = "waiting for other sites to release their parts (see events)";
+            return await scope.SaveAsync(cancellationToken) ? ReconcileResult.After(RetryDelay(cluster.Attempts)) : ReconcileResult.Now;
+        }
+
         await using var transaction = await scope.Db.BeginWriteAsync(cancellationToken);
         await ClusterStore.FreeClaimsAsync(scope.Db, cluster.Id, cluster.SiteId, cancellationToken);
         cluster.ActiveName = null;

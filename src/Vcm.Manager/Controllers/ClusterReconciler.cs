@@ -30,6 +30,10 @@ public sealed partial class ClusterReconciler(
     ControllerOptions options,
     ManagerIdentity manager,
     LocalSite site,
+    Store.Federation.PartStore parts,
+    Store.Federation.PeerStore peers,
+    Federation.FederationClient federation,
+    Federation.PartBroker broker,
     ILogger<ClusterReconciler> logger)
 {
     public async Task<ReconcileResult> ReconcileAsync(string clusterId, CancellationToken cancellationToken)
@@ -48,7 +52,12 @@ public sealed partial class ClusterReconciler(
             return ReconcileResult.Done;
         }
 
-        if (phase != ClusterPhase.Releasing && (cluster.DeletionRequestedMs is not null || scope.NowMs >= cluster.EndMs))
+        if (await WithdrawIncompleteAsync(scope, cancellationToken))
+        {
+            return ReconcileResult.Done;
+        }
+
+        if (phase != ClusterPhase.Releasing && (cluster.DeletionRequestedMs is not null || scope.NowMs >= cluster.EndMs || PartLeaseExpired(scope)))
         {
             return await BeginReleaseAsync(scope, cancellationToken);
         }
@@ -87,7 +96,7 @@ public sealed partial class ClusterReconciler(
             cluster.Vni = vni;
         }
 
-        if (site.External is { } external && cluster.ActiveExternalIp is null)
+        if (site.External is { } external && cluster.ActiveExternalIp is null && cluster.HomeSite is null)
         {
             var address = ExternalAddresses.Pick(external.Subnet, await clusters.UsedExternalIpsAsync(site.Id, cancellationToken));
             if (address is null)
@@ -101,7 +110,7 @@ public sealed partial class ClusterReconciler(
             cluster.ExternalIp = address;
         }
 
-        if (cluster.AdminPublicKey is null)
+        if (cluster.AdminPublicKey is null && cluster.HomeSite is null)
         {
             var key = Ssh.AdminKey.Create($"vcm-admin@{cluster.Name}");
             cluster.AdminPublicKey = key.PublicLine;
@@ -123,9 +132,9 @@ public sealed partial class ClusterReconciler(
 
     private async Task<ReconcileResult> BeginReleaseAsync(ClusterScope scope, CancellationToken cancellationToken)
     {
-        var reason = scope.Cluster.DeletionRequestedMs is not null
-            ? "deleted"
-            : $"its window ended at {scope.End:u}";
+        var reason = scope.Cluster.DeletionRequestedMs is not null ? "deleted"
+            : scope.NowMs >= scope.Cluster.EndMs ? $"its window ended at {scope.End:u}"
+            : $"its home site {scope.Cluster.HomeSite} has not renewed it for {options.PartLease.TotalSeconds:0} s";
         scope.MoveTo(ClusterPhase.Releasing, reason);
         await scope.SaveAsync(cancellationToken);
         return ReconcileResult.Now;
@@ -149,7 +158,8 @@ public sealed partial class ClusterReconciler(
             .Where(h => agentRecords.ContainsKey(h.AgentId))
             .ToDictionary(h => h.Name, h => new AgentRoute(h.AgentId, agentRecords[h.AgentId].Url, agentRecords[h.AgentId].Key), StringComparer.Ordinal);
         var external = site.External is { } e && cluster.ExternalIp is { } address ? new ExternalAttachment(e.Bridge, address, e.Router) : null;
-        var plan = new HostPlan(cluster, scope.Spec, nodes, hostRecords, cluster.ActiveVni!.Value, external);
+        var vpns = await VpnsAsync(cluster, scope.Spec, hostRecords, Vcm.Domain.Naming.HostObjectNames.Bridge(cluster.ActiveVni!.Value), cancellationToken);
+        var plan = new HostPlan(cluster, scope.Spec, nodes, hostRecords, cluster.ActiveVni!.Value, external, vpns);
         return (nodes, plan, routes);
     }
 

@@ -26,8 +26,9 @@ public sealed class HostPlan
 
     public HostPlan(
         ClusterRecord cluster, StoredSpec spec, IReadOnlyList<NodeRecord> nodes, IReadOnlyDictionary<string, HostRecord> hosts, int vni,
-        ExternalAttachment? external = null)
+        ExternalAttachment? external = null, IReadOnlyList<VpnSpec>? vpns = null)
     {
+        Vpns = vpns ?? [];
         _external = external;
         _cluster = cluster;
         _spec = spec;
@@ -41,6 +42,12 @@ public sealed class HostPlan
     }
 
     public string Bridge { get; }
+
+    /// <summary>The cluster's VPN ends on its gateway host: server ends towards each part at the home, the client end at a part's site.</summary>
+    public IReadOnlyList<VpnSpec> Vpns { get; }
+
+    /// <summary>A part of another site's cluster: no gateway or volume here, the home's gateway serves its nodes.</summary>
+    public bool IsPart => _cluster.HomeSite is not null;
 
     /// <summary>The nodes this site runs (a cluster's other nodes are built by other sites).</summary>
     public IReadOnlyList<NodeRecord> LocalNodes { get; }
@@ -68,7 +75,12 @@ public sealed class HostPlan
             Steps(work, hostId).Add(new EnsureSegmentStep(Segment(hostId)));
         }
 
-        Steps(work, _cluster.GatewayHostId!).Add(new EnsureGatewayStep(Gateway()));
+        if (!IsPart)
+        {
+            Steps(work, _cluster.GatewayHostId!).Add(new EnsureGatewayStep(Gateway()));
+        }
+
+        Steps(work, _cluster.GatewayHostId!).AddRange(Vpns.Select(v => new EnsureVpnStep(v)));
         if (_cluster.StorageHostId is { } storage && _spec.SharedMb is { } shared)
         {
             var head = _nodes.FirstOrDefault(n => n.Role == "head") ?? _nodes[0];
@@ -96,6 +108,10 @@ public sealed class HostPlan
         }).ToList();
     }
 
+    /// <summary>Re-ensures the VPN ends (a dead tunnel process is restarted).</summary>
+    public IReadOnlyList<HostWork> VpnWork() =>
+        Vpns.Count == 0 ? [] : [new HostWork(HostName(_cluster.GatewayHostId!), Vpns.Select(v => (HostStep)new EnsureVpnStep(v)).ToList())];
+
     /// <summary>Everything the cluster may have made, removed per host in dependency order; every step is tried.</summary>
     public IReadOnlyList<HostWork> Release()
     {
@@ -107,6 +123,7 @@ public sealed class HostPlan
             steps.Add(new DeleteDiskStep(HostObjectNames.Disk(_cluster.Id, node.Name)));
         }
 
+        Steps(work, _cluster.GatewayHostId!).AddRange(Vpns.Select(v => new DeleteVpnStep(v.Name)));
         Steps(work, _cluster.GatewayHostId!).Add(new DeleteGatewayStep(HostObjectNames.Gateway(_cluster.Id)));
         if (_cluster.StorageHostId is { } storage)
         {

@@ -24,4 +24,7 @@ public sealed record ControllerOptions
     public TimeSpan RetryBase { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan RetryMax { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A part built here for another site's cluster is released when its home has not asked about it for this long.</summary>
+    public TimeSpan PartLease { get; init; } = TimeSpan.FromSeconds(60);
 }

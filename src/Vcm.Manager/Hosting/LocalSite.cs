@@ -6,4 +6,7 @@ public sealed record LocalSite(string Id, string Name, int VniFirst, int VniLast
     public ExternalNetworkOptions? External { get; init; }
 
     public string SubnetPool { get; init; } = "10.0.0.0/8";
+
+    /// <summary>Where peers reach this site's manager.</summary>
+    public string Url { get; init; } = "http://127.0.0.1:8710";
 }

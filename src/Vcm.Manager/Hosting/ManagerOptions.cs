@@ -10,6 +10,11 @@ public sealed record ManagerOptions
 
     public string Listen { get; init; } = "http://127.0.0.1:8710";
 
+    /// <summary>The URL peers reach this manager at (told them at `vcm peer add`); null: the first --listen URL.</summary>
+    public string? AdvertiseUrl { get; init; }
+
+    public string EffectiveAdvertiseUrl => AdvertiseUrl ?? Listen.Split(';')[0];
+
     /// <summary>The database; null means SQLite at DataDirectory/vcm.db.</summary>
     public StoreOptions? Store { get; init; }
 

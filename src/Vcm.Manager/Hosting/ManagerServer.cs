@@ -11,6 +11,7 @@ using Vcm.Manager.Agents;
 using Vcm.Manager.Api;
 using Vcm.Manager.Auth;
 using Vcm.Manager.Controllers;
+using Vcm.Manager.Federation;
 using Vcm.Manager.Hosts;
 using Vcm.Store;
 using Vcm.Store.Auth;
@@ -29,7 +30,8 @@ public static class ManagerServer
         CancellationToken cancellationToken,
         TimeProvider? clock = null,
         IAgentClient? agentClient = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        Federation.PeerTransport? peerTransport = null)
     {
         var problems = ManagerOptionsValidator.Validate(options);
         if (problems.Count > 0)
@@ -59,6 +61,7 @@ public static class ManagerServer
         {
             External = options.External,
             SubnetPool = options.SubnetPool,
+            Url = options.EffectiveAdvertiseUrl,
         };
         var adminToken = await AdminToken.EnsureAsync(options.DataDirectory, new TokenStore(database), clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         var identity = new ManagerIdentity(options.ManagerId ?? LoadOrCreateId(options.DataDirectory));
@@ -100,6 +103,13 @@ public static class ManagerServer
         services.AddSingleton<AgentOrAdminFilter>();
         services.AddSingleton<CalendarCache>();
         services.AddSingleton<ClusterAdmission>();
+        services.AddSingleton<Store.Federation.PeerStore>();
+        services.AddSingleton<Store.Federation.PartStore>();
+        services.AddSingleton(peerTransport ?? new Federation.PeerTransport());
+        services.AddSingleton<Federation.FederationClient>();
+        services.AddSingleton<Federation.PeerService>();
+        services.AddSingleton<Federation.PeerAuthFilter>();
+        services.AddSingleton<Federation.PartBroker>();
         services.AddSingleton<ClusterReconciler>();
         services.AddSingleton(agentClient ?? new HttpAgentClient());
         services.AddSingleton<ClusterController>();
@@ -117,6 +127,8 @@ public static class ManagerServer
         api.MapClusters();
         api.MapNodes();
         api.MapHostsAndSites();
+        api.MapPeers();
+        app.MapFederation();
         app.MapGroup("/api/v1").AddEndpointFilter<AgentOrAdminFilter>().MapImages();
         return new ManagerApp(app, adminToken, site, database);
     }

@@ -10,7 +10,8 @@ public sealed partial class HostMonitor(HostStore hosts, ManagerOptions options,
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var period = options.HostDownAfter / 3;
+        // at most an hour between checks (a timer cannot wait longer than ~49 days, and a very long HostDownAfter needs no more)
+        var period = TimeSpan.FromTicks(Math.Min((options.HostDownAfter / 3).Ticks, TimeSpan.FromHours(1).Ticks));
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -37,6 +37,17 @@ public sealed class TokenStore(Database database)
         return record is null || record.ExpiresMs < nowMs ? null : record.Kind;
     }
 
+    /// <summary>Removes a token (a one-time token once used); false when there was none.</summary>
+    public async Task<bool> RemoveAsync(string token, CancellationToken cancellationToken)
+    {
+        var hash = Hash(token);
+        await using var db = database.CreateContext();
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var removed = await db.Tokens.Where(t => t.Hash == hash).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return removed > 0;
+    }
+
     public async Task<bool> AnyAsync(string kind, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();

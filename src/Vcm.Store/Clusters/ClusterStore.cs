@@ -77,8 +77,14 @@ public sealed partial class ClusterStore(Database database)
     {
         db.Clusters.Add(cluster);
         db.Events.Add(admitted);
-        db.ClusterParts.AddRange(parts ?? []);
         await db.SaveChangesAsync(cancellationToken);
+        if (parts is { Count: > 0 })
+        {
+            // after the cluster row (the model has no navigation that would order them)
+            db.ClusterParts.AddRange(parts);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         await BulkInsert.RunAsync(connection, transaction, "nodes", NodeColumns, nodes, n =>
@@ -140,7 +146,7 @@ public sealed partial class ClusterStore(Database database)
     public async Task ObserveNodesAsync(string clusterId, IReadOnlyList<NodeObservation> observations, CancellationToken cancellationToken)
     {
         await SetNodeStatesAsync(clusterId, observations.ToDictionary(o => o.Name, o => (o.State, o.Detail)), cancellationToken);
-        var detailed = observations.Where(o => o.BootedMs is not null || o.HostKey is not null).ToList();
+        var detailed = observations.Where(o => o.BootedMs is not null || o.HostKey is not null || o.RemoteHost is not null).ToList();
         if (detailed.Count == 0)
         {
             return;
@@ -152,11 +158,12 @@ public sealed partial class ClusterStore(Database database)
             command.Transaction = transaction;
             command.CommandText =
                 "UPDATE nodes SET booted_ms = COALESCE(@booted, booted_ms), host_key = COALESCE(@key, host_key), " +
-                "host_key_fingerprint = COALESCE(@fingerprint, host_key_fingerprint), version = version + 1 " +
+                "host_key_fingerprint = COALESCE(@fingerprint, host_key_fingerprint), remote_host = COALESCE(@remote, remote_host), version = version + 1 " +
                 "WHERE cluster_id = @cluster AND name = @name";
             var booted = Parameter(command, "@booted", System.Data.DbType.Int64);
             var key = Parameter(command, "@key", System.Data.DbType.String);
             var fingerprint = Parameter(command, "@fingerprint", System.Data.DbType.String);
+            var remote = Parameter(command, "@remote", System.Data.DbType.String);
             var cluster = Parameter(command, "@cluster", System.Data.DbType.String);
             var name = Parameter(command, "@name", System.Data.DbType.String);
             cluster.Value = clusterId;
@@ -166,6 +173,7 @@ public sealed partial class ClusterStore(Database database)
                 booted.Value = o.BootedMs is { } b ? b : DBNull.Value;
                 key.Value = (object?)o.HostKey ?? DBNull.Value;
                 fingerprint.Value = (object?)o.Fingerprint ?? DBNull.Value;
+                remote.Value = (object?)o.RemoteHost ?? DBNull.Value;
                 name.Value = o.Name;
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }

@@ -50,4 +50,29 @@ public sealed class SiteStore(Database database)
         await using var db = database.CreateContext();
         return await db.Sites.OrderByDescending(s => s.IsLocal).ThenBy(s => s.Name).ToListAsync(cancellationToken);
     }
+
+    /// <summary>Adds or updates the row of a peer site (its name and manager URL), so specs may name it.</summary>
+    public async Task EnsurePeerAsync(string name, string url, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var site = await db.Sites.AsTracking().FirstOrDefaultAsync(s => s.Name == name && !s.IsLocal, cancellationToken);
+        if (site is null)
+        {
+            db.Sites.Add(new SiteRecord { Id = Ids.New(), Name = name, Url = url, IsLocal = false, Version = 1 });
+        }
+        else
+        {
+            site.Url = url;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task RemovePeerAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        await db.Sites.Where(s => s.Name == name && !s.IsLocal).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
 }

@@ -1,0 +1,168 @@
+using Microsoft.EntityFrameworkCore;
+using Vcm.Domain.Clusters;
+using Vcm.Domain.Common;
+using Vcm.Manager.Admission;
+using Vcm.Manager.Hosting;
+using Vcm.Store;
+using Vcm.Store.Clusters;
+using Vcm.Store.Federation;
+using Vcm.Store.Records;
+
+namespace Vcm.Manager.Federation;
+
+/// <summary>
+/// Admits clusters that may span sites. The home admits its own nodes first (one transaction), then asks each peer
+/// to admit its part; if any peer refuses or does not answer, the parts already admitted are withdrawn and the
+/// home's rows deleted, so nothing stays reserved anywhere, and the answer names the site and its reason. Without
+/// counts, a cluster that does not fit here spills to peers: as many nodes as fit stay here, the rest go to the
+/// first peer that takes them.
+/// </summary>
+public sealed class PartBroker(
+    ClusterAdmission admission, PeerStore peers, PartStore parts, ClusterStore clusters, Database database,
+    FederationClient client, LocalSite site, TimeProvider clock)
+{
+    public async Task<AdmissionOutcome> AdmitAsync(
+        ClusterSpecInput input, IReadOnlyList<Problem> readProblems, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is not null && await clusters.FindByIdempotencyKeyAsync(idempotencyKey, cancellationToken) is { } earlier)
+        {
+            return new AdmissionOutcome.Admitted(earlier, Replayed: true);
+        }
+
+        var (spec, problems) = await admission.ParseAsync(input, readProblems, cancellationToken);
+        if (spec is null)
+        {
+            return new AdmissionOutcome.Invalid(problems);
+        }
+
+        var known = (await peers.ListAsync(cancellationToken)).Select(p => p.Name).ToList();
+        if (spec.Sites.Count > 0 && spec.Sites.All(s => s.Count is not null))
+        {
+            var split = admission.FixedSplit(spec);
+            var outcome = await admission.AdmitAsync(spec, idempotencyKey, _ => split.Remote.Count == 0 ? null : split, cancellationToken);
+            return outcome is AdmissionOutcome.Admitted { Replayed: false } admitted && split.Remote.Count > 0
+                ? await CompleteAsync(admitted, cancellationToken)
+                : outcome;
+        }
+
+        var local = await admission.AdmitAsync(spec, idempotencyKey, _ => null, cancellationToken);
+        var candidates = spec.Sites.Count > 0 ? spec.Sites.Select(s => s.Site).Where(s => s != site.Name).ToList() : known;
+        if (local is not AdmissionOutcome.NoCapacity here || candidates.Count == 0)
+        {
+            return local;
+        }
+
+        var refusals = new List<string> { $"site {site.Name}: {here.Reason}" };
+        foreach (var peer in candidates)
+        {
+            var spilled = await admission.AdmitAsync(
+                spec, idempotencyKey, snapshot => ClusterAdmission.SpillSplit(spec, snapshot, peer) ?? new ClusterAdmission.Split(spec.NodeNames(), new Dictionary<string, IReadOnlyList<NodeName>>()),
+                cancellationToken);
+            switch (spilled)
+            {
+                case AdmissionOutcome.Admitted { Replayed: false } admitted:
+                    var completed = await CompleteAsync(admitted, cancellationToken);
+                    if (completed is AdmissionOutcome.Admitted)
+                    {
+                        return completed;
+                    }
+
+                    refusals.Add(completed is AdmissionOutcome.PeerFailed failed ? failed.Reason : "refused");
+                    break;
+                case AdmissionOutcome.NoCapacity:
+                    // not even one node fits here
+                    return new AdmissionOutcome.NoCapacity(string.Join("; ", refusals), here.EarliestStart);
+                default:
+                    return spilled;
+            }
+        }
+
+        return new AdmissionOutcome.NoCapacity(string.Join("; ", refusals), null);
+    }
+
+    /// <summary>Asks each peer to admit its part; withdraws everything if one does not.</summary>
+    private async Task<AdmissionOutcome> CompleteAsync(AdmissionOutcome.Admitted admitted, CancellationToken cancellationToken)
+    {
+        var cluster = admitted.Cluster;
+        var rows = await parts.ForClusterAsync(cluster.Id, cancellationToken);
+        var nodes = await clusters.GetNodesAsync(cluster.Id, cancellationToken);
+        string serverAddress;
+        await using (var db = database.CreateContext())
+        {
+            serverAddress = await db.Hosts.Where(h => h.Id == cluster.GatewayHostId).Select(h => h.WanAddress!).FirstAsync(cancellationToken);
+        }
+
+        var spec = StoredSpec.Deserialize(cluster.Spec);
+        foreach (var part in rows)
+        {
+            try
+            {
+                var peer = await peers.FindAsync(part.Site, cancellationToken)
+                    ?? throw new PeerCallException(part.Site, PeerFailure.Refused, $"site {part.Site} is not a peer of this site");
+                var vpn = PartVpnKeys.Deserialize(part.Vpn);
+                var request = new PartRequest
+                {
+                    ClusterId = cluster.Id,
+                    Name = cluster.Name,
+                    Spec = cluster.Spec,
+                    Start = DateTimeOffset.FromUnixTimeMilliseconds(cluster.StartMs),
+                    End = DateTimeOffset.FromUnixTimeMilliseconds(cluster.EndMs),
+                    Subnet = cluster.Subnet,
+                    Nodes = nodes.Where(n => n.Site == part.Site && n.HostId is null)
+                        .Select(n => new PartNode(n.Name, n.Role, n.Idx, n.Mac, n.Ip, n.Token ?? "")).ToList(),
+                    Vpn = new PartVpn(serverAddress, vpn.Port, vpn.Keys.CaCertificate, vpn.Keys.ClientCertificate, vpn.Keys.ClientKey, vpn.Keys.TlsCryptKey, spec.WanRateMbit),
+                };
+                var status = await client.PutPartAsync(peer, cluster.Id, request, cancellationToken);
+                part.RemoteId = status.Id;
+                part.GatewayWan = status.ClientAddress;
+                part.Vpn = (vpn with { ClientPort = status.ClientPort }).Serialize();
+                part.Phase = status.Phase;
+                part.Reason = status.Reason;
+                part.State = "admitted";
+            }
+            catch (PeerCallException e)
+            {
+                await WithdrawAsync(cluster.Id, rows, CancellationToken.None);
+                return new AdmissionOutcome.PeerFailed(e.Site, e.Failure, e.Message);
+            }
+        }
+
+        await parts.SaveAsync(rows, cancellationToken);
+        await using (var db = database.CreateContext())
+        {
+            var row = await db.Clusters.AsTracking().FirstAsync(c => c.Id == cluster.Id, cancellationToken);
+            var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            row.NextReconcileMs = Math.Max(nowMs, row.StartMs);
+            row.UpdatedMs = nowMs;
+            await ClusterStore.SaveAsync(db, cancellationToken);
+            return new AdmissionOutcome.Admitted(row, Replayed: false);
+        }
+    }
+
+    /// <summary>
+    /// Withdraws a cluster whose parts were not all admitted: asks every peer to drop its part (whether or not it
+    /// answered before), then deletes the cluster here. A peer that cannot be told drops the part itself when its
+    /// lease runs out unrenewed.
+    /// </summary>
+    public async Task WithdrawAsync(string clusterId, IReadOnlyList<ClusterPartRecord> rows, CancellationToken cancellationToken)
+    {
+        foreach (var part in rows)
+        {
+            if (await peers.FindAsync(part.Site, cancellationToken) is not { } peer)
+            {
+                continue;
+            }
+
+            try
+            {
+                await client.DeletePartAsync(peer, clusterId, cancellationToken);
+            }
+            catch (PeerCallException)
+            {
+                // unreachable: its lease runs out there
+            }
+        }
+
+        await parts.DeleteUnbuiltAsync(clusterId, cancellationToken);
+    }
+}

@@ -1,0 +1,283 @@
+using System.Net;
+using System.Net.Http.Json;
+using Vcm.Agent.Sim;
+using Vcm.Api;
+using Vcm.Manager.Hosting;
+using Vcm.Testing;
+using Xunit;
+
+namespace Vcm.Manager.Tests.Federation;
+
+/// <summary>
+/// Two sites, each its own manager and database with simulated hosts, federated over their real HTTP APIs (routed
+/// in memory): peering, clusters split across the sites, refusals and outages that leave nothing reserved, release
+/// with a peer down, and a part released by its peer when its home stops renewing it.
+/// </summary>
+public sealed class FederationTests : IAsyncLifetime
+{
+    private static readonly ControllerOptions Fast = new()
+    {
+        PollInterval = TimeSpan.FromMilliseconds(25),
+        RetryBase = TimeSpan.FromMilliseconds(20),
+        RetryMax = TimeSpan.FromMilliseconds(300),
+        ReadyRecheck = TimeSpan.FromMilliseconds(200),
+        PartLease = TimeSpan.FromSeconds(3),
+    };
+
+    private readonly TestPeers _peers = new();
+    private TestSite _a = null!;
+    private TestSite _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        _a = await TestSite.StartAsync(TestDatabase.FromEnvironment(), hosts: 3, controllers: Fast, siteName: "a", peers: _peers);
+        _b = await TestSite.StartAsync(TestDatabase.FromEnvironment(), hosts: 3, controllers: Fast, siteName: "b", peers: _peers);
+        _peers.Register(_a);
+        _peers.Register(_b);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+    }
+
+    private async Task PeerAsync()
+    {
+        var token = await _b.Client.CreatePeerTokenAsync(CancellationToken.None);
+        await _a.Client.AddPeerAsync(new PeerAddRequest("b", TestSite.UrlOf("b"), token.Token), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task AddPeer_ExchangesKeys_BothSitesListEachOther_TokenIsUsedOnce()
+    {
+        var token = await _b.Client.CreatePeerTokenAsync(CancellationToken.None);
+        Assert.Equal("b", token.Site);
+
+        var added = await _a.Client.AddPeerAsync(new PeerAddRequest("b", TestSite.UrlOf("b"), token.Token), CancellationToken.None);
+
+        Assert.Equal("b", added.Name);
+        Assert.Equal([("b", TestSite.UrlOf("b"))], (await _a.Client.ListPeersAsync(CancellationToken.None)).Select(p => (p.Name, p.Url)));
+        Assert.Equal([("a", TestSite.UrlOf("a"))], (await _b.Client.ListPeersAsync(CancellationToken.None)).Select(p => (p.Name, p.Url)));
+        var sites = await _a.Client.ListSitesAsync(CancellationToken.None);
+        Assert.Contains(sites, s => s is { Name: "a", Local: true });
+        Assert.Contains(sites, s => s.Name == "b" && !s.Local && s.Url == TestSite.UrlOf("b"));
+
+        var again = await Assert.ThrowsAsync<VcmApiException>(() =>
+            _a.Client.AddPeerAsync(new PeerAddRequest("b", TestSite.UrlOf("b"), token.Token), CancellationToken.None));
+        Assert.Equal(502, again.Status);
+        Assert.Contains("site b refused the peer token", again.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddPeer_BadInput_ListsEveryProblem_AndStoresNothing()
+    {
+        var before = await DbSnapshot.TakeAsync(_a.Database);
+
+        var response = await _a.Client.Http.PostAsJsonAsync("api/v1/peers", new { name = "B!", url = "ftp://x/y" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<ProblemView>(ApiJson.Options))!;
+        Assert.Equal(["name", "token", "url"], problem.Errors!.Select(e => e.Field).Order(StringComparer.Ordinal));
+        Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_a.Database)));
+    }
+
+    [Fact]
+    public async Task AddPeer_UrlThatDoesNotAnswer_NamesTheSite_AndStoresNothing()
+    {
+        var before = await DbSnapshot.TakeAsync(_a.Database);
+
+        var error = await Assert.ThrowsAsync<VcmApiException>(() =>
+            _a.Client.AddPeerAsync(new PeerAddRequest("c", TestSite.UrlOf("c"), "vcmpeer_whatever"), CancellationToken.None));
+
+        Assert.Equal(502, error.Status);
+        Assert.Contains("site c's manager at http://c.sites.test could not be reached", error.Message, StringComparison.Ordinal);
+        Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_a.Database)));
+    }
+
+    [Fact]
+    public async Task Create_WithCounts_BuildsThePartAtThePeer_JoinedByVpnEnds_AndReleaseLeavesNothingAtEitherSite()
+    {
+        await PeerAsync();
+
+        var created = await _a.Client.CreateClusterAsync(
+            new ClusterCreateRequest { Name = "x", Workers = 3, Sites = ["a:2", "b:2"], WanRate = "100M" }, CancellationToken.None);
+
+        Assert.Equal(["a", "a", "b", "b"], created.Nodes!.Select(n => n.Site));
+        Assert.Equal([("b", 2)], created.Parts.Select(p => (p.Site, p.Nodes)));
+        await _a.WaitForPhaseAsync("x", "Ready");
+        await _b.WaitForPhaseAsync("x@a", "Ready");
+        var ready = await _a.Client.GetClusterAsync("x", nodes: true, CancellationToken.None);
+        Assert.All(ready.Nodes!, n => Assert.Equal("ready", n.State));
+        Assert.All(ready.Nodes!.Where(n => n.Site == "b"), n => Assert.StartsWith("sim-", n.Host, StringComparison.Ordinal));
+        var part = await _b.Client.GetClusterAsync("x@a", nodes: true, CancellationToken.None);
+        Assert.Equal(ready.Nodes!.Where(n => n.Site == "b").Select(n => (n.Name, n.Mac, n.Ip)), part.Nodes!.Select(n => (n.Name, n.Mac, n.Ip)));
+        Assert.Equal(2, SimHosts(_b).Sum(h => h.Inventory().Vms.Count));
+        Assert.Equal(2, SimHosts(_a).Sum(h => h.Inventory().Vms.Count));
+
+        var server = SimHosts(_a).SelectMany(h => h.VpnEnds()).Single();
+        var client = SimHosts(_b).SelectMany(h => h.VpnEnds()).Single();
+        Assert.True(server.Server);
+        Assert.False(client.Server);
+        Assert.Equal((server.Local, server.Port), (client.Remote, client.RemotePort));
+        Assert.Equal((client.Local, client.Port), (server.Remote, server.RemotePort));
+        Assert.Equal(server.CaCertificate, client.CaCertificate);
+        Assert.Equal(server.TlsCryptKey, client.TlsCryptKey);
+        Assert.NotEqual(server.Certificate, client.Certificate);
+        Assert.Equal((100, 100), (server.RateMbit, client.RateMbit));
+
+        await _a.Client.DeleteClusterAsync("x", CancellationToken.None);
+        await _a.WaitForPhaseAsync("x", "Released");
+        Assert.Equal("Released", (await _b.Client.GetClusterAsync("x@a", nodes: false, CancellationToken.None)).Phase);
+        AssertEmpty(_a);
+        AssertEmpty(_b);
+    }
+
+    [Fact]
+    public async Task Create_PeerHasNoCapacity_409NamesTheSite_AndNothingIsReservedAnywhere()
+    {
+        await PeerAsync();
+        var beforeA = await DbSnapshot.TakeAsync(_a.Database);
+        var beforeB = await DbSnapshot.TakeAsync(_b.Database);
+
+        var error = await Assert.ThrowsAsync<VcmApiException>(() => _a.Client.CreateClusterAsync(
+            new ClusterCreateRequest { Name = "big", Workers = 499, Sites = ["a:2", "b:498"] }, CancellationToken.None));
+
+        Assert.Equal(409, error.Status);
+        Assert.Contains("site b refused", error.Message, StringComparison.Ordinal);
+        AssertNothingReserved(beforeA, await DbSnapshot.TakeAsync(_a.Database));
+        AssertNothingReserved(beforeB, await DbSnapshot.TakeAsync(_b.Database));
+    }
+
+    [Fact]
+    public async Task Create_PeerUnreachable_502NamesTheSite_AndNothingIsReservedAnywhere()
+    {
+        await PeerAsync();
+        var beforeA = await DbSnapshot.TakeAsync(_a.Database);
+        var beforeB = await DbSnapshot.TakeAsync(_b.Database);
+        _peers.SetDown("b", true);
+
+        var error = await Assert.ThrowsAsync<VcmApiException>(() => _a.Client.CreateClusterAsync(
+            new ClusterCreateRequest { Name = "y", Workers = 3, Sites = ["a:2", "b:2"] }, CancellationToken.None));
+
+        Assert.Equal(502, error.Status);
+        Assert.Contains("site b's manager at http://b.sites.test could not be reached", error.Message, StringComparison.Ordinal);
+        _peers.SetDown("b", false);
+        AssertNothingReserved(beforeA, await DbSnapshot.TakeAsync(_a.Database));
+        AssertNothingReserved(beforeB, await DbSnapshot.TakeAsync(_b.Database));
+        Assert.Empty(await _a.Client.ListClustersAsync(all: true, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Create_PeerThatNoLongerKnowsOurKey_502SaysSo()
+    {
+        await PeerAsync();
+        await _b.Client.RemovePeerAsync("a", CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<VcmApiException>(() => _a.Client.CreateClusterAsync(
+            new ClusterCreateRequest { Name = "k", Workers = 1, Sites = ["a:1", "b:1"] }, CancellationToken.None));
+
+        Assert.Equal(502, error.Status);
+        Assert.Contains("site b does not accept this site's key", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await _a.Client.ListClustersAsync(all: true, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Create_SitesThatAreNotPeersOrCountsThatDoNotAddUp_400ListsEach()
+    {
+        await PeerAsync();
+        var before = await DbSnapshot.TakeAsync(_a.Database);
+
+        var response = await _a.Client.Http.PostAsJsonAsync("api/v1/clusters", new { name = "z", workers = 3, sites = new[] { "a:1", "zz:2", "b:2" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = (await response.Content.ReadFromJsonAsync<ProblemView>(ApiJson.Options))!;
+        Assert.Contains(problem.Errors!, e => e.Field == "sites[1]" && e.Message.Contains("'zz' is not this site or one of its peers", StringComparison.Ordinal));
+        Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_a.Database)));
+    }
+
+    [Fact]
+    public async Task Create_WithoutSites_TooBigForHome_SpillsOnlyTheRestToThePeer()
+    {
+        await PeerAsync();
+        // each simulated host has 32 CPUs: 3 hosts hold 6 nodes of 16 CPUs here
+        var created = await _a.Client.CreateClusterAsync(
+            new ClusterCreateRequest { Name = "spill", Workers = 7, Cpus = 16 }, CancellationToken.None);
+
+        Assert.Equal(6, created.Nodes!.Count(n => n.Site == "a"));
+        Assert.Equal(2, created.Nodes!.Count(n => n.Site == "b"));
+        await _a.WaitForPhaseAsync("spill", "Ready");
+    }
+
+    [Fact]
+    public async Task Release_WithThePeerDown_WaitsForIt_ThenFinishesWhenItReturns()
+    {
+        await PeerAsync();
+        await _a.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "r", Workers = 2, Sites = ["a:1", "b:2"] }, CancellationToken.None);
+        await _a.WaitForPhaseAsync("r", "Ready");
+        _peers.SetDown("b", true);
+
+        await _a.Client.DeleteClusterAsync("r", CancellationToken.None);
+
+        await WaitUntilAsync(async () => (await _a.Client.ListEventsAsync("r", CancellationToken.None)).Any(e => e.Reason == "PartPendingRelease"));
+        var waiting = await _a.Client.GetClusterAsync("r", nodes: true, CancellationToken.None);
+        Assert.Equal("Releasing", waiting.Phase);
+        Assert.Equal("releasing", waiting.Parts.Single().State);
+        AssertEmpty(_a);
+        Assert.Equal(2, SimHosts(_b).Sum(h => h.Inventory().Vms.Count));
+
+        _peers.SetDown("b", false);
+        await _a.WaitForPhaseAsync("r", "Released");
+        await _b.WaitForPhaseAsync("r@a", "Released");
+        AssertEmpty(_b);
+    }
+
+    [Fact]
+    public async Task Part_NotRenewedByItsHome_IsReleasedByThePeerAfterTheLease()
+    {
+        await PeerAsync();
+        await _a.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "l", Workers = 1, Sites = ["a:1", "b:1"] }, CancellationToken.None);
+        await _b.WaitForPhaseAsync("l@a", "Ready");
+
+        _peers.SetDown("b", true); // the home can no longer reach it, so it renews nothing
+
+        var released = await _b.WaitForPhaseAsync("l@a", "Released", TimeSpan.FromSeconds(30));
+        Assert.Contains(
+            await _b.Client.ListEventsAsync("l@a", CancellationToken.None),
+            e => e.Reason == "Releasing" && e.Message.Contains("its home site a has not renewed it", StringComparison.Ordinal));
+        Assert.Equal("Released", released.Phase);
+        AssertEmpty(_b);
+    }
+
+    private static IEnumerable<SimHost> SimHosts(TestSite site) => site.Agent.Hosts.ByName.Values.Cast<SimHost>();
+
+    private static void AssertEmpty(TestSite site) => Assert.All(SimHosts(site), h =>
+    {
+        var inventory = h.Inventory();
+        Assert.Empty(inventory.Vms);
+        Assert.Empty(inventory.Disks);
+        Assert.Empty(inventory.Segments);
+        Assert.Empty(inventory.Gateways);
+        Assert.Empty(inventory.Volumes);
+        Assert.Empty(inventory.Vpns);
+    });
+
+    /// <summary>No cluster, node, claim or part rows more than before (the site's calendar version may have moved).</summary>
+    private static void AssertNothingReserved(IReadOnlyDictionary<string, IReadOnlyList<string>> before, IReadOnlyDictionary<string, IReadOnlyList<string>> after)
+    {
+        foreach (var table in new[] { "clusters", "nodes", "claims", "cluster_parts", "events" })
+        {
+            Assert.Equal(before[table], after[table]);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 30 s");
+            await Task.Delay(50);
+        }
+    }
+}
