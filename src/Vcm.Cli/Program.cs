@@ -2,6 +2,7 @@ using System.CommandLine;
 using Vcm.Cli.Commands.Clusters;
 using Vcm.Cli.Commands.Hosts;
 using Vcm.Cli.Commands.Nodes;
+using Vcm.Cli.Commands.Peers;
 using Vcm.Cli.Commands.Processes;
 using Vcm.Cli.Commands.Sites;
 using Vcm.Cli.Infrastructure;
@@ -18,6 +19,7 @@ var root = new RootCommand("vcm: reserve, build and release whole virtual cluste
     ClusterCommand.Create(),
     HostCommand.Create(),
     SiteCommand.Create(),
+    PeerCommand.Create(),
     NodeCommand.Create(),
     SshCommand.Create(),
 };

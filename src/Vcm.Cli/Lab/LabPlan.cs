@@ -5,9 +5,11 @@ namespace Vcm.Cli.Lab;
 /// <summary>
 /// The shape of a lab: `--lab 1x3` is one site "a" with hosts a1..a3; `--lab 2x2` sites "a" and "b" with a1, a2,
 /// b1, b2. The first host of each site is also its gateway and storage host. Addresses: management
-/// 192.168.(254−site).0/24 (manager .1, hosts .11 up), external 172.31.(254−site).0/24 (router .1).
+/// 192.168.(254−site).0/24 (manager .1, hosts .11 up), external 172.31.(254−site).0/24 (router .1). Site a's manager
+/// listens on <see cref="ManagerPort"/>, each further site's on the next port. Sites are joined by WAN links between
+/// their gateway hosts (see <see cref="WanLinks"/>), shaped to <see cref="WanRateMbit"/> when it is set.
 /// </summary>
-public sealed record LabPlan(IReadOnlyList<LabSite> Sites, int ManagerPort)
+public sealed record LabPlan(IReadOnlyList<LabSite> Sites, int ManagerPort, int? WanRateMbit = null)
 {
     public const int AgentPort = 9700;
 
@@ -49,6 +51,35 @@ public sealed record LabPlan(IReadOnlyList<LabSite> Sites, int ManagerPort)
     }
 
     public IEnumerable<LabHost> AllHosts => Sites.SelectMany(s => s.Hosts);
+
+    /// <summary>
+    /// A star around site a: the k-th other site's first host is linked to a1 by a /30, 172.16.0.(4k+1) on a1's
+    /// side (interface wan{k}) and 172.16.0.(4k+2) on the other's (interface wan0). For 2 sites: a1 wan0
+    /// 172.16.0.1 ↔ b1 wan0 172.16.0.2.
+    /// </summary>
+    public IReadOnlyList<LabWanLink> WanLinks =>
+        Sites.Skip(1).Select((site, k) => new LabWanLink(
+            Sites[0].Hosts[0].Netns,
+            $"wan{k.ToString(CultureInfo.InvariantCulture)}",
+            $"172.16.0.{(4 * k + 1).ToString(CultureInfo.InvariantCulture)}",
+            site.Hosts[0].Netns,
+            "wan0",
+            $"172.16.0.{(4 * k + 2).ToString(CultureInfo.InvariantCulture)}")).ToList();
+
+    /// <summary>A host's address on the WAN (gateway hosts at the ends of a WAN link), or null.</summary>
+    public string? WanAddressOf(LabHost host) =>
+        WanLinks.Where(l => l.NetnsA == host.Netns).Select(l => l.AddressA)
+            .Concat(WanLinks.Where(l => l.NetnsB == host.Netns).Select(l => l.AddressB))
+            .FirstOrDefault();
+
+    /// <summary>The port a site's manager listens on: site a's is <see cref="ManagerPort"/>, the next site's the next one.</summary>
+    public int ManagerPortOf(LabSite site) => ManagerPort + site.Index;
+
+    /// <summary>The URL of a site's manager on the lab's management network, which that site's agents join.</summary>
+    public string MgmtManagerUrl(LabSite site) => $"http://{site.ManagerAddress}:{ManagerPortOf(site).ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>The URL of a site's manager on this machine's loopback.</summary>
+    public string LoopbackManagerUrl(LabSite site) => $"http://127.0.0.1:{ManagerPortOf(site).ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>The same sites, hosts, names and addresses (the manager's port may differ).</summary>
     public bool SameShapeAs(LabPlan other) =>

@@ -40,15 +40,22 @@ public sealed class LabRunner(IProcessRunner runner, string vcm)
         {
             var data = state.HostData(host.Name);
             Directory.CreateDirectory(data);
-            var manager = $"http://{site.ManagerAddress}:{state.Plan.ManagerPort.ToString(CultureInfo.InvariantCulture)}";
+            var manager = state.Plan.MgmtManagerUrl(site);
+            List<string> args =
+            [
+                "agent", "--join", manager, "--token", joinToken, "--host-name", host.Name, "--address", host.Address,
+                "--listen", host.AgentUrl, "--roles", string.Join(',', host.Roles), "--data", data, "--image-store", manager,
+                "--underlay-mtu", LabTopology.UnderlayMtu.ToString(CultureInfo.InvariantCulture),
+                "--cpus", HostCpus, "--memory", HostMemory,
+            ];
+            if (state.Plan.WanAddressOf(host) is { } wan)
+            {
+                args.AddRange(["--wan-address", wan]);
+            }
+
             var daemon = new DaemonSpec(
                 vcm,
-                [
-                    "agent", "--join", manager, "--token", joinToken, "--host-name", host.Name, "--address", host.Address,
-                    "--listen", host.AgentUrl, "--roles", string.Join(',', host.Roles), "--data", data, "--image-store", manager,
-                    "--underlay-mtu", LabTopology.UnderlayMtu.ToString(CultureInfo.InvariantCulture),
-                    "--cpus", HostCpus, "--memory", HostMemory,
-                ],
+                args,
                 Path.Combine(data, "agent.pid"),
                 Path.Combine(data, "agent.log"),
                 $"--host-name {host.Name} ")
@@ -63,12 +70,21 @@ public sealed class LabRunner(IProcessRunner runner, string vcm)
         return started;
     }
 
+    /// <summary>The managers of the lab's sites other than site a, which run as detached `vcm manager` processes.</summary>
+    public IReadOnlyList<LabSiteManager> SiteManagers(LabState state) =>
+        state.Plan.Sites.Skip(1).Select(site => new LabSiteManager(runner, vcm, state, site)).ToList();
+
     /// <summary>
-    /// Takes the lab down: stops the agents, removes what they made on each host (VMs, gateways, volumes, segments —
+    /// Takes the lab down: stops the managers of sites other than a (by their PID files) and the agents, removes what they made on each host (VMs, gateways, volumes, segments —
     /// by `vcm agent --teardown` in the host's namespace), then the namespaces and links, then the lab's files.
     /// </summary>
     public async Task StopAsync(LabState state, CancellationToken cancellationToken)
     {
+        foreach (var manager in SiteManagers(state))
+        {
+            await manager.StopAsync(cancellationToken);
+        }
+
         foreach (var host in state.Plan.AllHosts)
         {
             await Daemons.StopAsync(Path.Combine(state.HostData(host.Name), "agent.pid"), $"--host-name {host.Name} ", TimeSpan.FromSeconds(10), cancellationToken);

@@ -13,6 +13,9 @@ public sealed record LabState(LabPlan Plan, string DataDirectory, IReadOnlyDicti
 
     public string HostData(string host) => Path.Combine(DataDirectory, "lab", "hosts", host);
 
+    /// <summary>The folder of a site's manager other than site a's (whose folder is the lab's data folder itself).</summary>
+    public string SiteData(LabSite site) => Path.Combine(DataDirectory, "lab", $"site-{site.Name}");
+
     public static LabState? Load(string dataDirectory)
     {
         var file = FileFor(dataDirectory);

@@ -51,11 +51,48 @@ public sealed class LabTopology(IProcessRunner runner)
                 }
             }
         }
+
+        foreach (var link in plan.WanLinks)
+        {
+            await IpAsync(link.NetnsA, cancellationToken, "link", "add", link.InterfaceA, "mtu", $"{LabWanLink.Mtu}", "type", "veth", "peer", "name", link.InterfaceB, "netns", link.NetnsB);
+            await IpAsync(link.NetnsA, cancellationToken, "addr", "add", $"{link.AddressA}/{LabWanLink.Prefix}", "dev", link.InterfaceA);
+            await IpAsync(link.NetnsB, cancellationToken, "addr", "add", $"{link.AddressB}/{LabWanLink.Prefix}", "dev", link.InterfaceB);
+            await IpAsync(link.NetnsA, cancellationToken, "link", "set", link.InterfaceA, "up");
+            await IpAsync(link.NetnsB, cancellationToken, "link", "set", link.InterfaceB, "up");
+        }
+
+        await ShapeWanAsync(plan, cancellationToken);
+    }
+
+    /// <summary>
+    /// Shapes both ends of every WAN link to the plan's rate with tc tbf (netem is not in every kernel), or takes
+    /// the shaping off when the plan has no rate. Idempotent, so a resumed lab takes the rate of the new run.
+    /// </summary>
+    public async Task ShapeWanAsync(LabPlan plan, CancellationToken cancellationToken)
+    {
+        foreach (var (netns, device) in plan.WanLinks.SelectMany(l => new[] { (l.NetnsA, l.InterfaceA), (l.NetnsB, l.InterfaceB) }))
+        {
+            if (plan.WanRateMbit is { } rate)
+            {
+                (await runner.RunAsync(new ProcessSpec("ip", ["netns", "exec", netns, "tc", .. LabWanLink.TbfArguments(device, rate)]), cancellationToken)).EnsureSuccess();
+            }
+            else
+            {
+                // no root qdisc is the unshaped state already: a failure here means there was nothing to remove
+                await runner.RunAsync(ProcessSpec.Of("ip", "netns", "exec", netns, "tc", "qdisc", "del", "dev", device, "root"), cancellationToken);
+            }
+        }
     }
 
     /// <summary>Removes every namespace and link the plan names; absent ones are fine.</summary>
     public async Task DeleteAsync(LabPlan plan, CancellationToken cancellationToken)
     {
+        // deleting the namespaces takes the WAN veths too; deleting them first also covers a namespace kept alive by a stray process
+        foreach (var link in plan.WanLinks)
+        {
+            await runner.RunAsync(ProcessSpec.Of("ip", "-n", link.NetnsA, "link", "del", link.InterfaceA), cancellationToken);
+        }
+
         foreach (var site in plan.Sites)
         {
             foreach (var host in site.Hosts)

@@ -18,6 +18,11 @@ public static class ManagerCommand
     public static readonly Option<bool> NoControllers = new("--no-controllers") { Description = "Serve the API only; other managers do the work." };
     public static readonly Option<int?> Workers = new("--workers") { Description = "Clusters reconciled at once (default 8)." };
     public static readonly Option<string?> Images = new("--images") { Description = "The site's image store folder (default DATA/images)." };
+    public static readonly Option<string?> ExternalSubnet = new("--external-subnet") { Description = "The site's external network (CIDR), which cluster gateways NAT to and take SSH on; with --external-router. Default: none (gateways have no external side)." };
+    public static readonly Option<string?> ExternalRouter = new("--external-router") { Description = "The router's address on the external network." };
+    public static readonly Option<string?> ExternalBridge = new("--external-bridge") { Description = "The bridge that is the external network on gateway hosts (default vcext)." };
+    public static readonly Option<string?> ExternalNetns = new("--external-netns") { Description = "In a lab: the namespace that is the external network, where `vcm ssh` connects from." };
+    public static readonly Option<string?> SubnetPool = new("--subnet-pool") { Description = "Where clusters' default subnets come from (a private network of /24 or larger; default 10.0.0.0/8)." };
     public static readonly Option<int?> LeaseSeconds = new("--lease-seconds") { Description = "How long a claim on a cluster lasts unrenewed (default 15)." };
 
     public static Command Create()
@@ -25,6 +30,7 @@ public static class ManagerCommand
         var command = new Command("manager", "Run a site's manager: the REST API and the controllers.")
         {
             Data, Listen, Db, Connection, Site, Id, NoControllers, Workers, LeaseSeconds, Images,
+            ExternalSubnet, ExternalRouter, ExternalBridge, ExternalNetns, SubnetPool,
         };
         command.SetAction(async (cli, ct) =>
         {
@@ -57,6 +63,8 @@ public static class ManagerCommand
             SiteName = cli.Get(Site) ?? "local",
             ManagerId = cli.Get(Id),
             ImageDirectory = cli.Get(Images) is { } images ? Path.GetFullPath(images) : null,
+            External = ReadExternal(cli),
+            SubnetPool = cli.Get(SubnetPool) ?? new ManagerOptions { DataDirectory = data }.SubnetPool,
             Controllers = defaults with
             {
                 Enabled = !cli.Get(NoControllers),
@@ -64,5 +72,21 @@ public static class ManagerCommand
                 LeaseDuration = cli.Get(LeaseSeconds) is { } lease ? TimeSpan.FromSeconds(lease) : defaults.LeaseDuration,
             },
         };
+    }
+
+    /// <summary>The external network from --external-*; the manager's validator checks the values themselves.</summary>
+    private static ExternalNetworkOptions? ReadExternal(Invocation cli)
+    {
+        var (subnet, router) = (cli.Get(ExternalSubnet), cli.Get(ExternalRouter));
+        if (subnet is null && router is null)
+        {
+            return cli.Get(ExternalBridge) is null && cli.Get(ExternalNetns) is null
+                ? null
+                : throw new CliException("--external-bridge and --external-netns describe an external network: give --external-subnet and --external-router too", ExitCodes.Usage);
+        }
+
+        return subnet is not null && router is not null
+            ? new ExternalNetworkOptions(subnet, router, cli.Get(ExternalBridge) ?? UpLocal.Bridge, cli.Get(ExternalNetns))
+            : throw new CliException("--external-subnet and --external-router go together: give both", ExitCodes.Usage);
     }
 }

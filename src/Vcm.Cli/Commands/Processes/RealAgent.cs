@@ -9,7 +9,7 @@ namespace Vcm.Cli.Commands.Processes;
 internal static class RealAgent
 {
     public static LinuxHost Create(
-        string name, string address, IReadOnlyList<string> roles, string data, string imageStore, int underlayMtu,
+        string name, string address, string? wanAddress, IReadOnlyList<string> roles, string data, string imageStore, int underlayMtu,
         int? cpus, long? memoryMb, long? diskMb, string agentKey, ILoggerFactory? logging)
     {
         Directory.CreateDirectory(data);
@@ -31,6 +31,7 @@ internal static class RealAgent
             DiskMb = diskMb ?? new DriveInfo(Path.GetFullPath(data)).AvailableFreeSpace / (1024 * 1024),
             Roles = roles,
             Address = address,
+            WanAddress = wanAddress,
             Driver = "linux",
         };
         return new LinuxHost(context, facts, logging);

@@ -13,10 +13,11 @@ public static class UpCommand
     {
         var sim = new Option<int?>("--sim") { Description = "Run N simulated hosts (in-memory; for trying the control plane)." };
         var lab = new Option<string?>("--lab") { Description = "Build a lab: SITESxHOSTS hosts as network namespaces on this machine, each with its own agent (e.g. 1x3)." };
+        var wan = new Option<string?>("--wan") { Description = "With --lab of 2 sites: shape the WAN link between the sites' gateway hosts to this rate (tc tbf), like 100M or 1G." };
         var simulation = new SimulationOptions();
         var command = new Command("up", "Run a manager and an agent for this machine in the foreground (Ctrl-C stops both).")
         {
-            sim, lab, ManagerCommand.Data, ManagerCommand.Listen, ManagerCommand.Site, ManagerCommand.Images,
+            sim, lab, wan, ManagerCommand.Data, ManagerCommand.Listen, ManagerCommand.Site, ManagerCommand.Images,
         };
         simulation.AddTo(command);
         command.SetAction(async (cli, ct) =>
@@ -30,8 +31,13 @@ public static class UpCommand
 
                 var port = new Uri(ManagerCommand.Read(cli).Listen).Port;
                 return Vcm.Cli.Lab.LabPlan.TryParse(shape, port, out var plan, out var error)
-                    ? await UpLab.RunAsync(cli, plan!, ct)
+                    ? await UpLab.RunAsync(cli, plan! with { WanRateMbit = WanRate(cli.Get(wan), plan.Sites.Count) }, ct)
                     : throw new CliException(error, ExitCodes.Usage);
+            }
+
+            if (cli.Get(wan) is not null)
+            {
+                throw new CliException("--wan shapes the link between a lab's sites: use it with --lab 2xN", ExitCodes.Usage);
             }
 
             if (cli.Get(sim) is not { } count)
@@ -76,4 +82,10 @@ public static class UpCommand
         });
         return command;
     }
+
+    private static int? WanRate(string? text, int sites) =>
+        text is null ? null
+        : sites < 2 ? throw new CliException("--wan shapes the link between a lab's sites, and this lab has one site: use --lab 2xN", ExitCodes.Usage)
+        : Vcm.Domain.Sizes.BitRate.TryParse(text, out var rate, out var error) ? rate.Mbit
+        : throw new CliException($"--wan {error}", ExitCodes.Usage);
 }

@@ -12,7 +12,11 @@ using Vcm.Manager.Hosting;
 
 namespace Vcm.Cli.Commands.Processes;
 
-/// <summary>`vcm up --lab SITESxHOSTS`: a real site in miniature, hosts made of network namespaces on this machine.</summary>
+/// <summary>
+/// `vcm up --lab SITESxHOSTS`: a real site in miniature, hosts made of network namespaces on this machine. With two
+/// sites, site a's manager runs in this process and site b's as a detached `vcm manager` this process keeps running;
+/// the sites' gateway hosts are joined by a WAN link and the sites are registered as peers.
+/// </summary>
 internal static class UpLab
 {
     public static async Task<int> RunAsync(Invocation cli, LabPlan plan, CancellationToken ct)
@@ -22,9 +26,11 @@ internal static class UpLab
             throw new CliException("vcm up --lab makes network namespaces and runs VMs, which takes root: run it as root", ExitCodes.Usage);
         }
 
-        if (plan.Sites.Count > 1)
+        if (plan.Sites.Count > 2)
         {
-            throw new CliException("Labs of more than one site come with federation; use --lab 1xN for now", ExitCodes.Usage);
+            throw new CliException(
+                "Labs of 3 or 4 sites are not built: their WAN would be a star around site a, and nothing routes between the other sites through it; use --lab 1xN or 2xN",
+                ExitCodes.Usage);
         }
 
         var site = plan.Sites[0];
@@ -42,7 +48,7 @@ internal static class UpLab
         }
 
         Console.Out.WriteLine(
-            $"vcm up: lab {plan.Sites.Count}x{site.Hosts.Count} — site {site.Name} with hosts {string.Join(", ", site.Hosts.Select(h => h.Name))} " +
+            $"vcm up: lab {plan.Sites.Count}x{site.Hosts.Count} — {string.Join("; ", plan.Sites.Select(s => $"site {s.Name} with hosts {string.Join(", ", s.Hosts.Select(h => h.Name))}"))} " +
             "as network namespaces on this machine; real QEMU VMs, VXLAN segments, gateways and iSCSI.");
         var prepared = await HostPreparation.PrepareAsync(ProcessRunner.Instance, isRoot: true, ct);
         if (!prepared.Ready)
@@ -60,13 +66,18 @@ internal static class UpLab
         options = options with { Listen = $"{options.Listen};http://{site.ManagerAddress}:{new Uri(options.Listen).Port.ToString(CultureInfo.InvariantCulture)}" };
         await ImageStore.EnsureMicroAsync(options.EffectiveImageDirectory, line => Console.Out.WriteLine(line), ct);
 
-        // A lab left by an `up` that was killed is taken over as it is: its VMs and agents kept running.
+        // A lab left by an `up` that was killed is taken over as it is: its VMs, agents and managers kept running.
         var state = earlier ?? await runner.StartAsync(plan with { ManagerPort = new Uri(options.Listen.Split(';')[0]).Port }, data, ct);
         if (earlier is not null)
         {
             Console.Out.WriteLine("vcm up: resuming the lab an earlier run left: its hosts, agents and VMs are kept.");
+            state = state with { Plan = state.Plan with { WanRateMbit = plan.WanRateMbit } };
+            state.Save();
+            await new LabTopology(ProcessRunner.Instance).ShapeWanAsync(state.Plan, ct);
         }
 
+        var others = runner.SiteManagers(state);
+        LabSupervisor? supervisor = null;
         try
         {
             await using var manager = await ManagerServer.BuildAsync(
@@ -74,11 +85,24 @@ internal static class UpLab
             await manager.App.StartAsync(ct);
             state = await runner.StartAgentsAsync(state, site, await manager.CreateJoinTokenAsync(ct), ct);
             var client = VcmClient.Create(options.Listen.Split(';')[0], manager.AdminToken);
+            var remotes = new List<(LabSiteManager Manager, VcmClient Client)>();
+            foreach (var other in others)
+            {
+                await other.EnsureAsync(options.EffectiveImageDirectory, ct);
+                var remote = await other.WaitReadyAsync(TimeSpan.FromMinutes(1), ct);
+                state = await runner.StartAgentsAsync(state, other.Site, (await remote.CreateJoinTokenAsync(ct)).Token, ct);
+                remotes.Add((other, remote));
+            }
+
+            supervisor = others.Count > 0 ? new LabSupervisor(others, options.EffectiveImageDirectory) : null;
             await WaitForHostsAsync(client, site.Hosts.Count, ct);
-            Console.Out.WriteLine($"manager: {options.Listen.Split(';')[0]} (and {site.ManagerAddress} on the lab's management network); data in {data}");
-            Console.Out.WriteLine($"hosts: {string.Join(", ", site.Hosts.Select(h => $"{h.Name} {h.Address} ({string.Join(",", h.Roles)})"))}");
-            Console.Out.WriteLine("try:  ./vcm cluster create demo --workers 3 --ssh-key ~/.ssh/id_ed25519.pub --wait; ./vcm ssh demo -- hostname");
-            Console.Out.WriteLine("Ctrl-C releases every cluster and removes the lab.");
+            foreach (var (other, remote) in remotes)
+            {
+                await WaitForHostsAsync(remote, other.Site.Hosts.Count, ct);
+                await LabPeering.PeerAsync(client, other, remote, ct);
+            }
+
+            PrintReady(state, options, data, others);
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);
@@ -88,18 +112,53 @@ internal static class UpLab
                 Console.Out.WriteLine("vcm up: releasing every cluster, then removing the lab…");
             }
 
-            using var drain = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            await ReleaseAllAsync(client, drain.Token);
+            using (var drain = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
+            {
+                await ReleaseAllAsync(client, site, drain.Token);
+                foreach (var (other, remote) in remotes)
+                {
+                    await ReleaseAllAsync(remote, other.Site, drain.Token);
+                }
+            }
+
             await manager.App.StopAsync(CancellationToken.None);
         }
         finally
         {
+            if (supervisor is not null)
+            {
+                await supervisor.DisposeAsync();
+            }
+
+            // the other sites' managers are stopped by PID first, then the agents, hosts and links
             using var teardown = new CancellationTokenSource(TimeSpan.FromMinutes(5));
             await runner.StopAsync(state, teardown.Token);
             Console.Out.WriteLine("vcm up: the lab is gone.");
         }
 
         return ExitCodes.Ok;
+    }
+
+    private static void PrintReady(LabState state, ManagerOptions options, string data, IReadOnlyList<LabSiteManager> others)
+    {
+        var site = state.Plan.Sites[0];
+        Console.Out.WriteLine($"manager: {options.Listen.Split(';')[0]} (and {site.ManagerAddress} on the lab's management network); data in {data}");
+        foreach (var other in others)
+        {
+            Console.Out.WriteLine(
+                $"manager of site {other.Site.Name}: {other.Url} (and {other.Site.ManagerAddress} on its management network); pid {other.RunningPid}; " +
+                $"data in {other.Folder}, admin token in {other.TokenFile}");
+        }
+
+        foreach (var link in state.Plan.WanLinks)
+        {
+            var rate = state.Plan.WanRateMbit is { } mbit ? $"shaped to {mbit} Mbit/s (tc tbf)" : "unshaped";
+            Console.Out.WriteLine($"WAN: {link.NetnsA} {link.InterfaceA} {link.AddressA} ↔ {link.NetnsB} {link.InterfaceB} {link.AddressB}, MTU {LabWanLink.Mtu}, {rate}");
+        }
+
+        Console.Out.WriteLine($"hosts: {string.Join(", ", state.Plan.AllHosts.Select(h => $"{h.Name} {h.Address} ({string.Join(",", h.Roles)})"))}");
+        Console.Out.WriteLine("try:  ./vcm cluster create demo --workers 3 --ssh-key ~/.ssh/id_ed25519.pub --wait; ./vcm ssh demo -- hostname");
+        Console.Out.WriteLine("Ctrl-C releases every cluster and removes the lab.");
     }
 
     private static async Task WaitForHostsAsync(VcmClient client, int count, CancellationToken ct)
@@ -116,8 +175,8 @@ internal static class UpLab
         }
     }
 
-    /// <summary>Deletes every live cluster and waits until each is released (or time runs out).</summary>
-    private static async Task ReleaseAllAsync(VcmClient client, CancellationToken ct)
+    /// <summary>Deletes every live cluster of a site and waits until each is released (or time runs out).</summary>
+    private static async Task ReleaseAllAsync(VcmClient client, LabSite site, CancellationToken ct)
     {
         try
         {
@@ -134,7 +193,11 @@ internal static class UpLab
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("vcm up: not every cluster was released in time; removing what is left directly.");
+            Console.Error.WriteLine($"vcm up: not every cluster of site {site.Name} was released in time; removing what is left directly.");
+        }
+        catch (Exception e) when (e is HttpRequestException or VcmApiException)
+        {
+            Console.Error.WriteLine($"vcm up: releasing the clusters of site {site.Name} failed ({e.Message}); removing what is left directly.");
         }
     }
 }

@@ -11,7 +11,9 @@ public static class SiteListCommand
         var command = new Command("list", "This site and its peers.");
         command.SetAction(async (cli, ct) =>
         {
-            var sites = await cli.Client().ListSitesAsync(ct);
+            // the manager may not know its own public URL; the one this command reached it at is this site's URL
+            var sites = (await cli.Client().ListSitesAsync(ct))
+                .Select(s => s.Local && s.Url is null ? s with { Url = cli.ServerUrl } : s).ToList();
             if (cli.Json)
             {
                 cli.WriteJson(sites);
@@ -19,8 +21,8 @@ public static class SiteListCommand
             }
 
             Table.Write(
-                ["site", "local", "url", "hosts", "vni range"],
-                sites.Select(s => new[] { s.Name, s.Local ? "yes" : "no", s.Url ?? "-", s.Hosts.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{s.VniFirst}-{s.VniLast}" }));
+                ["site", "url", "local", "hosts", "vni range"],
+                sites.Select(s => new[] { s.Name, s.Url ?? "-", s.Local ? "yes" : "no", s.Hosts.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{s.VniFirst}-{s.VniLast}" }));
             return ExitCodes.Ok;
         });
         return command;
