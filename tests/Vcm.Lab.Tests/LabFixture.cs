@@ -10,11 +10,28 @@ namespace Vcm.Lab.Tests;
 /// `vcm up --lab 1x3` as a user runs it: its own process, used through the CLI. Stopped with SIGTERM at the end
 /// (which releases every cluster and removes the lab); `vcm down` takes over if that fails.
 /// </summary>
-public sealed class LabFixture : IAsyncLifetime
+public class LabFixture : IAsyncLifetime
 {
     public static readonly string[] Hosts = ["a1", "a2", "a3"];
 
     private readonly TempDirectory _data = new("vcm-lab");
+    private readonly string _shape;
+    private readonly string[] _extra;
+
+    public LabFixture()
+        : this("1x3", Hosts)
+    {
+    }
+
+    protected LabFixture(string shape, IReadOnlyList<string> hosts, params string[] extra)
+    {
+        _shape = shape;
+        HostNames = hosts;
+        _extra = extra;
+    }
+
+    /// <summary>The lab's hosts (site letter + number).</summary>
+    public IReadOnlyList<string> HostNames { get; }
 
     public VcmProcess Up { get; private set; } = null!;
 
@@ -46,7 +63,7 @@ public sealed class LabFixture : IAsyncLifetime
     /// <summary>Starts (or, after a kill, resumes) `vcm up --lab 1x3` and waits until the lab is ready.</summary>
     public async Task StartUpAsync()
     {
-        Up = VcmProcess.Start(Cli.Environment, "up", "--lab", "1x3", "--data", _data.Path, "--listen", Cli.Server, "--images", ImageStore);
+        Up = VcmProcess.Start(Cli.Environment, ["up", "--lab", _shape, "--data", _data.Path, "--listen", Cli.Server, "--images", ImageStore, .. _extra]);
         await Up.WaitForLineAsync("Ctrl-C releases every cluster", TimeSpan.FromMinutes(15));
     }
 
@@ -79,7 +96,7 @@ public sealed class LabFixture : IAsyncLifetime
     public async Task<IReadOnlyList<HostInventory>> InventoryAsync()
     {
         var list = new List<HostInventory>();
-        foreach (var host in Hosts)
+        foreach (var host in HostNames)
         {
             var netns = $"vcl-{host}";
             var links = (await Run("ip", "-n", netns, "-o", "link", "show")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -95,7 +112,7 @@ public sealed class LabFixture : IAsyncLifetime
             }
 
             var data = Path.Combine(_data.Path, "lab", "hosts", host);
-            var files = new[] { "disks", "vms", "gateways", "volumes" }
+            var files = new[] { "disks", "vms", "gateways", "volumes", "vpns" }
                 .Select(d => Path.Combine(data, d))
                 .Where(Directory.Exists)
                 .SelectMany(d => Directory.EnumerateFileSystemEntries(d, "*", SearchOption.AllDirectories))
@@ -105,7 +122,8 @@ public sealed class LabFixture : IAsyncLifetime
             var agentJson = Path.Combine(data, "agent.json");
             if (File.Exists(agentJson))
             {
-                using var inspector = new AgentInspector($"http://192.168.254.{10 + Array.IndexOf(Hosts, host) + 1}:9700", data);
+                var mgmt = 254 - (host[0] - 'a');
+                using var inspector = new AgentInspector($"http://192.168.{mgmt}.{10 + int.Parse(host[1..], CultureInfo.InvariantCulture)}:9700", data);
                 targets.AddRange((await inspector.InventoryAsync()).SelectMany(h => h.Volumes).Select(v => $"{v.Target}/{v.Lun}"));
             }
 

@@ -67,6 +67,12 @@ public sealed class LabTests(LabFixture lab, ITestOutputHelper output) : IClassF
     }
 
     [Fact]
+    public async Task B0_TransparencySuite_OnAClusterOfOneSite()
+    {
+        await Transparency.CheckAsync(lab, await lab.Cli.ShowAsync("c1"));
+    }
+
+    [Fact]
     public async Task B_VcmSsh_RunsTheCommandOnTheNode_WithTheTenantKey()
     {
         var result = await lab.SshAsync("c1", "node-02", "hostname");

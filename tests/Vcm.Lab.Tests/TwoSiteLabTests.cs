@@ -1,0 +1,126 @@
+using System.Globalization;
+using Vcm.Api;
+using Vcm.Drivers.Processes;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Vcm.Lab.Tests;
+
+/// <summary>
+/// Clusters spread over two sites on `vcm up --lab 2x2`: real VMs at both sites, each site's part on its own VNI,
+/// joined by a per-cluster OpenVPN tap tunnel between the gateway hosts over the WAN link. Tests run in name order.
+/// </summary>
+[TestCaseOrderer("Vcm.Lab.Tests.AlphabeticalOrderer", "Vcm.Lab.Tests")]
+public sealed class TwoSiteLabTests(TwoSiteLabFixture lab, ITestOutputHelper output) : IClassFixture<TwoSiteLabFixture>
+{
+    private const string Subnet = "10.78.0.0/24";
+
+    [Fact]
+    public async Task A_BothSitesAreListed_WithTheirManagers()
+    {
+        var sites = await lab.Cli.JsonAsync<List<SiteView>>("site", "list");
+        Assert.Contains(sites, s => s is { Name: "a", Local: true });
+        Assert.Contains(sites, s => s.Name == "b" && !s.Local && s.Url == lab.SiteB.Server);
+        var peersAtB = await lab.SiteB.JsonAsync<List<PeerView>>("peer", "list");
+        Assert.Equal(["a"], peersAtB.Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task B_AClusterAcrossSites_IsOneSegment_AndTwoSuchClustersOnOneSubnetStayIsolated()
+    {
+        var x1 = await lab.CreateAsync("x1", "--workers", "3", "--sites", "a:2,b:2", "--subnet", Subnet);
+        var x2 = await lab.CreateAsync("x2", "--workers", "4", "--sites", "a:2,b:3", "--subnet", Subnet);
+        x1 = await lab.Cli.ShowAsync("x1");
+        x2 = await lab.Cli.ShowAsync("x2");
+        Assert.Equal(["a", "a", "b", "b"], x1.Nodes!.Select(n => n.Site));
+        Assert.All(x1.Nodes!.Concat(x2.Nodes!), n => Assert.Equal("ready", n.State));
+        Assert.All(x1.Nodes!.Where(n => n.Site == "b"), n => Assert.StartsWith("b", n.Host, StringComparison.Ordinal));
+        Assert.Equal("Ready", (await lab.SiteB.ShowAsync("x1@a")).Phase);
+
+        await Transparency.CheckAsync(lab, x1);
+
+        // x2's node-04 (10.78.0.14, at site b) has no twin in x1: from x1 it is unreachable, and no x2 MAC is seen.
+        var cross = await lab.SshAsync("x1", "head", "ping -c 2 -W 3 10.78.0.14 >/dev/null 2>&1 && echo REACHED || echo ISOLATED; cat /proc/net/arp");
+        Assert.Contains("ISOLATED", cross.StandardOutput, StringComparison.Ordinal);
+        foreach (var node in x2.Nodes!)
+        {
+            Assert.DoesNotContain(node.Mac, cross.StandardOutput, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // x2's node at site b reaches x2's head at site a, and learns x2's MAC for it, not x1's.
+        var twin = await lab.SshAsync("x2", "node-04", "ping -c 1 -W 5 10.78.0.10 >/dev/null; cat /proc/net/arp");
+        Assert.Contains(x2.Nodes!.Single(n => n.Name == "head").Mac, twin.StandardOutput, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(x1.Nodes!.Single(n => n.Name == "head").Mac, twin.StandardOutput, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task C_TheVpnProcessKilled_TrafficFlowsAgainWithin10Seconds()
+    {
+        var x1 = await lab.Cli.ShowAsync("x1");
+        var pidFiles = Directory.GetFiles(Path.Combine(lab.DataDirectory, "lab", "hosts", "a1", "vpns"), "openvpn.pid", SearchOption.AllDirectories)
+            .Where(f => f.Contains($"vc-{x1.Id[^12..]}-", StringComparison.Ordinal)).ToList();
+        var pidFile = Assert.Single(pidFiles);
+        var pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
+        var remote = x1.Nodes!.First(n => n.Site == "b");
+
+        Assert.True(Signals.ForceKill(pid), $"could not kill openvpn {pid}");
+
+        // From the head at site a, ping the node at site b once a second, ten times at most.
+        var probe = await lab.SshAsync("x1", "head",
+            $"i=0; while [ $i -lt 10 ]; do i=$((i+1)); ping -c 1 -W 1 {remote.Ip} >/dev/null 2>&1 && echo BACK-AFTER $i && break; done; echo DONE");
+        output.WriteLine(probe.StandardOutput);
+        Assert.Contains("BACK-AFTER", probe.StandardOutput, StringComparison.Ordinal);
+        var restarted = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
+        Assert.NotEqual(pid, restarted);
+        Assert.True(Signals.IsAlive(restarted));
+    }
+
+    [Fact]
+    public async Task D_APeerUnreachableAtCreate_TheErrorNamesIt_AndNothingIsReservedAtEitherSite()
+    {
+        var pid = lab.SiteBManagerPid;
+        Assert.True(Signals.Stop(pid));
+        ProcessResult created;
+        try
+        {
+            created = await lab.Cli.RunAsync("cluster", "create", "y", "--workers", "1", "--sites", "a:1,b:1", "--ssh-key", lab.PublicKeyFile);
+        }
+        finally
+        {
+            Signals.Continue(pid);
+        }
+
+        Assert.NotEqual(0, created.ExitCode);
+        Assert.Contains("site b", created.StandardError, StringComparison.Ordinal);
+        var atA = await lab.Cli.JsonAsync<List<ClusterView>>("cluster", "list", "--all");
+        Assert.DoesNotContain(atA, c => c.Name == "y");
+
+        // Site b, thawed, works through what queued up meanwhile: the late request is refused as expired.
+        await Task.Delay(3000);
+        var atB = await lab.SiteB.JsonAsync<List<ClusterView>>("cluster", "list");
+        Assert.DoesNotContain(atB, c => c.Name == "y@a");
+    }
+
+    [Fact]
+    public async Task Z_Release_LeavesNothingAtEitherSite()
+    {
+        foreach (var name in new[] { "x1", "x2" })
+        {
+            await lab.Cli.RunAsync("cluster", "delete", name);
+        }
+
+        foreach (var name in new[] { "x1", "x2" })
+        {
+            await lab.Cli.WaitForPhaseAsync(name, "Released", TimeSpan.FromMinutes(5));
+            await lab.SiteB.WaitForPhaseAsync($"{name}@a", "Released", TimeSpan.FromMinutes(2));
+        }
+
+        var after = await lab.InventoryAsync();
+        foreach (var (fresh, now) in lab.Fresh.Zip(after))
+        {
+            Assert.True(fresh.WithoutTgtd().Describe() == now.WithoutTgtd().Describe(), $"before: {fresh.Describe()}\nafter:  {now.Describe()}");
+        }
+
+        Assert.Equal(lab.FreshNamespaces, await LabFixture.GatewayNamespacesAsync());
+    }
+}
