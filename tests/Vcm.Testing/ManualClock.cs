@@ -20,6 +20,18 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
         }
     }
 
+    /// <summary>How many timers wait for the clock to pass their due time (a background loop that awaits a delay has one).</summary>
+    public int PendingTimers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _timers.Count;
+            }
+        }
+    }
+
     public void Advance(TimeSpan by)
     {
         List<ManualTimer> due;

@@ -48,6 +48,11 @@ public static class AgentServer
         builder.Services.AddSingleton(new StepExecutor(hosts.ByName));
         builder.Services.AddHttpClient();
         builder.Services.AddHostedService<AgentJoinService>();
+        var supervised = hosts.ByName.Values.OfType<ISupervisedHost>().ToList();
+        if (supervised.Count > 0)
+        {
+            builder.Services.AddHostedService(sp => new DaemonSupervisor(supervised, TimeProvider.System, sp.GetRequiredService<ILogger<DaemonSupervisor>>()));
+        }
         if (options.ExitWithPid is { } pid)
         {
             builder.Services.AddHostedService(sp => new ParentWatcher(pid, sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));

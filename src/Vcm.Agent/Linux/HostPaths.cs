@@ -20,6 +20,11 @@ public sealed record HostPaths(string Root)
 
     public string Gateway(string name) => Path.Combine(Gateways, name);
 
+    /// <summary>vpns/NAME/: openvpn.conf, the end's certificates and keys, openvpn pid and log.</summary>
+    public string Vpns => Path.Combine(Root, "vpns");
+
+    public string Vpn(string name) => Path.Combine(Vpns, name);
+
     /// <summary>volumes/NAME.img: file-backed LUNs; tgt/: the host's tgtd pid and log.</summary>
     public string Volumes => Path.Combine(Root, "volumes");
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Vcm.Agent.Hosting;
 using Vcm.Agent.Linux.Compute;
 using Vcm.Agent.Linux.Images;
 using Vcm.Agent.Linux.Network;
@@ -13,7 +14,7 @@ using Vcm.Drivers.Storage;
 namespace Vcm.Agent.Linux;
 
 /// <summary>This machine (or a lab namespace) as a host: QEMU VMs, Linux bridges/VXLAN/gateways, tgt iSCSI, qcow2 disks.</summary>
-public sealed class LinuxHost : IHostDrivers, IDisposable
+public sealed class LinuxHost : IHostDrivers, ISupervisedHost, IDisposable
 {
     private readonly LinuxNetworkDriver _network;
     private readonly TgtStorageDriver _storage;
@@ -44,7 +45,13 @@ public sealed class LinuxHost : IHostDrivers, IDisposable
 
     public IImageDriver Images { get; }
 
-    /// <summary>Removes everything vcm made on this host — VMs, disks, gateways, segments, volumes, tgtd — through the drivers' own deletes.</summary>
+    public string HostName => Facts.Name;
+
+    /// <summary>Restarts the openvpn of any VPN end whose process died (see <see cref="LinuxNetworkDriver.ReviveVpnsAsync"/>).</summary>
+    public async Task<IReadOnlyList<string>> ReviveAsync(CancellationToken cancellationToken) =>
+        (await _network.ReviveVpnsAsync(cancellationToken)).Select(v => $"openvpn of VPN end {v}").ToList();
+
+    /// <summary>Removes everything vcm made on this host — VMs, disks, VPN ends, gateways, segments, volumes, tgtd — through the drivers' own deletes.</summary>
     public async Task<IReadOnlyList<string>> TeardownAsync(CancellationToken cancellationToken)
     {
         var problems = new List<string>();
@@ -72,6 +79,11 @@ public sealed class LinuxHost : IHostDrivers, IDisposable
         }
 
         var network = await Network.ListAsync(cancellationToken);
+        foreach (var vpn in network.Vpns)
+        {
+            await Try($"VPN end {vpn}", () => Network.DeleteVpnAsync(vpn, cancellationToken));
+        }
+
         foreach (var gateway in network.Gateways)
         {
             await Try($"gateway {gateway}", () => Network.DeleteGatewayAsync(gateway, cancellationToken));

@@ -31,6 +31,9 @@ namespace Vcm.Agent.Tests.Conformance;
 /// </remarks>
 public abstract class DriverConformance : IAsyncLifetime
 {
+    /// <summary>VPN keys shared by the suite's tests (making them is not what is tested).</summary>
+    private static readonly Lazy<VpnKeys.Keys> VpnKeyMaterial = new(() => VpnKeys.Create("vcm-conformance", DateTimeOffset.UtcNow));
+
     private readonly List<(string What, Func<CancellationToken, Task<DeleteOutcome>> Delete)> _made = [];
     private readonly CancellationTokenSource _timeout = new();
     private IHostDrivers? _host;
@@ -56,6 +59,12 @@ public abstract class DriverConformance : IAsyncLifetime
 
     /// <summary>Underlay addresses used as VXLAN peers; nothing needs to answer at them (TEST-NET-1).</summary>
     protected virtual IReadOnlyList<string> PeerAddresses => ["192.0.2.10", "192.0.2.11", "192.0.2.12"];
+
+    /// <summary>
+    /// A VPN end's local and remote WAN addresses: the local one must be an address the host can bind (nothing needs
+    /// to answer at the remote one).
+    /// </summary>
+    protected virtual IReadOnlyList<string> VpnAddresses => ["192.0.2.1", "192.0.2.2"];
 
     protected IHostDrivers Host => _host ?? throw new InvalidOperationException("the host is made in InitializeAsync");
 
@@ -105,6 +114,22 @@ public abstract class DriverConformance : IAsyncLifetime
         Nodes = nodes ?? [Node(1)],
     };
 
+    /// <summary>This test's VPN end on <paramref name="segment"/>: the server end, with keys of this test's own.</summary>
+    protected VpnSpec Vpn(SegmentSpec segment, int? rateMbit = null) => new()
+    {
+        Name = Name("vpn"),
+        Bridge = segment.Bridge,
+        Server = true,
+        Local = VpnAddresses[0],
+        Remote = VpnAddresses[1],
+        Port = 20000 + (Vni % 20000),
+        CaCertificate = VpnKeyMaterial.Value.CaCertificate,
+        Certificate = VpnKeyMaterial.Value.ServerCertificate,
+        PrivateKey = VpnKeyMaterial.Value.ServerKey,
+        TlsCryptKey = VpnKeyMaterial.Value.TlsCryptKey,
+        RateMbit = rateMbit,
+    };
+
     protected VolumeSpec Volume(string suffix = "vol", long sizeMb = 64, IReadOnlyList<string>? initiators = null) =>
         new(Name(suffix), sizeMb, initiators ?? [Initiator("n1")]);
 
@@ -135,6 +160,12 @@ public abstract class DriverConformance : IAsyncLifetime
     {
         Made($"gateway {spec.Name}", ct => Host.Network.DeleteGatewayAsync(spec.Name, ct));
         return Host.Network.EnsureGatewayAsync(spec, Ct);
+    }
+
+    protected Task<EnsureOutcome> EnsureVpnAsync(VpnSpec spec)
+    {
+        Made($"VPN end {spec.Name}", ct => Host.Network.DeleteVpnAsync(spec.Name, ct));
+        return Host.Network.EnsureVpnAsync(spec, Ct);
     }
 
     protected Task<Ensured<VolumeStatus>> EnsureVolumeAsync(VolumeSpec spec)
@@ -179,6 +210,7 @@ public abstract class DriverConformance : IAsyncLifetime
         return vms.Select(v => "vm " + v.Name)
             .Concat(network.Segments.Select(s => "segment " + s))
             .Concat(network.Gateways.Select(g => "gateway " + g))
+            .Concat(network.Vpns.Select(v => "VPN " + v))
             .Concat(volumes.Select(v => "volume " + v.Name))
             .Concat(images.Images.Select(i => "image " + i))
             .Concat(images.Disks.Select(d => "disk " + d))

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Vcm.Agent.Tests.Conformance;
 
-/// <summary>The contract of <see cref="INetworkDriver"/> (segments and gateways), for any implementation.</summary>
+/// <summary>The contract of <see cref="INetworkDriver"/> (segments, gateways and VPN ends), for any implementation.</summary>
 public abstract class NetworkDriverConformance : DriverConformance
 {
     [ConformanceFact]
@@ -239,6 +239,111 @@ public abstract class NetworkDriverConformance : DriverConformance
 
         Assert.Equal(EnsureOutcome.Created, await EnsureGatewayAsync(gateway));
         Assert.Contains(gateway.Name, (await ListAsync()).Gateways);
+    }
+
+    [ConformanceFact]
+    public async Task EnsureVpn_New_IsCreatedAndListed()
+    {
+        var segment = Segment();
+        await EnsureSegmentAsync(segment);
+        var vpn = Vpn(segment);
+
+        Assert.Equal(EnsureOutcome.Created, await EnsureVpnAsync(vpn));
+
+        var listed = await ListAsync();
+        Assert.Contains(vpn.Name, listed.Vpns);
+        Assert.Contains(segment.Bridge, listed.Segments);
+    }
+
+    [ConformanceFact]
+    public async Task EnsureVpn_Twice_SecondIsUnchanged()
+    {
+        var segment = Segment();
+        await EnsureSegmentAsync(segment);
+        var vpn = Vpn(segment);
+
+        var first = await EnsureVpnAsync(vpn);
+        var second = await EnsureVpnAsync(vpn);
+
+        Assert.Equal(EnsureOutcome.Created, first);
+        Assert.Equal(EnsureOutcome.Unchanged, second);
+        Assert.Single((await ListAsync()).Vpns, v => v == vpn.Name);
+    }
+
+    [ConformanceFact]
+    public async Task EnsureVpn_RateChanged_IsUpdated()
+    {
+        var segment = Segment();
+        await EnsureSegmentAsync(segment);
+        await EnsureVpnAsync(Vpn(segment));
+
+        var limited = await EnsureVpnAsync(Vpn(segment, rateMbit: 20));
+        var again = await EnsureVpnAsync(Vpn(segment, rateMbit: 20));
+        var unlimited = await EnsureVpnAsync(Vpn(segment));
+
+        Assert.Equal(EnsureOutcome.Updated, limited);
+        Assert.Equal(EnsureOutcome.Unchanged, again);
+        Assert.Equal(EnsureOutcome.Updated, unlimited);
+    }
+
+    [ConformanceFact]
+    public async Task EnsureVpn_KeysChanged_IsUpdated()
+    {
+        var segment = Segment();
+        await EnsureSegmentAsync(segment);
+        var vpn = Vpn(segment);
+        await EnsureVpnAsync(vpn);
+
+        var rekeyed = vpn with { TlsCryptKey = VpnKeys.TlsCryptKey() };
+
+        Assert.Equal(EnsureOutcome.Updated, await EnsureVpnAsync(rekeyed));
+        Assert.Equal(EnsureOutcome.Unchanged, await EnsureVpnAsync(rekeyed));
+    }
+
+    [ConformanceFact]
+    public async Task EnsureVpn_NoSuchBridge_Fails()
+    {
+        var vpn = Vpn(Segment());
+
+        await Assert.ThrowsAsync<DriverException>(() => EnsureVpnAsync(vpn));
+    }
+
+    [ConformanceFact]
+    public async Task DeleteVpn_Existing_IsDeletedAndSegmentStays()
+    {
+        var segment = Segment();
+        await EnsureSegmentAsync(segment);
+        var vpn = Vpn(segment);
+        await EnsureVpnAsync(vpn);
+
+        var deleted = await Host.Network.DeleteVpnAsync(vpn.Name, Ct);
+        var again = await Host.Network.DeleteVpnAsync(vpn.Name, Ct);
+
+        Assert.Equal(DeleteOutcome.Deleted, deleted);
+        Assert.Equal(DeleteOutcome.Absent, again);
+        var listed = await ListAsync();
+        Assert.DoesNotContain(vpn.Name, listed.Vpns);
+        Assert.Contains(segment.Bridge, listed.Segments);
+    }
+
+    [ConformanceFact]
+    public async Task DeleteVpn_NeverMade_IsAbsent() =>
+        Assert.Equal(DeleteOutcome.Absent, await Host.Network.DeleteVpnAsync(Name("vpn"), Ct));
+
+    [ConformanceFact]
+    public async Task DeleteSegment_VpnEndAttached_RefusedUntilVpnDeleted()
+    {
+        var segment = Segment();
+        await EnsureSegmentAsync(segment);
+        var vpn = Vpn(segment);
+        await EnsureVpnAsync(vpn);
+
+        var refused = await Assert.ThrowsAsync<DriverException>(() => Host.Network.DeleteSegmentAsync(segment.Bridge, Ct));
+        Assert.False(refused.Terminal);
+        Assert.Contains(segment.Bridge, (await ListAsync()).Segments);
+
+        await Host.Network.DeleteVpnAsync(vpn.Name, Ct);
+        Assert.Equal(DeleteOutcome.Deleted, await Host.Network.DeleteSegmentAsync(segment.Bridge, Ct));
     }
 
     private Task<NetworkInventory> ListAsync() => Host.Network.ListAsync(Ct);

@@ -4,7 +4,7 @@ using Vcm.Drivers.Processes;
 namespace Vcm.Agent.Linux.Network;
 
 /// <summary>
-/// Runs iproute2, nft and sysctl for the network driver through the host's process runner: host-side commands in the
+/// Runs iproute2 (ip, bridge, tc), nft and sysctl for the network driver through the host's process runner: host-side commands in the
 /// context's namespace (<c>ip -n NS</c>, <c>bridge -n NS</c>) when it has one, gateway-side commands in the gateway's
 /// namespace (<c>ip -n GW</c>, <c>ip netns exec GW</c>).
 /// </summary>
@@ -37,6 +37,10 @@ internal sealed class HostShell(LinuxHostContext context)
     /// <summary>Runs <c>bridge</c> in the host's namespace; throws on failure.</summary>
     public Task<ProcessResult> BridgeAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
         RunAsync("bridge", In(context.Netns, arguments), cancellationToken);
+
+    /// <summary>Runs <c>tc</c> (traffic control) in the host's namespace; throws on failure.</summary>
+    public Task<ProcessResult> TcAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        RunAsync("tc", In(context.Netns, arguments), cancellationToken);
 
     /// <summary>Runs a program inside a namespace (<c>ip netns exec</c>); throws on failure.</summary>
     public Task<ProcessResult> ExecInAsync(string netns, string program, IEnumerable<string> arguments, CancellationToken cancellationToken) =>

@@ -38,10 +38,10 @@ internal sealed class LinuxGateways
         var addresses = Check(spec);
         var layout = GatewayLayout.Of(_context, spec.Name);
         var hostLinks = await _shell.HostLinksAsync(cancellationToken);
-        RequireBridge(hostLinks, spec.Bridge, $"the cluster bridge of gateway {spec.Name}");
+        HostBridges.Require(hostLinks, spec.Bridge, $"the cluster bridge of gateway {spec.Name}");
         if (spec.External is { } external)
         {
-            RequireBridge(hostLinks, external.Bridge, $"the external bridge of gateway {spec.Name}");
+            HostBridges.Require(hostLinks, external.Bridge, $"the external bridge of gateway {spec.Name}");
         }
 
         var existed = Directory.Exists(layout.Directory) || (await _shell.NamespacesAsync(cancellationToken)).Contains(spec.Name);
@@ -189,19 +189,6 @@ internal sealed class LinuxGateways
         if (values.GroupBy(v => v, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
             throw new DriverException($"{what} {twice.Key} appears twice in the gateway's nodes", terminal: true);
-        }
-    }
-
-    private static void RequireBridge(IReadOnlyDictionary<string, LinkInfo> links, string bridge, string what)
-    {
-        if (!links.TryGetValue(bridge, out var link))
-        {
-            throw new DriverException($"{what}, {bridge}, does not exist on this host");
-        }
-
-        if (!link.IsBridge)
-        {
-            throw new DriverException($"{what}, {bridge}, is not a bridge", terminal: true);
         }
     }
 }

@@ -7,7 +7,7 @@ using Vcm.Drivers.Processes;
 namespace Vcm.Agent.Linux.Network;
 
 /// <summary>
-/// <see cref="INetworkDriver"/> on a Linux host, with iproute2, nftables and dnsmasq. Host-side commands run in
+/// <see cref="INetworkDriver"/> on a Linux host, with iproute2, nftables, dnsmasq and openvpn. Host-side commands run in
 /// <see cref="LinuxHostContext.Netns"/> when it is set, so a namespace can stand in for a host.
 /// </summary>
 /// <remarks>
@@ -19,6 +19,12 @@ namespace Vcm.Agent.Linux.Network;
 /// A gateway is a network namespace named after it, on the cluster's bridge (and the site's external bridge, if any)
 /// through veths, with vcm's nftables table inside it, dnsmasq and the metadata service as daemons inside it, and
 /// its files in <see cref="HostPaths.Gateway"/>.
+/// </para>
+/// <para>
+/// A VPN end is a persistent tap on the cluster's bridge (rate-limited by a tbf qdisc when asked) and an openvpn that
+/// carries its frames to the other site over UDP with the cluster's own keys; its files are in <see cref="HostPaths.Vpn"/>.
+/// A dead openvpn is started again by the next ensure (as a gateway's dnsmasq is), and between ensures by
+/// <see cref="ReviveVpnsAsync"/>, which the agent runs every few seconds.
 /// </para>
 /// <para>
 /// Changes are made one at a time per driver; a command that fails is retried (twice, after a short pause) by
@@ -33,6 +39,7 @@ public sealed class LinuxNetworkDriver : INetworkDriver, IDisposable
     private readonly HostShell _shell;
     private readonly LinuxSegments _segments;
     private readonly LinuxGateways _gateways;
+    private readonly LinuxVpns _vpns;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _changes = new(1, 1);
 
@@ -42,71 +49,70 @@ public sealed class LinuxNetworkDriver : INetworkDriver, IDisposable
         _shell = new HostShell(context);
         _segments = new LinuxSegments(context, _shell);
         _gateways = new LinuxGateways(context, _shell, _logger);
+        _vpns = new LinuxVpns(context, _shell, _logger);
     }
 
-    public async Task<EnsureOutcome> EnsureSegmentAsync(SegmentSpec spec, CancellationToken cancellationToken)
-    {
-        var outcome = await ChangeAsync("ensure segment", spec.Bridge, ct => _segments.EnsureAsync(spec, ct), cancellationToken);
-        if (outcome != EnsureOutcome.Unchanged)
-        {
-            LinuxNetworkDriverLog.SegmentEnsured(_logger, spec.Bridge, outcome);
-        }
+    public Task<EnsureOutcome> EnsureSegmentAsync(SegmentSpec spec, CancellationToken cancellationToken) =>
+        EnsureAsync("ensure segment", spec.Bridge, ct => _segments.EnsureAsync(spec, ct), LinuxNetworkDriverLog.SegmentEnsured, cancellationToken);
 
-        return outcome;
-    }
+    public Task<DeleteOutcome> DeleteSegmentAsync(string bridge, CancellationToken cancellationToken) =>
+        DeleteAsync("delete segment", bridge, ct => _segments.DeleteAsync(bridge, ct), LinuxNetworkDriverLog.SegmentDeleted, cancellationToken);
 
-    public async Task<DeleteOutcome> DeleteSegmentAsync(string bridge, CancellationToken cancellationToken)
-    {
-        var outcome = await ChangeAsync("delete segment", bridge, ct => _segments.DeleteAsync(bridge, ct), cancellationToken);
-        if (outcome == DeleteOutcome.Deleted)
-        {
-            LinuxNetworkDriverLog.SegmentDeleted(_logger, bridge);
-        }
+    public Task<EnsureOutcome> EnsureGatewayAsync(GatewaySpec spec, CancellationToken cancellationToken) =>
+        EnsureAsync("ensure gateway", spec.Name, ct => _gateways.EnsureAsync(spec, ct), LinuxNetworkDriverLog.GatewayEnsured, cancellationToken);
 
-        return outcome;
-    }
-
-    public async Task<EnsureOutcome> EnsureGatewayAsync(GatewaySpec spec, CancellationToken cancellationToken)
-    {
-        var outcome = await ChangeAsync("ensure gateway", spec.Name, ct => _gateways.EnsureAsync(spec, ct), cancellationToken);
-        if (outcome != EnsureOutcome.Unchanged)
-        {
-            LinuxNetworkDriverLog.GatewayEnsured(_logger, spec.Name, outcome);
-        }
-
-        return outcome;
-    }
-
-    public async Task<DeleteOutcome> DeleteGatewayAsync(string name, CancellationToken cancellationToken)
-    {
-        var outcome = await ChangeAsync("delete gateway", name, ct => _gateways.DeleteAsync(name, ct), cancellationToken);
-        if (outcome == DeleteOutcome.Deleted)
-        {
-            LinuxNetworkDriverLog.GatewayDeleted(_logger, name);
-        }
-
-        return outcome;
-    }
+    public Task<DeleteOutcome> DeleteGatewayAsync(string name, CancellationToken cancellationToken) =>
+        DeleteAsync("delete gateway", name, ct => _gateways.DeleteAsync(name, ct), LinuxNetworkDriverLog.GatewayDeleted, cancellationToken);
 
     public Task<NetworkInventory> ListAsync(CancellationToken cancellationToken) =>
         WithRetriesAsync("list", "network", async ct =>
         {
             var links = await _shell.LinksAsync(_shell.HostNetns, ct);
             var segments = LinuxSegments.List(links).Order(StringComparer.Ordinal).ToList();
-            return new NetworkInventory(segments, await _gateways.ListAsync(links.ToList(), ct));
+            return new NetworkInventory(segments, await _gateways.ListAsync(links.ToList(), ct)) { Vpns = _vpns.List(links) };
         }, cancellationToken);
 
     public Task<IReadOnlyList<NodeReport>> ReportsAsync(string gateway, CancellationToken cancellationToken) =>
         _gateways.ReportsAsync(gateway, cancellationToken);
 
-    // VPN ends (OpenVPN tap per cluster) are being written; until then a cross-site cluster fails clearly here.
     public Task<EnsureOutcome> EnsureVpnAsync(VpnSpec spec, CancellationToken cancellationToken) =>
-        throw new DriverException("VPN ends are not implemented by the Linux network driver yet", terminal: true);
+        EnsureAsync("ensure VPN end", spec.Name, ct => _vpns.EnsureAsync(spec, ct), LinuxNetworkDriverLog.VpnEnsured, cancellationToken);
 
     public Task<DeleteOutcome> DeleteVpnAsync(string name, CancellationToken cancellationToken) =>
-        Task.FromResult(DeleteOutcome.Absent);
+        DeleteAsync("delete VPN end", name, ct => _vpns.DeleteAsync(name, ct), LinuxNetworkDriverLog.VpnDeleted, cancellationToken);
+
+    /// <summary>
+    /// Starts again the openvpn of every VPN end that was ensured (and not deleted since) but whose process is gone,
+    /// with the files of its last ensure; answers those ends. The agent calls this every few seconds.
+    /// </summary>
+    public Task<IReadOnlyList<string>> ReviveVpnsAsync(CancellationToken cancellationToken) =>
+        ChangeAsync("revive VPN ends", "network", _vpns.ReviveAsync, cancellationToken);
 
     public void Dispose() => _changes.Dispose();
+
+    /// <summary>An ensure, one change at a time, logged unless nothing changed.</summary>
+    private async Task<EnsureOutcome> EnsureAsync(string operation, string target, Func<CancellationToken, Task<EnsureOutcome>> ensure, Action<ILogger, string, EnsureOutcome> log, CancellationToken cancellationToken)
+    {
+        var outcome = await ChangeAsync(operation, target, ensure, cancellationToken);
+        if (outcome != EnsureOutcome.Unchanged)
+        {
+            log(_logger, target, outcome);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>A delete, one change at a time, logged when it deleted something.</summary>
+    private async Task<DeleteOutcome> DeleteAsync(string operation, string target, Func<CancellationToken, Task<DeleteOutcome>> delete, Action<ILogger, string> log, CancellationToken cancellationToken)
+    {
+        var outcome = await ChangeAsync(operation, target, delete, cancellationToken);
+        if (outcome == DeleteOutcome.Deleted)
+        {
+            log(_logger, target);
+        }
+
+        return outcome;
+    }
 
     private async Task<T> ChangeAsync<T>(string operation, string target, Func<CancellationToken, Task<T>> change, CancellationToken cancellationToken)
     {

@@ -21,6 +21,15 @@ internal static partial class LinuxNetworkDriverLog
     [LoggerMessage(Level = LogLevel.Information, Message = "gateway {Gateway}: started {Daemon} (pid {Pid})")]
     public static partial void DaemonStarted(ILogger logger, string gateway, string daemon, int pid);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "VPN end {Vpn}: {Outcome}")]
+    public static partial void VpnEnsured(ILogger logger, string vpn, EnsureOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "VPN end {Vpn}: deleted")]
+    public static partial void VpnDeleted(ILogger logger, string vpn);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "VPN end {Vpn}: started openvpn (pid {Pid})")]
+    public static partial void VpnDaemonStarted(ILogger logger, string vpn, int pid);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Operation} {Target} failed (attempt {Attempt}), retrying: {Error}")]
     public static partial void Retrying(ILogger logger, string operation, string target, int attempt, string error);
 }

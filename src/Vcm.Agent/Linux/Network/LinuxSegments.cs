@@ -70,6 +70,11 @@ internal sealed class LinuxSegments(LinuxHostContext context, HostShell shell)
             throw new DriverException($"segment {bridge} still has a gateway attached ({gateway.Name}); delete the gateway first");
         }
 
+        if (ports.FirstOrDefault(p => p.Name.StartsWith("vcv", StringComparison.Ordinal)) is { } vpn)
+        {
+            throw new DriverException($"segment {bridge} still has a VPN end attached ({vpn.Alias ?? vpn.Name}); delete the VPN end first");
+        }
+
         var vxlans = SegmentVxlans(links.Values, bridge).ToList();
         foreach (var vxlan in vxlans)
         {

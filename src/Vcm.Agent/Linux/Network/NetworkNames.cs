@@ -17,11 +17,16 @@ internal static class NetworkNames
     }
 
     /// <summary>Gateway names are namespace and folder names too.</summary>
-    public static void CheckGateway(string name)
+    public static void CheckGateway(string name) => CheckObject(name, "gateway");
+
+    /// <summary>VPN end names are folder names and part of their tap's alias.</summary>
+    public static void CheckVpn(string name) => CheckObject(name, "VPN");
+
+    private static void CheckObject(string name, string what)
     {
         if (name.Length is 0 or > 64 || name is "." or ".." || !name.All(IsNameChar) || !name.StartsWith("vc", StringComparison.Ordinal))
         {
-            throw new DriverException($"gateway name '{name}' must start with 'vc' and have at most 64 of A-Z a-z 0-9 . _ -", terminal: true);
+            throw new DriverException($"{what} name '{name}' must start with 'vc' and have at most 64 of A-Z a-z 0-9 . _ -", terminal: true);
         }
     }
 

@@ -28,7 +28,7 @@ public static class AgentCommand
         var cpus = new Option<int?>("--cpus") { Description = "CPUs to offer the site (default: this machine's)." };
         var memory = new Option<string?>("--memory") { Description = "Memory to offer the site (default: this machine's)." };
         var disk = new Option<string?>("--disk") { Description = "Disk to offer the site (default: free space of the data folder)." };
-        var teardown = new Option<bool>("--teardown") { Description = "Remove everything vcm made on this host (VMs, disks, gateways, segments, volumes) and exit." };
+        var teardown = new Option<bool>("--teardown") { Description = "Remove everything vcm made on this host (VMs, disks, VPN ends, gateways, segments, volumes) and exit." };
         var simulation = new SimulationOptions();
         var command = new Command("agent", "Run a host agent: the manager drives this host's VMs, networks and storage through it.")
         {

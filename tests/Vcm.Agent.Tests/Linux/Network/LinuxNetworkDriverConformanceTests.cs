@@ -11,6 +11,9 @@ public sealed class LinuxNetworkDriverConformanceTests(LinuxNetworkHostFixture h
 {
     private LinuxNetworkDriver? _driver;
 
+    /// <summary>A VPN end binds its local address: loopback is the address this host namespace has.</summary>
+    protected override IReadOnlyList<string> VpnAddresses => ["127.0.0.1", "127.0.0.2"];
+
     protected override Task<IHostDrivers> CreateHostAsync()
     {
         _driver = new LinuxNetworkDriver(host.Context);

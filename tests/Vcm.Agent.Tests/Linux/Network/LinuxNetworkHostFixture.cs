@@ -6,7 +6,7 @@ namespace Vcm.Agent.Tests.Linux.Network;
 
 /// <summary>
 /// One throwaway "host" for a test class: namespace vct-TAG-host, a data folder, the metadata stub. On dispose, any
-/// gateway the driver still lists is deleted through it, then the namespace and the folder go.
+/// VPN end and gateway the driver still lists is deleted through it, then the namespace and the folder go.
 /// </summary>
 public sealed class LinuxNetworkHostFixture : IAsyncLifetime
 {
@@ -41,7 +41,13 @@ public sealed class LinuxNetworkHostFixture : IAsyncLifetime
         _lab.OnDispose(async () =>
         {
             using var driver = new LinuxNetworkDriver(Context);
-            foreach (var gateway in (await driver.ListAsync(CancellationToken.None)).Gateways)
+            var inventory = await driver.ListAsync(CancellationToken.None);
+            foreach (var vpn in inventory.Vpns)
+            {
+                await driver.DeleteVpnAsync(vpn, CancellationToken.None);
+            }
+
+            foreach (var gateway in inventory.Gateways)
             {
                 await driver.DeleteGatewayAsync(gateway, CancellationToken.None);
             }

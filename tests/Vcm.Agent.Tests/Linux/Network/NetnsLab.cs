@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Vcm.Agent.Linux;
 using Vcm.Drivers.Processes;
 using Xunit;
 
@@ -34,6 +35,21 @@ public sealed class NetnsLab : IAsyncDisposable
     public IReadOnlyList<string> Namespaces => _namespaces;
 
     public string Ns(string suffix) => $"vct-{Tag}-{suffix}";
+
+    /// <summary>
+    /// The context of a Linux host that is namespace <paramref name="ns"/>, with its data in the lab's folder
+    /// <paramref name="data"/> (no metadata service program, no image store beyond the lab's folder).
+    /// </summary>
+    public LinuxHostContext HostContext(string ns, string underlay, string data, int underlayMtu = 1500) => new()
+    {
+        HostName = ns,
+        DataDirectory = Path.Combine(Folder, data),
+        Netns = ns,
+        UnderlayAddress = underlay,
+        UnderlayMtu = underlayMtu,
+        VcmExecutable = "/bin/false",
+        ImageStore = Folder,
+    };
 
     /// <summary>Makes namespace vct-TAG-SUFFIX with its loopback up.</summary>
     public async Task<string> AddNamespaceAsync(string suffix)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Vcm.Agent.Linux;
 using Vcm.Agent.Linux.Network;
 using Vcm.Domain.Naming;
 using Vcm.Drivers.Network;
@@ -20,8 +19,8 @@ public sealed class TwoHostLab : IAsyncDisposable
         Lab = lab;
         H1 = h1;
         H2 = h2;
-        Driver1 = new LinuxNetworkDriver(Context(h1, Underlay1, "data1"));
-        Driver2 = new LinuxNetworkDriver(Context(h2, Underlay2, "data2"));
+        Driver1 = new LinuxNetworkDriver(lab.HostContext(h1, Underlay1, "data1", underlayMtu: 1600));
+        Driver2 = new LinuxNetworkDriver(lab.HostContext(h2, Underlay2, "data2", underlayMtu: 1600));
     }
 
     public NetnsLab Lab { get; }
@@ -90,15 +89,4 @@ public sealed class TwoHostLab : IAsyncDisposable
         Lab.AddNodeAsync(onHost2 ? H2 : H1, HostObjectNames.Bridge(vni), suffix, string.Create(CultureInfo.InvariantCulture, $"52:54:00:{Lab.Tag[..2]}:{Lab.Tag[2..4]}:{index:x2}"), ip + "/24");
 
     public ValueTask DisposeAsync() => Lab.DisposeAsync();
-
-    private LinuxHostContext Context(string ns, string underlay, string data) => new()
-    {
-        HostName = ns,
-        DataDirectory = Path.Combine(Lab.Folder, data),
-        Netns = ns,
-        UnderlayAddress = underlay,
-        UnderlayMtu = 1600,
-        VcmExecutable = "/bin/false",
-        ImageStore = Lab.Folder,
-    };
 }

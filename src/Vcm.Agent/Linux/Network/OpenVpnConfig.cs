@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text;
+using Vcm.Drivers.Network;
+
+namespace Vcm.Agent.Linux.Network;
+
+/// <summary>
+/// The config file of one VPN end's openvpn: a point-to-point TLS tunnel over UDP between the two ends' WAN addresses
+/// that carries Ethernet frames through the tap vcm made (pure L2: no addresses, routes or pushed options).
+/// </summary>
+/// <remarks>
+/// Both ends name each other (<c>remote</c>), so each accepts packets only from the other's address and port; the
+/// server is the TLS server (<c>dh none</c>: ECDHE only) and requires a client certificate, the client requires a
+/// server certificate (<c>remote-cert-tls</c>: EKU and key usage), both from the cluster's own CA; <c>tls-crypt</c>
+/// hides and authenticates the control channel, so a stranger's packets are dropped before TLS. The data channel
+/// cipher is OpenVPN 2.6's negotiated default (AES-256-GCM). <c>ping 2</c> / <c>ping-restart 10</c>: a dead or
+/// restarted peer is noticed within 10 s and the session renegotiated. <c>persist-tun</c>: a restart after a ping
+/// timeout keeps the tap open (no carrier flap on the bridge). <c>disable-dco</c>: the kernel's data channel offload
+/// carries no tap traffic anyway; saying so keeps openvpn from probing for it.
+/// <para>
+/// MTU: the tap and <c>tun-mtu</c> are the cluster's MTU (1500), so nodes send full frames; a full frame becomes a UDP
+/// datagram of about 1560 bytes, more than a 1500-byte WAN carries. <c>mtu-disc no</c> sends it without DF, so the
+/// kernel (or a router on the way) fragments it and the other end's kernel reassembles it; with DF set (<c>mtu-disc
+/// yes</c>) full frames are lost. OpenVPN's own <c>fragment</c> is not used; <c>mssfix</c> is left at its default.
+/// </para>
+/// </remarks>
+internal static class OpenVpnConfig
+{
+    public static string Of(VpnSpec spec, VpnLayout layout, int mtu)
+    {
+        var port = spec.Port.ToString(CultureInfo.InvariantCulture);
+        var text = new StringBuilder();
+        text.Append("# vcm VPN end ").Append(spec.Name).Append(spec.Server ? " (server)" : " (client)").Append('\n');
+        Line(text, "dev", layout.Tap);
+        Line(text, "dev-type", "tap");
+        Line(text, "tun-mtu", mtu.ToString(CultureInfo.InvariantCulture));
+        Line(text, "mtu-disc", "no");
+        Line(text, "proto", "udp");
+        Line(text, "local", spec.Local);
+        Line(text, "lport", port);
+        Line(text, "remote", spec.Remote + " " + port);
+        if (spec.Server)
+        {
+            Line(text, "tls-server");
+            Line(text, "dh", "none");
+            Line(text, "remote-cert-tls", "client");
+        }
+        else
+        {
+            Line(text, "tls-client");
+            Line(text, "remote-cert-tls", "server");
+        }
+
+        Line(text, "ca", Quoted(layout.CaCertificate));
+        Line(text, "cert", Quoted(layout.Certificate));
+        Line(text, "key", Quoted(layout.PrivateKey));
+        Line(text, "tls-crypt", Quoted(layout.TlsCryptKey));
+        Line(text, "ping", "2");
+        Line(text, "ping-restart", "10");
+        Line(text, "persist-tun");
+        Line(text, "disable-dco");
+        Line(text, "verb", "3");
+        return text.ToString();
+    }
+
+    /// <summary>A path in double quotes (openvpn splits options at white space); the folder names never hold quotes or backslashes.</summary>
+    private static string Quoted(string path) => "\"" + path + "\"";
+
+    private static void Line(StringBuilder text, string option, string? value = null)
+    {
+        text.Append(option);
+        if (value is not null)
+        {
+            text.Append(' ').Append(value);
+        }
+
+        text.Append('\n');
+    }
+}
