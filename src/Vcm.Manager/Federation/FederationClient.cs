@@ -12,9 +12,12 @@ namespace Vcm.Manager.Federation;
 /// site presents to that peer (Authorization: Bearer). Failures become <see cref="PeerCallException"/>s that name
 /// the peer and say why in one sentence.
 /// </summary>
-public sealed class FederationClient(PeerTransport transport, Hosting.LocalSite site)
+public sealed class FederationClient(PeerTransport transport, Hosting.LocalSite site, TimeProvider clock)
 {
     public const string SiteHeader = "X-Vcm-Site";
+
+    /// <summary>When the caller stops waiting for the answer (Unix ms): a request the peer reads later is refused, not acted on.</summary>
+    public const string DeadlineHeader = "X-Vcm-Deadline";
 
     /// <summary>How long a peer may take to answer one call.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
@@ -54,6 +57,7 @@ public sealed class FederationClient(PeerTransport transport, Hosting.LocalSite 
         };
         using var message = new HttpRequestMessage(method, path);
         message.Headers.Add(SiteHeader, site.Name);
+        message.Headers.Add(DeadlineHeader, (clock.GetUtcNow() + CallTimeout).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (key is not null)
         {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);

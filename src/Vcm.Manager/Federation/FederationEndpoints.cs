@@ -57,9 +57,16 @@ public static class FederationEndpoints
 
     private static async Task<IResult> PutPartAsync(
         string cluster, PartRequest? request, HttpContext http, ClusterAdmission admission, ClusterController controller,
-        Database database, CancellationToken cancellationToken)
+        Database database, TimeProvider clock, CancellationToken cancellationToken)
     {
         var home = (PeerRecord)http.Items[PeerAuthFilter.PeerItem]!;
+        if (long.TryParse(http.Request.Headers[FederationClient.DeadlineHeader], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var deadline)
+            && clock.GetUtcNow().ToUnixTimeMilliseconds() > deadline)
+        {
+            // the home gave up waiting (and withdrew the cluster) before this request was read: admit nothing
+            return Problems.Conflict($"the request arrived after its deadline; site {home.Name} no longer waits for the answer");
+        }
+
         var (spec, problems) = await ValidateAsync(cluster, request, database, cancellationToken);
         if (problems.Count > 0)
         {

@@ -123,6 +123,7 @@ public abstract class DriverConformance : IAsyncLifetime
         Local = VpnAddresses[0],
         Remote = VpnAddresses[1],
         Port = 20000 + (Vni % 20000),
+        RemotePort = 20000 + (Vni % 20000),
         CaCertificate = VpnKeyMaterial.Value.CaCertificate,
         Certificate = VpnKeyMaterial.Value.ServerCertificate,
         PrivateKey = VpnKeyMaterial.Value.ServerKey,

@@ -38,7 +38,7 @@ internal static class OpenVpnConfig
         Line(text, "proto", "udp");
         Line(text, "local", spec.Local);
         Line(text, "lport", port);
-        Line(text, "remote", spec.Remote + " " + port);
+        Line(text, "remote", spec.Remote + " " + spec.RemotePort.ToString(CultureInfo.InvariantCulture));
         if (spec.Server)
         {
             Line(text, "tls-server");

@@ -191,7 +191,9 @@ public sealed class VpnLab : IAsyncDisposable
         Server = server,
         Local = server ? WanA : WanB,
         Remote = server ? WanB : WanA,
-        Port = Port,
+        // the two ends use different ports, as at two sites that each pick their own
+        Port = server ? Port : Port + 1,
+        RemotePort = server ? Port + 1 : Port,
         CaCertificate = keys.CaCertificate,
         Certificate = server ? keys.ServerCertificate : keys.ClientCertificate,
         PrivateKey = server ? keys.ServerKey : keys.ClientKey,
