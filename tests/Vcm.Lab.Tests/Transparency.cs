@@ -51,7 +51,9 @@ public static partial class Transparency
 
         // A TCP stream from the last node to the first, counted on arrival.
         var first = nodes[0];
-        var listen = await lab.SshAsync(cluster.Name, first.Name, "rm -f /tmp/stream; (nc -l -p 5001 | wc -c > /tmp/stream) </dev/null >/dev/null 2>&1 & sleep 1; echo LISTENING");
+        // setsid: the listener outlives the SSH session that starts it (which would otherwise hang it up)
+        var listen = await lab.SshAsync(cluster.Name, first.Name,
+            "rm -f /tmp/stream; setsid sh -c 'nc -l -p 5001 | wc -c > /tmp/stream.part && mv /tmp/stream.part /tmp/stream' </dev/null >/dev/null 2>&1 & sleep 1; echo LISTENING");
         Assert.Contains("LISTENING", listen.StandardOutput, StringComparison.Ordinal);
         var send = await lab.SshAsync(cluster.Name, last.Name,
             $"dd if=/dev/urandom of=/tmp/payload bs=65536 count={StreamBytes / 65536} 2>/dev/null; nc -w 3 {first.Ip} 5001 < /tmp/payload; echo SENT");
@@ -66,7 +68,8 @@ public static partial class Transparency
             }
         }
 
-        Assert.Equal(StreamBytes.ToString(CultureInfo.InvariantCulture), received);
+        Assert.True(received == StreamBytes.ToString(CultureInfo.InvariantCulture),
+            $"{first.Name} received '{received}' bytes of {StreamBytes} that {last.Name} sent ({send.StandardOutput.Trim()} {send.StandardError.Trim()})");
     }
 
     [GeneratedRegex(@"bytes from (\d+\.\d+\.\d+\.\d+)")]

@@ -327,14 +327,13 @@ public static partial class ClusterSpecParser
             return null;
         }
 
-        var digits = text.EndsWith('M') || text.EndsWith('m') ? text[..^1] : text;
-        if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var mbit) || mbit is < 1 or > 100_000)
+        if (!Sizes.BitRate.TryParse(text, out var rate, out _))
         {
-            problems.Add(new Problem("wanRate", $"'{Shorten(text)}' is not a rate in Mbit/s like 100M"));
+            problems.Add(new Problem("wanRate", $"'{Shorten(text)}' is not a rate like 100M or 1G (1 Mbit/s to 100 Gbit/s)"));
             return null;
         }
 
-        return mbit;
+        return rate.Mbit;
     }
 
     private static PlacementPolicy ParsePolicy(string? policy, List<Problem> problems)

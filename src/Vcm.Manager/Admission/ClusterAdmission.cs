@@ -21,11 +21,9 @@ namespace Vcm.Manager.Admission;
 /// same free capacity. A cluster with nodes at other sites is then completed by <see cref="Federation.PartBroker"/>.
 /// </summary>
 public sealed class ClusterAdmission(
-    Database database, ClusterStore clusters, CalendarCache cache, LocalSite site, ManagerIdentity manager, TimeProvider clock)
+    Database database, ClusterStore clusters, CalendarCache cache, LocalSite site, ManagerIdentity manager, TimeProvider clock,
+    ControllerOptions options)
 {
-    /// <summary>How long a cluster waits for its parts to be admitted before its controller withdraws it.</summary>
-    public static readonly TimeSpan PartsDeadline = TimeSpan.FromMinutes(2);
-
     private readonly SemaphoreSlim _serial = new(1, 1);
 
     /// <summary>What to place here and which nodes go to which peer; null peers for an all-local cluster.</summary>
@@ -204,20 +202,9 @@ public sealed class ClusterAdmission(
         if (parts.Count > 0)
         {
             // Not built until every part is admitted; if this manager dies before that, its controller withdraws it.
-            cluster.NextReconcileMs = (now + PartsDeadline).ToUnixTimeMilliseconds();
+            cluster.NextReconcileMs = (now + options.PartsDeadline).ToUnixTimeMilliseconds();
         }
 
-        var claimRecords = placement.Claims.Select(c => new ClaimRecord
-        {
-            Id = Ids.New(),
-            ClusterId = id,
-            HostId = c.HostId,
-            StartMs = c.Start.ToUnixTimeMilliseconds(),
-            EndMs = c.End.ToUnixTimeMilliseconds(),
-            Cpus = c.Amount.Cpus,
-            MemoryMb = c.Amount.MemoryMb,
-            DiskMb = c.Amount.DiskMb,
-        }).ToList();
         var local = nodes.Where(n => n.HostId is not null).ToList();
         var elsewhere = string.Concat(remote.Select(kv => $", {kv.Value.Count} at site {kv.Key}"));
         var admitted = new EventRecord
@@ -230,9 +217,29 @@ public sealed class ClusterAdmission(
             Message = $"{local.Count} nodes on {local.Select(n => n.HostId).Distinct().Count()} hosts{elsewhere} from {spec.Start:u} to {spec.End:u}",
             Source = manager.Id,
         };
+        return await CommitAsync(db, transaction, snapshot, version, placement, cluster, nodes, admitted, parts, cancellationToken);
+    }
+
+    /// <summary>Stores an admitted cluster (its nodes, claims, event and parts), commits, and keeps the calendar cache current.</summary>
+    private async Task<AdmissionOutcome> CommitAsync(
+        VcmDbContext db, WriteTransaction transaction, CalendarCache.Snapshot snapshot, long version, Placement placement,
+        ClusterRecord cluster, IReadOnlyList<NodeRecord> nodes, EventRecord admitted, IReadOnlyList<ClusterPartRecord> parts,
+        CancellationToken cancellationToken)
+    {
+        var claims = placement.Claims.Select(c => new ClaimRecord
+        {
+            Id = Ids.New(),
+            ClusterId = cluster.Id,
+            HostId = c.HostId,
+            StartMs = c.Start.ToUnixTimeMilliseconds(),
+            EndMs = c.End.ToUnixTimeMilliseconds(),
+            Cpus = c.Amount.Cpus,
+            MemoryMb = c.Amount.MemoryMb,
+            DiskMb = c.Amount.DiskMb,
+        }).ToList();
         try
         {
-            await ClusterStore.InsertAsync(db, cluster, nodes, claimRecords, admitted, cancellationToken, parts);
+            await ClusterStore.InsertAsync(db, cluster, nodes, claims, admitted, cancellationToken, parts);
             await transaction.CommitAsync(cancellationToken);
         }
         catch
@@ -405,17 +412,6 @@ public sealed class ClusterAdmission(
             Version = 1,
             Token = n.Token,
         }).ToList();
-        var claims = placement.Claims.Select(c => new ClaimRecord
-        {
-            Id = Ids.New(),
-            ClusterId = id,
-            HostId = c.HostId,
-            StartMs = c.Start.ToUnixTimeMilliseconds(),
-            EndMs = c.End.ToUnixTimeMilliseconds(),
-            Cpus = c.Amount.Cpus,
-            MemoryMb = c.Amount.MemoryMb,
-            DiskMb = c.Amount.DiskMb,
-        }).ToList();
         var admitted = new EventRecord
         {
             Id = Ids.New(),
@@ -426,24 +422,7 @@ public sealed class ClusterAdmission(
             Message = $"part of site {home}'s cluster {request.Name}: {nodes.Count} nodes on {nodes.Select(n => n.HostId).Distinct().Count()} hosts from {request.Start:u} to {request.End:u}",
             Source = manager.Id,
         };
-        try
-        {
-            await ClusterStore.InsertAsync(db, cluster, nodes, claims, admitted, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch
-        {
-            cache.Clear();
-            throw;
-        }
-
-        foreach (var claim in placement.Claims)
-        {
-            snapshot.Calendar.Add(claim);
-        }
-
-        cache.Store(snapshot with { Version = version });
-        return new AdmissionOutcome.Admitted(cluster, Replayed: false);
+        return await CommitAsync(db, transaction, snapshot, version, placement, cluster, nodes, admitted, [], cancellationToken);
     }
 
     /// <summary>Reads the site's ready hosts and every claim that has not ended.</summary>

@@ -52,10 +52,10 @@ public static class HostEndpoints
         return Results.Created("/api/v1/hosts", new JoinTokenView(token, expires, joinUrl));
     }
 
-    private static async Task<IResult> ListSitesAsync(SiteStore sites, HostStore hosts, CancellationToken cancellationToken)
+    private static async Task<IResult> ListSitesAsync(SiteStore sites, HostStore hosts, Hosting.LocalSite local, CancellationToken cancellationToken)
     {
         var all = await hosts.ListAsync(null, cancellationToken);
         var list = await sites.ListAsync(cancellationToken);
-        return Results.Ok(list.Select(s => new SiteView(s.Name, s.Url, s.IsLocal, all.Count(h => h.SiteId == s.Id), s.VniFirst, s.VniLast)).ToList());
+        return Results.Ok(list.Select(s => new SiteView(s.Name, s.IsLocal ? local.Url : s.Url, s.IsLocal, all.Count(h => h.SiteId == s.Id), s.VniFirst, s.VniLast)).ToList());
     }
 }

@@ -27,4 +27,8 @@ public sealed record ControllerOptions
 
     /// <summary>A part built here for another site's cluster is released when its home has not asked about it for this long.</summary>
     public TimeSpan PartLease { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a new cluster with parts at other sites may wait for them to be admitted before its controller
+    /// withdraws it (its manager died while asking the peers).</summary>
+    public TimeSpan PartsDeadline { get; init; } = TimeSpan.FromMinutes(2);
 }

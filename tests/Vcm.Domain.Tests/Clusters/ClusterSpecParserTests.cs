@@ -128,6 +128,24 @@ public sealed class ClusterSpecParserTests
         }
     }
 
+    [Theory]
+    [InlineData("100M", 100)]
+    [InlineData("1G", 1000)]
+    [InlineData("fast", null)]
+    [InlineData("0M", null)]
+    public void WanRate_ParsedInMbit_OrRefused(string text, int? mbit)
+    {
+        var result = ClusterSpecParser.Parse(new ClusterSpecInput { Name = "c", Workers = 1, WanRate = text }, Context);
+        if (mbit is null)
+        {
+            Assert.Contains(result.Problems, p => p.Field == "wanRate" && p.Message.Contains("is not a rate", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Equal(mbit, result.Spec!.WanRateMbit);
+        }
+    }
+
     [Fact]
     public void EndBeforeStart_Refused()
     {

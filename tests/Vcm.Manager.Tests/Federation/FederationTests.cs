@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Vcm.Agent.Sim;
 using Vcm.Api;
 using Vcm.Manager.Hosting;
@@ -22,6 +23,7 @@ public sealed class FederationTests : IAsyncLifetime
         RetryMax = TimeSpan.FromMilliseconds(300),
         ReadyRecheck = TimeSpan.FromMilliseconds(200),
         PartLease = TimeSpan.FromSeconds(3),
+        PartsDeadline = TimeSpan.FromSeconds(3),
     };
 
     private readonly TestPeers _peers = new();
@@ -247,6 +249,28 @@ public sealed class FederationTests : IAsyncLifetime
             e => e.Reason == "Releasing" && e.Message.Contains("its home site a has not renewed it", StringComparison.Ordinal));
         Assert.Equal("Released", released.Phase);
         AssertEmpty(_b);
+    }
+
+    [Fact]
+    public async Task Home_DiedBeforeItsPartsWereAdmitted_ItsControllerWithdrawsTheCluster()
+    {
+        await PeerAsync();
+        var admission = _a.Manager.App.Services.GetRequiredService<Admission.ClusterAdmission>();
+        var (spec, problems) = await admission.ParseAsync(
+            new Vcm.Domain.Clusters.ClusterSpecInput { Name = "w", Workers = 1, Sites = ["a:1", "b:1"] }, [], CancellationToken.None);
+        Assert.Empty(problems);
+
+        // The home's own share is stored with its part "requested" — and the manager dies before asking site b.
+        var admitted = Assert.IsType<Admission.AdmissionOutcome.Admitted>(
+            await admission.AdmitAsync(spec!, null, _ => admission.FixedSplit(spec!), CancellationToken.None));
+        Assert.Equal("Scheduled", (await _a.Client.GetClusterAsync("w", nodes: false, CancellationToken.None)).Phase);
+
+        await WaitUntilAsync(async () => (await _a.Client.ListClustersAsync(all: true, CancellationToken.None)).All(c => c.Id != admitted.Cluster.Id));
+        await using var db = _a.Database.CreateContext();
+        Assert.Empty(db.Claims.Where(c => c.ClusterId == admitted.Cluster.Id));
+        Assert.Empty(db.ClusterParts.Where(p => p.ClusterId == admitted.Cluster.Id));
+        Assert.Empty(await _b.Client.ListClustersAsync(all: true, CancellationToken.None));
+        AssertEmpty(_a);
     }
 
     private static IEnumerable<SimHost> SimHosts(TestSite site) => site.Agent.Hosts.ByName.Values.Cast<SimHost>();

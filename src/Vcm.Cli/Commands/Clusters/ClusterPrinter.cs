@@ -14,6 +14,11 @@ public static class ClusterPrinter
         Console.Out.WriteLine($"nodes     {c.NodesReady}/{c.NodesTotal} up: {(spec.Head ? "head + " : "")}{spec.Workers} workers, {spec.Cpus} cpus, {spec.Memory} memory, {spec.Disk} disk each");
         Console.Out.WriteLine($"window    {c.Start:u} → {c.End:u}");
         Console.Out.WriteLine($"network   {c.Subnet}{(c.Vni is { } v ? $", VNI {v}" : "")}; site {c.Site}");
+        foreach (var part in c.Parts)
+        {
+            Console.Out.WriteLine($"part      site {part.Site}: {part.Nodes} nodes, {part.Phase ?? part.State}{(part.Reason is { } why ? $" — {why}" : "")}");
+        }
+
         Console.Out.WriteLine($"image     {spec.Image}{(spec.Packages.Count > 0 ? $" + {string.Join(",", spec.Packages)}" : "")}{(spec.Shared is { } s ? $"; shared volume {s}" : "")}");
     }
 
