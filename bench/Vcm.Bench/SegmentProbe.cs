@@ -58,13 +58,16 @@ internal sealed class SegmentProbe : IAsyncDisposable
     public Task SetMtuAsync(int mtu, CancellationToken cancellationToken) =>
         RunAsync(cancellationToken, "ip", "-n", Netns, "link", "set", "eth0", "mtu", Text(mtu));
 
-    /// <summary>Pings <paramref name="address"/> from the probe until it answers; false if it did not within the time.</summary>
+    /// <summary>
+    /// Pings <paramref name="address"/> from the probe until it answers; false if it did not within the time. The
+    /// machine has no iputils ping: busybox's, as the recipes use.
+    /// </summary>
     public async Task<bool> ReachesAsync(string address, TimeSpan within, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + within;
         while (DateTime.UtcNow < deadline)
         {
-            var ping = await ProcessRunner.Instance.RunAsync(ProcessSpec.Of("ip", "netns", "exec", Netns, "ping", "-c", "1", "-W", "1", address), cancellationToken);
+            var ping = await ProcessRunner.Instance.RunAsync(ProcessSpec.Of("ip", "netns", "exec", Netns, "busybox", "ping", "-c", "1", "-W", "1", address), cancellationToken);
             if (ping.Succeeded)
             {
                 return true;
