@@ -10,6 +10,7 @@ namespace Vcm.Bench;
 public sealed class FederationBench(int rounds)
 {
     public const string ShapedRate = "100M";
+    private const string ShapedLabel = "100 Mbit/s";
 
     public async Task<IReadOnlyList<string>> RunAsync(CancellationToken cancellationToken)
     {
@@ -17,8 +18,8 @@ public sealed class FederationBench(int rounds)
         (List<double> One, List<double> Two) build;
         await using (var lab = await TwoSiteLab.StartAsync(ShapedRate))
         {
-            Console.Error.WriteLine($"bench: lab 2x2 up, WAN shaped to {ShapedRate}bit/s");
-            throughput.AddRange(await new ThroughputRun(lab, "100 Mbit/s", rounds).RunAsync(cancellationToken));
+            Console.Error.WriteLine($"bench: lab 2x2 up, WAN shaped to {ShapedLabel}");
+            throughput.AddRange(await new ThroughputRun(lab, ShapedLabel, rounds).RunAsync(cancellationToken));
             build = await new BuildTimeRun(lab, rounds).RunAsync(cancellationToken);
         }
 
@@ -49,7 +50,7 @@ public sealed class FederationBench(int rounds)
 
     private IEnumerable<string> BuildTable(List<double> one, List<double> two)
     {
-        yield return $"**Build time**, head + 3 workers (spread), created at site a, create → Ready, median of {rounds}, WAN at {ShapedRate}bit/s";
+        yield return $"**Build time**, head + 3 workers (spread), created at site a, create → Ready, median of {rounds}, WAN at {ShapedLabel}";
         yield return "";
         yield return "| what | time |";
         yield return "|---|---|";
