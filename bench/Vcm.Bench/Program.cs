@@ -4,6 +4,7 @@ using Vcm.Store;
 
 // vcm benchmarks. Usage: Vcm.Bench control-plane [--db sqlite|postgres|both] [--hosts N] [--big N] [--many N] [--nodes N]
 //                        Vcm.Bench lab-build [--rounds N]
+//                        Vcm.Bench federation [--rounds N]
 // Prints a markdown table; bench/run puts it, with the command, into docs/benchmarks.md.
 var scenario = args.FirstOrDefault() ?? "control-plane";
 string Option(string name, string fallback)
@@ -28,9 +29,23 @@ if (scenario == "lab-build")
     return 0;
 }
 
+if (scenario == "federation")
+{
+    var fedRounds = int.Parse(Option("--rounds", "3"), CultureInfo.InvariantCulture);
+    Console.Error.WriteLine("bench: federation (vcm up --lab 2x2, WAN at 100 Mbit/s then unshaped; iperf3 between probes on clusters' segments)");
+    var rows = await new FederationBench(fedRounds).RunAsync(CancellationToken.None);
+    Console.WriteLine();
+    foreach (var row in rows)
+    {
+        Console.WriteLine(row);
+    }
+
+    return 0;
+}
+
 if (scenario != "control-plane")
 {
-    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, lab-build");
+    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, lab-build, federation");
     return 2;
 }
 
