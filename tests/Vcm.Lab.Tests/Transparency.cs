@@ -49,27 +49,20 @@ public static partial class Transparency
             Assert.True(from.Contains(node.Ip!), $"{node.Name} ({node.Ip}, site {node.Site}) did not answer the broadcast ping: {answers.StandardOutput}");
         }
 
-        // A TCP stream from the last node to the first, counted on arrival.
         var first = nodes[0];
-        // setsid: the listener outlives the SSH session that starts it (which would otherwise hang it up)
-        var listen = await lab.SshAsync(cluster.Name, first.Name,
-            "rm -f /tmp/stream; setsid sh -c 'nc -l -p 5001 | wc -c > /tmp/stream.part && mv /tmp/stream.part /tmp/stream' </dev/null >/dev/null 2>&1 & sleep 1; echo LISTENING");
-        Assert.Contains("LISTENING", listen.StandardOutput, StringComparison.Ordinal);
-        var send = await lab.SshAsync(cluster.Name, last.Name,
-            $"dd if=/dev/urandom of=/tmp/payload bs=65536 count={StreamBytes / 65536} 2>/dev/null; nc -w 3 {first.Ip} 5001 < /tmp/payload; echo SENT");
-        Assert.Contains("SENT", send.StandardOutput, StringComparison.Ordinal);
-        string received = "";
-        for (var attempt = 0; attempt < 30 && received.Length == 0; attempt++)
-        {
-            received = (await lab.SshAsync(cluster.Name, first.Name, "cat /tmp/stream 2>/dev/null")).StandardOutput.Trim();
-            if (received.Length == 0)
-            {
-                await Task.Delay(1000);
-            }
-        }
 
-        Assert.True(received == StreamBytes.ToString(CultureInfo.InvariantCulture),
-            $"{first.Name} received '{received}' bytes of {StreamBytes} that {last.Name} sent ({send.StandardOutput.Trim()} {send.StandardError.Trim()})");
+        // A TCP stream from the last node to the first (HTTP: busybox's nc ends before its input is sent), checked whole.
+        var serve = await lab.SshAsync(cluster.Name, last.Name,
+            $"mkdir -p /tmp/www && dd if=/dev/urandom of=/tmp/www/payload bs=65536 count={StreamBytes / 65536} 2>/dev/null && " +
+            "(setsid busybox httpd -f -p 8080 -h /tmp/www </dev/null >/dev/null 2>&1 & echo $! > /tmp/httpd.pid) && md5sum /tmp/www/payload");
+        Assert.True(serve.ExitCode == 0, $"{last.Name} serving the stream: {serve.StandardError}{serve.StandardOutput}");
+        var sent = serve.StandardOutput.Trim().Split(' ')[0];
+        var fetch = await lab.SshAsync(cluster.Name, first.Name, $"sleep 1; busybox wget -q -O - http://{last.Ip}:8080/payload | tee /tmp/stream | md5sum; wc -c < /tmp/stream");
+        await lab.SshAsync(cluster.Name, last.Name, "kill $(cat /tmp/httpd.pid)");
+        var lines = fetch.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(
+            lines.Length == 2 && lines[0].Split(' ')[0] == sent && lines[1] == StreamBytes.ToString(CultureInfo.InvariantCulture),
+            $"{first.Name} fetching {StreamBytes} bytes (md5 {sent}) from {last.Name}: {fetch.StandardOutput}{fetch.StandardError}");
     }
 
     [GeneratedRegex(@"bytes from (\d+\.\d+\.\d+\.\d+)")]

@@ -33,7 +33,9 @@ public sealed class TwoSiteLabTests(TwoSiteLabFixture lab, ITestOutputHelper out
         x1 = await lab.Cli.ShowAsync("x1");
         x2 = await lab.Cli.ShowAsync("x2");
         Assert.Equal(["a", "a", "b", "b"], x1.Nodes!.Select(n => n.Site));
-        Assert.All(x1.Nodes!.Concat(x2.Nodes!), n => Assert.Equal("ready", n.State));
+        var notReady = x1.Nodes!.Concat(x2.Nodes!).Where(n => n.State != "ready").ToList();
+        Assert.True(notReady.Count == 0,
+            $"not ready: {string.Join(", ", notReady.Select(n => $"{n.Name} {n.State}"))}\nx1 at a:\n{await EventsAsync(lab.Cli, "x1")}\nx1@a at b:\n{await EventsAsync(lab.SiteB, "x1@a")}");
         Assert.All(x1.Nodes!.Where(n => n.Site == "b"), n => Assert.StartsWith("b", n.Host, StringComparison.Ordinal));
         Assert.Equal("Ready", (await lab.SiteB.ShowAsync("x1@a")).Phase);
 
@@ -100,6 +102,9 @@ public sealed class TwoSiteLabTests(TwoSiteLabFixture lab, ITestOutputHelper out
         var atB = await lab.SiteB.JsonAsync<List<ClusterView>>("cluster", "list");
         Assert.DoesNotContain(atB, c => c.Name == "y@a");
     }
+
+    private static async Task<string> EventsAsync(Vcm.Testing.VcmCli cli, string cluster) =>
+        string.Join('\n', (await cli.JsonAsync<List<EventView>>("cluster", "events", cluster)).Select(e => $"{e.At:HH:mm:ss.fff} {e.Type} {e.Reason}: {e.Message}"));
 
     [Fact]
     public async Task Z_Release_LeavesNothingAtEitherSite()

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vcm.Api;
 using Vcm.Manager.Federation;
+using Microsoft.EntityFrameworkCore;
 using Vcm.Store.Federation;
 
 namespace Vcm.Manager.Api;
@@ -17,7 +18,7 @@ public static class PeerEndpoints
         group.MapPost("/", AddAsync).Produces<PeerView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status502BadGateway)
             .WithSummary("Register a peer site: exchange keys with its manager using a peer token made there.");
-        group.MapDelete("/{name}", RemoveAsync).Produces<PeerView>().ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapDelete("/{name}", RemoveAsync).Produces<PeerView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Forget a peer site (its key is no longer accepted here).");
         group.MapPost("/tokens", CreateTokenAsync).Produces<PeerTokenView>(StatusCodes.Status201Created)
             .WithSummary("A one-time token (valid 1 hour) with which another site registers this one as its peer.");
@@ -51,12 +52,24 @@ public static class PeerEndpoints
         }
     }
 
-    private static async Task<IResult> RemoveAsync(string name, PeerStore peers, PeerService service, CancellationToken cancellationToken)
+    private static async Task<IResult> RemoveAsync(string name, PeerStore peers, PeerService service, Store.Database database, CancellationToken cancellationToken)
     {
         var peer = await peers.FindAsync(name, cancellationToken);
         if (peer is null)
         {
             return Problems.NotFound($"A peer named '{name}'");
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            var live = await db.ClusterParts.Where(p => p.Site == name && p.State != "released")
+                .Join(db.Clusters.Where(c => c.ActiveName != null), p => p.ClusterId, c => c.Id, (_, c) => c.Name)
+                .Concat(db.Clusters.Where(c => c.HomeSite == name && c.ActiveName != null).Select(c => c.Name))
+                .Take(5).ToListAsync(cancellationToken);
+            if (live.Count > 0)
+            {
+                return Problems.Conflict($"Site {name} still takes part in live clusters ({string.Join(", ", live)}); delete them first.");
+            }
         }
 
         await service.RemoveAsync(name, cancellationToken);

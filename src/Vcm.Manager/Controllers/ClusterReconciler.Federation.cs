@@ -111,7 +111,7 @@ public sealed partial class ClusterReconciler
     /// Part phases that changed are recorded as events. Peers that do not answer leave their nodes as they were.
     /// </summary>
     private async Task<List<NodeObservation>> SyncPartsAsync(
-        ClusterScope scope, IReadOnlyList<NodeRecord> nodes, IReadOnlyDictionary<string, NodeReport> reports, bool force, CancellationToken cancellationToken)
+        ClusterScope scope, IReadOnlyList<NodeRecord> nodes, IReadOnlyDictionary<string, NodeReport>? reports, bool force, CancellationToken cancellationToken)
     {
         var observations = new List<NodeObservation>();
         var cluster = scope.Cluster;
@@ -170,10 +170,12 @@ public sealed partial class ClusterReconciler
                 }
 
                 var running = remote.State is "ready" or "booting";
+                NodeReport? report = null;
                 var state = !running ? remote.State
-                    : reports.TryGetValue(node.Name, out var report) && report.At.ToUnixTimeMilliseconds() >= (remote.BootedMs ?? 0) - (long)ReportSkew.TotalMilliseconds
+                    : reports is null ? (node.State == "ready" && remote.BootedMs == node.BootedMs ? "ready" : "booting") // no reports: no new verdict
+                    : reports.TryGetValue(node.Name, out report) && report.At.ToUnixTimeMilliseconds() >= (remote.BootedMs ?? 0) - (long)ReportSkew.TotalMilliseconds
                         ? "ready" : "booting";
-                var newKey = state == "ready" && reports[node.Name].HostKey != node.HostKey ? reports[node.Name] : null;
+                var newKey = state == "ready" && report is not null && report.HostKey != node.HostKey ? report : null;
                 observations.Add(new NodeObservation(node.Name, state, running ? null : $"at site {part.Site}: {remote.State}", remote.BootedMs, newKey?.HostKey, newKey?.Fingerprint)
                 {
                     RemoteHost = remote.Host.Length > 0 ? remote.Host : null,

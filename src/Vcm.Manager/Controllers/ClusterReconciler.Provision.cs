@@ -88,15 +88,16 @@ public sealed partial class ClusterReconciler
             }
         }
 
-        var reports = await GatewayReportsAsync(plan, routes, cancellationToken);
+        var reports = await GatewayReportsAsync(plan, routes, cancellationToken) ?? new Dictionary<string, NodeReport>();
         var synced = await SyncPartsAsync(scope, nodes, reports, force: false, cancellationToken);
         if (synced.Any(o => o.State is not ("booting" or "ready")))
         {
             return null; // a node at another site is not running: a full pass follows
         }
 
-        var observations = new List<Store.Clusters.NodeObservation>(synced.Where(o => o.State == "ready"));
-        foreach (var node in nodes.Where(n => n.State == "booting" && !observations.Any(o => o.Name == n.Name)))
+        var observations = new List<Store.Clusters.NodeObservation>(synced);
+        var remote = synced.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var node in nodes.Where(n => n.State == "booting" && !remote.Contains(n.Name)))
         {
             if (reports.TryGetValue(node.Name, out var report)
                 && report.At.ToUnixTimeMilliseconds() >= (node.BootedMs ?? 0) - (long)ReportSkew.TotalMilliseconds)
@@ -106,7 +107,8 @@ public sealed partial class ClusterReconciler
         }
 
         await clusters.ObserveNodesAsync(scope.Cluster.Id, observations, cancellationToken);
-        var ready = nodes.Count(n => n.State == "ready") + observations.Count;
+        var seen = observations.ToDictionary(o => o.Name, o => o.State, StringComparer.Ordinal);
+        var ready = nodes.Count(n => seen.GetValueOrDefault(n.Name, n.State) == "ready");
         scope.Cluster.NodesReady = ready;
         if (ready == nodes.Count)
         {
@@ -128,7 +130,8 @@ public sealed partial class ClusterReconciler
     /// <summary>How long before a VM's (re)start a phone-home report may date and still count (clocks of hosts differ a little).</summary>
     private static readonly TimeSpan ReportSkew = TimeSpan.FromSeconds(2);
 
-    private async Task<IReadOnlyDictionary<string, NodeReport>> GatewayReportsAsync(
+    /// <summary>The latest phone-home report of each node, or null when the gateway's host did not answer.</summary>
+    private async Task<IReadOnlyDictionary<string, NodeReport>?> GatewayReportsAsync(
         HostPlan plan, IReadOnlyDictionary<string, Agents.AgentRoute> routes, CancellationToken cancellationToken)
     {
         if (plan.IsPart)
@@ -140,7 +143,7 @@ public sealed partial class ClusterReconciler
         var reports = routes.TryGetValue(host, out var route)
             ? await agents.ReportsAsync(host, plan.GatewayName, route, cancellationToken)
             : null;
-        return (reports ?? []).GroupBy(r => r.Name).ToDictionary(g => g.Key, g => g.MaxBy(r => r.At)!, StringComparer.Ordinal);
+        return reports?.GroupBy(r => r.Name).ToDictionary(g => g.Key, g => g.MaxBy(r => r.At)!, StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -148,7 +151,7 @@ public sealed partial class ClusterReconciler
     /// "booting" until the node phoned home after the VM's last (re)start, then "ready" (its host key is kept).
     /// </summary>
     private static List<Store.Clusters.NodeObservation> Observe(
-        ClusterScope scope, IReadOnlyList<NodeRecord> nodes, HostPlan plan, IReadOnlyList<HostWorkResult> built, IReadOnlyDictionary<string, NodeReport> reports)
+        ClusterScope scope, IReadOnlyList<NodeRecord> nodes, HostPlan plan, IReadOnlyList<HostWorkResult> built, IReadOnlyDictionary<string, NodeReport>? reports)
     {
         var byVm = nodes.ToDictionary(plan.VmName, StringComparer.Ordinal);
         var observations = new List<Store.Clusters.NodeObservation>(nodes.Count);
@@ -178,7 +181,12 @@ public sealed partial class ClusterReconciler
                 // at a part's site, a running VM is all there is to see: its home judges when the node is up
                 observations.Add(new(node.Name, "ready", null, bootedNow));
             }
-            else if (reports.TryGetValue(node.Name, out var report) && report.At.ToUnixTimeMilliseconds() >= booted - (long)ReportSkew.TotalMilliseconds)
+            else if (reports is null && node.State == "ready" && bootedNow is null)
+            {
+                // the gateway's host did not answer: no verdict on a node that was up and has not restarted
+                observations.Add(new(node.Name, "ready"));
+            }
+            else if (reports is not null && reports.TryGetValue(node.Name, out var report) && report.At.ToUnixTimeMilliseconds() >= booted - (long)ReportSkew.TotalMilliseconds)
             {
                 var newKey = report.HostKey != node.HostKey ? report.HostKey : null;
                 observations.Add(new(node.Name, "ready", null, bootedNow, newKey, newKey is null ? null : report.Fingerprint));
@@ -209,7 +217,7 @@ public sealed partial class ClusterReconciler
             }
         }
 
-        foreach (var remote in await SyncPartsAsync(scope, nodes, new Dictionary<string, NodeReport>(), force: false, cancellationToken))
+        foreach (var remote in await SyncPartsAsync(scope, nodes, null, force: false, cancellationToken))
         {
             if (remote.State is not ("ready" or "booting"))
             {

@@ -171,6 +171,21 @@ public sealed class FederationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RemovePeer_WhileItTakesPartInALiveCluster_409NamesTheCluster_AtBothSites()
+    {
+        await PeerAsync();
+        await _a.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "p", Workers = 1, Sites = ["a:1", "b:1"] }, CancellationToken.None);
+
+        var atA = await Assert.ThrowsAsync<VcmApiException>(() => _a.Client.RemovePeerAsync("b", CancellationToken.None));
+        var atB = await Assert.ThrowsAsync<VcmApiException>(() => _b.Client.RemovePeerAsync("a", CancellationToken.None));
+
+        Assert.Equal((409, 409), (atA.Status, atB.Status));
+        Assert.Contains("(p)", atA.Message, StringComparison.Ordinal);
+        Assert.Contains("(p@a)", atB.Message, StringComparison.Ordinal);
+        Assert.Single(await _a.Client.ListPeersAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Create_PeerThatNoLongerKnowsOurKey_502SaysSo()
     {
         await PeerAsync();
