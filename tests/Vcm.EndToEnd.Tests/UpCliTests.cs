@@ -101,6 +101,12 @@ public sealed class UpCliTests(UpFixture fixture) : IClassFixture<UpFixture>
     [InlineData(3, "cluster", "show", "nope")]
     [InlineData(3, "cluster", "delete", "nope")]
     [InlineData(4, "cluster", "create", "huge", "--workers", "500")]
+    [InlineData(2, "cluster", "create", "bad", "--workers", "1", "--sites", "local:1,mars:1")]
+    [InlineData(2, "cluster", "create", "bad", "--workers", "1", "--wan-rate", "fast")]
+    [InlineData(1, "peer", "add", "c", "http://127.0.0.1:1", "--token", "vcmpeer_x")]
+    [InlineData(2, "peer", "add", "c", "ftp://x", "--token", "vcmpeer_x")]
+    [InlineData(2, "peer", "add", "C!", "http://127.0.0.1:1", "--token", "vcmpeer_x")]
+    [InlineData(3, "peer", "remove", "nope")]
     public async Task BadCommand_OnePlainSentence_NonZeroExit(int exitCode, params string[] args)
     {
         var result = await _cli.RunAsync(args);

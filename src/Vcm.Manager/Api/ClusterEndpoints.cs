@@ -61,7 +61,7 @@ public static class ClusterEndpoints
             case AdmissionOutcome.NoCapacity refused:
                 return Problems.NoCapacity(refused.Reason, refused.EarliestStart);
             case AdmissionOutcome.PeerFailed peer:
-                return Problems.Peer(peer.Site, peer.Failure, peer.Reason);
+                return Problems.Peer(peer.Site, peer.Failure, peer.Reason, peer.AllWithdrawn);
             case AdmissionOutcome.Admitted admitted:
                 controller.Trigger(admitted.Cluster.Id);
                 var view = await ViewAsync(admitted.Cluster, true, clusters, sites, hosts, parts, cancellationToken);

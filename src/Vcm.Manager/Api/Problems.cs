@@ -38,10 +38,10 @@ public static class Problems
         Results.Problem(title: "Conflict", detail: detail, statusCode: StatusCodes.Status409Conflict);
 
     /// <summary>A peer site refused its part (409 when for capacity) or could not be reached or did not accept our key (502).</summary>
-    public static IResult Peer(string site, Federation.PeerFailure failure, string reason) =>
+    public static IResult Peer(string site, Federation.PeerFailure failure, string reason, bool allWithdrawn) =>
         Results.Problem(
             title: failure == Federation.PeerFailure.NoCapacity ? "Not enough capacity for the whole window" : $"Site {site} did not admit its part",
-            detail: $"{reason}. Nothing is reserved at any site.",
+            detail: allWithdrawn ? $"{reason}. Nothing is reserved at any site." : $"{reason}.",
             statusCode: failure == Federation.PeerFailure.NoCapacity ? StatusCodes.Status409Conflict : StatusCodes.Status502BadGateway,
             type: failure == Federation.PeerFailure.NoCapacity ? NoCapacityType : PeerType,
             extensions: new Dictionary<string, object?> { ["site"] = site });

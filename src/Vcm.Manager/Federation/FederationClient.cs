@@ -76,7 +76,10 @@ public sealed class FederationClient(PeerTransport transport, Hosting.LocalSite 
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             var why = e is TaskCanceledException ? $"did not answer within {CallTimeout.TotalSeconds:0} s" : $"could not be reached ({e.Message.TrimEnd('.')})";
-            throw new PeerCallException(peerName, PeerFailure.Unreachable, $"site {peerName}'s manager at {url} {why}", null, e);
+            throw new PeerCallException(peerName, PeerFailure.Unreachable, $"site {peerName}'s manager at {url} {why}", null, e)
+            {
+                NotDelivered = e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError },
+            };
         }
 
         using (response)

@@ -93,10 +93,12 @@ public sealed class PartBroker(
         }
 
         var spec = StoredSpec.Deserialize(cluster.Spec);
+        var asked = new List<ClusterPartRecord>();
         foreach (var part in rows)
         {
             try
             {
+                asked.Add(part);
                 var peer = await peers.FindAsync(part.Site, cancellationToken)
                     ?? throw new PeerCallException(part.Site, PeerFailure.Refused, $"site {part.Site} is not a peer of this site");
                 var vpn = PartVpnKeys.Deserialize(part.Vpn);
@@ -122,8 +124,15 @@ public sealed class PartBroker(
             }
             catch (PeerCallException e)
             {
-                await WithdrawAsync(cluster.Id, rows, CancellationToken.None);
-                return new AdmissionOutcome.PeerFailed(e.Site, e.Failure, e.Message);
+                if (e.NotDelivered)
+                {
+                    asked.Remove(part); // it never heard of the part
+                }
+
+                var untold = await WithdrawAsync(cluster.Id, asked, CancellationToken.None);
+                var reason = untold.Count == 0 ? e.Message
+                    : $"{e.Message}; {string.Join(" and ", untold.Select(s => $"site {s}"))} could not be told to drop its part and will drop it when it is not renewed";
+                return new AdmissionOutcome.PeerFailed(e.Site, e.Failure, reason) { AllWithdrawn = untold.Count == 0 };
             }
         }
 
@@ -144,8 +153,10 @@ public sealed class PartBroker(
     /// answered before), then deletes the cluster here. A peer that cannot be told drops the part itself when its
     /// lease runs out unrenewed.
     /// </summary>
-    public async Task WithdrawAsync(string clusterId, IReadOnlyList<ClusterPartRecord> rows, CancellationToken cancellationToken)
+    /// <returns>The peers that could not be told (a part they admitted is dropped there when not renewed).</returns>
+    public async Task<IReadOnlyList<string>> WithdrawAsync(string clusterId, IReadOnlyList<ClusterPartRecord> rows, CancellationToken cancellationToken)
     {
+        var untold = new List<string>();
         foreach (var part in rows)
         {
             if (await peers.FindAsync(part.Site, cancellationToken) is not { } peer)
@@ -157,12 +168,17 @@ public sealed class PartBroker(
             {
                 await client.DeletePartAsync(peer, clusterId, cancellationToken);
             }
+            catch (PeerCallException e) when (e.Failure == PeerFailure.Unreachable)
+            {
+                untold.Add(part.Site);
+            }
             catch (PeerCallException)
             {
-                // unreachable: its lease runs out there
+                // it refused the call (e.g. our key): it admitted nothing for us either
             }
         }
 
         await parts.DeleteUnbuiltAsync(clusterId, cancellationToken);
+        return untold;
     }
 }

@@ -9,4 +9,7 @@ public sealed class PeerCallException(string site, PeerFailure failure, string m
     public PeerFailure Failure { get; } = failure;
 
     public int? Status { get; } = status;
+
+    /// <summary>The request surely never reached the peer (no connection was made), so it cannot have acted on it.</summary>
+    public bool NotDelivered { get; init; }
 }

@@ -164,6 +164,7 @@ public sealed class FederationTests : IAsyncLifetime
 
         Assert.Equal(502, error.Status);
         Assert.Contains("site b's manager at http://b.sites.test could not be reached", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing is reserved at any site", error.Message, StringComparison.Ordinal);
         _peers.SetDown("b", false);
         AssertNothingReserved(beforeA, await DbSnapshot.TakeAsync(_a.Database));
         AssertNothingReserved(beforeB, await DbSnapshot.TakeAsync(_b.Database));
@@ -183,6 +184,26 @@ public sealed class FederationTests : IAsyncLifetime
         Assert.Contains("(p)", atA.Message, StringComparison.Ordinal);
         Assert.Contains("(p@a)", atB.Message, StringComparison.Ordinal);
         Assert.Single(await _a.Client.ListPeersAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Create_PeerAdmitsButItsAnswerIsLost_TheHomeWithdrawsThePartThere()
+    {
+        await PeerAsync();
+        var beforeB = await DbSnapshot.TakeAsync(_b.Database);
+        _peers.SetLosePutAnswers("b", true);
+
+        var error = await Assert.ThrowsAsync<VcmApiException>(() => _a.Client.CreateClusterAsync(
+            new ClusterCreateRequest { Name = "lost", Workers = 1, Sites = ["a:1", "b:1"], Start = DateTimeOffset.UtcNow.AddDays(1).ToString("O") },
+            CancellationToken.None));
+
+        Assert.Equal(502, error.Status);
+        Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing is reserved at any site", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await _a.Client.ListClustersAsync(all: true, CancellationToken.None));
+        var afterB = await DbSnapshot.TakeAsync(_b.Database);
+        Assert.Equal(beforeB["claims"], afterB["claims"]);
+        Assert.Equal(beforeB["clusters"], afterB["clusters"]);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public static class SiteListCommand
 
             Table.Write(
                 ["site", "url", "local", "hosts", "vni range"],
-                sites.Select(s => new[] { s.Name, s.Url ?? "-", s.Local ? "yes" : "no", s.Hosts.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{s.VniFirst}-{s.VniLast}" }));
+                sites.Select(s => new[] { s.Name, s.Url ?? "-", s.Local ? "yes" : "no", s.Hosts.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Local ? $"{s.VniFirst}-{s.VniLast}" : "-" }));
             return ExitCodes.Ok;
         });
         return command;
