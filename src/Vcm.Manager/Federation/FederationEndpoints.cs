@@ -122,11 +122,9 @@ public static class FederationEndpoints
                 return Problems.NotFound($"A part of site {home.Name}'s cluster {cluster}");
             }
 
-            if (part.Phase == nameof(ClusterPhase.Scheduled) && part.ActiveVni is null && part.LeaseOwner is null)
+            if (part.Phase == nameof(ClusterPhase.Scheduled) && part.ActiveVni is null && await parts.DeleteUnbuiltAsync(part.Id, cancellationToken))
             {
-                // Nothing was built: withdraw it at once.
-                await parts.DeleteUnbuiltAsync(part.Id, cancellationToken);
-                return Results.NoContent();
+                return Results.NoContent(); // nothing was built: withdrawn at once
             }
 
             if (part.DeletionRequestedMs is null && part.ActiveName is not null)

@@ -34,22 +34,26 @@ public sealed class PartStore(Database database)
 
     /// <summary>
     /// Removes a cluster that was never admitted everywhere (its parts could not all be placed): its rows go, its
-    /// capacity is freed. Only for clusters that never began to be built.
+    /// capacity is freed — only while it has not begun to be built (Scheduled, no VNI), checked in the same
+    /// transaction. False when it had begun (then it must be released instead) or was gone.
     /// </summary>
-    public async Task DeleteUnbuiltAsync(string clusterId, CancellationToken cancellationToken)
+    public async Task<bool> DeleteUnbuiltAsync(string clusterId, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        var siteId = await db.Clusters.Where(c => c.Id == clusterId).Select(c => c.SiteId).FirstOrDefaultAsync(cancellationToken);
+        var siteId = await db.Clusters.Where(c => c.Id == clusterId && c.Phase == "Scheduled" && c.ActiveVni == null)
+            .Select(c => c.SiteId).FirstOrDefaultAsync(cancellationToken);
+        if (siteId is null)
+        {
+            return false;
+        }
+
         await db.ClusterParts.Where(p => p.ClusterId == clusterId).ExecuteDeleteAsync(cancellationToken);
         await db.Events.Where(e => e.ClusterId == clusterId).ExecuteDeleteAsync(cancellationToken);
         await db.Nodes.Where(n => n.ClusterId == clusterId).ExecuteDeleteAsync(cancellationToken);
-        if (siteId is not null)
-        {
-            await Clusters.ClusterStore.FreeClaimsAsync(db, clusterId, siteId, cancellationToken);
-        }
-
+        await Clusters.ClusterStore.FreeClaimsAsync(db, clusterId, siteId, cancellationToken);
         await db.Clusters.Where(c => c.Id == clusterId).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 }
