@@ -136,14 +136,14 @@ public sealed class ClusterApiTests : IAsyncLifetime
         using var document = System.Text.Json.JsonDocument.Parse(await _site.Anonymous.GetStringAsync("/openapi/v1.json"));
         var paths = document.RootElement.GetProperty("paths");
 
-        foreach (var path in new[] { "/api/v1/clusters", "/api/v1/clusters/{name}", "/api/v1/clusters/{name}/events", "/api/v1/hosts", "/api/v1/sites" })
+        foreach (var path in new[] { "/api/v1/clusters", "/api/v1/clusters/{name}", "/api/v1/clusters/{name}/events", "/api/v1/hosts", "/api/v1/sites", "/api/v1/peers", "/api/v1/peers/{name}", "/api/v1/peers/tokens", "/federation/v1/parts/{cluster}" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is not described");
         }
 
         var body = paths.GetProperty("/api/v1/clusters").GetProperty("post").GetProperty("requestBody")
             .GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("properties");
-        foreach (var field in new[] { "name", "workers", "memory", "sshKeys", "start", "end", "duration", "policy", "subnet" })
+        foreach (var field in new[] { "name", "workers", "memory", "sshKeys", "start", "end", "duration", "policy", "subnet", "sites", "wanRate" })
         {
             Assert.True(body.TryGetProperty(field, out _), $"the create body's schema lacks {field}");
         }
