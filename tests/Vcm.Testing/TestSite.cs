@@ -97,6 +97,18 @@ public sealed class TestSite : IAsyncDisposable
         return new TestSite(database, data, manager, agent, clock);
     }
 
+    /// <summary>Asserts that no simulated host of the site holds anything of any cluster.</summary>
+    public void AssertHostsEmpty() => Xunit.Assert.All(Agent.Hosts.ByName.Values.Cast<SimHost>(), h =>
+    {
+        var inventory = h.Inventory();
+        Xunit.Assert.Empty(inventory.Vms);
+        Xunit.Assert.Empty(inventory.Disks);
+        Xunit.Assert.Empty(inventory.Segments);
+        Xunit.Assert.Empty(inventory.Gateways);
+        Xunit.Assert.Empty(inventory.Volumes);
+        Xunit.Assert.Empty(inventory.Vpns);
+    });
+
     /// <summary>The URL a test site's manager advertises to peers (a name only a <see cref="TestPeers"/> transport resolves).</summary>
     public static string UrlOf(string siteName) => $"http://{siteName}.sites.test";
 

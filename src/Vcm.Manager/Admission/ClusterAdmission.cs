@@ -180,7 +180,8 @@ public sealed class ClusterAdmission(
         }
 
         var hostSites = snapshot.Hosts.ToDictionary(h => h.HostId, h => h.Site, StringComparer.Ordinal);
-        var cluster = NewCluster(id, spec, placement, idempotencyKey, now);
+        var cluster = NewCluster(
+            id, spec.Name, StoredSpec.Serialize(spec), spec.Start, spec.End, spec.NodeCount, spec.Subnet.ToString(), placement, idempotencyKey, now);
         var siteOf = remote.SelectMany(kv => kv.Value.Select(n => (n.Name, Site: kv.Key))).ToDictionary(x => x.Name, x => x.Site, StringComparer.Ordinal);
         var nodes = spec.NodeNames().Select(n => new NodeRecord
         {
@@ -368,35 +369,13 @@ public sealed class ClusterAdmission(
         }
 
         var hostSites = snapshot.Hosts.ToDictionary(h => h.HostId, h => h.Site, StringComparer.Ordinal);
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var startMs = request.Start.ToUnixTimeMilliseconds();
         var partSpec = spec with { SharedMb = null, Sites = [] };
-        var cluster = new ClusterRecord
-        {
-            Id = id,
-            Name = $"{request.Name}@{home}",
-            ActiveName = $"{request.Name}@{home}",
-            SiteId = site.Id,
-            Spec = partSpec.ToJson(),
-            Phase = nameof(ClusterPhase.Scheduled),
-            Reason = startMs > nowMs ? $"starts at {request.Start:u}" : "starting",
-            StartMs = startMs,
-            EndMs = request.End.ToUnixTimeMilliseconds(),
-            CreatedMs = nowMs,
-            UpdatedMs = nowMs,
-            Generation = 1,
-            NodesTotal = names.Count,
-            Subnet = request.Subnet,
-            GatewayHostId = placement.GatewayHostId,
-            PhaseSinceMs = nowMs,
-            NextReconcileMs = Math.Max(nowMs, startMs),
-            IdempotencyKey = key,
-            HomeSite = home,
-            HomeClusterId = request.ClusterId,
-            PartSpec = new Federation.PeerPart(request.Vpn, port).Serialize(),
-            RenewedMs = nowMs,
-            Version = 1,
-        };
+        var cluster = NewCluster(
+            id, $"{request.Name}@{home}", partSpec.ToJson(), request.Start, request.End, names.Count, request.Subnet, placement, key, now);
+        cluster.HomeSite = home;
+        cluster.HomeClusterId = request.ClusterId;
+        cluster.PartSpec = new Federation.PeerPart(request.Vpn, port).Serialize();
+        cluster.RenewedMs = now.ToUnixTimeMilliseconds();
         var nodes = request.Nodes.Select(n => new NodeRecord
         {
             Id = Ids.New(),
@@ -416,7 +395,7 @@ public sealed class ClusterAdmission(
         {
             Id = Ids.New(),
             ClusterId = id,
-            AtMs = nowMs,
+            AtMs = now.ToUnixTimeMilliseconds(),
             Type = "Normal",
             Reason = "Admitted",
             Message = $"part of site {home}'s cluster {request.Name}: {nodes.Count} nodes on {nodes.Select(n => n.HostId).Distinct().Count()} hosts from {request.Start:u} to {request.End:u}",
@@ -439,35 +418,30 @@ public sealed class ClusterAdmission(
         return new CalendarCache.Snapshot(version, capacities, calendar);
     }
 
-    /// <summary>The current snapshot of this site's capacity (for planning a spill-over split).</summary>
-    public async Task<CalendarCache.Snapshot> SnapshotAsync(CancellationToken cancellationToken)
-    {
-        await using var db = database.CreateContext();
-        return await LoadAsync(db, -1, clock.GetUtcNow(), cancellationToken);
-    }
-
-    private ClusterRecord NewCluster(string id, ClusterSpec spec, Placement placement, string? idempotencyKey, DateTimeOffset now)
+    private ClusterRecord NewCluster(
+        string id, string name, string specJson, DateTimeOffset start, DateTimeOffset end, int nodes, string subnet, Placement placement,
+        string? idempotencyKey, DateTimeOffset now)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
-        var startMs = spec.Start.ToUnixTimeMilliseconds();
+        var startMs = start.ToUnixTimeMilliseconds();
         return new ClusterRecord
         {
             Id = id,
-            Name = spec.Name,
-            ActiveName = spec.Name,
+            Name = name,
+            ActiveName = name,
             SiteId = site.Id,
-            Spec = StoredSpec.Serialize(spec),
+            Spec = specJson,
             Phase = nameof(ClusterPhase.Scheduled),
-            Reason = startMs > nowMs ? $"starts at {spec.Start:u}" : "starting",
+            Reason = startMs > nowMs ? $"starts at {start:u}" : "starting",
             StartMs = startMs,
-            EndMs = spec.End.ToUnixTimeMilliseconds(),
+            EndMs = end.ToUnixTimeMilliseconds(),
             CreatedMs = nowMs,
             UpdatedMs = nowMs,
             Generation = 1,
             ObservedGeneration = 0,
-            NodesTotal = spec.NodeCount,
+            NodesTotal = nodes,
             NodesReady = 0,
-            Subnet = spec.Subnet.ToString(),
+            Subnet = subnet,
             GatewayHostId = placement.GatewayHostId,
             StorageHostId = placement.StorageHostId,
             PhaseSinceMs = nowMs,

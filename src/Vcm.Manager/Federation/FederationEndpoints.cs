@@ -92,7 +92,7 @@ public static class FederationEndpoints
     {
         var home = (PeerRecord)http.Items[PeerAuthFilter.PeerItem]!;
         await using var db = database.CreateContext();
-        var part = await FindAsync(db, home.Name, cluster, cancellationToken);
+        var part = await Latest(db.Clusters, home.Name, cluster).FirstOrDefaultAsync(cancellationToken);
         if (part is null)
         {
             return Problems.NotFound($"A part of site {home.Name}'s cluster {cluster}");
@@ -115,8 +115,7 @@ public static class FederationEndpoints
         for (var attempt = 0; attempt < 5; attempt++)
         {
             await using var db = database.CreateContext();
-            var part = await db.Clusters.AsTracking().Where(c => c.HomeSite == home.Name && c.HomeClusterId == cluster)
-                .OrderByDescending(c => c.CreatedMs).FirstOrDefaultAsync(cancellationToken);
+            var part = await Latest(db.Clusters.AsTracking(), home.Name, cluster).FirstOrDefaultAsync(cancellationToken);
             if (part is null)
             {
                 return Problems.NotFound($"A part of site {home.Name}'s cluster {cluster}");
@@ -149,8 +148,9 @@ public static class FederationEndpoints
         return Problems.Conflict("The part kept changing; try again.");
     }
 
-    private static Task<ClusterRecord?> FindAsync(VcmDbContext db, string home, string cluster, CancellationToken cancellationToken) =>
-        db.Clusters.Where(c => c.HomeSite == home && c.HomeClusterId == cluster).OrderByDescending(c => c.CreatedMs).FirstOrDefaultAsync(cancellationToken);
+    /// <summary>The part built here for <paramref name="home"/>'s cluster, newest first.</summary>
+    private static IQueryable<ClusterRecord> Latest(IQueryable<ClusterRecord> clusters, string home, string cluster) =>
+        clusters.Where(c => c.HomeSite == home && c.HomeClusterId == cluster).OrderByDescending(c => c.CreatedMs);
 
     private static async Task<PartStatus> StatusAsync(Database database, ClusterRecord part, CancellationToken cancellationToken)
     {

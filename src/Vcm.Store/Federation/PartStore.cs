@@ -25,13 +25,6 @@ public sealed class PartStore(Database database)
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>The cluster at this site that is the part built for <paramref name="homeSite"/>'s cluster, or null.</summary>
-    public async Task<ClusterRecord?> FindPartAsync(string homeSite, string partId, CancellationToken cancellationToken)
-    {
-        await using var db = database.CreateContext();
-        return await db.Clusters.FirstOrDefaultAsync(c => c.Id == partId && c.HomeSite == homeSite, cancellationToken);
-    }
-
     /// <summary>
     /// Removes a cluster that was never admitted everywhere (its parts could not all be placed): its rows go, its
     /// capacity is freed — only while it has not begun to be built (Scheduled, no VNI), checked in the same

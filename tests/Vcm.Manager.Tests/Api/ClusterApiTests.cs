@@ -36,15 +36,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
         var deleted = await _site.Client.DeleteClusterAsync("c1", CancellationToken.None);
         Assert.NotNull(deleted.DeletionRequestedAt);
         await _site.WaitForPhaseAsync("c1", "Released");
-        Assert.All(_site.Agent.Hosts.ByName.Values.Cast<Vcm.Agent.Sim.SimHost>(), h =>
-        {
-            var inventory = h.Inventory();
-            Assert.Empty(inventory.Vms);
-            Assert.Empty(inventory.Disks);
-            Assert.Empty(inventory.Segments);
-            Assert.Empty(inventory.Gateways);
-            Assert.Empty(inventory.Volumes);
-        });
+        _site.AssertHostsEmpty();
     }
 
     [Fact]

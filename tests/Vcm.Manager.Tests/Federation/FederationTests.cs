@@ -131,8 +131,8 @@ public sealed class FederationTests : IAsyncLifetime
         await _a.Client.DeleteClusterAsync("x", CancellationToken.None);
         await _a.WaitForPhaseAsync("x", "Released");
         Assert.Equal("Released", (await _b.Client.GetClusterAsync("x@a", nodes: false, CancellationToken.None)).Phase);
-        AssertEmpty(_a);
-        AssertEmpty(_b);
+        _a.AssertHostsEmpty();
+        _b.AssertHostsEmpty();
     }
 
     [Fact]
@@ -261,13 +261,13 @@ public sealed class FederationTests : IAsyncLifetime
         var waiting = await _a.Client.GetClusterAsync("r", nodes: true, CancellationToken.None);
         Assert.Equal("Releasing", waiting.Phase);
         Assert.Equal("releasing", waiting.Parts.Single().State);
-        AssertEmpty(_a);
+        _a.AssertHostsEmpty();
         Assert.Equal(2, SimHosts(_b).Sum(h => h.Inventory().Vms.Count));
 
         _peers.SetDown("b", false);
         await _a.WaitForPhaseAsync("r", "Released");
         await _b.WaitForPhaseAsync("r@a", "Released");
-        AssertEmpty(_b);
+        _b.AssertHostsEmpty();
     }
 
     [Fact]
@@ -284,7 +284,7 @@ public sealed class FederationTests : IAsyncLifetime
             await _b.Client.ListEventsAsync("l@a", CancellationToken.None),
             e => e.Reason == "Releasing" && e.Message.Contains("its home site a has not renewed it", StringComparison.Ordinal));
         Assert.Equal("Released", released.Phase);
-        AssertEmpty(_b);
+        _b.AssertHostsEmpty();
     }
 
     [Fact]
@@ -306,21 +306,10 @@ public sealed class FederationTests : IAsyncLifetime
         Assert.Empty(db.Claims.Where(c => c.ClusterId == admitted.Cluster.Id));
         Assert.Empty(db.ClusterParts.Where(p => p.ClusterId == admitted.Cluster.Id));
         Assert.Empty(await _b.Client.ListClustersAsync(all: true, CancellationToken.None));
-        AssertEmpty(_a);
+        _a.AssertHostsEmpty();
     }
 
     private static IEnumerable<SimHost> SimHosts(TestSite site) => site.Agent.Hosts.ByName.Values.Cast<SimHost>();
-
-    private static void AssertEmpty(TestSite site) => Assert.All(SimHosts(site), h =>
-    {
-        var inventory = h.Inventory();
-        Assert.Empty(inventory.Vms);
-        Assert.Empty(inventory.Disks);
-        Assert.Empty(inventory.Segments);
-        Assert.Empty(inventory.Gateways);
-        Assert.Empty(inventory.Volumes);
-        Assert.Empty(inventory.Vpns);
-    });
 
     /// <summary>No cluster, node, claim or part rows more than before (the site's calendar version may have moved).</summary>
     private static void AssertNothingReserved(IReadOnlyDictionary<string, IReadOnlyList<string>> before, IReadOnlyDictionary<string, IReadOnlyList<string>> after)
