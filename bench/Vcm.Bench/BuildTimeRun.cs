@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Vcm.Api;
+using Vcm.Domain.Clusters;
 
 namespace Vcm.Bench;
 
@@ -35,7 +36,7 @@ internal sealed class BuildTimeRun(TwoSiteLab lab, int rounds)
     private async Task<double> BuildAsync(string name, string[] sites, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        await lab.SiteA.CreateClusterAsync(new ClusterCreateRequest { Name = name, Workers = 3, Sites = sites, Policy = "spread" }, cancellationToken);
+        await lab.SiteA.CreateClusterAsync(new ClusterSpecInput { Name = name, Workers = 3, Sites = sites, Policy = "spread" }, cancellationToken);
         await BenchClusters.WaitReadyAsync(lab, name, cancellationToken);
         var seconds = watch.Elapsed.TotalSeconds;
         await BenchClusters.ReleaseAsync(lab, name, cancellationToken);

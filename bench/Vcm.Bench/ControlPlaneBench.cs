@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Vcm.Api;
+using Vcm.Domain.Clusters;
 using Vcm.Drivers.Processes;
+using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 using Vcm.Store;
 using Vcm.Testing;
@@ -67,7 +69,7 @@ public sealed class ControlPlaneBench(StoreProvider provider, int hosts, int big
     {
         var watch = Stopwatch.StartNew();
         var created = await client.CreateClusterAsync(
-            new ClusterCreateRequest { Name = "big", Workers = bigNodes - 1, Duration = "2h" }, CancellationToken.None);
+            new ClusterSpecInput { Name = "big", Workers = bigNodes - 1, Duration = "2h" }, CancellationToken.None);
         var admitted = watch.Elapsed;
         await WaitAsync(client, ["big"], "Ready");
         var ready = watch.Elapsed;
@@ -90,7 +92,7 @@ public sealed class ControlPlaneBench(StoreProvider provider, int hosts, int big
         var names = Enumerable.Range(0, manyClusters).Select(i => $"many-{i:000}").ToList();
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(names.Select(name => client.CreateClusterAsync(
-            new ClusterCreateRequest { Name = name, Workers = manyNodes - 1, Duration = "2h", Policy = "spread" }, CancellationToken.None)));
+            new ClusterSpecInput { Name = name, Workers = manyNodes - 1, Duration = "2h", Policy = "spread" }, CancellationToken.None)));
         var admitted = watch.Elapsed;
         await WaitAsync(client, names, "Ready");
         var ready = watch.Elapsed;

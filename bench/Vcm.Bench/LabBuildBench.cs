@@ -6,6 +6,7 @@ using Vcm.Agent.Linux.Images;
 using Vcm.Agent.Linux.Network;
 using Vcm.Agent.Metadata;
 using Vcm.Api;
+using Vcm.Domain.Clusters;
 using Vcm.Drivers.Compute;
 using Vcm.Drivers.Images;
 using Vcm.Drivers.Network;
@@ -61,7 +62,7 @@ public sealed class LabBuildBench(int rounds)
     {
         var client = VcmClient.Create(cli.Server, File.ReadAllText(Path.Combine(cli.DataDirectory, "admin.token")).Trim());
         var watch = Stopwatch.StartNew();
-        await client.CreateClusterAsync(new ClusterCreateRequest { Name = name, Workers = 8, Policy = "spread" }, CancellationToken.None);
+        await client.CreateClusterAsync(new ClusterSpecInput { Name = name, Workers = 8, Policy = "spread" }, CancellationToken.None);
         while ((await client.GetClusterAsync(name, nodes: false, CancellationToken.None)).Phase != "Ready")
         {
             await Task.Delay(50);

@@ -1,4 +1,5 @@
 using Vcm.Api;
+using Vcm.Domain.Clusters;
 using Vcm.Domain.Naming;
 using Vcm.Domain.Networking;
 using Vcm.Testing;
@@ -28,8 +29,8 @@ internal sealed class ThroughputRun(TwoSiteLab lab, string wan, int rounds)
         try
         {
             // tlim spans all four hosts, which also takes the image and the KVM probe to each host before any timing
-            await CreateAsync(created, new ClusterCreateRequest { Name = Limited, Workers = 3, Sites = ["a:2", "b:2"], Policy = "spread", Subnet = "10.201.0.0/24", WanRate = "100M" }, cancellationToken);
-            await CreateAsync(created, new ClusterCreateRequest { Name = Unlimited, Workers = 1, Sites = ["a:1", "b:1"], Subnet = "10.202.0.0/24" }, cancellationToken);
+            await CreateAsync(created, new ClusterSpecInput { Name = Limited, Workers = 3, Sites = ["a:2", "b:2"], Policy = "spread", Subnet = "10.201.0.0/24", WanRate = "100M" }, cancellationToken);
+            await CreateAsync(created, new ClusterSpecInput { Name = Unlimited, Workers = 1, Sites = ["a:1", "b:1"], Subnet = "10.202.0.0/24" }, cancellationToken);
             var limited = await PathAsync(Limited, "lim", owned, folder.Path, cancellationToken);
             var unlimited = await PathAsync(Unlimited, "free", owned, folder.Path, cancellationToken);
             var raw = await IperfServer.StartAsync("vcl-b1", TwoSiteLab.WanAddressB, Port, folder.Path, cancellationToken);
@@ -58,7 +59,7 @@ internal sealed class ThroughputRun(TwoSiteLab lab, string wan, int rounds)
         }
     }
 
-    private async Task CreateAsync(List<string> created, ClusterCreateRequest request, CancellationToken cancellationToken)
+    private async Task CreateAsync(List<string> created, ClusterSpecInput request, CancellationToken cancellationToken)
     {
         await lab.SiteA.CreateClusterAsync(request, cancellationToken);
         created.Add(request.Name!);

@@ -1,3 +1,5 @@
+using Vcm.Domain.Clusters;
+
 namespace Vcm.Api;
 
 /// <summary>A cluster as the API shows it: what was asked, where it is in its life, and (when asked for) its nodes.</summary>
@@ -29,7 +31,11 @@ public sealed record ClusterView
 
     public int? Vni { get; init; }
 
-    public required ClusterSpecView Spec { get; init; }
+    /// <summary>What was asked for, normalised: the same fields as the create request.</summary>
+    public required ClusterSpec Spec { get; init; }
+
+    /// <summary>Conditions that hold now besides the phase (e.g. Failing: what the controller cannot do, since when).</summary>
+    public IReadOnlyList<ConditionView> Conditions { get; init; } = [];
 
     public IReadOnlyList<NodeView>? Nodes { get; init; }
 

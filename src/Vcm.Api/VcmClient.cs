@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Vcm.Domain.Clusters;
 
 namespace Vcm.Api;
 
@@ -21,7 +22,7 @@ public sealed class VcmClient(HttpClient http)
 
     public HttpClient Http => http;
 
-    public Task<ClusterView> CreateClusterAsync(ClusterCreateRequest request, CancellationToken cancellationToken, string? idempotencyKey = null)
+    public Task<ClusterView> CreateClusterAsync(ClusterSpecInput request, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, "api/v1/clusters") { Content = JsonContent.Create(request, options: ApiJson.Options) };
         if (idempotencyKey is not null)

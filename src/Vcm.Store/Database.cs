@@ -40,7 +40,7 @@ public sealed class Database
 
     public VcmDbContext CreateContext() => new(_contextOptions, _gate);
 
-    public Task MigrateAsync(CancellationToken cancellationToken) => new Migrator(this).MigrateAsync(cancellationToken);
+    public Task MigrateAsync(CancellationToken cancellationToken, int? upTo = null) => new Migrator(this).MigrateAsync(cancellationToken, upTo);
 
     /// <summary>
     /// Runs raw SQL writes in one transaction, on a connection opened through EF Core (so SQLite's per-connection

@@ -13,7 +13,8 @@ public sealed class Migrator(Database database)
 {
     private const long AdvisoryLockKey = 0x76636d5f6d6967; // "vcm_mig"
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    /// <summary>Applies every script not applied yet (up to version <paramref name="upTo"/> when given: for tests of a data migration).</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken, int? upTo = null)
     {
         await using var db = database.CreateContext();
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -30,7 +31,7 @@ public sealed class Migrator(Database database)
             var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_migrations")).ToHashSet();
             foreach (var (version, name, sql) in Scripts(database.Options.Provider))
             {
-                if (applied.Contains(version))
+                if (applied.Contains(version) || version > upTo)
                 {
                     continue;
                 }

@@ -43,6 +43,7 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
         modelBuilder.Entity<PeerRecord>().ToTable("peers");
         modelBuilder.Entity<ClusterPartRecord>().ToTable("cluster_parts");
 
+        StoredAs.Configure(modelBuilder);
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
             foreach (var property in entity.GetProperties())
@@ -56,10 +57,16 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
         }
     }
 
-    /// <summary>Begins a write transaction, first queueing at the SQLite write gate when there is one.</summary>
-    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Begins a write transaction, first queueing at the SQLite write gate when there is one. Not an async method, so
+    /// that the gate's record of its holder reaches the caller (see <see cref="WriteGate"/>).
+    /// </summary>
+    public Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken) =>
+        BeginAsync(gate?.EnterAsync(cancellationToken), cancellationToken);
+
+    private async Task<WriteTransaction> BeginAsync(Task<IDisposable>? entering, CancellationToken cancellationToken)
     {
-        var held = gate is null ? null : await gate.EnterAsync(cancellationToken);
+        var held = entering is null ? null : await entering;
         try
         {
             return new WriteTransaction(await Database.BeginTransactionAsync(cancellationToken), held);

@@ -1,8 +1,13 @@
 using System.Globalization;
 using Dapper;
 using Microsoft.EntityFrameworkCore;
+using Vcm.Domain.Clusters;
 using Vcm.Domain.Common;
-using Vcm.Store.Clusters;
+using Vcm.Domain.Events;
+using Vcm.Domain.Hosts;
+using Vcm.Domain.Networking;
+using Vcm.Domain.Sizes;
+using Vcm.Store.Admission;
 using Vcm.Store.Records;
 
 namespace Vcm.Store.Tests;
@@ -40,7 +45,7 @@ public static class Seed
             Kvm = true,
             Address = string.Create(CultureInfo.InvariantCulture, $"10.0.0.{i}"),
             Driver = "sim",
-            State = "ready",
+            State = HostState.Ready,
             HeartbeatMs = T0,
             Version = 1,
         }).ToList();
@@ -57,8 +62,8 @@ public static class Seed
             Name = name,
             ActiveName = name,
             SiteId = siteId,
-            Spec = "{}",
-            Phase = "Scheduled",
+            Spec = Spec(name),
+            Phase = ClusterPhase.Scheduled,
             Reason = "starting",
             StartMs = T0,
             EndMs = T0 + 3_600_000,
@@ -87,13 +92,13 @@ public static class Seed
         Id = Ids.New(),
         ClusterId = clusterId,
         Name = NodeName(idx),
-        Role = idx == 0 ? "head" : "worker",
+        Role = idx == 0 ? NodeRole.Head : NodeRole.Worker,
         Idx = idx,
         HostId = hostId,
         Site = "local",
         Mac = string.Create(CultureInfo.InvariantCulture, $"02:00:00:{idx >> 16 & 0xff:x2}:{idx >> 8 & 0xff:x2}:{idx & 0xff:x2}"),
         Ip = string.Create(CultureInfo.InvariantCulture, $"10.{idx >> 16 & 0xff}.{idx >> 8 & 0xff}.{idx & 0xff}"),
-        State = "pending",
+        State = NodeState.Pending,
         Version = 1,
     };
 
@@ -104,18 +109,29 @@ public static class Seed
         Id = Ids.New(), ClusterId = clusterId, HostId = hostId, StartMs = startMs, EndMs = endMs, Cpus = 2, MemoryMb = 2048, DiskMb = 10_240,
     };
 
-    public static EventRecord Event(string clusterId, long atMs, string reason = "Admitted") => new()
+    public static EventRecord Event(string clusterId, long atMs, string message = "admitted") =>
+        EventRecord.Create(clusterId, DateTimeOffset.FromUnixTimeMilliseconds(atMs), EventType.Normal, EventReason.Admitted, message, "test");
+
+    /// <summary>A spec of one worker and a head, named <paramref name="name"/>, for the hour from <see cref="T0"/>.</summary>
+    public static ClusterSpec Spec(string name) => new()
     {
-        Id = Ids.New(), ClusterId = clusterId, AtMs = atMs, Type = "Normal", Reason = reason, Message = reason, Source = "test",
+        Name = name,
+        Workers = 1,
+        Cpus = 1,
+        Memory = ByteSize.FromMebibytes(512),
+        Disk = ByteSize.FromGibibytes(2),
+        Image = "micro",
+        Start = DateTimeOffset.FromUnixTimeMilliseconds(T0),
+        End = DateTimeOffset.FromUnixTimeMilliseconds(T0 + 3_600_000),
+        Subnet = Ipv4Subnet.Parse("10.10.0.0/24"),
     };
 
-    /// <summary>Stores a cluster with its nodes and claims the way admission does: ClusterStore.InsertAsync in a transaction.</summary>
+    /// <summary>Stores a cluster with its nodes and claims the way admission does: in an admission's transaction.</summary>
     public static async Task InsertAsync(Database database, ClusterRecord cluster, IReadOnlyList<NodeRecord> nodes, IReadOnlyList<ClaimRecord> claims)
     {
-        await using var db = database.CreateContext();
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        await ClusterStore.InsertAsync(db, cluster, nodes, claims, Event(cluster.Id, cluster.CreatedMs), CancellationToken.None);
-        await transaction.CommitAsync();
+        await using var transaction = await new AdmissionStore(database).BeginAsync(cluster.SiteId, CancellationToken.None);
+        await transaction.InsertAsync(cluster, nodes, claims, [Event(cluster.Id, cluster.CreatedMs)], [], CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
     }
 
     public static async Task AddAsync(Database database, params object[] records)

@@ -1,7 +1,8 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Vcm.Domain.Clusters;
+using Vcm.Store.Admission;
 using Vcm.Store.Clusters;
-using Vcm.Store.Records;
 using Vcm.Testing;
 using Xunit;
 
@@ -24,31 +25,30 @@ public abstract partial class StoreSuite
 
         var stored = await ClusterStore.GetNodesAsync(cluster.Id, Ct);
         Assert.Equal(Enumerable.Range(0, 10_000), stored.Select(n => n.Idx));
-        Assert.All(stored, n => Assert.Equal((Seed.NodeName(n.Idx), hosts[n.Idx % hosts.Count].Id, "pending"), (n.Name, n.HostId, n.State)));
+        Assert.All(stored, n => Assert.Equal((Seed.NodeName(n.Idx), hosts[n.Idx % hosts.Count].Id, NodeState.Pending), (n.Name, n.HostId, n.State)));
         var byId = nodes.ToDictionary(n => n.Id);
-        Assert.All(stored, n => Assert.Equal((byId[n.Id].Mac, byId[n.Id].Ip), (n.Mac, n.Ip)));
+        Assert.All(stored, n => Assert.Equal((byId[n.Id].Mac, byId[n.Id].Ip, byId[n.Id].Role), (n.Mac, n.Ip, n.Role)));
         await using var db = Database.CreateContext();
         var storedClaims = await db.Claims.Where(c => c.ClusterId == cluster.Id).OrderBy(c => c.EndMs).ToListAsync();
         Assert.Equal(claims.Select(c => (c.Id, c.HostId, c.StartMs, c.EndMs)), storedClaims.Select(c => (c.Id, c.HostId, c.StartMs, c.EndMs)));
         Assert.Equal(1, await db.Events.CountAsync(e => e.ClusterId == cluster.Id));
-        Assert.Equal(cluster.Id, (await ClusterStore.GetAsync(cluster.Id, Ct))?.Id);
+        var spec = (await ClusterStore.GetAsync(cluster.Id, Ct))!.Spec;
+        Assert.Equal(ClusterSpecJson.Serialize(cluster.Spec), ClusterSpecJson.Serialize(spec));
     }
 
     [Fact]
-    public async Task Insert_TransactionRolledBack_StoresNothing()
+    public async Task Insert_TransactionNotCommitted_StoresNothing()
     {
         var site = await Seed.SiteAsync(Database);
         var hosts = await Seed.HostsAsync(Database, site.Id, 2);
         var before = await DbSnapshot.TakeAsync(Database);
         var cluster = Seed.Cluster(site.Id, "c1");
 
-        await using (var db = Database.CreateContext())
+        await using (var transaction = await new AdmissionStore(Database).BeginAsync(site.Id, Ct))
         {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            await ClusterStore.InsertAsync(
-                db, cluster, Enumerable.Range(0, 1200).Select(i => Seed.Node(cluster.Id, hosts[i % 2].Id, i)).ToList(),
-                [Seed.Claim(cluster.Id, hosts[0].Id, Now, Now + 1000)], Seed.Event(cluster.Id, Now), Ct);
-            await transaction.RollbackAsync();
+            await transaction.InsertAsync(
+                cluster, Enumerable.Range(0, 1200).Select(i => Seed.Node(cluster.Id, hosts[i % 2].Id, i)).ToList(),
+                [Seed.Claim(cluster.Id, hosts[0].Id, Now, Now + 1000)], [Seed.Event(cluster.Id, Now)], [], Ct);
         }
 
         Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(Database)));
@@ -69,7 +69,7 @@ public abstract partial class StoreSuite
     }
 
     [Fact]
-    public async Task SetNodeStates_OnlyNamedNodesOfTheCluster_CountsChanges_RepeatChangesNothing()
+    public async Task Observe_OnlyNamedNodesOfTheCluster_RepeatChangesNothing()
     {
         var site = await Seed.SiteAsync(Database);
         var hosts = await Seed.HostsAsync(Database, site.Id, 2);
@@ -77,56 +77,91 @@ public abstract partial class StoreSuite
         await Seed.InsertAsync(Database, cluster, Enumerable.Range(0, 2500).Select(i => Seed.Node(cluster.Id, hosts[i % 2].Id, i)).ToList(), []);
         var other = Seed.Cluster(site.Id, "c2");
         await Seed.InsertAsync(Database, other, Enumerable.Range(0, 10).Select(i => Seed.Node(other.Id, hosts[0].Id, i)).ToList(), []);
-        var states = new Dictionary<string, (string State, string? Detail)>();
-        for (var i = 0; i < 1500; i++)
-        {
-            states[Seed.NodeName(i)] = ("running", null);
-        }
+        var seen = Enumerable.Range(0, 1500).Select(i => new NodeObservation(Seed.NodeName(i), NodeState.Ready))
+            .Concat(Enumerable.Range(1500, 100).Select(i => new NodeObservation(Seed.NodeName(i), NodeState.Failed, "disk full")))
+            .Append(new NodeObservation("no-such-node", NodeState.Ready))
+            .ToList();
 
-        for (var i = 1500; i < 1600; i++)
-        {
-            states[Seed.NodeName(i)] = ("failed", "disk full");
-        }
+        await ObserveAsync(cluster.Id, seen);
 
-        states["no-such-node"] = ("running", null);
+        static (NodeState, string?, long) Expected(int idx) =>
+            idx < 1500 ? (NodeState.Ready, null, 2) : idx < 1600 ? (NodeState.Failed, "disk full", 2) : (NodeState.Pending, null, 1);
+        Assert.All(await ClusterStore.GetNodesAsync(cluster.Id, Ct), n => Assert.Equal(Expected(n.Idx), (n.State, n.Detail, n.Version)));
+        Assert.All(await ClusterStore.GetNodesAsync(other.Id, Ct), n => Assert.Equal((NodeState.Pending, 1L), (n.State, n.Version)));
 
-        Assert.Equal(1600, await ClusterStore.SetNodeStatesAsync(cluster.Id, states, Ct));
-        var nodes = await ClusterStore.GetNodesAsync(cluster.Id, Ct);
-        static (string, string?, long) Expected(int idx) =>
-            idx < 1500 ? ("running", null, 2) : idx < 1600 ? ("failed", "disk full", 2) : ("pending", null, 1);
-        Assert.All(nodes, n => Assert.Equal(Expected(n.Idx), (n.State, n.Detail, n.Version)));
-        Assert.All(await ClusterStore.GetNodesAsync(other.Id, Ct), n => Assert.Equal(("pending", 1L), (n.State, n.Version)));
+        await ObserveAsync(cluster.Id, seen);
+        Assert.All(await ClusterStore.GetNodesAsync(cluster.Id, Ct), n => Assert.Equal(Expected(n.Idx), (n.State, n.Detail, n.Version)));
 
-        Assert.Equal(0, await ClusterStore.SetNodeStatesAsync(cluster.Id, states, Ct));
-
-        Assert.Equal(1, await ClusterStore.SetNodeStatesAsync(cluster.Id, new Dictionary<string, (string, string?)> { [Seed.NodeName(1500)] = ("failed", "other") }, Ct));
-        Assert.Equal(1, await ClusterStore.SetNodeStatesAsync(cluster.Id, new Dictionary<string, (string, string?)> { [Seed.NodeName(1501)] = ("failed", null) }, Ct));
-        Assert.Equal(1, await ClusterStore.SetNodeStatesAsync(cluster.Id, new Dictionary<string, (string, string?)> { [Seed.NodeName(0)] = ("running", "note") }, Ct));
+        await ObserveAsync(cluster.Id, [
+            new(Seed.NodeName(1500), NodeState.Failed, "other"), new(Seed.NodeName(1501), NodeState.Failed), new(Seed.NodeName(0), NodeState.Ready, "note")]);
         var changed = (await ClusterStore.GetNodesAsync(cluster.Id, Ct)).Take(1502).ToList();
-        Assert.Equal(("running", "note"), (changed[0].State, changed[0].Detail));
-        Assert.Equal(("failed", "other"), (changed[1500].State, changed[1500].Detail));
-        Assert.Equal(("failed", (string?)null), (changed[1501].State, changed[1501].Detail));
+        Assert.Equal((NodeState.Ready, "note"), (changed[0].State, changed[0].Detail));
+        Assert.Equal((NodeState.Failed, "other"), (changed[1500].State, changed[1500].Detail));
+        Assert.Equal((NodeState.Failed, (string?)null), (changed[1501].State, changed[1501].Detail));
     }
 
     [Fact]
-    public async Task ClaimsEndingAfter_OnlyClaimsEndingLater()
+    public async Task Observe_EveryNodeTheSame_BootTimesAndHostKeysKeptUntilReplaced()
+    {
+        var site = await Seed.SiteAsync(Database);
+        var hosts = await Seed.HostsAsync(Database, site.Id, 1);
+        var cluster = Seed.Cluster(site.Id, "c1");
+        await Seed.InsertAsync(Database, cluster, Enumerable.Range(0, 3).Select(i => Seed.Node(cluster.Id, hosts[0].Id, i)).ToList(), []);
+
+        await ObserveAsync(cluster.Id, Enumerable.Range(0, 3).Select(i => new NodeObservation(Seed.NodeName(i), NodeState.Booting, null, Now + i)).ToList());
+        await ObserveAsync(cluster.Id, [new(Seed.NodeName(1), NodeState.Booting, null, null, "ssh-ed25519 AAAA key", "SHA256:k")]);
+
+        var nodes = await ClusterStore.GetNodesAsync(cluster.Id, Ct);
+        Assert.Equal([(NodeState.Booting, Now, null), (NodeState.Booting, Now + 1, "ssh-ed25519 AAAA key"), (NodeState.Booting, Now + 2, null)],
+            nodes.Select(n => (n.State, n.BootedMs, n.HostKey)));
+        Assert.Equal("SHA256:k", nodes[1].HostKeyFingerprint);
+    }
+
+    [Fact]
+    public async Task Commit_ClusterChangedSinceItWasRead_NothingOfThePassIsWritten()
+    {
+        var site = await Seed.SiteAsync(Database);
+        var hosts = await Seed.HostsAsync(Database, site.Id, 1);
+        var cluster = Seed.Cluster(site.Id, "c1");
+        await Seed.InsertAsync(Database, cluster, Enumerable.Range(0, 3).Select(i => Seed.Node(cluster.Id, hosts[0].Id, i)).ToList(), [Seed.Claim(cluster.Id, hosts[0].Id, Now, Now + 1000)]);
+        var before = await DbSnapshot.TakeAsync(Database);
+        await using var session = (await ClusterSession.OpenAsync(Database, cluster.Id, Ct))!;
+        session.Cluster.Reason = "observed";
+        session.Observe(new NodeObservation(Seed.NodeName(0), NodeState.Ready, null, Now));
+        session.Add(Seed.Event(cluster.Id, Now, "seen"));
+
+        await ClusterStore.UpdateAsync(cluster.Id, c => { c.Generation++; return []; }, Ct); // meanwhile, another writer
+        await session.FreeClaimsAsync(Ct);
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => session.CommitAsync(Now, Ct));
+        var after = await DbSnapshot.TakeAsync(Database);
+        Assert.Equal(before["nodes"], after["nodes"]);
+        Assert.Equal(before["claims"], after["claims"]);
+        Assert.Equal(before["events"], after["events"]);
+        Assert.Equal(before["sites"], after["sites"]);
+        Assert.Equal((cluster.Generation + 1, "starting"), (await ClusterAsync(cluster.Id)) is var c ? (c.Generation, c.Reason) : default);
+    }
+
+    [Fact]
+    public async Task Calendar_OnlyClaimsEndingLater()
     {
         var site = await Seed.SiteAsync(Database);
         var hosts = await Seed.HostsAsync(Database, site.Id, 1);
         var cluster = Seed.Cluster(site.Id, "c1");
         var claims = new[] { 100, 200, 300, 400 }.Select(end => Seed.Claim(cluster.Id, hosts[0].Id, Now, Now + end)).ToList();
         await Seed.InsertAsync(Database, cluster, [], claims);
-        await using var db = Database.CreateContext();
+        await using var transaction = await new AdmissionStore(Database).BeginAsync(site.Id, Ct);
 
-        var found = await ClusterStore.ClaimsEndingAfterAsync(db, Now + 200, Ct);
+        var (calendarHosts, found) = await transaction.CalendarAsync(Now + 200, Ct);
 
-        Assert.Equal([Now + 300, Now + 400], found.Select(c => c.EndMs).Order());
-        Assert.Empty(await ClusterStore.ClaimsEndingAfterAsync(db, Now + 400, Ct));
-        Assert.Equal(4, (await ClusterStore.ClaimsEndingAfterAsync(db, Now, Ct)).Count);
+        Assert.Equal([Now + 300, Now + 400], found.Select(c => c.End.ToUnixTimeMilliseconds()).Order());
+        Assert.Equal([hosts[0].Id], calendarHosts.Select(h => h.HostId));
+        Assert.Empty((await transaction.CalendarAsync(Now + 400, Ct)).Claims);
+        Assert.Equal(4, (await transaction.CalendarAsync(Now, Ct)).Claims.Count);
     }
 
     [Fact]
-    public async Task DeleteClaims_RemovesOnlyThatClustersClaims()
+    public async Task FreeClaims_RemovesOnlyThatClustersClaims_AndBumpsTheCalendar()
     {
         var site = await Seed.SiteAsync(Database);
         var hosts = await Seed.HostsAsync(Database, site.Id, 2);
@@ -134,11 +169,33 @@ public abstract partial class StoreSuite
         var second = Seed.Cluster(site.Id, "c2");
         await Seed.InsertAsync(Database, first, [], hosts.Select(h => Seed.Claim(first.Id, h.Id, Now, Now + 1000)).ToList());
         await Seed.InsertAsync(Database, second, [], [Seed.Claim(second.Id, hosts[1].Id, Now, Now + 1000)]);
+        var version = await CalendarVersionAsync(site.Id);
 
-        Assert.Equal(2, await ClusterStore.DeleteClaimsAsync(first.Id, Ct));
+        await using (var session = (await ClusterSession.OpenAsync(Database, first.Id, Ct))!)
+        {
+            await session.FreeClaimsAsync(Ct);
+            await session.CommitAsync(Now, Ct);
+        }
 
         await using var db = Database.CreateContext();
         Assert.Equal([second.Id], await db.Claims.Select(c => c.ClusterId).ToListAsync());
-        Assert.Equal(0, await ClusterStore.DeleteClaimsAsync(first.Id, Ct));
+        Assert.Equal(version + 1, await CalendarVersionAsync(site.Id));
+    }
+
+    private async Task ObserveAsync(string clusterId, IReadOnlyList<NodeObservation> observations)
+    {
+        await using var session = (await ClusterSession.OpenAsync(Database, clusterId, Ct))!;
+        foreach (var observation in observations)
+        {
+            session.Observe(observation);
+        }
+
+        await session.CommitAsync(Now, Ct);
+    }
+
+    private async Task<long> CalendarVersionAsync(string siteId)
+    {
+        await using var db = Database.CreateContext();
+        return await db.Sites.Where(s => s.Id == siteId).Select(s => s.CalendarVersion).SingleAsync();
     }
 }

@@ -1,3 +1,4 @@
+using Vcm.Domain.Hosts;
 using Microsoft.EntityFrameworkCore;
 using Vcm.Store.Hosts;
 using Vcm.Testing;
@@ -19,7 +20,7 @@ public abstract partial class StoreSuite
         Assert.Equal(["h1", "h2"], joined.Select(h => h.Name));
         var listed = await HostStore.ListAsync(site.Id, Ct);
         Assert.Equal(joined.Select(h => h.Id), listed.Select(h => h.Id));
-        Assert.All(listed, h => Assert.Equal((site.Id, "agent-1", "ready", Now), (h.SiteId, h.AgentId, h.State, h.HeartbeatMs)));
+        Assert.All(listed, h => Assert.Equal((site.Id, "agent-1", HostState.Ready, Now), (h.SiteId, h.AgentId, h.State, h.HeartbeatMs)));
         Assert.Equal([4L, 8L], listed.Select(h => h.Cpus));
         var agent = Assert.Single(await HostStore.ListAgentsAsync(Ct));
         Assert.Equal(("agent-1", site.Id, "http://a1", AgentKey, Now, Now), (agent.Id, agent.SiteId, agent.Url, agent.Key, agent.JoinedMs, agent.HeartbeatMs));
@@ -68,7 +69,7 @@ public abstract partial class StoreSuite
         var agent = Assert.Single(await HostStore.ListAgentsAsync(Ct));
         Assert.Equal(("http://a1-moved", Now + 1000), (agent.Url, agent.HeartbeatMs));
         var hosts = await HostStore.ListAsync(site.Id, Ct);
-        Assert.All(hosts, h => Assert.Equal((Now + 1000, "ready"), (h.HeartbeatMs, h.State)));
+        Assert.All(hosts, h => Assert.Equal((Now + 1000, HostState.Ready), (h.HeartbeatMs, h.State)));
         Assert.Equal([6L, 4L], hosts.Select(h => h.Cpus));
     }
 
@@ -80,7 +81,7 @@ public abstract partial class StoreSuite
         await HostStore.JoinAsync(site.Id, "agent-b", AgentKey, "http://b", [Report("b1", 4)], Now + 5000, Ct);
         await using (var db = Database.CreateContext())
         {
-            await db.Hosts.Where(h => h.Name == "a3").ExecuteUpdateAsync(s => s.SetProperty(h => h.State, "draining"));
+            await db.Hosts.Where(h => h.Name == "a3").ExecuteUpdateAsync(s => s.SetProperty(h => h.State, HostState.Draining));
         }
 
         Assert.Equal(2, await HostStore.MarkStaleDownAsync(Now + 3000, Ct));
@@ -93,7 +94,7 @@ public abstract partial class StoreSuite
         Assert.Equal(["ready", "ready", "draining", "ready"], await StatesAsync());
         Assert.Equal(0, await HostStore.MarkStaleDownAsync(Now + 3000, Ct));
 
-        async Task<List<string>> StatesAsync() => (await HostStore.ListAsync(site.Id, Ct)).Select(h => h.State).ToList();
+        async Task<List<string>> StatesAsync() => (await HostStore.ListAsync(site.Id, Ct)).Select(h => Domain.Text.EnumText.Lower(h.State)).ToList();
     }
 
     private static HostStore.HostReport Report(string name, long cpus, string address = "10.0.0.1") =>

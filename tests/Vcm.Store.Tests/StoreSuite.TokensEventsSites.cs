@@ -57,9 +57,9 @@ public abstract partial class StoreSuite
 
         var last = await EventStore.ListAsync(cluster.Id, 3, Ct);
 
-        Assert.Equal(["e8", "e9", "e10"], last.Select(e => e.Reason));
+        Assert.Equal(["e8", "e9", "e10"], last.Select(e => e.Message));
         Assert.Equal(Enumerable.Range(1, 10).Select(i => Now + i), (await EventStore.ListAsync(cluster.Id, 100, Ct)).Select(e => e.AtMs));
-        Assert.Equal(["other"], (await EventStore.ListAsync(other.Id, 100, Ct)).Select(e => e.Reason));
+        Assert.Equal(["other"], (await EventStore.ListAsync(other.Id, 100, Ct)).Select(e => e.Message));
     }
 
     [Fact]

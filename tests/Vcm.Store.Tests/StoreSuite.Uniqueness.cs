@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Vcm.Domain.Clusters;
 using Vcm.Store.Clusters;
 using Xunit;
 
@@ -19,8 +20,8 @@ public abstract partial class StoreSuite
         {
             var stored = await db.Clusters.AsTracking().SingleAsync(c => c.Id == first.Id);
             stored.ActiveName = null;
-            stored.Phase = "Released";
-            Assert.True(await ClusterStore.SaveAsync(db, Ct));
+            stored.Phase = ClusterPhase.Released;
+            await db.SaveChangesAsync(Ct);
         }
 
         Assert.False(await ClusterStore.NameIsLiveAsync("web", Ct));
@@ -45,7 +46,7 @@ public abstract partial class StoreSuite
         await using (var db = Database.CreateContext())
         {
             (await db.Clusters.AsTracking().SingleAsync(c => c.Id == first.Id)).ActiveVni = null;
-            Assert.True(await ClusterStore.SaveAsync(db, Ct));
+            await db.SaveChangesAsync(Ct);
         }
 
         await Seed.ClusterAsync(Database, a.Id, "a3", c => c.Vni = c.ActiveVni = 1005);
@@ -57,15 +58,16 @@ public abstract partial class StoreSuite
     {
         var a = await Seed.SiteAsync(Database, "a");
         var b = await Seed.SiteAsync(Database, "b", isLocal: false);
-        await Seed.ClusterAsync(Database, a.Id, "live-1", c => c.Vni = c.ActiveVni = 1010);
+        var live = await Seed.ClusterAsync(Database, a.Id, "live-1", c => c.Vni = c.ActiveVni = 1010);
         await Seed.ClusterAsync(Database, a.Id, "released", c => (c.Vni, c.ActiveVni, c.ActiveName) = (1011, null, null));
         await Seed.ClusterAsync(Database, a.Id, "live-2", c => c.Vni = c.ActiveVni = 1012);
         await Seed.ClusterAsync(Database, a.Id, "no-vni-yet");
-        await Seed.ClusterAsync(Database, b.Id, "other-site", c => c.Vni = c.ActiveVni = 1013);
+        var other = await Seed.ClusterAsync(Database, b.Id, "other-site", c => c.Vni = c.ActiveVni = 1013);
 
-        var used = await ClusterStore.UsedVnisAsync(a.Id, Ct);
+        await using var atA = (await ClusterSession.OpenAsync(Database, live.Id, Ct))!;
+        await using var atB = (await ClusterSession.OpenAsync(Database, other.Id, Ct))!;
 
-        Assert.Equal([1010, 1012], used.Order());
-        Assert.Equal([1013], await ClusterStore.UsedVnisAsync(b.Id, Ct));
+        Assert.Equal([1010, 1012], (await atA.UsedVnisAsync(Ct)).Order());
+        Assert.Equal([1013], await atB.UsedVnisAsync(Ct));
     }
 }

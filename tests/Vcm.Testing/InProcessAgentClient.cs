@@ -12,6 +12,7 @@ public sealed class InProcessAgentClient(AgentHosts hosts) : IAgentClient
 {
     private readonly StepExecutor _executor = new(hosts.ByName);
     private int _applyCalls;
+    private Func<Task>? _beforeNextApply;
 
     public AgentHosts Hosts => hosts;
 
@@ -20,10 +21,22 @@ public sealed class InProcessAgentClient(AgentHosts hosts) : IAgentClient
     /// <summary>When set, hosts named here answer as if their agent were unreachable.</summary>
     public HashSet<string> Unreachable { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Runs at the start of the next apply call (once; it is cleared before it runs): lets a test act while a reconcile is under way.</summary>
+    public Func<Task>? BeforeNextApply
+    {
+        get => _beforeNextApply;
+        set => _beforeNextApply = value;
+    }
+
     public async Task<IReadOnlyList<HostWorkResult>> ApplyAsync(
         IReadOnlyList<HostWork> work, IReadOnlyDictionary<string, AgentRoute> routes, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _applyCalls);
+        if (Interlocked.Exchange(ref _beforeNextApply, null) is { } before)
+        {
+            await before();
+        }
+
         var reachable = work.Where(w => !Unreachable.Contains(w.Host)).ToList();
         var response = await _executor.ApplyAsync(new ApplyRequest(reachable), cancellationToken);
         return response.Hosts.Concat(work.Where(w => Unreachable.Contains(w.Host)).Select(w =>

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.TestHost;
-using Vcm.Manager.Federation;
+using Vcm.Manager.Peers;
 
 namespace Vcm.Testing;
 

@@ -2,10 +2,12 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Vcm.Agent.Hosting;
 using Vcm.Agent.Sim;
 using Vcm.Api;
 using Vcm.Manager.Controllers;
+using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 using Vcm.Store;
 using Vcm.Store.Hosts;
@@ -44,6 +46,9 @@ public sealed class TestSite : IAsyncDisposable
 
     public TimeProvider Clock { get; }
 
+    /// <summary>What the manager logged.</summary>
+    public LogCollector Logs { get; private init; } = new();
+
     /// <summary>An API client with the admin token.</summary>
     public VcmClient Client { get; }
 
@@ -64,7 +69,7 @@ public sealed class TestSite : IAsyncDisposable
         TimeProvider? clock = null,
         ControllerOptions? controllers = null,
         string siteName = "local",
-        Manager.Federation.PeerTransport? peers = null)
+        Manager.Peers.PeerTransport? peers = null)
     {
         var database = await TestDatabase.CreateAsync(provider, migrate: false);
         var data = new TempDirectory("vcm-site");
@@ -86,7 +91,14 @@ public sealed class TestSite : IAsyncDisposable
                 ReadyRecheck = TimeSpan.FromMilliseconds(200),
             },
         };
-        var manager = await ManagerServer.BuildAsync(options, CancellationToken.None, clock, agent, b => b.WebHost.UseTestServer(), peers);
+        var logs = new LogCollector();
+        var manager = await ManagerServer.BuildAsync(
+            options, CancellationToken.None, clock, agent, b =>
+            {
+                b.WebHost.UseTestServer();
+                b.Logging.AddProvider(logs);
+            },
+            peers);
         await manager.App.StartAsync();
         // Simulated gateway hosts get a WAN address from TEST-NET-1 (documentation addresses; nothing is sent there).
         var reports = agent.Hosts.Facts.Select((f, i) => new HostStore.HostReport(
@@ -94,7 +106,7 @@ public sealed class TestSite : IAsyncDisposable
             f.Roles.Contains("gateway") ? $"192.0.2.{i + 1}" : null)).ToList();
         await new HostStore(database.Database).JoinAsync(
             manager.Site.Id, "agent-in-process", "in-process-key-0123456789", "http://in-process", reports, clock.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
-        return new TestSite(database, data, manager, agent, clock);
+        return new TestSite(database, data, manager, agent, clock) { Logs = logs };
     }
 
     /// <summary>Asserts that no simulated host of the site holds anything of any cluster.</summary>

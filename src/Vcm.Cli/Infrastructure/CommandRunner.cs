@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using Vcm.Api;
+using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 
 namespace Vcm.Cli.Infrastructure;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Vcm.Drivers.Processes;
+using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 
 namespace Vcm.Cli.Lab;

@@ -1,9 +1,15 @@
+using System.Text.Json.Serialization;
 using Vcm.Domain.Networking;
 using Vcm.Domain.Sizes;
 
 namespace Vcm.Domain.Clusters;
 
-/// <summary>A tenant's request for a virtual cluster, validated and normalised.</summary>
+/// <summary>
+/// A tenant's request for a virtual cluster, validated and normalised: the one shape of a cluster's spec. It is what
+/// the store keeps (<see cref="ClusterSpecJson"/>), what the API shows, and what a peer site gets for a part; its JSON
+/// uses the names and value syntax of the create request (<see cref="ClusterSpecInput"/>), so a shown spec can be sent
+/// back as a request. A new field is added here, to the input and to the parser, and shows everywhere.
+/// </summary>
 public sealed record ClusterSpec
 {
     public required string Name { get; init; }
@@ -12,7 +18,12 @@ public sealed record ClusterSpec
 
     public bool Head { get; init; } = true;
 
-    public required NodeSize Node { get; init; }
+    /// <summary>What every node gets.</summary>
+    public required int Cpus { get; init; }
+
+    public required ByteSize Memory { get; init; }
+
+    public required ByteSize Disk { get; init; }
 
     /// <summary>The shared volume, or null for none.</summary>
     public ByteSize? Shared { get; init; }
@@ -31,13 +42,14 @@ public sealed record ClusterSpec
     /// over to peers only what does not fit.</summary>
     public IReadOnlyList<SiteShare> Sites { get; init; } = [];
 
-    /// <summary>The rate limit of the cluster's VPN between sites, in Mbit/s; null for none.</summary>
-    public int? WanRateMbit { get; init; }
-
     public PlacementPolicy Policy { get; init; } = PlacementPolicy.Pack;
 
     public required Ipv4Subnet Subnet { get; init; }
 
+    /// <summary>The rate limit of the cluster's VPN between sites; null for none.</summary>
+    public BitRate? WanRate { get; init; }
+
+    [JsonIgnore]
     public int NodeCount => Workers + (Head ? 1 : 0);
 
     /// <summary>The nodes this spec asks for, in their canonical order: head first, then node-01, node-02 ….</summary>

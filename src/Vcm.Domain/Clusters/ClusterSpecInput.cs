@@ -1,6 +1,9 @@
 namespace Vcm.Domain.Clusters;
 
-/// <summary>A cluster request as the user wrote it: every field optional and unparsed.</summary>
+/// <summary>
+/// A cluster request as the user wrote it, every field optional and unparsed: the body of POST /api/v1/clusters.
+/// Its fields are those of <see cref="ClusterSpec"/> (plus <see cref="Duration"/>), with the same names and syntax.
+/// </summary>
 public sealed record ClusterSpecInput
 {
     public string? Name { get; init; }

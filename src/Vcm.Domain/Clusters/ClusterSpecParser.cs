@@ -42,7 +42,9 @@ public static partial class ClusterSpecParser
             Name = name!,
             Workers = workers,
             Head = head,
-            Node = new NodeSize(cpus, memory, disk),
+            Cpus = cpus,
+            Memory = memory,
+            Disk = disk,
             Shared = shared,
             Image = image!,
             Packages = packages,
@@ -52,7 +54,7 @@ public static partial class ClusterSpecParser
             Sites = sites,
             Policy = policy,
             Subnet = subnet!,
-            WanRateMbit = wanRate,
+            WanRate = wanRate,
         };
         return new SpecParseResult(spec, []);
     }
@@ -283,15 +285,13 @@ public static partial class ClusterSpecParser
         for (var i = 0; i < sites.Count; i++)
         {
             var text = sites[i] ?? "";
-            var parts = text.Split(':');
-            var name = parts[0];
-            int? count = null;
-            if (parts.Length > 2 || (parts.Length == 2 && (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || (count = n) < 1)))
+            if (!SiteShare.TryParse(text, out var share, out var error))
             {
-                problems.Add(new Problem($"sites[{i}]", $"'{Shorten(text)}' is not SITE or SITE:COUNT with a count of at least 1"));
+                problems.Add(new Problem($"sites[{i}]", $"'{Shorten(text)}' {error}"));
                 continue;
             }
 
+            var name = share!.Site;
             if (!context.Sites.Contains(name))
             {
                 var known = string.Join(", ", context.Sites.Order(StringComparer.Ordinal));
@@ -305,7 +305,7 @@ public static partial class ClusterSpecParser
                 continue;
             }
 
-            shares.Add(new SiteShare(name, count));
+            shares.Add(share);
         }
 
         if (shares.Any(s => s.Count is not null) && shares.Any(s => s.Count is null))
@@ -320,20 +320,20 @@ public static partial class ClusterSpecParser
         return shares;
     }
 
-    private static int? ParseWanRate(string? text, List<Problem> problems)
+    private static BitRate? ParseWanRate(string? text, List<Problem> problems)
     {
         if (text is null)
         {
             return null;
         }
 
-        if (!Sizes.BitRate.TryParse(text, out var rate, out _))
+        if (!BitRate.TryParse(text, out var rate, out _))
         {
             problems.Add(new Problem("wanRate", $"'{Shorten(text)}' is not a rate like 100M or 1G (1 Mbit/s to 100 Gbit/s)"));
             return null;
         }
 
-        return rate.Mbit;
+        return rate;
     }
 
     private static PlacementPolicy ParsePolicy(string? policy, List<Problem> problems)

@@ -9,7 +9,8 @@ namespace Vcm.Domain.Networking;
 /// The plan: the first address after the network is the gateway (DHCP, DNS, NAT, metadata); the next eight are
 /// kept for infrastructure; node k (the head is 0, node-01 is 1 …) gets the network address + 10 + k.
 /// </remarks>
-public sealed record Ipv4Subnet(uint Network, int PrefixLength)
+[System.Text.Json.Serialization.JsonConverter(typeof(Text.TextJsonConverter<Ipv4Subnet>))]
+public sealed record Ipv4Subnet(uint Network, int PrefixLength) : Text.ITextValue<Ipv4Subnet>
 {
     public const int FirstNodeOffset = 10;
 

@@ -18,7 +18,7 @@ public sealed record PlacementRequest(
 
     public static PlacementRequest For(ClusterSpec spec) => new(
         spec.NodeNames(),
-        Resources.Of(spec.Node.Cpus, spec.Node.Memory, spec.Node.Disk),
+        Resources.Of(spec.Cpus, spec.Memory, spec.Disk),
         spec.Shared?.Mebibytes ?? 0,
         spec.Start,
         spec.End,

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Vcm.Domain.Text;
 
 namespace Vcm.Domain.Sizes;
 
@@ -7,7 +9,8 @@ namespace Vcm.Domain.Sizes;
 /// A link rate in whole Mbit/s (decimal units, as tc and network people count), parsed from text such as
 /// <c>100M</c>, <c>1G</c>, <c>2.5G</c> or <c>100mbit</c>.
 /// </summary>
-public readonly partial record struct BitRate(int Mbit)
+[JsonConverter(typeof(TextJsonConverter<BitRate>))]
+public readonly partial record struct BitRate(int Mbit) : ITextValue<BitRate>
 {
     /// <summary>The largest rate accepted: 100 Gbit/s.</summary>
     public const int MaxMbit = 100_000;

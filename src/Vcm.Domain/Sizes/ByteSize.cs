@@ -1,10 +1,13 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Vcm.Domain.Text;
 
 namespace Vcm.Domain.Sizes;
 
 /// <summary>A size in mebibytes, parsed from text such as <c>512M</c>, <c>2G</c>, <c>1.5T</c>.</summary>
-public readonly partial record struct ByteSize(long Mebibytes) : IComparable<ByteSize>
+[JsonConverter(typeof(TextJsonConverter<ByteSize>))]
+public readonly partial record struct ByteSize(long Mebibytes) : IComparable<ByteSize>, ITextValue<ByteSize>
 {
     public static ByteSize FromMebibytes(long mebibytes) => new(mebibytes);
 

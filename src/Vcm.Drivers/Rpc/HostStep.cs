@@ -27,16 +27,11 @@ public abstract record HostStep
     [JsonIgnore]
     public abstract string Target { get; }
 
-    /// <summary>The step's kind as it appears on the wire and in results: ensureVm, deleteSegment ….</summary>
+    /// <summary>What the step does (named like its type: an EnsureVmStep is <see cref="StepKind.EnsureVm"/>).</summary>
     [JsonIgnore]
-    public string Kind
-    {
-        get
-        {
-            var name = GetType().Name.Replace("Step", "", StringComparison.Ordinal);
-            return char.ToLowerInvariant(name[0]) + name[1..];
-        }
-    }
+    public StepKind Kind => Kinds.GetOrAdd(GetType(), type => Enum.Parse<StepKind>(type.Name[..^"Step".Length]));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, StepKind> Kinds = new();
 }
 
 public sealed record EnsureSegmentStep(SegmentSpec Segment) : HostStep

@@ -5,7 +5,7 @@ namespace Vcm.Drivers.Rpc;
 
 /// <summary>What a step did, and what it observed (a VM's state, a volume's address).</summary>
 public sealed record StepResult(
-    string Kind,
+    StepKind Kind,
     string Target,
     StepOutcome Outcome,
     string? Error = null,

@@ -16,7 +16,7 @@ public abstract record AdmissionOutcome
     public sealed record NoCapacity(string Reason, DateTimeOffset? EarliestStart) : AdmissionOutcome;
 
     /// <summary>A peer refused its part or could not be reached: the cluster is withdrawn everywhere.</summary>
-    public sealed record PeerFailed(string Site, Federation.PeerFailure Failure, string Reason) : AdmissionOutcome
+    public sealed record PeerFailed(string Site, Peers.PeerFailure Failure, string Reason) : AdmissionOutcome
     {
         /// <summary>Every peer that may have admitted its part was told to drop it (else one drops it when not renewed).</summary>
         public bool AllWithdrawn { get; init; } = true;

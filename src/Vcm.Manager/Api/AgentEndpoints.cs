@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Routing;
 using Vcm.Domain.Common;
 using Vcm.Drivers.Rpc;
 using Vcm.Manager.Auth;
-using Vcm.Manager.Hosting;
+using Vcm.Manager.Configuration;
+using Vcm.Manager.Http;
 using Vcm.Store.Hosts;
 
 namespace Vcm.Manager.Api;

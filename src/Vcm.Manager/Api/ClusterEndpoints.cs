@@ -1,15 +1,16 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Vcm.Api;
 using Vcm.Domain.Clusters;
 using Vcm.Manager.Admission;
 using Vcm.Manager.Controllers;
-using Vcm.Store;
+using Vcm.Manager.Http;
 using Vcm.Store.Clusters;
 using Vcm.Store.Events;
+using Vcm.Store.Federation;
 using Vcm.Store.Hosts;
+using Vcm.Store.Records;
 using Vcm.Store.Sites;
 
 namespace Vcm.Manager.Api;
@@ -23,7 +24,7 @@ public static class ClusterEndpoints
         // The body is read by ClusterRequestReader (so every problem is listed, whatever the content type);
         // its schema is added to the OpenAPI document by RequestBodySchema.
         group.MapPost("/", CreateAsync)
-            .WithMetadata(new RequestBodySchema(typeof(ClusterCreateRequest)))
+            .WithMetadata(new RequestBodySchema(typeof(ClusterSpecInput)))
             .Produces<ClusterView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -38,8 +39,8 @@ public static class ClusterEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, Federation.PartBroker admission, ClusterController controller, ClusterStore clusters,
-        SiteStore sites, HostStore hosts, Store.Federation.PartStore parts, CancellationToken cancellationToken)
+        HttpRequest request, PartBroker admission, ClusterController controller, ClusterStore clusters,
+        SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
     {
         var (input, readProblems) = await ClusterRequestReader.ReadAsync(request, cancellationToken);
         if (readProblems.Any(p => p.Field.Length == 0))
@@ -81,7 +82,7 @@ public static class ClusterEndpoints
     }
 
     private static async Task<IResult> GetAsync(
-        string name, bool? nodes, ClusterStore clusters, SiteStore sites, HostStore hosts, Store.Federation.PartStore parts, CancellationToken cancellationToken)
+        string name, bool? nodes, ClusterStore clusters, SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
     {
         var cluster = await clusters.FindAsync(name, cancellationToken);
         return cluster is null
@@ -90,39 +91,37 @@ public static class ClusterEndpoints
     }
 
     private static async Task<IResult> DeleteAsync(
-        string name, Database database, ClusterStore clusters, ClusterLeases leases, ClusterController controller,
-        SiteStore sites, HostStore hosts, Store.Federation.PartStore parts, TimeProvider clock, CancellationToken cancellationToken)
+        string name, ClusterStore clusters, ClusterLeases leases, ClusterController controller,
+        SiteStore sites, HostStore hosts, PartStore parts, TimeProvider clock, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < 5; attempt++)
+        var found = await clusters.FindAsync(name, cancellationToken);
+        if (found is null)
         {
-            var found = await clusters.FindAsync(name, cancellationToken);
-            if (found is null)
-            {
-                return Problems.NotFound($"A cluster named '{name}'");
-            }
-
-            if (PhaseTransitions.IsFinal(Enum.Parse<ClusterPhase>(found.Phase)) || found.DeletionRequestedMs is not null)
-            {
-                return Results.Accepted($"/api/v1/clusters/{found.Name}", await ViewAsync(found, false, clusters, sites, hosts, parts, cancellationToken));
-            }
-
-            await using var db = database.CreateContext();
-            var cluster = await db.Clusters.AsTracking().FirstAsync(c => c.Id == found.Id, cancellationToken);
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            cluster.DeletionRequestedMs = now;
-            cluster.Generation++;
-            cluster.UpdatedMs = now;
-            if (!await ClusterStore.SaveAsync(db, cancellationToken))
-            {
-                continue; // changed meanwhile: read it again
-            }
-
-            await leases.RequestAsync(cluster.Id, now, cancellationToken);
-            controller.Trigger(cluster.Id);
-            return Results.Accepted($"/api/v1/clusters/{cluster.Name}", await ViewAsync(cluster, false, clusters, sites, hosts, parts, cancellationToken));
+            return Problems.NotFound($"A cluster named '{name}'");
         }
 
-        return Problems.Conflict($"Cluster '{name}' kept changing; try again.");
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var requested = false;
+        var cluster = await clusters.UpdateAsync(found.Id, c =>
+        {
+            if (PhaseTransitions.IsFinal(c.Phase) || c.DeletionRequestedMs is not null)
+            {
+                return null;
+            }
+
+            c.DeletionRequestedMs = now;
+            c.Generation++;
+            c.UpdatedMs = now;
+            requested = true;
+            return [];
+        }, cancellationToken) ?? found;
+        if (requested)
+        {
+            await leases.RequestAsync(cluster.Id, now, cancellationToken);
+            controller.Trigger(cluster.Id);
+        }
+
+        return Results.Accepted($"/api/v1/clusters/{cluster.Name}", await ViewAsync(cluster, false, clusters, sites, hosts, parts, cancellationToken));
     }
 
     private static async Task<IResult> EventsAsync(string name, int? limit, ClusterStore clusters, EventStore events, CancellationToken cancellationToken)
@@ -138,7 +137,7 @@ public static class ClusterEndpoints
     }
 
     private static async Task<ClusterView> ViewAsync(
-        Store.Records.ClusterRecord cluster, bool withNodes, ClusterStore clusters, SiteStore sites, HostStore hosts, Store.Federation.PartStore parts, CancellationToken cancellationToken)
+        ClusterRecord cluster, bool withNodes, ClusterStore clusters, SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
     {
         var siteName = (await sites.ListAsync(cancellationToken)).FirstOrDefault(s => s.Id == cluster.SiteId)?.Name ?? "?";
         if (!withNodes)
@@ -148,10 +147,6 @@ public static class ClusterEndpoints
 
         var nodes = await clusters.GetNodesAsync(cluster.Id, cancellationToken);
         var hostRecords = await hosts.GetAsync(nodes.Where(n => n.HostId is not null).Select(n => n.HostId!).Distinct().ToList(), cancellationToken);
-        var partRows = await parts.ForClusterAsync(cluster.Id, cancellationToken);
-        return Views.Cluster(cluster, siteName, nodes, hostRecords) with
-        {
-            Parts = partRows.Select(p => new PartView(p.Site, nodes.Count(n => n.Site == p.Site && n.HostId is null), p.State, p.Phase, p.Reason)).ToList(),
-        };
+        return Views.Cluster(cluster, siteName, nodes, hostRecords, await parts.ForClusterAsync(cluster.Id, cancellationToken));
     }
 }

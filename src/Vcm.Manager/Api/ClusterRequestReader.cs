@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Vcm.Api;
 using Vcm.Domain.Clusters;
 using Vcm.Domain.Common;
 
@@ -13,11 +15,10 @@ public static class ClusterRequestReader
 {
     public const int MaxBodyBytes = 1 << 20;
 
-    private static readonly string[] Fields =
-    [
-        "name", "workers", "head", "cpus", "memory", "disk", "shared", "image", "packages", "sshKeys",
-        "start", "end", "duration", "sites", "policy", "subnet", "wanRate",
-    ];
+    /// <summary>The request's fields: the JSON properties of <see cref="ClusterSpecInput"/>, whatever it holds.</summary>
+    private static readonly JsonTypeInfo Contract = ApiJson.Options.GetTypeInfo(typeof(ClusterSpecInput));
+
+    private static readonly Dictionary<string, JsonPropertyInfo> Fields = Contract.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
 
     public static async Task<(ClusterSpecInput Input, IReadOnlyList<Problem> Problems)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -58,11 +59,11 @@ public static class ClusterRequestReader
 
             var problems = new List<Problem>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            var input = (ClusterSpecInput)Contract.CreateObject!();
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 var name = property.Name;
-                if (!Fields.Contains(name))
+                if (!Fields.TryGetValue(name, out var field))
                 {
                     problems.Add(new Problem(Shorten(name), "is not a known field"));
                     continue;
@@ -74,40 +75,46 @@ public static class ClusterRequestReader
                     continue;
                 }
 
-                values[name] = property.Value.Clone();
+                field.Set!(input, Value(field.PropertyType, name, property.Value, problems));
             }
 
-            var input = new ClusterSpecInput
-            {
-                Name = Text(values, "name", problems),
-                Workers = Integer(values, "workers", problems),
-                Head = Boolean(values, "head", problems),
-                Cpus = Integer(values, "cpus", problems),
-                Memory = Text(values, "memory", problems),
-                Disk = Text(values, "disk", problems),
-                Shared = Text(values, "shared", problems),
-                Image = Text(values, "image", problems),
-                Packages = TextList(values, "packages", problems),
-                SshKeys = TextList(values, "sshKeys", problems),
-                Start = Text(values, "start", problems),
-                End = Text(values, "end", problems),
-                Duration = Text(values, "duration", problems),
-                Sites = TextList(values, "sites", problems),
-                Policy = Text(values, "policy", problems),
-                Subnet = Text(values, "subnet", problems),
-                WanRate = Text(values, "wanRate", problems),
-            };
             return (input, problems);
         }
     }
 
-    private static string? Text(Dictionary<string, JsonElement> values, string field, List<Problem> problems)
+    /// <summary>A field's value by the type the request declares for it; null (and a problem) when it has the wrong kind.</summary>
+    private static object? Value(Type type, string field, JsonElement value, List<Problem> problems)
     {
-        if (!values.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
+        if (type == typeof(string))
+        {
+            return Text(value, field, problems);
+        }
+
+        if (type == typeof(long?))
+        {
+            return Integer(value, field, problems);
+        }
+
+        if (type == typeof(bool?))
+        {
+            return Boolean(value, field, problems);
+        }
+
+        if (type == typeof(IReadOnlyList<string>))
+        {
+            return TextList(value, field, problems);
+        }
+
+        throw new InvalidOperationException($"the request field {field} has a type ({type.Name}) the reader does not know");
+    }
+
+    private static string? Text(JsonElement value, string field, List<Problem> problems)
+    {
         if (value.ValueKind != JsonValueKind.String)
         {
             problems.Add(new Problem(field, $"must be a string, not {Kind(value)}"));
@@ -117,13 +124,8 @@ public static class ClusterRequestReader
         return value.GetString();
     }
 
-    private static long? Integer(Dictionary<string, JsonElement> values, string field, List<Problem> problems)
+    private static long? Integer(JsonElement value, string field, List<Problem> problems)
     {
-        if (!values.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
         if (value.ValueKind != JsonValueKind.Number)
         {
             problems.Add(new Problem(field, $"must be a whole number, not {Kind(value)}"));
@@ -139,13 +141,8 @@ public static class ClusterRequestReader
         return number;
     }
 
-    private static bool? Boolean(Dictionary<string, JsonElement> values, string field, List<Problem> problems)
+    private static bool? Boolean(JsonElement value, string field, List<Problem> problems)
     {
-        if (!values.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
         if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
         {
             problems.Add(new Problem(field, $"must be true or false, not {Kind(value)}"));
@@ -155,13 +152,8 @@ public static class ClusterRequestReader
         return value.GetBoolean();
     }
 
-    private static IReadOnlyList<string>? TextList(Dictionary<string, JsonElement> values, string field, List<Problem> problems)
+    private static IReadOnlyList<string>? TextList(JsonElement value, string field, List<Problem> problems)
     {
-        if (!values.TryGetValue(field, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
         if (value.ValueKind != JsonValueKind.Array)
         {
             problems.Add(new Problem(field, $"must be a list of strings, not {Kind(value)}"));

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Vcm.Api;
-using Vcm.Store;
 using Vcm.Store.Auth;
 using Vcm.Store.Hosts;
 using Vcm.Store.Sites;
@@ -25,21 +23,12 @@ public static class HostEndpoints
             .WithSummary("This site and its peers.");
     }
 
-    private static async Task<IResult> ListHostsAsync(Database database, HostStore hosts, SiteStore sites, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> ListHostsAsync(HostStore hosts, SiteStore sites, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var db = database.CreateContext();
-        var used = await db.Claims.Where(c => c.StartMs <= now && c.EndMs > now)
-            .GroupBy(c => c.HostId)
-            .Select(g => new { HostId = g.Key, Cpus = g.Sum(c => c.Cpus), Memory = g.Sum(c => c.MemoryMb), Disk = g.Sum(c => c.DiskMb) })
-            .ToDictionaryAsync(x => x.HostId, cancellationToken);
+        var used = await hosts.UsageAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         var siteNames = (await sites.ListAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name);
         var list = await hosts.ListAsync(null, cancellationToken);
-        return Results.Ok(list.Select(h =>
-        {
-            var u = used.GetValueOrDefault(h.Id);
-            return Views.Host(h, siteNames.GetValueOrDefault(h.SiteId, "?"), u?.Cpus ?? 0, u?.Memory ?? 0, u?.Disk ?? 0);
-        }).ToList());
+        return Results.Ok(list.Select(h => Views.Host(h, siteNames.GetValueOrDefault(h.SiteId, "?"), used.GetValueOrDefault(h.Id))).ToList());
     }
 
     private static async Task<IResult> CreateJoinTokenAsync(HttpRequest request, TokenStore tokens, TimeProvider clock, CancellationToken cancellationToken)
@@ -52,7 +41,7 @@ public static class HostEndpoints
         return Results.Created("/api/v1/hosts", new JoinTokenView(token, expires, joinUrl));
     }
 
-    private static async Task<IResult> ListSitesAsync(SiteStore sites, HostStore hosts, Hosting.LocalSite local, CancellationToken cancellationToken)
+    private static async Task<IResult> ListSitesAsync(SiteStore sites, HostStore hosts, Configuration.LocalSite local, CancellationToken cancellationToken)
     {
         var all = await hosts.ListAsync(null, cancellationToken);
         var list = await sites.ListAsync(cancellationToken);

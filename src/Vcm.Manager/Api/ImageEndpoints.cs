@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Vcm.Manager.Hosting;
+using Vcm.Manager.Configuration;
+using Vcm.Manager.Http;
 
 namespace Vcm.Manager.Api;
 

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Routing;
 using Vcm.Api;
 using Vcm.Domain.Naming;
 using Vcm.Manager.Agents;
-using Vcm.Manager.Hosting;
+using Vcm.Manager.Configuration;
+using Vcm.Manager.Http;
 using Vcm.Store.Clusters;
 using Vcm.Store.Hosts;
 

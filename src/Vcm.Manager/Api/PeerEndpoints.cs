@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vcm.Api;
-using Vcm.Manager.Federation;
-using Microsoft.EntityFrameworkCore;
+using Vcm.Manager.Http;
+using Vcm.Manager.Peers;
 using Vcm.Store.Federation;
 
 namespace Vcm.Manager.Api;
@@ -52,7 +52,7 @@ public static class PeerEndpoints
         }
     }
 
-    private static async Task<IResult> RemoveAsync(string name, PeerStore peers, PeerService service, Store.Database database, CancellationToken cancellationToken)
+    private static async Task<IResult> RemoveAsync(string name, PeerStore peers, PartStore parts, PeerService service, CancellationToken cancellationToken)
     {
         var peer = await peers.FindAsync(name, cancellationToken);
         if (peer is null)
@@ -60,16 +60,10 @@ public static class PeerEndpoints
             return Problems.NotFound($"A peer named '{name}'");
         }
 
-        await using (var db = database.CreateContext())
+        var live = await parts.LiveClustersWithAsync(name, 5, cancellationToken);
+        if (live.Count > 0)
         {
-            var live = await db.ClusterParts.Where(p => p.Site == name && p.State != "released")
-                .Join(db.Clusters.Where(c => c.ActiveName != null), p => p.ClusterId, c => c.Id, (_, c) => c.Name)
-                .Concat(db.Clusters.Where(c => c.HomeSite == name && c.ActiveName != null).Select(c => c.Name))
-                .Take(5).ToListAsync(cancellationToken);
-            if (live.Count > 0)
-            {
-                return Problems.Conflict($"Site {name} still takes part in live clusters ({string.Join(", ", live)}); delete them first.");
-            }
+            return Problems.Conflict($"Site {name} still takes part in live clusters ({string.Join(", ", live)}); delete them first.");
         }
 
         await service.RemoveAsync(name, cancellationToken);

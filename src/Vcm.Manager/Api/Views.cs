@@ -1,6 +1,8 @@
 using Vcm.Api;
+using Vcm.Domain.Clusters;
 using Vcm.Domain.Sizes;
-using Vcm.Manager.Admission;
+using Vcm.Domain.Text;
+using Vcm.Store.Hosts;
 using Vcm.Store.Records;
 
 namespace Vcm.Manager.Api;
@@ -9,11 +11,12 @@ namespace Vcm.Manager.Api;
 public static class Views
 {
     public static ClusterView Cluster(
-        ClusterRecord c, string siteName, IReadOnlyList<NodeRecord>? nodes, IReadOnlyDictionary<string, HostRecord>? hosts) => new()
+        ClusterRecord c, string siteName, IReadOnlyList<NodeRecord>? nodes, IReadOnlyDictionary<string, HostRecord>? hosts,
+        IReadOnlyList<ClusterPartRecord>? parts = null) => new()
     {
         Id = c.Id,
         Name = c.Name,
-        Phase = c.Phase,
+        Phase = c.Phase.ToString(),
         Reason = c.Reason,
         Site = siteName,
         Start = Time(c.StartMs),
@@ -24,26 +27,31 @@ public static class Views
         NodesTotal = c.NodesTotal,
         Subnet = c.Subnet,
         Vni = c.Vni,
-        Spec = StoredSpec.Deserialize(c.Spec).ToView(),
+        Spec = c.Spec,
+        Conditions = c.Conditions.Select(x => new ConditionView(x.Type.ToString(), x.Reason, x.Message, x.Since, x.LastSeen, x.Attempts)).ToList(),
         Nodes = nodes?.Select(n => new NodeView(
-            n.Name, n.Role, n.HostId is not null && hosts is not null && hosts.TryGetValue(n.HostId, out var h) ? h.Name : n.RemoteHost ?? "-",
-            n.Site, n.Ip, n.Mac, n.State, n.Detail, n.HostKeyFingerprint)).ToList(),
+            n.Name, EnumText.Lower(n.Role), n.HostId is not null && hosts is not null && hosts.TryGetValue(n.HostId, out var h) ? h.Name : n.RemoteHost ?? "-",
+            n.Site, n.Ip, n.Mac, EnumText.Lower(n.State), n.Detail, n.HostKeyFingerprint)).ToList(),
+        Parts = parts?.Select(p => new PartView(
+            p.Site, nodes?.Count(n => n.Site == p.Site && n.HostId is null) ?? 0, EnumText.Lower(p.State), p.Phase?.ToString(), p.Reason)).ToList() ?? [],
     };
 
-    public static EventView Event(EventRecord e) => new(Time(e.AtMs), e.Type, e.Reason, e.Message, e.Source);
+    public static EventView Event(EventRecord e) => new(Time(e.AtMs), e.Type.ToString(), e.Reason.ToString(), e.Message, e.Source);
 
-    public static HostView Host(HostRecord h, string siteName, long usedCpus, long usedMemoryMb, long usedDiskMb) => new()
+    public static HostView Host(HostRecord h, string siteName, HostUsage? used) => new()
     {
         Name = h.Name,
         Site = siteName,
-        State = h.State,
+        State = EnumText.Lower(h.State),
         Roles = Roles(h.Roles),
         Driver = h.Driver,
         Kvm = h.Kvm,
         Address = h.Address,
         Capacity = new CapacityView(h.Cpus, ByteSize.FromMebibytes(h.MemoryMb).ToString(), ByteSize.FromMebibytes(h.DiskMb).ToString()),
         Free = new CapacityView(
-            h.Cpus - usedCpus, ByteSize.FromMebibytes(h.MemoryMb - usedMemoryMb).ToString(), ByteSize.FromMebibytes(h.DiskMb - usedDiskMb).ToString()),
+            h.Cpus - (used?.Cpus ?? 0),
+            ByteSize.FromMebibytes(h.MemoryMb - (used?.MemoryMb ?? 0)).ToString(),
+            ByteSize.FromMebibytes(h.DiskMb - (used?.DiskMb ?? 0)).ToString()),
         HeartbeatAt = Time(h.HeartbeatMs),
     };
 

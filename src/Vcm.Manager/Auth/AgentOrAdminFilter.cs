@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Vcm.Manager.Api;
+using Vcm.Manager.Http;
 using Vcm.Store.Hosts;
 
 namespace Vcm.Manager.Auth;

@@ -1,8 +1,9 @@
 using Vcm.Domain.Clusters;
+using Vcm.Domain.Events;
+using Vcm.Domain.Federation;
 using Vcm.Domain.Naming;
 using Vcm.Drivers.Network;
-using Vcm.Manager.Admission;
-using Vcm.Manager.Federation;
+using Vcm.Manager.Peers;
 using Vcm.Store.Clusters;
 using Vcm.Store.Records;
 
@@ -18,13 +19,14 @@ public sealed partial class ClusterReconciler
     /// towards the home. Empty for a cluster of one site.
     /// </summary>
     private async Task<IReadOnlyList<VpnSpec>> VpnsAsync(
-        ClusterRecord cluster, StoredSpec spec, IReadOnlyDictionary<string, HostRecord> hostRecords, string bridge, CancellationToken cancellationToken)
+        ClusterScope scope, IReadOnlyDictionary<string, HostRecord> hostRecords, string bridge, CancellationToken cancellationToken)
     {
+        var cluster = scope.Cluster;
         var local = hostRecords.GetValueOrDefault(cluster.GatewayHostId!)?.WanAddress;
-        if (cluster.HomeSite is { } home && cluster.PartSpec is { } partSpec)
+        if (cluster.HomeSite is { } home && cluster.PartVpn is { } partVpn)
         {
-            var part = PeerPart.Deserialize(partSpec);
-            return local is null ? [] :
+            var vpn = PartVpn.Deserialize(partVpn);
+            return local is null || cluster.VpnPort is not { } port ? [] :
             [
                 new VpnSpec
                 {
@@ -32,42 +34,41 @@ public sealed partial class ClusterReconciler
                     Bridge = bridge,
                     Server = false,
                     Local = local,
-                    Remote = part.Vpn.ServerAddress,
-                    Port = part.ClientPort,
-                    RemotePort = part.Vpn.ServerPort,
-                    CaCertificate = part.Vpn.CaCertificate,
-                    Certificate = part.Vpn.Certificate,
-                    PrivateKey = part.Vpn.PrivateKey,
-                    TlsCryptKey = part.Vpn.TlsCryptKey,
-                    RateMbit = part.Vpn.RateMbit,
+                    Remote = vpn.ServerAddress,
+                    Port = port,
+                    RemotePort = vpn.ServerPort,
+                    CaCertificate = vpn.CaCertificate,
+                    Certificate = vpn.Certificate,
+                    PrivateKey = vpn.PrivateKey,
+                    TlsCryptKey = vpn.TlsCryptKey,
+                    RateMbit = vpn.RateMbit,
                 },
             ];
         }
 
-        var rows = await parts.ForClusterAsync(cluster.Id, cancellationToken);
         var ends = new List<VpnSpec>();
-        foreach (var part in rows.Where(p => p.GatewayWan is { Length: > 0 }))
+        foreach (var part in await scope.Session.PartsAsync(cancellationToken))
         {
-            var vpn = PartVpnKeys.Deserialize(part.Vpn);
-            if (local is null || vpn.ClientPort is not { } clientPort)
+            if (local is null || part.GatewayWan is not { Length: > 0 } remote || part.VpnPort is not { } port || part.PeerVpnPort is not { } peerPort)
             {
                 continue;
             }
 
+            var keys = PartVpnKeys.Deserialize(part.Vpn);
             ends.Add(new VpnSpec
             {
                 Name = HostObjectNames.Vpn(cluster.Id, part.Site),
                 Bridge = bridge,
                 Server = true,
                 Local = local,
-                Remote = part.GatewayWan!,
-                Port = vpn.Port,
-                RemotePort = clientPort,
-                CaCertificate = vpn.Keys.CaCertificate,
-                Certificate = vpn.Keys.ServerCertificate,
-                PrivateKey = vpn.Keys.ServerKey,
-                TlsCryptKey = vpn.Keys.TlsCryptKey,
-                RateMbit = spec.WanRateMbit,
+                Remote = remote,
+                Port = port,
+                RemotePort = peerPort,
+                CaCertificate = keys.CaCertificate,
+                Certificate = keys.ServerCertificate,
+                PrivateKey = keys.ServerKey,
+                TlsCryptKey = keys.TlsCryptKey,
+                RateMbit = scope.Spec.WanRate?.Mbit,
             });
         }
 
@@ -76,23 +77,23 @@ public sealed partial class ClusterReconciler
 
     /// <summary>
     /// A home cluster whose parts were never all admitted (its manager died while asking the peers): withdraw it
-    /// everywhere. True when it was withdrawn.
+    /// everywhere — the peers are told to drop their parts, then its rows go in this pass's transaction. True when it was withdrawn.
     /// </summary>
     private async Task<bool> WithdrawIncompleteAsync(ClusterScope scope, CancellationToken cancellationToken)
     {
-        var cluster = scope.Cluster;
-        if (cluster.HomeSite is not null || scope.Phase != ClusterPhase.Scheduled)
+        if (scope.Cluster.HomeSite is not null || scope.Phase != ClusterPhase.Scheduled)
         {
             return false;
         }
 
-        var rows = await parts.ForClusterAsync(cluster.Id, cancellationToken);
-        if (!rows.Any(p => p.State == "requested"))
+        var rows = await scope.Session.PartsAsync(cancellationToken);
+        if (!rows.Any(p => p.State == PartState.Requested))
         {
             return false;
         }
 
-        await broker.WithdrawAsync(cluster.Id, rows, cancellationToken);
+        await broker.TellPeersToDropAsync(scope.Cluster.Id, rows, cancellationToken);
+        await scope.Session.DeleteUnbuiltAsync(cancellationToken);
         return true;
     }
 
@@ -107,11 +108,12 @@ public sealed partial class ClusterReconciler
 
     /// <summary>
     /// Asks each peer for its part's status (renewing its lease there) and turns it into observations of the remote
-    /// nodes: a node whose VM runs there is "booting" until the home gateway heard it phone home after its start.
-    /// Part phases that changed are recorded as events. Peers that do not answer leave their nodes as they were.
+    /// nodes: a node whose VM runs there is booting until the home gateway heard it phone home after its start.
+    /// Part phases that changed and peers that stop answering are recorded as events, and the part rows are updated —
+    /// all written with the pass. Peers that do not answer leave their nodes as they were (no observation).
     /// </summary>
-    private async Task<List<NodeObservation>> SyncPartsAsync(
-        ClusterScope scope, IReadOnlyList<NodeRecord> nodes, IReadOnlyDictionary<string, NodeReport>? reports, bool force, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<NodeObservation>> SyncPartsAsync(
+        ClusterScope scope, IReadOnlyList<NodeRecord> nodes, IReadOnlyDictionary<string, NodeReport>? reports, CancellationToken cancellationToken)
     {
         var observations = new List<NodeObservation>();
         var cluster = scope.Cluster;
@@ -120,11 +122,10 @@ public sealed partial class ClusterReconciler
             return observations;
         }
 
-        var rows = await parts.ForClusterAsync(cluster.Id, cancellationToken);
-        var changed = new List<ClusterPartRecord>();
-        foreach (var part in rows.Where(p => p.State == "admitted"))
+        var byName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        foreach (var part in (await scope.Session.PartsAsync(cancellationToken)).Where(p => p.State == PartState.Admitted))
         {
-            if (!force && scope.NowMs - part.UpdatedMs < PartSyncInterval.TotalMilliseconds)
+            if (scope.NowMs - part.UpdatedMs < PartSyncInterval.TotalMilliseconds)
             {
                 continue;
             }
@@ -140,10 +141,9 @@ public sealed partial class ClusterReconciler
             {
                 if (part.Reason != e.Message)
                 {
-                    scope.Event("Warning", "PartUnreachable", e.Message);
+                    scope.Event(EventType.Warning, EventReason.PartUnreachable, e.Message);
                     part.Reason = e.Message;
                     part.UpdatedMs = scope.NowMs;
-                    changed.Add(part);
                 }
 
                 continue;
@@ -151,54 +151,53 @@ public sealed partial class ClusterReconciler
 
             if (status.Phase != part.Phase)
             {
-                scope.Event(status.Phase is "Failed" or "Degraded" ? "Warning" : "Normal", "Part", $"site {part.Site}: {status.Phase} ({status.Reason})");
+                scope.Event(status.Phase is ClusterPhase.Failed or ClusterPhase.Degraded ? EventType.Warning : EventType.Normal, EventReason.Part,
+                    $"site {part.Site}: {status.Phase} ({status.Reason})");
             }
 
-            var vpn = PartVpnKeys.Deserialize(part.Vpn);
             part.Phase = status.Phase;
             part.Reason = status.Reason;
             part.GatewayWan = status.ClientAddress;
-            part.Vpn = (vpn with { ClientPort = status.ClientPort }).Serialize();
+            part.PeerVpnPort = status.ClientPort;
             part.UpdatedMs = scope.NowMs;
-            changed.Add(part);
-            var byName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
             foreach (var remote in status.Nodes)
             {
-                if (!byName.TryGetValue(remote.Name, out var node) || node.Site != part.Site)
+                if (byName.TryGetValue(remote.Name, out var node) && node.Site == part.Site)
                 {
-                    continue;
+                    observations.Add(ObserveRemote(node, remote, part.Site, reports));
                 }
-
-                var running = remote.State is "ready" or "booting";
-                NodeReport? report = null;
-                var state = !running ? remote.State
-                    : reports is null ? (node.State == "ready" && remote.BootedMs == node.BootedMs ? "ready" : "booting") // no reports: no new verdict
-                    : reports.TryGetValue(node.Name, out report) && report.At.ToUnixTimeMilliseconds() >= (remote.BootedMs ?? 0) - (long)ReportSkew.TotalMilliseconds
-                        ? "ready" : "booting";
-                var newKey = state == "ready" && report is not null && report.HostKey != node.HostKey ? report : null;
-                observations.Add(new NodeObservation(node.Name, state, running ? null : $"at site {part.Site}: {remote.State}", remote.BootedMs, newKey?.HostKey, newKey?.Fingerprint)
-                {
-                    RemoteHost = remote.Host.Length > 0 ? remote.Host : null,
-                });
             }
-        }
-
-        if (changed.Count > 0)
-        {
-            await parts.SaveAsync(changed, cancellationToken);
         }
 
         return observations;
     }
 
-    /// <summary>
-    /// Asks each peer to release its part. True when every part is gone; otherwise the parts left are marked
-    /// pending release with the reason, and the home asks again later.
-    /// </summary>
-    private async Task<bool> ReleasePartsAsync(ClusterScope scope, CancellationToken cancellationToken)
+    /// <summary>A node at another site, from its part's status there and the phone-home reports here (null: none were read).</summary>
+    private static NodeObservation ObserveRemote(NodeRecord node, PartNodeStatus remote, string site, IReadOnlyDictionary<string, NodeReport>? reports)
     {
-        var rows = await parts.ForClusterAsync(scope.Cluster.Id, cancellationToken);
-        var pending = rows.Where(p => p.State != "released").ToList();
+        var running = remote.State.IsRunning();
+        NodeReport? report = null;
+        var state = !running ? remote.State
+            : reports is null ? (node.State == NodeState.Ready && remote.BootedMs == node.BootedMs ? NodeState.Ready : NodeState.Booting) // no reports: no new verdict
+            : reports.TryGetValue(node.Name, out report) && report.At.ToUnixTimeMilliseconds() >= (remote.BootedMs ?? 0) - (long)ReportSkew.TotalMilliseconds
+                ? NodeState.Ready : NodeState.Booting;
+        var newKey = state == NodeState.Ready && report is not null && report.HostKey != node.HostKey ? report : null;
+        return new NodeObservation(node.Name, state, running ? null : $"at site {site}: {EnumText(remote.State)}", remote.BootedMs, newKey?.HostKey, newKey?.Fingerprint)
+        {
+            RemoteHost = remote.Host.Length > 0 ? remote.Host : null,
+        };
+    }
+
+    private static string EnumText(NodeState state) => Domain.Text.EnumText.Lower(state);
+
+    /// <summary>
+    /// Asks each peer to release its part. Returns how many parts are not gone yet and why peers could not be asked;
+    /// the parts left are marked pending release with the reason, and the home asks again later.
+    /// </summary>
+    private async Task<(int Pending, IReadOnlyList<string> Unanswered)> ReleasePartsAsync(ClusterScope scope, CancellationToken cancellationToken)
+    {
+        var pending = (await scope.Session.PartsAsync(cancellationToken)).Where(p => p.State != PartState.Released).ToList();
+        var unanswered = new List<string>();
         foreach (var part in pending)
         {
             try
@@ -206,29 +205,24 @@ public sealed partial class ClusterReconciler
                 var peer = await peers.FindAsync(part.Site, cancellationToken)
                     ?? throw new PeerCallException(part.Site, PeerFailure.Unauthorized, $"site {part.Site} is no longer a peer");
                 var gone = await federation.DeletePartAsync(peer, scope.Cluster.Id, cancellationToken);
-                part.State = gone ? "released" : "releasing";
-                part.Phase = gone ? nameof(ClusterPhase.Released) : "Releasing";
+                part.State = gone ? PartState.Released : PartState.Releasing;
+                part.Phase = gone ? ClusterPhase.Released : ClusterPhase.Releasing;
                 part.Reason = gone ? "released" : "releasing at the peer";
+                if (gone)
+                {
+                    part.VpnPort = null; // its VPN end is gone: the port may serve another part
+                }
             }
             catch (PeerCallException e)
             {
-                if (part.State != "releasing" || part.Reason != e.Message)
-                {
-                    scope.Event("Warning", "PartPendingRelease", $"{e.Message}; asking again until it answers");
-                }
-
-                part.State = "releasing";
+                part.State = PartState.Releasing;
                 part.Reason = e.Message;
+                unanswered.Add(e.Message);
             }
 
             part.UpdatedMs = scope.NowMs;
         }
 
-        if (pending.Count > 0)
-        {
-            await parts.SaveAsync(pending, cancellationToken);
-        }
-
-        return pending.All(p => p.State == "released");
+        return (pending.Count(p => p.State != PartState.Released), unanswered);
     }
 }

@@ -1,18 +1,25 @@
 using Vcm.Domain.Clusters;
+using Vcm.Domain.Events;
 using Vcm.Drivers.Compute;
 using Vcm.Drivers.Network;
 using Vcm.Drivers.Rpc;
+using Vcm.Store.Clusters;
 using Vcm.Store.Records;
 
 namespace Vcm.Manager.Controllers;
 
 public sealed partial class ClusterReconciler
 {
+    private static readonly TimeSpan BootPoll = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>How long before a VM's (re)start a phone-home report may date and still count (clocks of hosts differ a little).</summary>
+    private static readonly TimeSpan ReportSkew = TimeSpan.FromSeconds(2);
+
     private async Task<ReconcileResult> ProvisionAsync(ClusterScope scope, CancellationToken cancellationToken)
     {
         var cluster = scope.Cluster;
         var (nodes, plan, routes) = await LoadPlanAsync(scope, cancellationToken);
-        if (nodes.All(n => n.State is "booting" or "ready") && nodes.Any(n => n.State == "booting")
+        if (nodes.All(n => n.State.IsRunning()) && nodes.Any(n => n.State == NodeState.Booting)
             && await WaitForBootAsync(scope, nodes, plan, routes, cancellationToken) is { } waited)
         {
             return waited;
@@ -20,55 +27,56 @@ public sealed partial class ClusterReconciler
 
         var infrastructure = await agents.ApplyAsync(plan.Infrastructure(), routes, cancellationToken);
         var failures = StepFailure.In(infrastructure).ToList();
-        var observations = new List<Store.Clusters.NodeObservation>();
         if (failures.Count == 0)
         {
             var shared = infrastructure.SelectMany(h => h.Results).FirstOrDefault(r => r.Volume is not null)?.Volume;
             var built = await agents.ApplyAsync(plan.Nodes(shared), routes, cancellationToken);
             failures.AddRange(StepFailure.In(built));
             var reports = await GatewayReportsAsync(plan, routes, cancellationToken);
-            observations = Observe(scope, nodes, plan, built, reports);
-            observations.AddRange(await SyncPartsAsync(scope, nodes, reports, force: false, cancellationToken));
+            Observe(scope, nodes, plan, built, reports);
+            foreach (var observation in await SyncPartsAsync(scope, nodes, reports, cancellationToken))
+            {
+                scope.Observe(observation);
+            }
         }
 
-        await clusters.ObserveNodesAsync(cluster.Id, observations, cancellationToken);
-        var byName = observations.ToDictionary(o => o.Name, o => o.State, StringComparer.Ordinal);
-        var running = nodes.Count(n => byName.GetValueOrDefault(n.Name, n.State) == "ready");
+        var running = nodes.Count(n => scope.StateOf(n) == NodeState.Ready);
         cluster.NodesReady = running;
-
         if (failures.Count == 0 && running == nodes.Count)
         {
-            scope.MoveTo(ClusterPhase.Ready, $"{running} of {nodes.Count} nodes up");
-            cluster.ObservedGeneration = cluster.Generation;
-            LogPhase(logger, cluster.Name, "Ready", cluster.Reason!);
-            return await scope.SaveAsync(cancellationToken) ? Recheck(scope) : ReconcileResult.Now;
+            return BecomeReady(scope, nodes.Count);
         }
 
         var message = failures.Count > 0 ? StepFailure.Describe(failures) : $"{running} of {nodes.Count} nodes up";
         if (failures.Any(f => f.Result.Terminal))
         {
             scope.MoveTo(ClusterPhase.Failed, message);
-            return await scope.SaveAsync(cancellationToken) ? ReconcileResult.After(scope.End - scope.Now) : ReconcileResult.Now;
+            return ReconcileResult.After(scope.End - scope.Now);
         }
 
         if (scope.NowMs - cluster.PhaseSinceMs > options.ProvisionDeadline.TotalMilliseconds)
         {
             scope.MoveTo(ClusterPhase.Failed, $"still not built after {options.ProvisionDeadline.TotalMinutes:0} minutes: {message}");
-            return await scope.SaveAsync(cancellationToken) ? ReconcileResult.After(scope.End - scope.Now) : ReconcileResult.Now;
+            return ReconcileResult.After(scope.End - scope.Now);
         }
 
         if (failures.Count == 0)
         {
             // Everything is made and the VMs run; nodes are still booting. Not a failure: look again soon.
             cluster.Reason = $"{running} of {nodes.Count} nodes up; the rest are booting";
-            return await scope.SaveAsync(cancellationToken) ? ReconcileResult.After(BootPoll) : ReconcileResult.Now;
+            return ReconcileResult.After(BootPoll);
         }
 
-        RecordFailure(scope, "StepFailed", message);
-        return await scope.SaveAsync(cancellationToken) ? ReconcileResult.After(RetryDelay(cluster.Attempts)) : ReconcileResult.Now;
+        return ReconcileResult.After(RetryDelay(scope.Fail(EventReason.StepFailed, message)));
     }
 
-    private static readonly TimeSpan BootPoll = TimeSpan.FromMilliseconds(300);
+    private ReconcileResult BecomeReady(ClusterScope scope, int nodes)
+    {
+        scope.MoveTo(ClusterPhase.Ready, $"{nodes} of {nodes} nodes up");
+        scope.Cluster.ObservedGeneration = scope.Cluster.Generation;
+        LogPhase(logger, scope.Cluster.Name, ClusterPhase.Ready, scope.Cluster.Reason!);
+        return Recheck(scope);
+    }
 
     /// <summary>
     /// The last pass built everything and only boots are awaited: look at phone-home reports and whether the VMs
@@ -89,33 +97,34 @@ public sealed partial class ClusterReconciler
         }
 
         var reports = await GatewayReportsAsync(plan, routes, cancellationToken) ?? new Dictionary<string, NodeReport>();
-        var synced = await SyncPartsAsync(scope, nodes, reports, force: false, cancellationToken);
-        if (synced.Any(o => o.State is not ("booting" or "ready")))
+        var synced = await SyncPartsAsync(scope, nodes, reports, cancellationToken);
+        if (synced.Any(o => !o.State.IsRunning()))
         {
             return null; // a node at another site is not running: a full pass follows
         }
 
-        var observations = new List<Store.Clusters.NodeObservation>(synced);
-        var remote = synced.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var node in nodes.Where(n => n.State == "booting" && !remote.Contains(n.Name)))
+        var remote = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var observation in synced)
+        {
+            scope.Observe(observation);
+            remote.Add(observation.Name);
+        }
+
+        foreach (var node in nodes.Where(n => n.State == NodeState.Booting && !remote.Contains(n.Name)))
         {
             if (reports.TryGetValue(node.Name, out var report)
                 && report.At.ToUnixTimeMilliseconds() >= (node.BootedMs ?? 0) - (long)ReportSkew.TotalMilliseconds)
             {
-                observations.Add(new(node.Name, "ready", null, null, report.HostKey != node.HostKey ? report.HostKey : null, report.HostKey != node.HostKey ? report.Fingerprint : null));
+                var newKey = report.HostKey != node.HostKey;
+                scope.Observe(new(node.Name, NodeState.Ready, null, null, newKey ? report.HostKey : null, newKey ? report.Fingerprint : null));
             }
         }
 
-        await clusters.ObserveNodesAsync(scope.Cluster.Id, observations, cancellationToken);
-        var seen = observations.ToDictionary(o => o.Name, o => o.State, StringComparer.Ordinal);
-        var ready = nodes.Count(n => seen.GetValueOrDefault(n.Name, n.State) == "ready");
+        var ready = nodes.Count(n => scope.StateOf(n) == NodeState.Ready);
         scope.Cluster.NodesReady = ready;
         if (ready == nodes.Count)
         {
-            scope.MoveTo(ClusterPhase.Ready, $"{ready} of {nodes.Count} nodes up");
-            scope.Cluster.ObservedGeneration = scope.Cluster.Generation;
-            LogPhase(logger, scope.Cluster.Name, "Ready", scope.Cluster.Reason!);
-            return await scope.SaveAsync(cancellationToken) ? Recheck(scope) : ReconcileResult.Now;
+            return BecomeReady(scope, nodes.Count);
         }
 
         if (scope.NowMs - scope.Cluster.PhaseSinceMs > options.ProvisionDeadline.TotalMilliseconds)
@@ -124,11 +133,8 @@ public sealed partial class ClusterReconciler
         }
 
         scope.Cluster.Reason = $"{ready} of {nodes.Count} nodes up; the rest are booting";
-        return await scope.SaveAsync(cancellationToken) ? ReconcileResult.After(BootPoll) : ReconcileResult.Now;
+        return ReconcileResult.After(BootPoll);
     }
-
-    /// <summary>How long before a VM's (re)start a phone-home report may date and still count (clocks of hosts differ a little).</summary>
-    private static readonly TimeSpan ReportSkew = TimeSpan.FromSeconds(2);
 
     /// <summary>The latest phone-home report of each node, or null when the gateway's host did not answer.</summary>
     private async Task<IReadOnlyDictionary<string, NodeReport>?> GatewayReportsAsync(
@@ -148,14 +154,13 @@ public sealed partial class ClusterReconciler
 
     /// <summary>
     /// Each node's state from what its host said of its VM and what its gateway heard from it: a VM that runs is
-    /// "booting" until the node phoned home after the VM's last (re)start, then "ready" (its host key is kept).
+    /// booting until the node phoned home after the VM's last (re)start, then ready (its host key is kept).
     /// </summary>
-    private static List<Store.Clusters.NodeObservation> Observe(
+    private static void Observe(
         ClusterScope scope, IReadOnlyList<NodeRecord> nodes, HostPlan plan, IReadOnlyList<HostWorkResult> built, IReadOnlyDictionary<string, NodeReport>? reports)
     {
         var byVm = nodes.ToDictionary(plan.VmName, StringComparer.Ordinal);
-        var observations = new List<Store.Clusters.NodeObservation>(nodes.Count);
-        foreach (var result in built.SelectMany(h => h.Results).Where(r => r.Kind == "ensureVm"))
+        foreach (var result in built.SelectMany(h => h.Results).Where(r => r.Kind == StepKind.EnsureVm))
         {
             if (!byVm.TryGetValue(result.Target, out var node))
             {
@@ -164,13 +169,13 @@ public sealed partial class ClusterReconciler
 
             if (result.Vm is not { } vm)
             {
-                observations.Add(new(node.Name, result.Outcome == StepOutcome.Failed ? "failed" : "pending", result.Error));
+                scope.Observe(new(node.Name, result.Outcome == StepOutcome.Failed ? NodeState.Failed : NodeState.Pending, result.Error));
                 continue;
             }
 
             if (vm.State != VmState.Running)
             {
-                observations.Add(new(node.Name, "stopped", vm.Detail));
+                scope.Observe(new(node.Name, NodeState.Stopped, vm.Detail));
                 continue;
             }
 
@@ -179,25 +184,23 @@ public sealed partial class ClusterReconciler
             if (plan.IsPart)
             {
                 // at a part's site, a running VM is all there is to see: its home judges when the node is up
-                observations.Add(new(node.Name, "ready", null, bootedNow));
+                scope.Observe(new(node.Name, NodeState.Ready, null, bootedNow));
             }
-            else if (reports is null && node.State == "ready" && bootedNow is null)
+            else if (reports is null && node.State == NodeState.Ready && bootedNow is null)
             {
                 // the gateway's host did not answer: no verdict on a node that was up and has not restarted
-                observations.Add(new(node.Name, "ready"));
+                scope.Observe(new(node.Name, NodeState.Ready));
             }
             else if (reports is not null && reports.TryGetValue(node.Name, out var report) && report.At.ToUnixTimeMilliseconds() >= booted - (long)ReportSkew.TotalMilliseconds)
             {
                 var newKey = report.HostKey != node.HostKey ? report.HostKey : null;
-                observations.Add(new(node.Name, "ready", null, bootedNow, newKey, newKey is null ? null : report.Fingerprint));
+                scope.Observe(new(node.Name, NodeState.Ready, null, bootedNow, newKey, newKey is null ? null : report.Fingerprint));
             }
             else
             {
-                observations.Add(new(node.Name, "booting", null, bootedNow));
+                scope.Observe(new(node.Name, NodeState.Booting, null, bootedNow));
             }
         }
-
-        return observations;
     }
 
     /// <summary>A ready cluster: are all its VMs still running? If not, it is degraded and gets repaired.</summary>
@@ -206,22 +209,24 @@ public sealed partial class ClusterReconciler
         var cluster = scope.Cluster;
         var (nodes, plan, routes) = await LoadPlanAsync(scope, cancellationToken);
         var observed = await agents.ListVmsAsync(plan.NodeHostIds.Select(plan.HostName).ToList(), routes, cancellationToken);
-        var lost = new Dictionary<string, (string State, string? Detail)>(StringComparer.Ordinal);
         if (plan.Vpns.Count > 0)
         {
             // supervision: a VPN end whose process died is started again
             var vpnFailures = StepFailure.In(await agents.ApplyAsync(plan.VpnWork(), routes, cancellationToken));
             if (vpnFailures.Count > 0)
             {
-                scope.Event("Warning", "VpnFailed", StepFailure.Describe(vpnFailures));
+                scope.Event(EventType.Warning, EventReason.VpnFailed, StepFailure.Describe(vpnFailures));
             }
         }
 
-        foreach (var remote in await SyncPartsAsync(scope, nodes, null, force: false, cancellationToken))
+        var lost = new List<string>();
+        foreach (var remote in await SyncPartsAsync(scope, nodes, null, cancellationToken))
         {
-            if (remote.State is not ("ready" or "booting"))
+            // without phone-home reports there is no new verdict on a running node: only one that stopped is recorded
+            if (!remote.State.IsRunning())
             {
-                lost[remote.Name] = (remote.State, remote.Detail);
+                scope.Observe(remote);
+                lost.Add(remote.Name);
             }
         }
 
@@ -235,11 +240,13 @@ public sealed partial class ClusterReconciler
             var vm = vms.FirstOrDefault(v => v.Name == plan.VmName(node));
             if (vm is null)
             {
-                lost[node.Name] = ("missing", "its VM is gone from the host");
+                scope.Observe(new(node.Name, NodeState.Missing, "its VM is gone from the host"));
+                lost.Add(node.Name);
             }
             else if (vm.State != VmState.Running)
             {
-                lost[node.Name] = ("stopped", vm.Detail ?? "its VM stopped");
+                scope.Observe(new(node.Name, NodeState.Stopped, vm.Detail ?? "its VM stopped"));
+                lost.Add(node.Name);
             }
         }
 
@@ -248,12 +255,10 @@ public sealed partial class ClusterReconciler
             return Recheck(scope);
         }
 
-        await clusters.SetNodeStatesAsync(cluster.Id, lost, cancellationToken);
         cluster.NodesReady = nodes.Count - lost.Count;
-        var names = string.Join(", ", lost.Keys.Take(5)) + (lost.Count > 5 ? $" and {lost.Count - 5} more" : "");
+        var names = string.Join(", ", lost.Take(5)) + (lost.Count > 5 ? $" and {lost.Count - 5} more" : "");
         scope.MoveTo(ClusterPhase.Degraded, $"{lost.Count} of {nodes.Count} nodes not running ({names}); repairing");
-        LogPhase(logger, cluster.Name, "Degraded", cluster.Reason!);
-        await scope.SaveAsync(cancellationToken);
+        LogPhase(logger, cluster.Name, ClusterPhase.Degraded, cluster.Reason!);
         return ReconcileResult.Now;
     }
 

@@ -1,5 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Vcm.Domain.Clusters;
+using Vcm.Domain.Events;
 using Vcm.Store.Clusters;
 
 namespace Vcm.Manager.Controllers;
@@ -14,41 +14,37 @@ public sealed partial class ClusterReconciler
         {
             // Provisioning began, so things may exist on hosts: remove every one of them (absent counts as done).
             var (nodes, plan, routes) = await LoadPlanAsync(scope, cancellationToken);
-            var results = await agents.ApplyAsync(plan.Release(), routes, cancellationToken);
-            var failures = StepFailure.In(results);
+            var failures = StepFailure.In(await agents.ApplyAsync(plan.Release(), routes, cancellationToken));
             if (failures.Count > 0)
             {
-                RecordFailure(scope, "ReleaseFailed", StepFailure.Describe(failures));
-                return await scope.SaveAsync(cancellationToken) ? ReconcileResult.After(RetryDelay(cluster.Attempts)) : ReconcileResult.Now;
+                return ReconcileResult.After(RetryDelay(scope.Fail(EventReason.ReleaseFailed, StepFailure.Describe(failures))));
             }
 
-            await clusters.SetNodeStatesAsync(cluster.Id, nodes.ToDictionary(n => n.Name, _ => ("released", (string?)null)), cancellationToken);
+            foreach (var node in nodes)
+            {
+                scope.Observe(new NodeObservation(node.Name, NodeState.Released));
+            }
         }
 
-        if (cluster.HomeSite is null && !await ReleasePartsAsync(scope, cancellationToken))
+        if (cluster.HomeSite is null && await ReleasePartsAsync(scope, cancellationToken) is { Pending: > 0 } waiting)
         {
             // This site's share is gone; its capacity is free now. The parts at other sites are asked again later.
-            await ClusterStore.FreeClaimsAsync(scope.Db, cluster.Id, cluster.SiteId, cancellationToken);
-            cluster.Attempts++;
+            await scope.Session.FreeClaimsAsync(cancellationToken);
             cluster.Reason = "waiting for other sites to release their parts (see events)";
-            return await scope.SaveAsync(cancellationToken) ? ReconcileResult.After(RetryDelay(cluster.Attempts)) : ReconcileResult.Now;
+            var attempts = waiting.Unanswered.Count > 0
+                ? scope.Fail(EventReason.PartPendingRelease, $"{string.Join("; ", waiting.Unanswered)}; asking again until it answers")
+                : ++cluster.Attempts;
+            return ReconcileResult.After(RetryDelay(attempts));
         }
 
-        await using var transaction = await scope.Db.BeginWriteAsync(cancellationToken);
-        await ClusterStore.FreeClaimsAsync(scope.Db, cluster.Id, cluster.SiteId, cancellationToken);
+        await scope.Session.FreeClaimsAsync(cancellationToken);
         cluster.ActiveName = null;
         cluster.ActiveVni = null;
         cluster.ActiveExternalIp = null;
+        cluster.VpnPort = null;
         cluster.NodesReady = 0;
         scope.MoveTo(ClusterPhase.Released, "everything it held is removed from every host and its capacity is free");
-        LogPhase(logger, cluster.Name, "Released", cluster.Reason!);
-        if (!await scope.SaveAsync(cancellationToken))
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return ReconcileResult.Now;
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        LogPhase(logger, cluster.Name, ClusterPhase.Released, cluster.Reason!);
         return ReconcileResult.Done;
     }
 }

@@ -1,51 +1,79 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Vcm.Domain.Clusters;
-using Vcm.Manager.Agents;
-using Vcm.Manager.Hosting;
-using Vcm.Store;
-using Vcm.Store.Clusters;
-using Vcm.Store.Hosts;
-using Vcm.Store.Records;
+using Vcm.Domain.Events;
+using Vcm.Domain.Naming;
 using Vcm.Drivers.Network;
+using Vcm.Manager.Admission;
+using Vcm.Manager.Agents;
+using Vcm.Manager.Configuration;
+using Vcm.Manager.Peers;
+using Vcm.Store.Clusters;
+using Vcm.Store.Records;
 
 namespace Vcm.Manager.Controllers;
 
 /// <summary>
 /// The level-based controller of one cluster. Each call reads the cluster as the database has it, takes the next
-/// step of its phase, records what it saw, and says when to look again:
+/// step of its phase, and says when to look again:
 /// <list type="bullet">
 /// <item>lease timer: Scheduled → Provisioning at the start; any live phase → Releasing at the end or on delete;</item>
 /// <item>provisioning: ensure every host object (idempotent, deterministic names) → Ready, or Failed;</item>
 /// <item>watching: a Ready cluster's VMs are checked; one not running makes it Degraded, and repair makes it Ready;</item>
 /// <item>releasing: delete every host object, free the claims → Released.</item>
 /// </list>
+/// Phase methods only decide: what a pass saw and decided — node observations, part rows, events, the cluster row —
+/// is written by its <see cref="ClusterSession"/> in one transaction at the end of every path. A pass that loses a
+/// race (the cluster changed meanwhile) writes nothing and runs again at once; any other error is logged with the
+/// cluster's key, shown as the cluster's Failing condition, and retried with capped exponential backoff.
 /// </summary>
 public sealed partial class ClusterReconciler(
-    Database database,
     ClusterStore clusters,
-    HostStore hosts,
     IAgentClient agents,
     TimeProvider clock,
     ControllerOptions options,
     ManagerIdentity manager,
     LocalSite site,
-    Store.Federation.PartStore parts,
     Store.Federation.PeerStore peers,
-    Federation.FederationClient federation,
-    Federation.PartBroker broker,
+    FederationClient federation,
+    PartBroker broker,
     ILogger<ClusterReconciler> logger)
 {
     public async Task<ReconcileResult> ReconcileAsync(string clusterId, CancellationToken cancellationToken)
     {
-        await using var db = database.CreateContext();
-        var cluster = await db.Clusters.AsTracking().FirstOrDefaultAsync(c => c.Id == clusterId, cancellationToken);
-        if (cluster is null)
+        try
         {
-            return ReconcileResult.Done;
-        }
+            await using var session = await clusters.OpenSessionAsync(clusterId, cancellationToken);
+            if (session is null)
+            {
+                return ReconcileResult.Done;
+            }
 
-        var scope = new ClusterScope(db, cluster, clock.GetUtcNow(), manager.Id);
+            var scope = new ClusterScope(session, clock.GetUtcNow(), manager.Id);
+            var result = await NextStepAsync(scope, cancellationToken);
+            if (!scope.Failed)
+            {
+                scope.Succeeded();
+            }
+
+            await session.CommitAsync(scope.NowMs, cancellationToken);
+            return result;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Someone changed the cluster (or a part) while this pass ran: nothing of the pass was written. Read it again.
+            LogRaced(logger, clusterId);
+            return ReconcileResult.Now;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return await RecordErrorAsync(clusterId, e, cancellationToken);
+        }
+    }
+
+    private async Task<ReconcileResult> NextStepAsync(ClusterScope scope, CancellationToken cancellationToken)
+    {
+        var cluster = scope.Cluster;
         var phase = scope.Phase;
         if (PhaseTransitions.IsFinal(phase))
         {
@@ -59,7 +87,7 @@ public sealed partial class ClusterReconciler(
 
         if (phase != ClusterPhase.Releasing && (cluster.DeletionRequestedMs is not null || scope.NowMs >= cluster.EndMs || PartLeaseExpired(scope)))
         {
-            return await BeginReleaseAsync(scope, cancellationToken);
+            return BeginRelease(scope);
         }
 
         return phase switch
@@ -73,41 +101,50 @@ public sealed partial class ClusterReconciler(
         };
     }
 
+    /// <summary>
+    /// A pass failed outside the host steps (the store refused the write, a bug): the pass wrote nothing, so the
+    /// failure is recorded on its own — the Failing condition, the attempt count and, on attempts 1, 2, 4 …, an event —
+    /// and the cluster is looked at again after a backoff that grows with the attempts.
+    /// </summary>
+    private async Task<ReconcileResult> RecordErrorAsync(string clusterId, Exception error, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var message = Describe(error);
+        var attempts = 1;
+        try
+        {
+            await clusters.UpdateAsync(clusterId, cluster =>
+            {
+                attempts = ++cluster.Attempts;
+                cluster.Conditions = ClusterConditions.With(cluster.Conditions, ConditionType.Failing, nameof(EventReason.ReconcileFailed), message, now);
+                cluster.UpdatedMs = now.ToUnixTimeMilliseconds();
+                return (attempts & (attempts - 1)) == 0
+                    ? [EventRecord.Create(cluster.Id, now, EventType.Warning, EventReason.ReconcileFailed, attempts == 1 ? message : $"{message} (attempt {attempts})", manager.Id)]
+                    : [];
+            }, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogNotRecorded(logger, clusterId, e);
+        }
+
+        var delay = RetryDelay(attempts);
+        LogFailed(logger, clusterId, attempts, delay.TotalSeconds, error);
+        return ReconcileResult.After(delay);
+    }
+
+    private static string Describe(Exception error) => error switch
+    {
+        DbUpdateException { InnerException: { } inner } => $"the database refused a write: {inner.Message}",
+        _ => $"{error.GetType().Name}: {error.Message}",
+    };
+
     private async Task<ReconcileResult> StartWhenDueAsync(ClusterScope scope, CancellationToken cancellationToken)
     {
         var cluster = scope.Cluster;
         if (scope.NowMs < cluster.StartMs)
         {
             return ReconcileResult.After(TimeSpan.FromMilliseconds(cluster.StartMs - scope.NowMs));
-        }
-
-        if (cluster.ActiveVni is null)
-        {
-            var used = await clusters.UsedVnisAsync(site.Id, cancellationToken);
-            var vni = Enumerable.Range(site.VniFirst, site.VniLast - site.VniFirst + 1).Cast<int?>().FirstOrDefault(v => !used.Contains(v!.Value));
-            if (vni is null)
-            {
-                scope.Event("Warning", "NoVni", $"all VNIs {site.VniFirst}-{site.VniLast} of site {site.Name} are in use; waiting for one");
-                await scope.SaveAsync(cancellationToken);
-                return ReconcileResult.After(TimeSpan.FromSeconds(30));
-            }
-
-            cluster.ActiveVni = vni;
-            cluster.Vni = vni;
-        }
-
-        if (site.External is { } external && cluster.ActiveExternalIp is null && cluster.HomeSite is null)
-        {
-            var address = ExternalAddresses.Pick(external.Subnet, await clusters.UsedExternalIpsAsync(site.Id, cancellationToken));
-            if (address is null)
-            {
-                scope.Event("Warning", "NoExternalAddress", $"every address of the external network {external.Subnet} is in use; waiting for one");
-                await scope.SaveAsync(cancellationToken);
-                return ReconcileResult.After(TimeSpan.FromSeconds(30));
-            }
-
-            cluster.ActiveExternalIp = address;
-            cluster.ExternalIp = address;
         }
 
         if (cluster.AdminPublicKey is null && cluster.HomeSite is null)
@@ -117,26 +154,45 @@ public sealed partial class ClusterReconciler(
             cluster.AdminPrivateKey = key.PrivatePem;
         }
 
-        scope.MoveTo(ClusterPhase.Provisioning, $"start time reached; segment VNI {cluster.Vni}" + (cluster.ExternalIp is { } ip ? $", gateway {ip}" : ""));
-        try
+        // The free VNI and address are read in the pass's own transaction, which writes the choice: no other pass can take them meanwhile.
+        await scope.Session.LockSiteAsync(cancellationToken);
+        if (cluster.ActiveVni is null)
         {
-            await scope.SaveAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // another cluster took the same VNI at the same moment: read again and pick another
+            var used = await scope.Session.UsedVnisAsync(cancellationToken);
+            var vni = Enumerable.Range(site.VniFirst, site.VniLast - site.VniFirst + 1).Cast<int?>().FirstOrDefault(v => !used.Contains(v!.Value));
+            if (vni is null)
+            {
+                scope.Fail(EventReason.NoVni, $"all VNIs {site.VniFirst}-{site.VniLast} of site {site.Name} are in use; waiting for one");
+                return ReconcileResult.After(TimeSpan.FromSeconds(30));
+            }
+
+            cluster.ActiveVni = vni;
+            cluster.Vni = vni;
         }
 
+        if (site.External is { } external && cluster.ActiveExternalIp is null && cluster.HomeSite is null)
+        {
+            var address = ExternalAddresses.Pick(external.Subnet, await scope.Session.UsedExternalIpsAsync(cancellationToken));
+            if (address is null)
+            {
+                scope.Fail(EventReason.NoExternalAddress, $"every address of the external network {external.Subnet} is in use; waiting for one");
+                return ReconcileResult.After(TimeSpan.FromSeconds(30));
+            }
+
+            cluster.ActiveExternalIp = address;
+            cluster.ExternalIp = address;
+        }
+
+        scope.MoveTo(ClusterPhase.Provisioning, $"start time reached; segment VNI {cluster.Vni}" + (cluster.ExternalIp is { } ip ? $", gateway {ip}" : ""));
         return ReconcileResult.Now;
     }
 
-    private async Task<ReconcileResult> BeginReleaseAsync(ClusterScope scope, CancellationToken cancellationToken)
+    private ReconcileResult BeginRelease(ClusterScope scope)
     {
         var reason = scope.Cluster.DeletionRequestedMs is not null ? "deleted"
             : scope.NowMs >= scope.Cluster.EndMs ? $"its window ended at {scope.End:u}"
             : $"its home site {scope.Cluster.HomeSite} has not renewed it for {options.PartLease.TotalSeconds:0} s";
         scope.MoveTo(ClusterPhase.Releasing, reason);
-        await scope.SaveAsync(cancellationToken);
         return ReconcileResult.Now;
     }
 
@@ -145,36 +201,35 @@ public sealed partial class ClusterReconciler(
         ClusterScope scope, CancellationToken cancellationToken)
     {
         var cluster = scope.Cluster;
-        var nodes = await clusters.GetNodesAsync(cluster.Id, cancellationToken);
+        var nodes = await scope.Session.NodesAsync(cancellationToken);
         var hostIds = nodes.Where(n => n.HostId is not null).Select(n => n.HostId!).Append(cluster.GatewayHostId!);
         if (cluster.StorageHostId is { } storage)
         {
             hostIds = hostIds.Append(storage);
         }
 
-        var hostRecords = await hosts.GetAsync(hostIds.Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
-        var agentRecords = await hosts.GetAgentsAsync(hostRecords.Values.Select(h => h.AgentId).Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
+        var hostRecords = await scope.Session.HostsAsync(hostIds.Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
+        var agentRecords = await scope.Session.AgentsAsync(hostRecords.Values.Select(h => h.AgentId).Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
         var routes = hostRecords.Values
             .Where(h => agentRecords.ContainsKey(h.AgentId))
             .ToDictionary(h => h.Name, h => new AgentRoute(h.AgentId, agentRecords[h.AgentId].Url, agentRecords[h.AgentId].Key), StringComparer.Ordinal);
         var external = site.External is { } e && cluster.ExternalIp is { } address ? new ExternalAttachment(e.Bridge, address, e.Router) : null;
-        var vpns = await VpnsAsync(cluster, scope.Spec, hostRecords, Vcm.Domain.Naming.HostObjectNames.Bridge(cluster.ActiveVni!.Value), cancellationToken);
-        var plan = new HostPlan(cluster, scope.Spec, nodes, hostRecords, cluster.ActiveVni!.Value, external, vpns);
+        var vpns = await VpnsAsync(scope, hostRecords, HostObjectNames.Bridge(cluster.ActiveVni!.Value), cancellationToken);
+        var plan = new HostPlan(cluster, nodes, hostRecords, cluster.ActiveVni!.Value, external, vpns);
         return (nodes, plan, routes);
     }
 
     private TimeSpan RetryDelay(int attempts) => Backoff.For(attempts, options.RetryBase, options.RetryMax);
 
-    /// <summary>Records a failed attempt; writes an event on attempts 1, 2, 4, 8 … so a long outage does not flood the log.</summary>
-    private static void RecordFailure(ClusterScope scope, string reason, string message)
-    {
-        var attempts = ++scope.Cluster.Attempts;
-        if ((attempts & (attempts - 1)) == 0)
-        {
-            scope.Event("Warning", reason, attempts == 1 ? message : $"{message} (attempt {attempts})");
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "cluster {Cluster}: {Phase} ({Reason})")]
-    private static partial void LogPhase(ILogger logger, string cluster, string phase, string reason);
+    private static partial void LogPhase(ILogger logger, string cluster, ClusterPhase phase, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "cluster {Cluster} changed while it was reconciled; nothing of that pass was written, running it again")]
+    private static partial void LogRaced(ILogger logger, string cluster);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "cluster {Cluster}: reconcile failed (attempt {Attempt}); retrying in {Seconds:0.0} s")]
+    private static partial void LogFailed(ILogger logger, string cluster, int attempt, double seconds, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "cluster {Cluster}: could not record its failure as a condition")]
+    private static partial void LogNotRecorded(ILogger logger, string cluster, Exception error);
 }

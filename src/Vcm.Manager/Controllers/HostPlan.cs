@@ -1,3 +1,4 @@
+using Vcm.Domain.Clusters;
 using Vcm.Domain.Naming;
 using Vcm.Domain.Networking;
 using Vcm.Drivers.Compute;
@@ -5,7 +6,6 @@ using Vcm.Drivers.Images;
 using Vcm.Drivers.Network;
 using Vcm.Drivers.Rpc;
 using Vcm.Drivers.Storage;
-using Vcm.Manager.Admission;
 using Vcm.Store.Records;
 
 namespace Vcm.Manager.Controllers;
@@ -18,20 +18,20 @@ namespace Vcm.Manager.Controllers;
 public sealed class HostPlan
 {
     private readonly ClusterRecord _cluster;
-    private readonly StoredSpec _spec;
+    private readonly ClusterSpec _spec;
     private readonly IReadOnlyList<NodeRecord> _nodes;
     private readonly IReadOnlyDictionary<string, HostRecord> _hosts;
     private readonly int _vni;
     private readonly ExternalAttachment? _external;
 
     public HostPlan(
-        ClusterRecord cluster, StoredSpec spec, IReadOnlyList<NodeRecord> nodes, IReadOnlyDictionary<string, HostRecord> hosts, int vni,
+        ClusterRecord cluster, IReadOnlyList<NodeRecord> nodes, IReadOnlyDictionary<string, HostRecord> hosts, int vni,
         ExternalAttachment? external = null, IReadOnlyList<VpnSpec>? vpns = null)
     {
         Vpns = vpns ?? [];
         _external = external;
         _cluster = cluster;
-        _spec = spec;
+        _spec = cluster.Spec;
         _nodes = nodes;
         _hosts = hosts;
         _vni = vni;
@@ -81,11 +81,11 @@ public sealed class HostPlan
         }
 
         Steps(work, _cluster.GatewayHostId!).AddRange(Vpns.Select(v => new EnsureVpnStep(v)));
-        if (_cluster.StorageHostId is { } storage && _spec.SharedMb is { } shared)
+        if (_cluster.StorageHostId is { } storage && _spec.Shared is { } shared)
         {
-            var head = _nodes.FirstOrDefault(n => n.Role == "head") ?? _nodes[0];
+            var head = _nodes.FirstOrDefault(n => n.Role == NodeRole.Head) ?? _nodes[0];
             Steps(work, storage).Add(new EnsureVolumeStep(new VolumeSpec(
-                HostObjectNames.Volume(_cluster.Id), shared, [HostObjectNames.Initiator(_cluster.Id, head.Name)])));
+                HostObjectNames.Volume(_cluster.Id), shared.Mebibytes, [HostObjectNames.Initiator(_cluster.Id, head.Name)])));
         }
 
         return work.Select(kv => new HostWork(HostName(kv.Key), kv.Value)).ToList();
@@ -100,7 +100,7 @@ public sealed class HostPlan
             foreach (var node in group)
             {
                 var disk = HostObjectNames.Disk(_cluster.Id, node.Name);
-                steps.Add(new EnsureDiskStep(new DiskSpec(disk, _spec.Image, _spec.DiskMb)));
+                steps.Add(new EnsureDiskStep(new DiskSpec(disk, _spec.Image, _spec.Disk.Mebibytes)));
                 steps.Add(new EnsureVmStep(Vm(node, disk, shared)));
             }
 
@@ -175,12 +175,12 @@ public sealed class HostPlan
         Image = _spec.Image,
         GuestArgs = new Dictionary<string, string> { ["vm.name"] = node.Name, ["vm.token"] = node.Token ?? "" },
         Cpus = _spec.Cpus,
-        MemoryMb = _spec.MemoryMb,
+        MemoryMb = _spec.Memory.Mebibytes,
         Disk = disk,
         Mac = node.Mac,
         Bridge = Bridge,
         Hostname = node.Name,
-        Volumes = node.Role == "head" && shared is not null
+        Volumes = node.Role == NodeRole.Head && shared is not null
             ? [new VolumeAttachment(shared.Portal, shared.Target, shared.Lun, HostObjectNames.Initiator(_cluster.Id, node.Name))]
             : [],
     };

@@ -1,19 +1,19 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 using Vcm.Domain.Clusters;
 using Vcm.Domain.Common;
 using Vcm.Domain.Networking;
 using Vcm.Manager.Admission;
-using Vcm.Manager.Api;
 using Vcm.Manager.Controllers;
-using Vcm.Store;
+using Vcm.Manager.Http;
+using Vcm.Manager.Peers;
 using Vcm.Store.Clusters;
 using Vcm.Store.Federation;
+using Vcm.Store.Hosts;
 using Vcm.Store.Records;
+using Vcm.Store.Sites;
 
 namespace Vcm.Manager.Federation;
 
@@ -57,7 +57,7 @@ public static class FederationEndpoints
 
     private static async Task<IResult> PutPartAsync(
         string cluster, PartRequest? request, HttpContext http, ClusterAdmission admission, ClusterController controller,
-        Database database, TimeProvider clock, CancellationToken cancellationToken)
+        SiteStore sites, ClusterStore clusters, HostStore hosts, TimeProvider clock, CancellationToken cancellationToken)
     {
         var home = (PeerRecord)http.Items[PeerAuthFilter.PeerItem]!;
         if (long.TryParse(http.Request.Headers[FederationClient.DeadlineHeader], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var deadline)
@@ -67,18 +67,18 @@ public static class FederationEndpoints
             return Problems.Conflict($"the request arrived after its deadline; site {home.Name} no longer waits for the answer");
         }
 
-        var (spec, problems) = await ValidateAsync(cluster, request, database, cancellationToken);
+        var problems = await ValidateAsync(cluster, request, sites, cancellationToken);
         if (problems.Count > 0)
         {
             return Problems.Invalid(problems, "The part request is not valid");
         }
 
-        var outcome = await admission.AdmitPartAsync(home.Name, request!, spec!, cancellationToken);
+        var outcome = await admission.AdmitAsync(PartAdmission(home.Name, request!), cancellationToken);
         switch (outcome)
         {
             case AdmissionOutcome.Admitted admitted:
                 controller.Trigger(admitted.Cluster.Id);
-                return Results.Ok(await StatusAsync(database, admitted.Cluster, cancellationToken));
+                return Results.Ok(await StatusAsync(admitted.Cluster, clusters, hosts, cancellationToken));
             case AdmissionOutcome.NoCapacity refused:
                 return Problems.NoCapacity(refused.Reason, null);
             case AdmissionOutcome.Invalid invalid:
@@ -88,11 +88,24 @@ public static class FederationEndpoints
         }
     }
 
-    private static async Task<IResult> GetPartAsync(string cluster, HttpContext http, Database database, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>A part is admitted like any cluster: its nodes all here, its spec the home's without the shared volume (that stays at the home) or sites.</summary>
+    private static AdmissionRequest PartAdmission(string home, PartRequest request)
+    {
+        var names = request.Nodes.Select(n => new NodeName(n.Name, n.Role, n.Index)).ToList();
+        return new AdmissionRequest
+        {
+            Spec = request.Spec with { Name = $"{request.Spec.Name}@{home}", Shared = null, Sites = [] },
+            Split = _ => Split.AllHere(names),
+            IdempotencyKey = $"part:{home}:{request.ClusterId}",
+            Origin = new PartOrigin(home, request.ClusterId, request.Nodes, request.Vpn),
+        };
+    }
+
+    private static async Task<IResult> GetPartAsync(
+        string cluster, HttpContext http, ClusterStore clusters, HostStore hosts, TimeProvider clock, CancellationToken cancellationToken)
     {
         var home = (PeerRecord)http.Items[PeerAuthFilter.PeerItem]!;
-        await using var db = database.CreateContext();
-        var part = await Latest(db.Clusters, home.Name, cluster).FirstOrDefaultAsync(cancellationToken);
+        var part = await clusters.FindPartAsync(home.Name, cluster, cancellationToken);
         if (part is null)
         {
             return Problems.NotFound($"A part of site {home.Name}'s cluster {cluster}");
@@ -100,78 +113,70 @@ public static class FederationEndpoints
 
         if (part.ActiveName is not null)
         {
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            await db.Clusters.Where(c => c.Id == part.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.RenewedMs, now), cancellationToken);
+            await clusters.RenewAsync(part.Id, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         }
 
-        return Results.Ok(await StatusAsync(database, part, cancellationToken));
+        return Results.Ok(await StatusAsync(part, clusters, hosts, cancellationToken));
     }
 
     private static async Task<IResult> DeletePartAsync(
-        string cluster, HttpContext http, Database database, PartStore parts, ClusterLeases leases, ClusterController controller,
+        string cluster, HttpContext http, ClusterStore clusters, HostStore hosts, PartStore parts, ClusterLeases leases, ClusterController controller,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         var home = (PeerRecord)http.Items[PeerAuthFilter.PeerItem]!;
-        for (var attempt = 0; attempt < 5; attempt++)
+        var part = await clusters.FindPartAsync(home.Name, cluster, cancellationToken);
+        if (part is null)
         {
-            await using var db = database.CreateContext();
-            var part = await Latest(db.Clusters.AsTracking(), home.Name, cluster).FirstOrDefaultAsync(cancellationToken);
-            if (part is null)
-            {
-                return Problems.NotFound($"A part of site {home.Name}'s cluster {cluster}");
-            }
-
-            if (part.Phase == nameof(ClusterPhase.Scheduled) && part.ActiveVni is null && await parts.DeleteUnbuiltAsync(part.Id, cancellationToken))
-            {
-                return Results.NoContent(); // nothing was built: withdrawn at once
-            }
-
-            if (part.DeletionRequestedMs is null && part.ActiveName is not null)
-            {
-                var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-                part.DeletionRequestedMs = now;
-                part.Generation++;
-                part.UpdatedMs = now;
-                if (!await ClusterStore.SaveAsync(db, cancellationToken))
-                {
-                    continue;
-                }
-
-                await leases.RequestAsync(part.Id, now, cancellationToken);
-                controller.Trigger(part.Id);
-            }
-
-            var status = await StatusAsync(database, part, cancellationToken);
-            return status.Phase == nameof(ClusterPhase.Released) ? Results.Ok(status) : Results.Json(status, statusCode: (int)HttpStatusCode.Accepted);
+            return Problems.NotFound($"A part of site {home.Name}'s cluster {cluster}");
         }
 
-        return Problems.Conflict("The part kept changing; try again.");
+        if (part.Phase == ClusterPhase.Scheduled && part.ActiveVni is null && await parts.DeleteUnbuiltAsync(part.Id, cancellationToken))
+        {
+            return Results.NoContent(); // nothing was built: withdrawn at once
+        }
+
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var requested = false;
+        part = await clusters.UpdateAsync(part.Id, c =>
+        {
+            if (c.DeletionRequestedMs is not null || c.ActiveName is null)
+            {
+                return null;
+            }
+
+            c.DeletionRequestedMs = now;
+            c.Generation++;
+            c.UpdatedMs = now;
+            requested = true;
+            return [];
+        }, cancellationToken) ?? part;
+        if (requested)
+        {
+            await leases.RequestAsync(part.Id, now, cancellationToken);
+            controller.Trigger(part.Id);
+        }
+
+        var status = await StatusAsync(part, clusters, hosts, cancellationToken);
+        return status.Phase == ClusterPhase.Released ? Results.Ok(status) : Results.Json(status, statusCode: (int)HttpStatusCode.Accepted);
     }
 
-    /// <summary>The part built here for <paramref name="home"/>'s cluster, newest first.</summary>
-    private static IQueryable<ClusterRecord> Latest(IQueryable<ClusterRecord> clusters, string home, string cluster) =>
-        clusters.Where(c => c.HomeSite == home && c.HomeClusterId == cluster).OrderByDescending(c => c.CreatedMs);
-
-    private static async Task<PartStatus> StatusAsync(Database database, ClusterRecord part, CancellationToken cancellationToken)
+    private static async Task<PartStatus> StatusAsync(ClusterRecord part, ClusterStore clusters, HostStore hosts, CancellationToken cancellationToken)
     {
-        await using var db = database.CreateContext();
-        var nodes = await db.Nodes.Where(n => n.ClusterId == part.Id).OrderBy(n => n.Idx).ToListAsync(cancellationToken);
-        var hostIds = nodes.Select(n => n.HostId).Append(part.GatewayHostId).Where(h => h is not null).Distinct().ToList();
-        var hosts = await db.Hosts.Where(h => hostIds.Contains(h.Id)).ToDictionaryAsync(h => h.Id, cancellationToken);
-        var gateway = part.GatewayHostId is { } g && hosts.TryGetValue(g, out var host) ? host.WanAddress ?? "" : "";
-        var port = part.PartSpec is { } spec ? PeerPart.Deserialize(spec).ClientPort : 0;
+        var nodes = await clusters.GetNodesAsync(part.Id, cancellationToken);
+        var hostIds = nodes.Select(n => n.HostId).Append(part.GatewayHostId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var records = await hosts.GetAsync(hostIds, cancellationToken);
+        var gateway = part.GatewayHostId is { } g && records.TryGetValue(g, out var host) ? host.WanAddress ?? "" : "";
         return new PartStatus(
-            part.Id, part.Phase, part.Reason, gateway, port,
-            nodes.Select(n => new PartNodeStatus(n.Name, n.HostId is { } id && hosts.TryGetValue(id, out var h) ? h.Name : "", n.State, n.BootedMs)).ToList());
+            part.Id, part.Phase, part.Reason, gateway, part.VpnPort ?? 0,
+            nodes.Select(n => new PartNodeStatus(n.Name, n.HostId is { } id && records.TryGetValue(id, out var h) ? h.Name : "", n.State, n.BootedMs)).ToList());
     }
 
     /// <summary>Checks a part request; every problem at once.</summary>
-    private static async Task<(StoredSpec? Spec, IReadOnlyList<Problem> Problems)> ValidateAsync(
-        string cluster, PartRequest? request, Database database, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<Problem>> ValidateAsync(string cluster, PartRequest? request, SiteStore sites, CancellationToken cancellationToken)
     {
         if (request is null)
         {
-            return (null, [new Problem("", "a JSON body is required")]);
+            return [new Problem("", "a JSON body is required")];
         }
 
         var problems = new List<Problem>();
@@ -180,33 +185,21 @@ public static class FederationEndpoints
             problems.Add(new Problem("clusterId", "must be the cluster named in the URL"));
         }
 
-        StoredSpec? spec = null;
-        try
+        if (request.Spec is not { } spec)
         {
-            spec = StoredSpec.Deserialize(request.Spec);
+            problems.Add(new Problem("spec", "is required"));
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        else
         {
-            problems.Add(new Problem("spec", "is not a cluster spec"));
-        }
-
-        if (spec is not null)
-        {
-            await using var db = database.CreateContext();
-            if (!await db.Images.AnyAsync(i => i.Name == spec.Image, cancellationToken))
+            if (!(await sites.CatalogAsync(cancellationToken)).Images.Contains(spec.Image))
             {
                 problems.Add(new Problem("spec.image", $"this site has no image '{spec.Image}'"));
             }
-        }
 
-        if (request.End <= request.Start)
-        {
-            problems.Add(new Problem("end", "must be after start"));
-        }
-
-        if (!Ipv4Subnet.TryParse(request.Subnet, out var subnet, out _))
-        {
-            problems.Add(new Problem("subnet", "is not a subnet"));
+            if (spec.End <= spec.Start)
+            {
+                problems.Add(new Problem("spec.end", "must be after start"));
+            }
         }
 
         if (request.Nodes is not { Count: > 0 })
@@ -217,7 +210,7 @@ public static class FederationEndpoints
         {
             problems.Add(new Problem("nodes", "lists a name twice"));
         }
-        else if (subnet is not null && request.Nodes.Any(n => !Ipv4Subnet.TryParse(n.Ip + "/32", out var address, out _) || !address!.Within(subnet)))
+        else if (request.Spec?.Subnet is { } subnet && request.Nodes.Any(n => !Ipv4Subnet.TryParse(n.Ip + "/32", out var address, out _) || !address!.Within(subnet)))
         {
             problems.Add(new Problem("nodes", $"holds an address outside {subnet}"));
         }
@@ -227,6 +220,6 @@ public static class FederationEndpoints
             problems.Add(new Problem("vpn", "needs the server's address and port"));
         }
 
-        return (problems.Count == 0 ? spec : null, problems);
+        return problems;
     }
 }

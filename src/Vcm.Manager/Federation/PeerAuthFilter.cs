@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Vcm.Manager.Api;
+using Vcm.Manager.Http;
 using Vcm.Store.Federation;
 
 namespace Vcm.Manager.Federation;
@@ -17,7 +17,7 @@ public sealed class PeerAuthFilter(PeerStore peers) : IEndpointFilter
         var request = context.HttpContext.Request;
         var header = request.Headers.Authorization.ToString();
         var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
-        var name = request.Headers[FederationClient.SiteHeader].ToString();
+        var name = request.Headers[Peers.FederationClient.SiteHeader].ToString();
         if (key.Length is > 0 and <= 512 && name.Length is > 0 and <= 64
             && await peers.AuthenticateAsync(name, key, context.HttpContext.RequestAborted) is { } peer)
         {

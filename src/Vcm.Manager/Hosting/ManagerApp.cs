@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Vcm.Manager.Api;
+using Vcm.Manager.Configuration;
 using Vcm.Store;
 using Vcm.Store.Auth;
 

@@ -11,12 +11,16 @@ using Vcm.Manager.Agents;
 using Vcm.Manager.Api;
 using Vcm.Manager.Auth;
 using Vcm.Manager.Controllers;
+using Vcm.Manager.Configuration;
 using Vcm.Manager.Federation;
+using Vcm.Manager.Peers;
 using Vcm.Manager.Hosts;
 using Vcm.Store;
 using Vcm.Store.Auth;
 using Vcm.Store.Clusters;
+using Vcm.Store.Admission;
 using Vcm.Store.Events;
+using Vcm.Store.Federation;
 using Vcm.Store.Hosts;
 using Vcm.Store.Sites;
 
@@ -31,7 +35,7 @@ public static class ManagerServer
         TimeProvider? clock = null,
         IAgentClient? agentClient = null,
         Action<WebApplicationBuilder>? configure = null,
-        Federation.PeerTransport? peerTransport = null)
+        PeerTransport? peerTransport = null)
     {
         var problems = ManagerOptionsValidator.Validate(options);
         if (problems.Count > 0)
@@ -93,6 +97,7 @@ public static class ManagerServer
         services.AddSingleton(site);
         services.AddSingleton(identity);
         services.AddSingleton<ClusterStore>();
+        services.AddSingleton<AdmissionStore>();
         services.AddSingleton<ClusterLeases>();
         services.AddSingleton<HostStore>();
         services.AddSingleton<SiteStore>();
@@ -103,15 +108,23 @@ public static class ManagerServer
         services.AddSingleton<AgentOrAdminFilter>();
         services.AddSingleton<CalendarCache>();
         services.AddSingleton<ClusterAdmission>();
-        services.AddSingleton<Store.Federation.PeerStore>();
-        services.AddSingleton<Store.Federation.PartStore>();
-        services.AddSingleton(peerTransport ?? new Federation.PeerTransport());
-        services.AddSingleton<Federation.FederationClient>();
-        services.AddSingleton<Federation.PeerService>();
-        services.AddSingleton<Federation.PeerAuthFilter>();
-        services.AddSingleton<Federation.PartBroker>();
+        services.AddSingleton<PeerStore>();
+        services.AddSingleton<PartStore>();
+        services.AddSingleton(peerTransport ?? new PeerTransport());
+        services.AddSingleton<FederationClient>();
+        services.AddSingleton<PeerService>();
+        services.AddSingleton<PeerAuthFilter>();
+        services.AddSingleton<PartBroker>();
         services.AddSingleton<ClusterReconciler>();
-        services.AddSingleton(agentClient ?? new HttpAgentClient());
+        if (agentClient is not null)
+        {
+            services.AddSingleton(agentClient); // the caller's: it disposes it
+        }
+        else
+        {
+            services.AddSingleton<IAgentClient, HttpAgentClient>(); // made by the container, which disposes it
+        }
+
         services.AddSingleton<ClusterController>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterController>());
         services.AddHostedService<HostMonitor>();

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Vcm.Manager.Hosting;
+using Vcm.Manager.Configuration;
 using Vcm.Store.Hosts;
 
 namespace Vcm.Manager.Hosts;

@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Vcm.Store.Sites;
 using Vcm.Domain.Common;
+using Vcm.Domain.Hosts;
 using Vcm.Store.Records;
+using Vcm.Store.Sites;
 
 namespace Vcm.Store.Hosts;
 
@@ -40,7 +41,7 @@ public sealed class HostStore(Database database)
                 host = new HostRecord
                 {
                     Id = Ids.New(), SiteId = siteId, AgentId = agentId, Name = report.Name, Address = report.Address,
-                    Driver = report.Driver, State = "ready", Version = 1,
+                    Driver = report.Driver, State = HostState.Ready, Version = 1,
                 };
                 db.Hosts.Add(host);
                 existing[report.Name] = host;
@@ -50,7 +51,7 @@ public sealed class HostStore(Database database)
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await CalendarVersion.BumpAsync(db.Database.GetDbConnection(), transaction.DbTransaction, siteId);
+        await CalendarVersion.BumpAsync(db, siteId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return existing.Values.OrderBy(h => h.Name, StringComparer.Ordinal).ToList();
     }
@@ -87,7 +88,7 @@ public sealed class HostStore(Database database)
             await db.SaveChangesAsync(cancellationToken);
             if (changed)
             {
-                await CalendarVersion.BumpAsync(db.Database.GetDbConnection(), transaction.DbTransaction, agent.SiteId);
+                await CalendarVersion.BumpAsync(db, agent.SiteId, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -105,11 +106,11 @@ public sealed class HostStore(Database database)
     {
         await using var db = database.CreateContext();
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        var down = await db.Hosts.Where(h => h.State == "ready" && h.HeartbeatMs < staleBeforeMs)
-            .ExecuteUpdateAsync(s => s.SetProperty(h => h.State, "down").SetProperty(h => h.Version, h => h.Version + 1), cancellationToken);
+        var down = await db.Hosts.Where(h => h.State == HostState.Ready && h.HeartbeatMs < staleBeforeMs)
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.State, HostState.Down).SetProperty(h => h.Version, h => h.Version + 1), cancellationToken);
         if (down > 0)
         {
-            await CalendarVersion.BumpAllAsync(db.Database.GetDbConnection(), transaction.DbTransaction);
+            await CalendarVersion.BumpAllAsync(db, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -159,7 +160,7 @@ public sealed class HostStore(Database database)
     private static bool Apply(HostRecord host, HostReport report, string agentId, long nowMs)
     {
         var changed = host.Roles != report.Roles || host.Cpus != report.Cpus || host.MemoryMb != report.MemoryMb
-            || host.DiskMb != report.DiskMb || host.State == "down" || host.WanAddress != report.WanAddress;
+            || host.DiskMb != report.DiskMb || host.State == HostState.Down || host.WanAddress != report.WanAddress;
         host.AgentId = agentId;
         host.Roles = report.Roles;
         host.Cpus = report.Cpus;
@@ -170,11 +171,21 @@ public sealed class HostStore(Database database)
         host.Driver = report.Driver;
         host.WanAddress = report.WanAddress;
         host.HeartbeatMs = nowMs;
-        if (host.State == "down")
+        if (host.State == HostState.Down)
         {
-            host.State = "ready";
+            host.State = HostState.Ready;
         }
 
         return changed;
+    }
+
+    /// <summary>What the claims in force at <paramref name="nowMs"/> hold on each host (hosts with none are left out).</summary>
+    public async Task<IReadOnlyDictionary<string, HostUsage>> UsageAsync(long nowMs, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Claims.Where(c => c.StartMs <= nowMs && c.EndMs > nowMs)
+            .GroupBy(c => c.HostId)
+            .Select(g => new HostUsage(g.Key, g.Sum(c => c.Cpus), g.Sum(c => c.MemoryMb), g.Sum(c => c.DiskMb)))
+            .ToDictionaryAsync(u => u.HostId, StringComparer.Ordinal, cancellationToken);
     }
 }

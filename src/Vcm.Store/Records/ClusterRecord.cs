@@ -1,3 +1,5 @@
+using Vcm.Domain.Clusters;
+
 namespace Vcm.Store.Records;
 
 /// <summary>A cluster: its spec (JSON, written by users), its status (written by controllers) and controller bookkeeping.</summary>
@@ -12,9 +14,10 @@ public sealed class ClusterRecord
 
     public required string SiteId { get; set; }
 
-    public required string Spec { get; set; }
+    /// <summary>What was asked for (the spec column, as JSON).</summary>
+    public required ClusterSpec Spec { get; set; }
 
-    public required string Phase { get; set; }
+    public required ClusterPhase Phase { get; set; }
 
     public string? Reason { get; set; }
 
@@ -57,8 +60,11 @@ public sealed class ClusterRecord
 
     public string? StorageHostId { get; set; }
 
-    /// <summary>Failed attempts of the current phase's work, for backoff.</summary>
+    /// <summary>Failed attempts in a row at the current phase's work, for backoff.</summary>
     public int Attempts { get; set; }
+
+    /// <summary>Conditions that hold now besides the phase (the conditions column, as JSON); written only by its controller.</summary>
+    public IReadOnlyList<ClusterCondition> Conditions { get; set; } = [];
 
     public long PhaseSinceMs { get; set; }
 
@@ -70,13 +76,17 @@ public sealed class ClusterRecord
 
     public string? IdempotencyKey { get; set; }
 
-    /// <summary>For a part this site builds for another site's cluster: that site, the cluster's id there, the part's
-    /// spec (VPN client end, nodes' identities) as JSON, and when the home last renewed it. Null for home clusters.</summary>
+    /// <summary>For a part this site builds for another site's cluster: that site, the cluster's id there, the VPN's
+    /// client end as the home gave it (JSON), and when the home last renewed it. Null for home clusters.</summary>
     public string? HomeSite { get; set; }
 
     public string? HomeClusterId { get; set; }
 
-    public string? PartSpec { get; set; }
+    public string? PartVpn { get; set; }
+
+    /// <summary>For a part: the UDP port of its VPN's client end on this site's gateway host, while the part is live
+    /// (unique per site; null once released).</summary>
+    public int? VpnPort { get; set; }
 
     public long? RenewedMs { get; set; }
 

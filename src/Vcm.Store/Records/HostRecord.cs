@@ -1,3 +1,5 @@
+using Vcm.Domain.Hosts;
+
 namespace Vcm.Store.Records;
 
 public sealed class HostRecord
@@ -28,8 +30,7 @@ public sealed class HostRecord
     /// <summary>A gateway host's address on the WAN between sites (VPN ends).</summary>
     public string? WanAddress { get; set; }
 
-    /// <summary>ready, draining or down.</summary>
-    public required string State { get; set; }
+    public required HostState State { get; set; }
 
     public long HeartbeatMs { get; set; }
 

@@ -1,3 +1,5 @@
+using Vcm.Domain.Clusters;
+
 namespace Vcm.Store.Records;
 
 public sealed class NodeRecord
@@ -8,7 +10,7 @@ public sealed class NodeRecord
 
     public required string Name { get; set; }
 
-    public required string Role { get; set; }
+    public required NodeRole Role { get; set; }
 
     public int Idx { get; set; }
 
@@ -24,8 +26,7 @@ public sealed class NodeRecord
 
     public required string Ip { get; set; }
 
-    /// <summary>Pending, Running, Stopped, Deleted.</summary>
-    public required string State { get; set; }
+    public required NodeState State { get; set; }
 
     public string? Detail { get; set; }
 

@@ -1,5 +1,4 @@
-using System.Data.Common;
-using Dapper;
+using Microsoft.EntityFrameworkCore;
 
 namespace Vcm.Store.Sites;
 
@@ -11,14 +10,15 @@ namespace Vcm.Store.Sites;
 /// </summary>
 public static class CalendarVersion
 {
-    /// <summary>Increments the version of one site and returns the new value.</summary>
-    public static Task<long> BumpAsync(DbConnection connection, DbTransaction? transaction, string siteId) =>
-        connection.ExecuteScalarAsync<long>(
-            "UPDATE sites SET calendar_version = calendar_version + 1 WHERE id = @siteId RETURNING calendar_version",
-            new { siteId },
-            transaction);
+    /// <summary>Increments the version of one site in the context's transaction and returns the new value.</summary>
+    public static async Task<long> BumpAsync(VcmDbContext db, string siteId, CancellationToken cancellationToken)
+    {
+        await db.Sites.Where(s => s.Id == siteId)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.CalendarVersion, s => s.CalendarVersion + 1), cancellationToken);
+        return await db.Sites.Where(s => s.Id == siteId).Select(s => s.CalendarVersion).FirstAsync(cancellationToken);
+    }
 
     /// <summary>Increments the version of every site (when a change spans sites).</summary>
-    public static Task<int> BumpAllAsync(DbConnection connection, DbTransaction? transaction) =>
-        connection.ExecuteAsync("UPDATE sites SET calendar_version = calendar_version + 1", transaction: transaction);
+    public static Task<int> BumpAllAsync(VcmDbContext db, CancellationToken cancellationToken) =>
+        db.Sites.ExecuteUpdateAsync(u => u.SetProperty(s => s.CalendarVersion, s => s.CalendarVersion + 1), cancellationToken);
 }

@@ -75,4 +75,13 @@ public sealed class SiteStore(Database database)
         await db.Sites.Where(s => s.Name == name && !s.IsLocal).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>What a spec may name: the images this site has and the sites it knows (itself and its peers).</summary>
+    public async Task<(IReadOnlySet<string> Images, IReadOnlySet<string> Sites)> CatalogAsync(CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var images = await db.Images.Select(i => i.Name).ToListAsync(cancellationToken);
+        var sites = await db.Sites.Select(s => s.Name).ToListAsync(cancellationToken);
+        return (images.ToHashSet(StringComparer.Ordinal), sites.ToHashSet(StringComparer.Ordinal));
+    }
 }

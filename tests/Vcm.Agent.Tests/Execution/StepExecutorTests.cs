@@ -346,7 +346,7 @@ public sealed class StepExecutorTests
         var first = await StepExecutor.RunStepAsync(sim, step, CancellationToken.None);
         var second = await StepExecutor.RunStepAsync(sim, step, CancellationToken.None);
 
-        Assert.Equal(("ensureVolume", "vc-tx-vol", StepOutcome.Created), (first.Kind, first.Target, first.Outcome));
+        Assert.Equal((StepKind.EnsureVolume, "vc-tx-vol", StepOutcome.Created), (first.Kind, first.Target, first.Outcome));
         Assert.Equal(StepOutcome.Unchanged, second.Outcome);
         Assert.NotNull(first.Volume);
         Assert.Equal(first.Volume, second.Volume);

@@ -21,8 +21,8 @@ public sealed class ClusterSpecParserTests
         var spec = result.Spec!;
         Assert.Equal(4, spec.NodeCount);
         Assert.Equal(["head", "node-01", "node-02", "node-03"], spec.NodeNames().Select(n => n.Name));
-        Assert.Equal(1, spec.Node.Cpus);
-        Assert.Equal(512, spec.Node.Memory.Mebibytes);
+        Assert.Equal(1, spec.Cpus);
+        Assert.Equal(512, spec.Memory.Mebibytes);
         Assert.Equal("micro", spec.Image);
         Assert.Equal(Now, spec.Start);
         Assert.Equal(Now + TimeSpan.FromHours(1), spec.End);
@@ -142,7 +142,7 @@ public sealed class ClusterSpecParserTests
         }
         else
         {
-            Assert.Equal(mbit, result.Spec!.WanRateMbit);
+            Assert.Equal(mbit, result.Spec!.WanRate?.Mbit);
         }
     }
 

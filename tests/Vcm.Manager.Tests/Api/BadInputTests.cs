@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Vcm.Api;
+using Vcm.Domain.Clusters;
+using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 using Vcm.Testing;
 using Xunit;
@@ -16,7 +18,7 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         // Controllers off: nothing but the request under test may write to the database.
         _site = await TestSite.StartAsync(TestDatabase.FromEnvironment(), hosts: 2, controllers: new ControllerOptions { Enabled = false });
-        await _site.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "taken", Workers = 1, Duration = "2h" }, CancellationToken.None);
+        await _site.Client.CreateClusterAsync(new ClusterSpecInput { Name = "taken", Workers = 1, Duration = "2h" }, CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await _site.DisposeAsync();
@@ -144,7 +146,7 @@ public sealed class BadInputTests : IAsyncLifetime
         var refused = await Requests.ProblemAsync(await Requests.PostClusterAsync(_site.Client.Http, new { name = "later", workers = 63, duration = "1h" }));
 
         var admitted = await _site.Client.CreateClusterAsync(
-            new ClusterCreateRequest { Name = "later", Workers = 63, Start = refused.EarliestStart!.Value.ToString("O"), Duration = "1h" },
+            new ClusterSpecInput { Name = "later", Workers = 63, Start = refused.EarliestStart!.Value.ToString("O"), Duration = "1h" },
             CancellationToken.None);
 
         Assert.Equal("Scheduled", admitted.Phase);
@@ -154,9 +156,9 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task NonOverlappingWindows_BothAdmittedOnTheSameHosts()
     {
         var first = await _site.Client.CreateClusterAsync(
-            new ClusterCreateRequest { Name = "w1", Workers = 40, Start = Requests.Future(TimeSpan.FromHours(10)), Duration = "2h" }, CancellationToken.None);
+            new ClusterSpecInput { Name = "w1", Workers = 40, Start = Requests.Future(TimeSpan.FromHours(10)), Duration = "2h" }, CancellationToken.None);
         var second = await _site.Client.CreateClusterAsync(
-            new ClusterCreateRequest { Name = "w2", Workers = 40, Start = first.End.ToString("O"), Duration = "2h" }, CancellationToken.None);
+            new ClusterSpecInput { Name = "w2", Workers = 40, Start = first.End.ToString("O"), Duration = "2h" }, CancellationToken.None);
 
         Assert.Equal(first.Nodes!.Select(n => n.Host).Distinct().Order(), second.Nodes!.Select(n => n.Host).Distinct().Order());
         var overlapping = await Requests.PostClusterAsync(_site.Client.Http, new { name = "w3", workers = 40, start = first.Start.AddMinutes(30).ToString("O"), duration = "1h" });

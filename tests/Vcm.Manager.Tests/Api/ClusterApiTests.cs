@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Vcm.Api;
+using Vcm.Domain.Clusters;
 using Vcm.Testing;
 using Xunit;
 
@@ -42,11 +43,11 @@ public sealed class ClusterApiTests : IAsyncLifetime
     [Fact]
     public async Task Create_SameNameAfterRelease_Admitted()
     {
-        await _site.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "again", Workers = 1 }, CancellationToken.None);
+        await _site.Client.CreateClusterAsync(new ClusterSpecInput { Name = "again", Workers = 1 }, CancellationToken.None);
         await _site.Client.DeleteClusterAsync("again", CancellationToken.None);
         await _site.WaitForPhaseAsync("again", "Released");
 
-        var second = await _site.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "again", Workers = 1 }, CancellationToken.None);
+        var second = await _site.Client.CreateClusterAsync(new ClusterSpecInput { Name = "again", Workers = 1 }, CancellationToken.None);
 
         Assert.Equal("again", second.Name);
         var all = await _site.Client.ListClustersAsync(all: true, CancellationToken.None);
@@ -56,7 +57,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
     [Fact]
     public async Task Create_WithIdempotencyKey_RepeatReturnsTheFirst()
     {
-        var request = new ClusterCreateRequest { Name = "idem", Workers = 2 };
+        var request = new ClusterSpecInput { Name = "idem", Workers = 2 };
         var first = await _site.Client.CreateClusterAsync(request, CancellationToken.None, "key-1");
         var before = await DbSnapshot.TakeAsync(_site.Database);
 
@@ -80,7 +81,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
     [Fact]
     public async Task Delete_Twice_BothAccepted()
     {
-        await _site.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "twice", Workers = 1 }, CancellationToken.None);
+        await _site.Client.CreateClusterAsync(new ClusterSpecInput { Name = "twice", Workers = 1 }, CancellationToken.None);
         var first = await _site.Client.Http.DeleteAsync("/api/v1/clusters/twice");
         var second = await _site.Client.Http.DeleteAsync("/api/v1/clusters/twice");
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
@@ -91,7 +92,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
     [Fact]
     public async Task Events_TellTheStory()
     {
-        await _site.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "story", Workers = 1 }, CancellationToken.None);
+        await _site.Client.CreateClusterAsync(new ClusterSpecInput { Name = "story", Workers = 1 }, CancellationToken.None);
         await _site.WaitForPhaseAsync("story", "Ready");
         await _site.Client.DeleteClusterAsync("story", CancellationToken.None);
         await _site.WaitForPhaseAsync("story", "Released");
@@ -104,7 +105,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
     [Fact]
     public async Task Hosts_FreeCapacity_ShowsWhatIsClaimedNow()
     {
-        await _site.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "cap", Workers = 3, Cpus = 4, Memory = "1G" }, CancellationToken.None);
+        await _site.Client.CreateClusterAsync(new ClusterSpecInput { Name = "cap", Workers = 3, Cpus = 4, Memory = "1G" }, CancellationToken.None);
 
         var hosts = await _site.Client.ListHostsAsync(CancellationToken.None);
 

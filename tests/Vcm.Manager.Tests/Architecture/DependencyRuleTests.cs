@@ -12,7 +12,7 @@ public sealed class DependencyRuleTests
     [Theory]
     [InlineData("Vcm.Domain", new string[0])]
     [InlineData("Vcm.Drivers", new string[0])]
-    [InlineData("Vcm.Api", new string[0])]
+    [InlineData("Vcm.Api", new[] { "Vcm.Domain" })]
     [InlineData("Vcm.Store", new[] { "Vcm.Domain" })]
     [InlineData("Vcm.Agent", new[] { "Vcm.Drivers" })]
     [InlineData("Vcm.Manager", new[] { "Vcm.Domain", "Vcm.Store", "Vcm.Drivers", "Vcm.Api" })]

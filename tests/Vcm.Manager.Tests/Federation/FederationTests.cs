@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Vcm.Agent.Sim;
 using Vcm.Api;
+using Vcm.Domain.Clusters;
+using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 using Vcm.Testing;
 using Xunit;
@@ -103,7 +105,7 @@ public sealed class FederationTests : IAsyncLifetime
         await PeerAsync();
 
         var created = await _a.Client.CreateClusterAsync(
-            new ClusterCreateRequest { Name = "x", Workers = 3, Sites = ["a:2", "b:2"], WanRate = "100M" }, CancellationToken.None);
+            new ClusterSpecInput { Name = "x", Workers = 3, Sites = ["a:2", "b:2"], WanRate = "100M" }, CancellationToken.None);
 
         Assert.Equal(["a", "a", "b", "b"], created.Nodes!.Select(n => n.Site));
         Assert.Equal([("b", 2)], created.Parts.Select(p => (p.Site, p.Nodes)));
@@ -143,7 +145,7 @@ public sealed class FederationTests : IAsyncLifetime
         var beforeB = await DbSnapshot.TakeAsync(_b.Database);
 
         var error = await Assert.ThrowsAsync<VcmApiException>(() => _a.Client.CreateClusterAsync(
-            new ClusterCreateRequest { Name = "big", Workers = 499, Sites = ["a:2", "b:498"] }, CancellationToken.None));
+            new ClusterSpecInput { Name = "big", Workers = 499, Sites = ["a:2", "b:498"] }, CancellationToken.None));
 
         Assert.Equal(409, error.Status);
         Assert.Contains("site b refused", error.Message, StringComparison.Ordinal);
@@ -160,7 +162,7 @@ public sealed class FederationTests : IAsyncLifetime
         _peers.SetDown("b", true);
 
         var error = await Assert.ThrowsAsync<VcmApiException>(() => _a.Client.CreateClusterAsync(
-            new ClusterCreateRequest { Name = "y", Workers = 3, Sites = ["a:2", "b:2"] }, CancellationToken.None));
+            new ClusterSpecInput { Name = "y", Workers = 3, Sites = ["a:2", "b:2"] }, CancellationToken.None));
 
         Assert.Equal(502, error.Status);
         Assert.Contains("site b's manager at http://b.sites.test could not be reached", error.Message, StringComparison.Ordinal);
@@ -175,7 +177,7 @@ public sealed class FederationTests : IAsyncLifetime
     public async Task RemovePeer_WhileItTakesPartInALiveCluster_409NamesTheCluster_AtBothSites()
     {
         await PeerAsync();
-        await _a.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "p", Workers = 1, Sites = ["a:1", "b:1"] }, CancellationToken.None);
+        await _a.Client.CreateClusterAsync(new ClusterSpecInput { Name = "p", Workers = 1, Sites = ["a:1", "b:1"] }, CancellationToken.None);
 
         var atA = await Assert.ThrowsAsync<VcmApiException>(() => _a.Client.RemovePeerAsync("b", CancellationToken.None));
         var atB = await Assert.ThrowsAsync<VcmApiException>(() => _b.Client.RemovePeerAsync("a", CancellationToken.None));
@@ -194,7 +196,7 @@ public sealed class FederationTests : IAsyncLifetime
         _peers.SetLosePutAnswers("b", true);
 
         var error = await Assert.ThrowsAsync<VcmApiException>(() => _a.Client.CreateClusterAsync(
-            new ClusterCreateRequest { Name = "lost", Workers = 1, Sites = ["a:1", "b:1"], Start = DateTimeOffset.UtcNow.AddDays(1).ToString("O") },
+            new ClusterSpecInput { Name = "lost", Workers = 1, Sites = ["a:1", "b:1"], Start = DateTimeOffset.UtcNow.AddDays(1).ToString("O") },
             CancellationToken.None));
 
         Assert.Equal(502, error.Status);
@@ -213,7 +215,7 @@ public sealed class FederationTests : IAsyncLifetime
         await _b.Client.RemovePeerAsync("a", CancellationToken.None);
 
         var error = await Assert.ThrowsAsync<VcmApiException>(() => _a.Client.CreateClusterAsync(
-            new ClusterCreateRequest { Name = "k", Workers = 1, Sites = ["a:1", "b:1"] }, CancellationToken.None));
+            new ClusterSpecInput { Name = "k", Workers = 1, Sites = ["a:1", "b:1"] }, CancellationToken.None));
 
         Assert.Equal(502, error.Status);
         Assert.Contains("site b does not accept this site's key", error.Message, StringComparison.Ordinal);
@@ -240,7 +242,7 @@ public sealed class FederationTests : IAsyncLifetime
         await PeerAsync();
         // each simulated host has 32 CPUs: 3 hosts hold 6 nodes of 16 CPUs here
         var created = await _a.Client.CreateClusterAsync(
-            new ClusterCreateRequest { Name = "spill", Workers = 7, Cpus = 16 }, CancellationToken.None);
+            new ClusterSpecInput { Name = "spill", Workers = 7, Cpus = 16 }, CancellationToken.None);
 
         Assert.Equal(6, created.Nodes!.Count(n => n.Site == "a"));
         Assert.Equal(2, created.Nodes!.Count(n => n.Site == "b"));
@@ -251,7 +253,7 @@ public sealed class FederationTests : IAsyncLifetime
     public async Task Release_WithThePeerDown_WaitsForIt_ThenFinishesWhenItReturns()
     {
         await PeerAsync();
-        await _a.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "r", Workers = 2, Sites = ["a:1", "b:2"] }, CancellationToken.None);
+        await _a.Client.CreateClusterAsync(new ClusterSpecInput { Name = "r", Workers = 2, Sites = ["a:1", "b:2"] }, CancellationToken.None);
         await _a.WaitForPhaseAsync("r", "Ready");
         _peers.SetDown("b", true);
 
@@ -274,7 +276,7 @@ public sealed class FederationTests : IAsyncLifetime
     public async Task Part_NotRenewedByItsHome_IsReleasedByThePeerAfterTheLease()
     {
         await PeerAsync();
-        await _a.Client.CreateClusterAsync(new ClusterCreateRequest { Name = "l", Workers = 1, Sites = ["a:1", "b:1"] }, CancellationToken.None);
+        await _a.Client.CreateClusterAsync(new ClusterSpecInput { Name = "l", Workers = 1, Sites = ["a:1", "b:1"] }, CancellationToken.None);
         await _b.WaitForPhaseAsync("l@a", "Ready");
 
         _peers.SetDown("b", true); // the home can no longer reach it, so it renews nothing
@@ -298,7 +300,7 @@ public sealed class FederationTests : IAsyncLifetime
 
         // The home's own share is stored with its part "requested" — and the manager dies before asking site b.
         var admitted = Assert.IsType<Admission.AdmissionOutcome.Admitted>(
-            await admission.AdmitAsync(spec!, null, _ => admission.FixedSplit(spec!), CancellationToken.None));
+            await admission.AdmitAsync(new Admission.AdmissionRequest { Spec = spec!, Split = _ => Admission.Split.Fixed(spec!, "a") }, CancellationToken.None));
         Assert.Equal("Scheduled", (await _a.Client.GetClusterAsync("w", nodes: false, CancellationToken.None)).Phase);
 
         await WaitUntilAsync(async () => (await _a.Client.ListClustersAsync(all: true, CancellationToken.None)).All(c => c.Id != admitted.Cluster.Id));
@@ -307,6 +309,20 @@ public sealed class FederationTests : IAsyncLifetime
         Assert.Empty(db.ClusterParts.Where(p => p.ClusterId == admitted.Cluster.Id));
         Assert.Empty(await _b.Client.ListClustersAsync(all: true, CancellationToken.None));
         _a.AssertHostsEmpty();
+    }
+
+    [Fact]
+    public async Task Ready_PeerStopsAnswering_TheHomeRecordsItAsAnEvent()
+    {
+        await PeerAsync();
+        await _a.Client.CreateClusterAsync(new ClusterSpecInput { Name = "u", Workers = 1, Sites = ["a:1", "b:1"] }, CancellationToken.None);
+        await _a.WaitForPhaseAsync("u", "Ready");
+
+        _peers.SetDown("b", true);
+
+        await WaitUntilAsync(async () => (await _a.Client.ListEventsAsync("u", CancellationToken.None))
+            .Any(e => e.Reason == "PartUnreachable" && e.Message.Contains("site b", StringComparison.Ordinal)));
+        _peers.SetDown("b", false);
     }
 
     private static IEnumerable<SimHost> SimHosts(TestSite site) => site.Agent.Hosts.ByName.Values.Cast<SimHost>();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vcm.Api;
 using Vcm.Cli.Infrastructure;
+using Vcm.Domain.Clusters;
 
 namespace Vcm.Cli.Commands.Clusters;
 
@@ -36,7 +37,7 @@ public static class ClusterCreateCommand
         };
         command.SetAction(async (cli, ct) =>
         {
-            var request = new ClusterCreateRequest
+            var request = new ClusterSpecInput
             {
                 Name = cli.Get(name),
                 Workers = cli.Get(workers),
@@ -61,7 +62,7 @@ public static class ClusterCreateCommand
             var created = await client.CreateClusterAsync(request, ct, cli.Get(idempotencyKey));
             if (cli.Get(wait))
             {
-                await ClusterWaiter.WaitForAsync(client, created.Name, "Ready", waitFor, ct);
+                await ClusterWaiter.WaitForAsync(client, created.Name, nameof(ClusterPhase.Ready), waitFor, ct);
                 created = await client.GetClusterAsync(created.Name, nodes: true, ct);
             }
 

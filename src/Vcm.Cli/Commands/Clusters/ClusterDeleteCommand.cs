@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vcm.Cli.Infrastructure;
+using Vcm.Domain.Clusters;
 
 namespace Vcm.Cli.Commands.Clusters;
 
@@ -18,7 +19,7 @@ public static class ClusterDeleteCommand
             var cluster = await client.DeleteClusterAsync(cli.Get(name)!, ct);
             if (cli.Get(wait))
             {
-                cluster = await ClusterWaiter.WaitForAsync(client, cluster.Id, "Released", ClusterCreateCommand.ParseTimeout(cli.Get(timeout)), ct);
+                cluster = await ClusterWaiter.WaitForAsync(client, cluster.Id, nameof(ClusterPhase.Released), ClusterCreateCommand.ParseTimeout(cli.Get(timeout)), ct);
             }
 
             if (cli.Json)
@@ -27,7 +28,7 @@ public static class ClusterDeleteCommand
             }
             else
             {
-                Console.Out.WriteLine(cluster.Phase == "Released"
+                Console.Out.WriteLine(cluster.Phase == nameof(ClusterPhase.Released)
                     ? $"cluster {cluster.Name} is released"
                     : $"cluster {cluster.Name} is being released ({cluster.Phase})");
             }

@@ -1,5 +1,6 @@
 using Vcm.Api;
 using Vcm.Cli.Infrastructure;
+using Vcm.Domain.Clusters;
 
 namespace Vcm.Cli.Commands.Clusters;
 
@@ -43,7 +44,7 @@ public static class ClusterWaiter
                     return view;
                 }
 
-                if (view.Phase is "Failed" or "Rejected" or "Released")
+                if (view.Phase is nameof(ClusterPhase.Failed) or nameof(ClusterPhase.Rejected) or nameof(ClusterPhase.Released))
                 {
                     if (live)
                     {

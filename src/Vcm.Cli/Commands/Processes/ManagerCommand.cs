@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using System.CommandLine;
 using Vcm.Cli.Infrastructure;
+using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 using Vcm.Store;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using System.CommandLine;
 using Vcm.Cli.Infrastructure;
 using Vcm.Drivers.Processes;
+using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 
 namespace Vcm.Cli.Commands.Processes;

@@ -8,6 +8,7 @@ using Vcm.Cli.Commands.Hosts;
 using Vcm.Cli.Infrastructure;
 using Vcm.Cli.Lab;
 using Vcm.Drivers.Processes;
+using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 
 namespace Vcm.Cli.Commands.Processes;

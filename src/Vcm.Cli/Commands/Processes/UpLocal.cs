@@ -5,6 +5,7 @@ using Vcm.Agent.Linux.Preparation;
 using Vcm.Cli.Commands.Hosts;
 using Vcm.Cli.Infrastructure;
 using Vcm.Drivers.Processes;
+using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 
 namespace Vcm.Cli.Commands.Processes;

@@ -1,0 +1,45 @@
+namespace Vcm.Domain.Events;
+
+/// <summary>Why an event was written; stored and shown by name. A cluster's phase changes use the phase's name.</summary>
+public enum EventReason
+{
+    // Phase changes (one per phase a cluster can move to).
+    Scheduled,
+    Provisioning,
+    Ready,
+    Degraded,
+    Failed,
+    Releasing,
+    Released,
+    Rejected,
+
+    /// <summary>The cluster (or a part of another site's cluster) was admitted for its window.</summary>
+    Admitted,
+
+    /// <summary>A host step failed while building; retried with backoff.</summary>
+    StepFailed,
+
+    /// <summary>A host step failed while releasing; retried with backoff.</summary>
+    ReleaseFailed,
+
+    /// <summary>The controller itself failed (its store refused a write, an unexpected error); retried with backoff.</summary>
+    ReconcileFailed,
+
+    /// <summary>A VPN end between sites could not be kept running.</summary>
+    VpnFailed,
+
+    /// <summary>No VNI of the site's range is free.</summary>
+    NoVni,
+
+    /// <summary>No address of the site's external network is free.</summary>
+    NoExternalAddress,
+
+    /// <summary>A part at another site changed phase.</summary>
+    Part,
+
+    /// <summary>A peer site building a part did not answer.</summary>
+    PartUnreachable,
+
+    /// <summary>A peer site has not yet confirmed that its part is released.</summary>
+    PartPendingRelease,
+}

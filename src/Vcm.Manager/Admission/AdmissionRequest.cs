@@ -1,0 +1,22 @@
+using Vcm.Domain.Clusters;
+
+namespace Vcm.Manager.Admission;
+
+/// <summary>
+/// What to admit at this site — a cluster of its own, or a part of another site's cluster — through the one path of
+/// <see cref="ClusterAdmission.AdmitAsync"/>.
+/// </summary>
+public sealed record AdmissionRequest
+{
+    /// <summary>The spec the cluster row keeps (for a part: the home's, named NAME@HOME, without the shared volume or sites).</summary>
+    public required ClusterSpec Spec { get; init; }
+
+    /// <summary>Which nodes to place here and which to ask peers for, given the calendar as admission sees it.</summary>
+    public required Func<CalendarCache.Snapshot, Split> Split { get; init; }
+
+    /// <summary>A repeated request with the same key gets the first one's cluster.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>Set for a part of another site's cluster.</summary>
+    public PartOrigin? Origin { get; init; }
+}

@@ -1,0 +1,50 @@
+using Vcm.Store;
+
+namespace Vcm.Manager.Configuration;
+
+/// <summary>How a manager runs. Checked at start by <see cref="ManagerOptionsValidator"/>.</summary>
+public sealed record ManagerOptions
+{
+    /// <summary>Where the manager keeps its files: the SQLite database, the admin token.</summary>
+    public required string DataDirectory { get; init; }
+
+    public string Listen { get; init; } = "http://127.0.0.1:8710";
+
+    /// <summary>The URL peers reach this manager at (told them at `vcm peer add`); null: the first --listen URL.</summary>
+    public string? AdvertiseUrl { get; init; }
+
+    public string EffectiveAdvertiseUrl => AdvertiseUrl ?? Listen.Split(';')[0];
+
+    /// <summary>The database; null means SQLite at DataDirectory/vcm.db.</summary>
+    public StoreOptions? Store { get; init; }
+
+    public string SiteName { get; init; } = "local";
+
+    public int VniFirst { get; init; } = 1000;
+
+    public int VniLast { get; init; } = 99_999;
+
+    /// <summary>The site's external network; null: gateways have no external side (simulated sites).</summary>
+    public ExternalNetworkOptions? External { get; init; }
+
+    /// <summary>Where clusters' default subnets come from: each gets the first free /24 (or larger block) of it.</summary>
+    public string SubnetPool { get; init; } = "10.0.0.0/8";
+
+    /// <summary>The site's image store (base images agents fetch): DATA/images unless set.</summary>
+    public string? ImageDirectory { get; init; }
+
+    /// <summary>Build the micro image into the store at start when it is missing (sites with real hosts).</summary>
+    public bool BuildImages { get; init; }
+
+    public string EffectiveImageDirectory => ImageDirectory ?? Path.Combine(DataDirectory, "images");
+
+    /// <summary>This manager's name in leases; stable across restarts so it can take back its own work at once.</summary>
+    public string? ManagerId { get; init; }
+
+    public ControllerOptions Controllers { get; init; } = new();
+
+    /// <summary>A host whose agent has not reported for this long is marked down.</summary>
+    public TimeSpan HostDownAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    public StoreOptions EffectiveStore => Store ?? StoreOptions.SqliteFile(Path.Combine(DataDirectory, "vcm.db"));
+}

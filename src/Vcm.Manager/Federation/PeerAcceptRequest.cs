@@ -1,7 +1,0 @@
-namespace Vcm.Manager.Federation;
-
-/// <summary>
-/// Site <see cref="Site"/>, whose manager answers at <see cref="Url"/>, asks to become a peer with a peer token this
-/// site made, and gives the key it will present on every call here.
-/// </summary>
-public sealed record PeerAcceptRequest(string Token, string Site, string Url, string Key);

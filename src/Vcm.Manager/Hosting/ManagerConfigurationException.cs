@@ -1,4 +1,0 @@
-namespace Vcm.Manager.Hosting;
-
-/// <summary>The manager's configuration is wrong; the message is one or more plain sentences naming the settings.</summary>
-public sealed class ManagerConfigurationException(string message) : Exception(message);

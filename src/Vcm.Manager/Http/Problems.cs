@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http;
+using Vcm.Api;
+using Vcm.Domain.Common;
+
+namespace Vcm.Manager.Http;
+
+/// <summary>RFC 9457 problem documents for every error the API returns.</summary>
+public static class Problems
+{
+    public const string InvalidType = "/problems/invalid-request";
+    public const string NoCapacityType = "/problems/no-capacity";
+    public const string NotFoundType = "/problems/not-found";
+    public const string UnauthorizedType = "/problems/unauthorized";
+    public const string PeerType = "/problems/peer";
+
+    public static IResult Invalid(IReadOnlyList<Problem> problems, string title = "The request is not valid") =>
+        Results.Problem(
+            title: title,
+            detail: problems.Count == 1 ? $"1 problem: {problems[0]}" : $"{problems.Count} problems: " + string.Join("; ", problems),
+            statusCode: StatusCodes.Status400BadRequest,
+            type: InvalidType,
+            extensions: new Dictionary<string, object?> { ["errors"] = problems.Select(p => new FieldProblemView(p.Field, p.Message)).ToList() });
+
+    public static IResult NoCapacity(string reason, DateTimeOffset? earliestStart) =>
+        Results.Problem(
+            title: "Not enough capacity for the whole window",
+            detail: earliestStart is { } start
+                ? $"{reason}. The same request would fit from {start:u}."
+                : $"{reason}.",
+            statusCode: StatusCodes.Status409Conflict,
+            type: NoCapacityType,
+            extensions: new Dictionary<string, object?> { ["earliestStart"] = earliestStart });
+
+    public static IResult NotFound(string what) =>
+        Results.Problem(title: "Not found", detail: $"{what} does not exist.", statusCode: StatusCodes.Status404NotFound, type: NotFoundType);
+
+    public static IResult Conflict(string detail) =>
+        Results.Problem(title: "Conflict", detail: detail, statusCode: StatusCodes.Status409Conflict);
+
+    /// <summary>A peer site refused its part (409 when for capacity) or could not be reached or did not accept our key (502).</summary>
+    public static IResult Peer(string site, Peers.PeerFailure failure, string reason, bool allWithdrawn) =>
+        Results.Problem(
+            title: failure == Peers.PeerFailure.NoCapacity ? "Not enough capacity for the whole window" : $"Site {site} did not admit its part",
+            detail: allWithdrawn ? $"{reason}. Nothing is reserved at any site." : $"{reason}.",
+            statusCode: failure == Peers.PeerFailure.NoCapacity ? StatusCodes.Status409Conflict : StatusCodes.Status502BadGateway,
+            type: failure == Peers.PeerFailure.NoCapacity ? NoCapacityType : PeerType,
+            extensions: new Dictionary<string, object?> { ["site"] = site });
+}

@@ -1,0 +1,13 @@
+namespace Vcm.Store.Admission;
+
+/// <summary>Opens the transactions in which admission plans against the calendar and stores what it admitted.</summary>
+public sealed class AdmissionStore(Database database)
+{
+    /// <summary>
+    /// Begins an admission at a site: a write transaction that has bumped the site's calendar version (which locks
+    /// the site row on PostgreSQL; SQLite's write transaction excludes other writers), so no other admission plans
+    /// against the same free capacity until this one commits or rolls back.
+    /// </summary>
+    public Task<AdmissionTransaction> BeginAsync(string siteId, CancellationToken cancellationToken) =>
+        AdmissionTransaction.BeginAsync(database, siteId, cancellationToken);
+}

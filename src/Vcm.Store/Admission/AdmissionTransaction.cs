@@ -1,0 +1,131 @@
+using Microsoft.EntityFrameworkCore;
+using Vcm.Domain.Hosts;
+using Vcm.Domain.Scheduling;
+using Vcm.Domain.Text;
+using Vcm.Store.Records;
+using Vcm.Store.Sites;
+
+namespace Vcm.Store.Admission;
+
+/// <summary>
+/// One admission's transaction (see <see cref="AdmissionStore.BeginAsync"/>): reads the calendar, picks free ports,
+/// stores the admitted cluster with its nodes, claims, events and parts, and commits — or, disposed without a
+/// commit, leaves nothing behind.
+/// </summary>
+public sealed class AdmissionTransaction : IAsyncDisposable
+{
+    private static readonly string[] NodeColumns =
+        ["id", "cluster_id", "name", "role", "idx", "host_id", "remote_host", "site", "mac", "ip", "state", "detail", "version", "token", "ssh_port"];
+
+    private static readonly string[] ClaimColumns =
+        ["id", "cluster_id", "host_id", "start_ms", "end_ms", "cpus", "memory_mb", "disk_mb"];
+
+    private readonly VcmDbContext _db;
+    private readonly WriteTransaction _transaction;
+    private readonly string _siteId;
+
+    private AdmissionTransaction(VcmDbContext db, WriteTransaction transaction, string siteId, long version)
+    {
+        _db = db;
+        _transaction = transaction;
+        _siteId = siteId;
+        Version = version;
+    }
+
+    /// <summary>The site's calendar version after this admission's bump: a calendar read at Version - 1 is current.</summary>
+    public long Version { get; }
+
+    internal static async Task<AdmissionTransaction> BeginAsync(Database database, string siteId, CancellationToken cancellationToken)
+    {
+        var db = database.CreateContext();
+        WriteTransaction? transaction = null;
+        try
+        {
+            transaction = await db.BeginWriteAsync(cancellationToken);
+            var version = await CalendarVersion.BumpAsync(db, siteId, cancellationToken);
+            return new AdmissionTransaction(db, transaction, siteId, version);
+        }
+        catch
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The site's ready hosts, and every claim that ends after <paramref name="fromMs"/> (all that can matter for a window starting then).</summary>
+    public async Task<(IReadOnlyList<HostCapacity> Hosts, IReadOnlyList<Claim> Claims)> CalendarAsync(long fromMs, CancellationToken cancellationToken)
+    {
+        var siteNames = await _db.Sites.ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        var hosts = await _db.Hosts.Where(h => h.SiteId == _siteId && h.State == HostState.Ready).ToListAsync(cancellationToken);
+        var claims = await _db.Claims.Where(c => c.EndMs > fromMs).ToListAsync(cancellationToken);
+        return (
+            hosts.Select(h => new HostCapacity(h.Id, h.Name, siteNames[h.SiteId], new Resources(h.Cpus, h.MemoryMb, h.DiskMb), (HostRoles)h.Roles)).ToList(),
+            claims.Select(c => new Claim(
+                c.ClusterId, c.HostId, DateTimeOffset.FromUnixTimeMilliseconds(c.StartMs), DateTimeOffset.FromUnixTimeMilliseconds(c.EndMs),
+                new Resources(c.Cpus, c.MemoryMb, c.DiskMb))).ToList());
+    }
+
+    public Task<HostRecord?> HostAsync(string id, CancellationToken cancellationToken) =>
+        _db.Hosts.FirstOrDefaultAsync(h => h.Id == id, cancellationToken);
+
+    /// <summary>The lowest <paramref name="count"/> ports from <paramref name="first"/> that no live part's VPN server end at this site uses.</summary>
+    public async Task<IReadOnlyList<int>> FreeServerPortsAsync(int first, int count, CancellationToken cancellationToken) =>
+        Lowest(first, count, await _db.ClusterParts.Where(p => p.VpnPort != null).Select(p => p.VpnPort!.Value).ToListAsync(cancellationToken));
+
+    /// <summary>The lowest port from <paramref name="first"/> that no live part's VPN client end at this site uses.</summary>
+    public async Task<int> FreeClientPortAsync(int first, CancellationToken cancellationToken) =>
+        Lowest(first, 1, await _db.Clusters.Where(c => c.SiteId == _siteId && c.VpnPort != null).Select(c => c.VpnPort!.Value).ToListAsync(cancellationToken))[0];
+
+    private static List<int> Lowest(int first, int count, IEnumerable<int> used)
+    {
+        var taken = used.ToHashSet();
+        var ports = new List<int>(count);
+        for (var port = first; ports.Count < count; port++)
+        {
+            if (!taken.Contains(port))
+            {
+                ports.Add(port);
+            }
+        }
+
+        return ports;
+    }
+
+    /// <summary>Stores an admitted cluster with its nodes, claims, events and parts (not yet committed).</summary>
+    public async Task InsertAsync(
+        ClusterRecord cluster, IReadOnlyList<NodeRecord> nodes, IReadOnlyList<ClaimRecord> claims, IReadOnlyList<EventRecord> events,
+        IReadOnlyList<ClusterPartRecord> parts, CancellationToken cancellationToken)
+    {
+        _db.Clusters.Add(cluster);
+        _db.Events.AddRange(events);
+        await _db.SaveChangesAsync(cancellationToken);
+        if (parts.Count > 0)
+        {
+            // after the cluster row (the model has no navigation that would order them)
+            _db.ClusterParts.AddRange(parts);
+            await _db.SaveChangesAsync(cancellationToken);
+        }
+
+        var connection = _db.Database.GetDbConnection();
+        await BulkInsert.RunAsync(connection, _transaction.DbTransaction, "nodes", NodeColumns, nodes, n =>
+        [
+            n.Id, n.ClusterId, n.Name, EnumText.Lower(n.Role), n.Idx, n.HostId, n.RemoteHost, n.Site, n.Mac, n.Ip, EnumText.Lower(n.State), n.Detail,
+            n.Version, n.Token, n.SshPort,
+        ], cancellationToken);
+        await BulkInsert.RunAsync(connection, _transaction.DbTransaction, "claims", ClaimColumns, claims, c =>
+            [c.Id, c.ClusterId, c.HostId, c.StartMs, c.EndMs, c.Cpus, c.MemoryMb, c.DiskMb], cancellationToken);
+    }
+
+    public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Vcm.Domain.Clusters;
+using Vcm.Store.Sites;
+
+namespace Vcm.Store.Clusters;
+
+/// <summary>Statements that take a cluster's rows away, run in the caller's write transaction.</summary>
+internal static class ClusterRemoval
+{
+    /// <summary>Frees a cluster's capacity, bumping its site's calendar version with it.</summary>
+    public static async Task<int> FreeClaimsAsync(VcmDbContext db, string clusterId, string siteId, CancellationToken cancellationToken)
+    {
+        var freed = await db.Claims.Where(c => c.ClusterId == clusterId).ExecuteDeleteAsync(cancellationToken);
+        await CalendarVersion.BumpAsync(db, siteId, cancellationToken);
+        return freed;
+    }
+
+    /// <summary>
+    /// Deletes a cluster and everything of it — only while nothing of it can have been built (Scheduled, no VNI),
+    /// checked in the same transaction. False when it had begun (then it must be released instead) or was gone.
+    /// </summary>
+    public static async Task<bool> DeleteUnbuiltAsync(VcmDbContext db, string clusterId, CancellationToken cancellationToken)
+    {
+        var siteId = await db.Clusters.Where(c => c.Id == clusterId && c.Phase == ClusterPhase.Scheduled && c.ActiveVni == null)
+            .Select(c => c.SiteId).FirstOrDefaultAsync(cancellationToken);
+        if (siteId is null)
+        {
+            return false;
+        }
+
+        await db.ClusterParts.Where(p => p.ClusterId == clusterId).ExecuteDeleteAsync(cancellationToken);
+        await db.Events.Where(e => e.ClusterId == clusterId).ExecuteDeleteAsync(cancellationToken);
+        await db.Nodes.Where(n => n.ClusterId == clusterId).ExecuteDeleteAsync(cancellationToken);
+        await FreeClaimsAsync(db, clusterId, siteId, cancellationToken);
+        await db.Clusters.Where(c => c.Id == clusterId).ExecuteDeleteAsync(cancellationToken);
+        return true;
+    }
+}
