@@ -87,7 +87,7 @@ public sealed class LabRunner(IProcessRunner runner, string vcm)
 
         foreach (var host in state.Plan.AllHosts)
         {
-            await Daemons.StopAsync(Path.Combine(state.HostData(host.Name), "agent.pid"), $"--host-name {host.Name} ", TimeSpan.FromSeconds(10), cancellationToken);
+            await new Daemons(runner).StopAsync(Path.Combine(state.HostData(host.Name), "agent.pid"), $"--host-name {host.Name} ", TimeSpan.FromSeconds(10), cancellationToken);
         }
 
         var namespaces = await LabTopology.NamespacesAsync(runner, cancellationToken);

@@ -74,7 +74,7 @@ public sealed class LabSiteManager(IProcessRunner runner, string vcm, LabState s
 
     /// <summary>Stops the manager by its recorded PID (SIGTERM, then SIGKILL — which also ends a stopped one). Absent is fine.</summary>
     public Task<bool> StopAsync(CancellationToken cancellationToken) =>
-        Daemons.StopAsync(PidFile, Marker, TimeSpan.FromSeconds(10), cancellationToken);
+        new Daemons(runner).StopAsync(PidFile, Marker, TimeSpan.FromSeconds(10), cancellationToken);
 
     private async Task<bool> AnswersAsync(HttpClient http, CancellationToken cancellationToken)
     {

@@ -131,8 +131,8 @@ internal sealed class LinuxGateways
             Signals.Terminate(pid);
         }
 
-        var deadline = DateTime.UtcNow + StopGrace;
-        while (pids.Any(Signals.IsAlive) && DateTime.UtcNow < deadline)
+        var deadline = _context.Clock.GetUtcNow() + StopGrace;
+        while (pids.Any(Signals.IsAlive) && _context.Clock.GetUtcNow() < deadline)
         {
             await Task.Delay(20, cancellationToken);
             pids = await PidsAsync(netns, cancellationToken);

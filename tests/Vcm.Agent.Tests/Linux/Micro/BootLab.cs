@@ -145,7 +145,7 @@ public sealed class BootLab : IAsyncDisposable
 
         if (_metadataStarted)
         {
-            await Daemons.StopAsync(MetadataPid, MetadataMarker, TimeSpan.FromSeconds(5), CancellationToken.None);
+            await new Daemons(ProcessRunner.Instance).StopAsync(MetadataPid, MetadataMarker, TimeSpan.FromSeconds(5), CancellationToken.None);
         }
 
         foreach (var ns in _namespaces)
