@@ -54,6 +54,16 @@ public sealed class ChildProcesses : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Notes a child's PID here, so dispose kills it even when what the child wrote is gone (stopping a daemon removes
+    /// its PID file); answers the PID.
+    /// </summary>
+    public int Note(int pid)
+    {
+        System.IO.File.WriteAllText(File($"noted-{pid.ToString(CultureInfo.InvariantCulture)}.pid"), pid.ToString(CultureInfo.InvariantCulture));
+        return pid;
+    }
+
     /// <summary>True while the PID names a process that has not exited (a zombie has).</summary>
     public static bool Runs(int pid) => ProcessIdentity.Of(pid) is not null;
 

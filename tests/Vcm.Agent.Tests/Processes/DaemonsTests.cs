@@ -83,7 +83,7 @@ public sealed class DaemonsTests : IDisposable
             + "threading.Thread(target=lambda: time.sleep(100000)).start()\n"
             + "ctypes.CDLL(None).pthread_exit(None)\n";
         var spec = new DaemonSpec("python3", ["-c", Code, Marker], _children.File("daemon.pid"), _children.File("daemon.log"), Marker);
-        var pid = await _daemons.StartAsync(spec, CancellationToken.None);
+        var pid = _children.Note(await _daemons.StartAsync(spec, CancellationToken.None));
         Assert.True(await LeaderExitedAsync(pid), "the daemon's main thread never exited");
 
         Assert.Equal(pid, Daemons.RunningPid(spec));
@@ -147,7 +147,7 @@ public sealed class DaemonsTests : IDisposable
     /// <summary>Starts the daemon and waits until it says it is up.</summary>
     private async Task<int> StartAsync(DaemonSpec spec)
     {
-        var pid = await _daemons.StartAsync(spec, CancellationToken.None);
+        var pid = _children.Note(await _daemons.StartAsync(spec, CancellationToken.None));
         Assert.True(await _children.SaidAsync("notes", "up"), $"the daemon never came up: {Daemons.Tail(spec.LogFile)}");
         return pid;
     }
