@@ -33,5 +33,5 @@ internal sealed class IperfServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() =>
-        await Daemons.StopAsync(_spec.PidFile, _spec.Marker, TimeSpan.FromSeconds(5), CancellationToken.None);
+        await new Daemons(ProcessRunner.Instance).StopAsync(_spec.PidFile, _spec.Marker, TimeSpan.FromSeconds(5), CancellationToken.None);
 }

@@ -1,29 +1,8 @@
 using System.CommandLine;
-using Vcm.Cli.Commands.Clusters;
-using Vcm.Cli.Commands.Hosts;
 using Vcm.Cli.Commands.Nodes;
-using Vcm.Cli.Commands.Peers;
-using Vcm.Cli.Commands.Processes;
-using Vcm.Cli.Commands.Sites;
 using Vcm.Cli.Infrastructure;
 
-var root = new RootCommand("vcm: reserve, build and release whole virtual clusters across sites.")
-{
-    GlobalOptions.Output,
-    GlobalOptions.Server,
-    UpCommand.Create(),
-    DownCommand.Create(),
-    ManagerCommand.Create(),
-    AgentCommand.Create(),
-    MetadataCommand.Create(),
-    ClusterCommand.Create(),
-    HostCommand.Create(),
-    SiteCommand.Create(),
-    PeerCommand.Create(),
-    NodeCommand.Create(),
-    SshCommand.Create(),
-};
-
+var root = VcmCommandLine.Create(CliServices.Real);
 var parse = root.Parse(SshCommand.Extract(args));
 if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
 {

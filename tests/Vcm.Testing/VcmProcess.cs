@@ -8,9 +8,9 @@ namespace Vcm.Testing;
 public sealed class VcmProcess : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _lines;
-    private readonly RunningProcess _process;
+    private readonly IRunningProcess _process;
 
-    private VcmProcess(RunningProcess process, ConcurrentQueue<string> lines)
+    private VcmProcess(IRunningProcess process, ConcurrentQueue<string> lines)
     {
         _process = process;
         _lines = lines;

@@ -17,7 +17,8 @@ namespace Vcm.Agent.Hosting;
 /// <summary>The agent process: an RPC server over its hosts' drivers, and the join/heartbeat loop to its manager.</summary>
 public static class AgentServer
 {
-    public static WebApplication Build(AgentOptions options, AgentHosts hosts, Action<ILoggingBuilder>? logging = null)
+    /// <summary>The agent's web application; <paramref name="clock"/> (default the system's) times its background loops.</summary>
+    public static WebApplication Build(AgentOptions options, AgentHosts hosts, Action<ILoggingBuilder>? logging = null, TimeProvider? clock = null)
     {
         var identity = AgentIdentity.LoadOrCreate(options.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder();
@@ -43,6 +44,7 @@ public static class AgentServer
             }
         });
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(clock ?? TimeProvider.System);
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(hosts);
         builder.Services.AddSingleton(new StepExecutor(hosts.ByName));
@@ -51,7 +53,7 @@ public static class AgentServer
         var supervised = hosts.ByName.Values.OfType<ISupervisedHost>().ToList();
         if (supervised.Count > 0)
         {
-            builder.Services.AddHostedService(sp => new DaemonSupervisor(supervised, TimeProvider.System, sp.GetRequiredService<ILogger<DaemonSupervisor>>()));
+            builder.Services.AddHostedService(sp => new DaemonSupervisor(supervised, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DaemonSupervisor>>()));
         }
         if (options.ExitWithPid is { } pid)
         {

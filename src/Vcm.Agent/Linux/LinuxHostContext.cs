@@ -5,7 +5,8 @@ namespace Vcm.Agent.Linux;
 /// <summary>
 /// What every real (Linux) driver of one host needs: where the host keeps vcm's files, which network namespace is
 /// "the host" (null: the agent's own; tests and single-process labs give one), its underlay address (VXLAN
-/// endpoints, iSCSI portal), the process runner and daemon supervisor, and how to reach the site's image store.
+/// endpoints, iSCSI portal), the process runner, the clock and daemon supervisor, and how to reach the site's image
+/// store.
 /// </summary>
 public sealed record LinuxHostContext
 {
@@ -25,7 +26,10 @@ public sealed record LinuxHostContext
 
     public IProcessRunner Runner { get; init; } = ProcessRunner.Instance;
 
-    public Daemons Daemons => new(Runner);
+    /// <summary>The clock the drivers' deadlines and graces are read from.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    public Daemons Daemons => new(Runner, Clock);
 
     /// <summary>The `vcm` program, for daemons vcm runs itself (the per-gateway metadata service).</summary>
     public required string VcmExecutable { get; init; }

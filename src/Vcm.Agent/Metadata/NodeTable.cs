@@ -9,10 +9,10 @@ namespace Vcm.Agent.Metadata;
 /// <summary>
 /// The nodes of nodes.json, read again whenever the file changes, and the one question the service asks of them:
 /// which node, if any, is this request from? A change is seen by the file's time and size; while its time is
-/// recent (a rewrite within the file system's timestamp granularity could keep both) the content is compared too.
-/// No inotify: a host runs one service per gateway, and root's inotify instances are few (128 by default).
+/// recent by <paramref name="clock"/> (a rewrite within the file system's timestamp granularity could keep both) the
+/// content is compared too. No inotify: a host runs one service per gateway, and root's inotify instances are few (128 by default).
 /// </summary>
-public sealed partial class NodeTable(MetadataServerOptions options, ILogger<NodeTable> logger)
+public sealed partial class NodeTable(MetadataServerOptions options, TimeProvider clock, ILogger<NodeTable> logger)
 {
     private static readonly TimeSpan Recent = TimeSpan.FromSeconds(2);
 
@@ -62,7 +62,7 @@ public sealed partial class NodeTable(MetadataServerOptions options, ILogger<Nod
         (DateTime Time, long Length)? stamp = file.Exists ? (file.LastWriteTimeUtc, file.Length) : null;
         lock (_lock)
         {
-            var recent = stamp is { } s && DateTime.UtcNow - s.Time < Recent;
+            var recent = stamp is { } s && clock.GetUtcNow().UtcDateTime - s.Time < Recent;
             if (_content is null || stamp != _stamp || recent)
             {
                 _stamp = stamp;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Vcm.Agent.Linux.Images.Micro;
 using Vcm.Drivers.Processes;
 
@@ -6,7 +7,7 @@ namespace Vcm.Cli.Infrastructure;
 /// <summary>The site's image store as `vcm up` prepares it: the micro image is built into it when missing or damaged.</summary>
 public static class ImageStore
 {
-    public static async Task EnsureMicroAsync(string directory, Action<string> say, CancellationToken cancellationToken)
+    public static async Task EnsureMicroAsync(IProcessRunner runner, string directory, Action<string> say, CancellationToken cancellationToken)
     {
         var target = Path.Combine(directory, MicroImageBuilder.ImageName);
         var manifest = await MicroImageManifest.ReadAsync(target, cancellationToken);
@@ -17,10 +18,10 @@ public static class ImageStore
         }
 
         say("building the micro image from Debian packages (a kernel, busybox, dropbear)…");
-        var started = DateTime.UtcNow;
-        var builder = new MicroImageBuilder(new MicroImageOptions { CacheDirectory = Path.Combine(directory, ".cache") }, ProcessRunner.Instance);
+        var started = Stopwatch.GetTimestamp();
+        var builder = new MicroImageBuilder(new MicroImageOptions { CacheDirectory = Path.Combine(directory, ".cache") }, runner);
         var built = await builder.BuildAsync(target, cancellationToken);
-        say($"micro image built in {(DateTime.UtcNow - started).TotalSeconds:0.0} s: kernel {built.KernelRelease}, " +
+        say($"micro image built in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s: kernel {built.KernelRelease}, " +
             string.Join(", ", built.Files.Select(f => $"{f.Name} {f.Sha256[..12]}")));
     }
 }

@@ -14,8 +14,10 @@ namespace Vcm.Cli.Lab;
 /// loopback and on the site's management network, and knowing the site's external network. It reads the image store
 /// site a's manager serves (the same micro image), and serves it to its own site's agents.
 /// </summary>
-public sealed class LabSiteManager(IProcessRunner runner, string vcm, LabState state, LabSite site)
+public sealed class LabSiteManager(CliServices services, string vcm, LabState state, LabSite site)
 {
+    private readonly Daemons _daemons = new(services.Runner, services.Clock);
+
     public LabSite Site => site;
 
     public string Folder => state.SiteData(site);
@@ -50,14 +52,14 @@ public sealed class LabSiteManager(IProcessRunner runner, string vcm, LabState s
 
     /// <summary>Starts the manager unless it runs already; returns its PID.</summary>
     public Task<int> EnsureAsync(string imageDirectory, CancellationToken cancellationToken) =>
-        new Daemons(runner).EnsureAsync(Spec(imageDirectory), cancellationToken);
+        _daemons.EnsureAsync(Spec(imageDirectory), cancellationToken);
 
     /// <summary>Waits until the manager answers as this site on loopback; returns an admin client of it.</summary>
     public async Task<VcmClient> WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var deadline = services.Clock.GetUtcNow() + timeout;
+        while (services.Clock.GetUtcNow() < deadline)
         {
             if (await AnswersAsync(http, cancellationToken) && File.Exists(TokenFile))
             {
@@ -74,7 +76,7 @@ public sealed class LabSiteManager(IProcessRunner runner, string vcm, LabState s
 
     /// <summary>Stops the manager by its recorded PID (SIGTERM, then SIGKILL — which also ends a stopped one). Absent is fine.</summary>
     public Task<bool> StopAsync(CancellationToken cancellationToken) =>
-        Daemons.StopAsync(PidFile, Marker, TimeSpan.FromSeconds(10), cancellationToken);
+        _daemons.StopAsync(PidFile, Marker, TimeSpan.FromSeconds(10), cancellationToken);
 
     private async Task<bool> AnswersAsync(HttpClient http, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Vcm.Agent.Linux.Network;
 using Vcm.Drivers;
 using Vcm.Drivers.Processes;
 
@@ -106,31 +107,23 @@ public sealed class LabTopology(IProcessRunner runner)
         }
     }
 
-    public static async Task<IReadOnlyList<string>> NamespacesAsync(IProcessRunner runner, CancellationToken cancellationToken)
-    {
-        var result = await runner.RunAsync(ProcessSpec.Of("ip", "netns", "list"), cancellationToken);
-        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).ToList();
-    }
-
     /// <summary>Refuses a lab whose names or addresses are already taken on this machine.</summary>
     private async Task CheckFreeAsync(LabSite site, CancellationToken cancellationToken)
     {
-        var namespaces = await NamespacesAsync(runner, cancellationToken);
+        var namespaces = await IpQueries.NamespacesAsync(runner, cancellationToken);
         var taken = site.Hosts.Select(h => h.Netns).Append(site.SwitchNetns).Append(site.ExternalNetns).Where(namespaces.Contains).ToList();
         if (taken.Count > 0)
         {
             throw new DriverException($"the lab's namespaces {string.Join(", ", taken)} exist already; run `vcm down` first");
         }
 
-        var routes = await runner.RunAsync(ProcessSpec.Of("ip", "-4", "route", "show"), cancellationToken);
         var mgmt = Vcm.Domain.Networking.Ipv4Subnet.Parse(site.MgmtSubnet);
-        foreach (var line in routes.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var destination in await IpQueries.RouteDestinationsAsync(runner, null, cancellationToken))
         {
-            var destination = line.Split(' ')[0];
             if (destination != "default" && Vcm.Domain.Networking.Ipv4Subnet.TryParse(destination.Contains('/', StringComparison.Ordinal) ? destination : destination + "/32", out var route, out _)
                 && route!.Overlaps(mgmt))
             {
-                throw new DriverException($"the lab's management network {site.MgmtSubnet} overlaps this host's route '{line.Trim()}'");
+                throw new DriverException($"the lab's management network {site.MgmtSubnet} overlaps this host's route to {destination}");
             }
         }
     }

@@ -8,8 +8,12 @@ public sealed class ProcessRunner : IProcessRunner
 {
     public static readonly ProcessRunner Instance = new();
 
+    /// <summary>How long a killed program may take to die before the runner stops waiting for it.</summary>
+    private static readonly TimeSpan ReapTimeout = TimeSpan.FromSeconds(30);
+
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var started = Stopwatch.StartNew();
         using var process = new Process { StartInfo = StartInfo(spec) };
         var stdout = new StringBuilder();
@@ -25,26 +29,30 @@ public sealed class ProcessRunner : IProcessRunner
             return new ProcessResult(spec, 127, "", e.Message, started.Elapsed).EnsureSuccess();
         }
 
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (spec.StandardInput is not null)
-        {
-            await process.StandardInput.WriteAsync(spec.StandardInput.AsMemory(), cancellationToken);
-        }
-
-        process.StandardInput.Close();
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(spec.Timeout);
+        // Armed before anything that can block: a child that never reads its input blocks the writer for good.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(spec.Timeout);
+        var input = Task.CompletedTask;
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            input = Task.Run(() => WriteInputAsync(process, spec.StandardInput), CancellationToken.None);
+            await process.WaitForExitAsync(deadline.Token);
+            await input.WaitAsync(deadline.Token);
         }
-        catch (OperationCanceledException)
+        catch (Exception e)
         {
-            KillTree(process);
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new TimeoutException($"'{spec.CommandLine}' did not finish within {spec.Timeout.TotalSeconds:0.#} s and was killed.");
+            // Every way out but the program's own exit: timeout, cancellation, a failure while feeding it.
+            KillAndReap(process);
+            await ObserveAsync(input);
+            if (e is OperationCanceledException && deadline.IsCancellationRequested)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new TimeoutException($"'{spec.CommandLine}' did not finish within {spec.Timeout.TotalSeconds:0.#} s and was killed.");
+            }
+
+            throw;
         }
 
         // WaitForExitAsync returns when the process exits; the output streams may still be draining.
@@ -52,12 +60,9 @@ public sealed class ProcessRunner : IProcessRunner
         return new ProcessResult(spec, process.ExitCode, Text(stdout), Text(stderr), started.Elapsed);
     }
 
-    /// <summary>
-    /// Runs a program attached to this process's terminal (standard input, output and error are inherited), for
-    /// interactive commands such as ssh; returns its exit code. Cancellation kills its tree.
-    /// </summary>
     public async Task<int> RunAttachedAsync(ProcessSpec spec, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var info = StartInfo(spec);
         info.RedirectStandardInput = false;
         info.RedirectStandardOutput = false;
@@ -78,18 +83,14 @@ public sealed class ProcessRunner : IProcessRunner
         }
         catch (OperationCanceledException)
         {
-            KillTree(process);
+            KillAndReap(process);
             throw;
         }
 
         return process.ExitCode;
     }
 
-    /// <summary>
-    /// Starts a long-running program. Its output lines go to <paramref name="output"/> (standard error lines too);
-    /// with no callback they are discarded. Stop it with <see cref="RunningProcess.StopAsync"/>.
-    /// </summary>
-    public RunningProcess Start(ProcessSpec spec, Action<string>? output = null)
+    public IRunningProcess Start(ProcessSpec spec, Action<string>? output = null)
     {
         var process = new Process { StartInfo = StartInfo(spec) };
         process.StartInfo.RedirectStandardInput = false;
@@ -110,12 +111,19 @@ public sealed class ProcessRunner : IProcessRunner
         return new RunningProcess(process, spec);
     }
 
-    private static void Forward(Action<string>? output, string? line)
+    /// <summary>Kills the process and every process below it, then waits (a while at most) until it is gone.</summary>
+    internal static void KillAndReap(Process process)
     {
-        if (line is not null)
+        try
         {
-            output?.Invoke(line);
+            process.Kill(entireProcessTree: true);
         }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+
+        process.WaitForExit(ReapTimeout);
     }
 
     internal static ProcessStartInfo StartInfo(ProcessSpec spec)
@@ -141,15 +149,46 @@ public sealed class ProcessRunner : IProcessRunner
         return info;
     }
 
-    private static void KillTree(Process process)
+    /// <summary>
+    /// Writes the program's input and closes it. A pipe write cannot be cancelled, so this runs apart from the wait;
+    /// it ends when the program took everything, or fails once the program closed its input (or was killed).
+    /// </summary>
+    private static async Task WriteInputAsync(Process process, string? text)
     {
         try
         {
-            process.Kill(entireProcessTree: true);
+            if (text is not null)
+            {
+                await process.StandardInput.WriteAsync(text.AsMemory(), CancellationToken.None);
+            }
+
+            process.StandardInput.Close();
         }
-        catch (InvalidOperationException)
+        catch (IOException)
         {
-            // already gone
+            // The program closed its input or exited without reading all of it: what it did instead shows in its
+            // exit code and output.
+        }
+    }
+
+    /// <summary>Waits for the input writer after a kill (its pipe is closed by then), so nothing runs on unobserved.</summary>
+    private static async Task ObserveAsync(Task input)
+    {
+        try
+        {
+            await input.WaitAsync(ReapTimeout);
+        }
+        catch (Exception)
+        {
+            // the writer's own failure is not the one to report
+        }
+    }
+
+    private static void Forward(Action<string>? output, string? line)
+    {
+        if (line is not null)
+        {
+            output?.Invoke(line);
         }
     }
 

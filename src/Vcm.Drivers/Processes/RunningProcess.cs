@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Vcm.Drivers.Processes;
 
 /// <summary>A long-running program started by <see cref="ProcessRunner.Start"/>; stopped by PID, never by name.</summary>
-public sealed class RunningProcess : IDisposable
+public sealed class RunningProcess : IRunningProcess
 {
     private readonly Process _process;
 
@@ -24,7 +24,6 @@ public sealed class RunningProcess : IDisposable
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
-    /// <summary>Asks the process to stop (SIGTERM), waits up to <paramref name="grace"/>, then kills its tree.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
         if (_process.HasExited)
@@ -44,19 +43,7 @@ public sealed class RunningProcess : IDisposable
         }
     }
 
-    /// <summary>Kills the process and its children at once.</summary>
-    public void Kill()
-    {
-        try
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
-        }
-    }
+    public void Kill() => ProcessRunner.KillAndReap(_process);
 
     public void Dispose() => _process.Dispose();
 }

@@ -150,7 +150,7 @@ public sealed class LinuxTestHost : IHostDrivers, IAsyncDisposable
             {
                 foreach (var dir in Directory.GetDirectories(Context.Paths.Vms))
                 {
-                    await Daemons.StopAsync(Path.Combine(dir, "pid"), Path.Combine(dir, "qmp.sock"), TimeSpan.FromSeconds(1), CancellationToken.None);
+                    await Context.Daemons.StopAsync(Path.Combine(dir, "pid"), Path.Combine(dir, "qmp.sock"), TimeSpan.FromSeconds(1), CancellationToken.None);
                 }
             }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -45,7 +44,7 @@ public sealed partial class QemuComputeDriver
         var kvm = await UseKvmAsync(spec.Image, cancellationToken);
         var arguments = QemuCommandLine.Build(spec, Paths, vm, kvm);
         var logStart = File.Exists(vm.QemuLog) ? new FileInfo(vm.QemuLog).Length : 0;
-        var started = Stopwatch.StartNew();
+        var started = _context.Clock.GetUtcNow();
         try
         {
             await EnsureTapAsync(vm.Tap, spec.Bridge, cancellationToken);
@@ -62,7 +61,7 @@ public sealed partial class QemuComputeDriver
 
             await WaitRunningAsync(vm, pid, logStart, cancellationToken);
             await WriteSpecAsync(spec, vm);
-            LogStarted(_logger, spec.Name, pid, kvm ? "kvm" : "tcg", started.Elapsed.TotalSeconds);
+            LogStarted(_logger, spec.Name, pid, kvm ? "kvm" : "tcg", (_context.Clock.GetUtcNow() - started).TotalSeconds);
         }
         catch (Exception e)
         {
@@ -89,7 +88,7 @@ public sealed partial class QemuComputeDriver
     {
         if (Daemons.RunningPid(vm.PidFile, vm.Marker) is not null)
         {
-            await Daemons.StopAsync(vm.PidFile, vm.Marker, TimeSpan.Zero, CancellationToken.None);
+            await _context.Daemons.StopAsync(vm.PidFile, vm.Marker, TimeSpan.Zero, CancellationToken.None);
         }
 
         File.Delete(vm.PidFile);
@@ -106,7 +105,7 @@ public sealed partial class QemuComputeDriver
     /// <summary>Waits until QMP answers that the VM runs; QEMU answers only once its devices are made.</summary>
     private async Task WaitRunningAsync(VmFolder vm, int pid, long logStart, CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.StartNew();
+        var deadline = _context.Clock.GetUtcNow() + _options.StartTimeout;
         while (true)
         {
             if (!Daemons.IsProcess(pid, vm.Marker))
@@ -119,7 +118,7 @@ public sealed partial class QemuComputeDriver
                 return;
             }
 
-            if (deadline.Elapsed > _options.StartTimeout)
+            if (_context.Clock.GetUtcNow() > deadline)
             {
                 throw new DriverException($"QEMU of VM {vm.Name} did not report it running within {_options.StartTimeout.TotalSeconds:0.#} s: {LogSince(vm, logStart)}");
             }
@@ -159,7 +158,7 @@ public sealed partial class QemuComputeDriver
             await WaitExitAsync(vm, pid, _options.StopGrace, cancellationToken);
         }
 
-        await Daemons.StopAsync(vm.PidFile, vm.Marker, _options.StopGrace, cancellationToken);
+        await _context.Daemons.StopAsync(vm.PidFile, vm.Marker, _options.StopGrace, cancellationToken);
         LogStopped(_logger, vm.Name, pid);
     }
 
@@ -180,10 +179,10 @@ public sealed partial class QemuComputeDriver
         }
     }
 
-    private static async Task WaitExitAsync(VmFolder vm, int pid, TimeSpan grace, CancellationToken cancellationToken)
+    private async Task WaitExitAsync(VmFolder vm, int pid, TimeSpan grace, CancellationToken cancellationToken)
     {
-        var waited = Stopwatch.StartNew();
-        while (Daemons.IsProcess(pid, vm.Marker) && waited.Elapsed < grace)
+        var deadline = _context.Clock.GetUtcNow() + grace;
+        while (Daemons.IsProcess(pid, vm.Marker) && _context.Clock.GetUtcNow() < deadline)
         {
             await Task.Delay(20, cancellationToken);
         }

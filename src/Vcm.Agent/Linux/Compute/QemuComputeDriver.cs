@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,7 +20,7 @@ public sealed partial class QemuComputeDriver : IComputeDriver
     private readonly KvmProbe _probe;
     private readonly QemuComputeOptions _options;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly KeyedLock _locks = new();
 
     public QemuComputeDriver(LinuxHostContext context, KvmProbe? probe = null, QemuComputeOptions? options = null, ILogger<QemuComputeDriver>? logger = null)
     {
@@ -37,6 +36,9 @@ public sealed partial class QemuComputeDriver : IComputeDriver
 
     public KvmProbe Probe => _probe;
 
+    /// <summary>How many VM names are being ensured or deleted now (or waited for): a name's lock lives only that long.</summary>
+    public int LockedNames => _locks.Count;
+
     /// <summary>The name of the VM's tap on its bridge: "vct" + 8 hex digits of a hash of the VM's name.</summary>
     public static string TapName(string vm) => VmFolder.TapName(vm);
 
@@ -46,9 +48,7 @@ public sealed partial class QemuComputeDriver : IComputeDriver
     {
         CheckName(spec.Name);
         var vm = VmFolder.For(Paths, spec.Name);
-        var gate = Gate(spec.Name);
-        await gate.WaitAsync(cancellationToken);
-        try
+        using (await _locks.AcquireAsync(spec.Name, cancellationToken))
         {
             if (Daemons.RunningPid(vm.PidFile, vm.Marker) is not null)
             {
@@ -65,10 +65,6 @@ public sealed partial class QemuComputeDriver : IComputeDriver
             await StartAsync(spec, vm, cancellationToken);
             return new Ensured<VmStatus>(existed ? EnsureOutcome.Updated : EnsureOutcome.Created, new VmStatus(spec.Name, VmState.Running));
         }
-        finally
-        {
-            gate.Release();
-        }
     }
 
     public async Task<DeleteOutcome> DeleteVmAsync(string name, CancellationToken cancellationToken)
@@ -79,9 +75,7 @@ public sealed partial class QemuComputeDriver : IComputeDriver
         }
 
         var vm = VmFolder.For(Paths, name);
-        var gate = Gate(name);
-        await gate.WaitAsync(cancellationToken);
-        try
+        using (await _locks.AcquireAsync(name, cancellationToken))
         {
             var found = Directory.Exists(vm.Directory);
             if (Daemons.RunningPid(vm.PidFile, vm.Marker) is { } pid)
@@ -102,10 +96,6 @@ public sealed partial class QemuComputeDriver : IComputeDriver
             }
 
             return found ? DeleteOutcome.Deleted : DeleteOutcome.Absent;
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 
@@ -152,8 +142,6 @@ public sealed partial class QemuComputeDriver : IComputeDriver
         await stream.ReadExactlyAsync(buffer, cancellationToken);
         return Encoding.UTF8.GetString(buffer);
     }
-
-    private SemaphoreSlim Gate(string name) => _locks.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
 
     private static bool IsValidName(string name) =>
         name.Length is > 0 and <= 100 && name[0] != '.' && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');

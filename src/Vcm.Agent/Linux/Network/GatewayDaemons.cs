@@ -48,12 +48,12 @@ internal sealed class GatewayDaemons(LinuxHostContext context, HostShell shell, 
 
             if (pid is not null)
             {
-                await Daemons.StopAsync(spec.PidFile, spec.Marker, StopGrace, cancellationToken);
+                await context.Daemons.StopAsync(spec.PidFile, spec.Marker, StopGrace, cancellationToken);
             }
 
             var started = await context.Daemons.StartAsync(spec, cancellationToken);
             LinuxNetworkDriverLog.DaemonStarted(logger, layout.Name, "dnsmasq", started);
-            await WaitUntilAsync(spec, started, p => SocketTable.TcpListening(p, address, 53) && SocketTable.UdpBound(p, "0.0.0.0", 67), cancellationToken);
+            await WaitUntilListeningAsync(spec, started, p => SocketTable.TcpListening(p, address, 53) && SocketTable.UdpBound(p, "0.0.0.0", 67), cancellationToken);
         }
         else if (applied.Length < 2 || applied[1] != hosts)
         {
@@ -81,41 +81,26 @@ internal sealed class GatewayDaemons(LinuxHostContext context, HostShell shell, 
 
         if (pid is not null)
         {
-            await Daemons.StopAsync(spec.PidFile, spec.Marker, StopGrace, cancellationToken);
+            await context.Daemons.StopAsync(spec.PidFile, spec.Marker, StopGrace, cancellationToken);
         }
 
         var started = await context.Daemons.StartAsync(spec, cancellationToken);
         LinuxNetworkDriverLog.DaemonStarted(logger, layout.Name, "metadata", started);
-        await WaitUntilAsync(spec, started, p => SocketTable.TcpListening(p, address, 80), cancellationToken);
+        await WaitUntilListeningAsync(spec, started, p => SocketTable.TcpListening(p, address, 80), cancellationToken);
         return true;
     }
 
     /// <summary>Stops both daemons by their PID files; true if either was running.</summary>
     public async Task<bool> StopAsync(GatewayLayout layout, CancellationToken cancellationToken)
     {
-        var dnsmasq = File.Exists(layout.DnsmasqPid) && await Daemons.StopAsync(layout.DnsmasqPid, layout.DnsmasqMarker, StopGrace, cancellationToken);
-        var metadata = File.Exists(layout.MetadataPid) && await Daemons.StopAsync(layout.MetadataPid, layout.MetadataMarker, StopGrace, cancellationToken);
+        var dnsmasq = File.Exists(layout.DnsmasqPid) && await context.Daemons.StopAsync(layout.DnsmasqPid, layout.DnsmasqMarker, StopGrace, cancellationToken);
+        var metadata = File.Exists(layout.MetadataPid) && await context.Daemons.StopAsync(layout.MetadataPid, layout.MetadataMarker, StopGrace, cancellationToken);
         return dnsmasq || metadata;
     }
 
     private static string Listen(string address) => $"http://{address}:80";
 
-    private static async Task WaitUntilAsync(DaemonSpec spec, int pid, Func<int, bool> ready, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (!ready(pid))
-        {
-            if (!Daemons.IsProcess(pid, spec.Marker))
-            {
-                throw new DriverException($"{Path.GetFileName(spec.FileName)} of gateway {spec.Netns} exited at start; see {spec.LogFile}: {Daemons.Tail(spec.LogFile)}");
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new DriverException($"{Path.GetFileName(spec.FileName)} of gateway {spec.Netns} does not listen after {StartTimeout.TotalSeconds:0} s; see {spec.LogFile}: {Daemons.Tail(spec.LogFile)}");
-            }
-
-            await Task.Delay(20, cancellationToken);
-        }
-    }
+    private Task WaitUntilListeningAsync(DaemonSpec spec, int pid, Func<int, bool> listening, CancellationToken cancellationToken) =>
+        context.Daemons.WaitUntilReadyAsync(
+            spec, pid, listening, StartTimeout, $"{Path.GetFileName(spec.FileName)} of gateway {spec.Netns}", "does not listen", cancellationToken);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Vcm.Drivers.Processes;
 
 namespace Vcm.Agent.Linux.Network;
@@ -77,30 +76,16 @@ internal sealed class HostShell(LinuxHostContext context)
     }
 
     /// <summary>The global IPv4 addresses (CIDR) of a link in a namespace.</summary>
-    public async Task<IReadOnlyList<string>> AddressesAsync(string netns, string link, CancellationToken cancellationToken) =>
-        LinkAddress.ParseIpv4((await RunAsync("ip", In(netns, ["-j", "addr", "show", "dev", link]), cancellationToken)).StandardOutput);
+    public Task<IReadOnlyList<string>> AddressesAsync(string netns, string link, CancellationToken cancellationToken) =>
+        IpQueries.Ipv4AddressesAsync(context.Runner, netns, link, cancellationToken);
 
     /// <summary>The names of the machine's named network namespaces (they are global, not per host namespace).</summary>
-    public async Task<IReadOnlySet<string>> NamespacesAsync(CancellationToken cancellationToken)
-    {
-        var output = (await RunAsync("ip", ["-j", "netns", "list"], cancellationToken)).StandardOutput;
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(output))
-        {
-            return names;
-        }
+    public Task<IReadOnlySet<string>> NamespacesAsync(CancellationToken cancellationToken) =>
+        IpQueries.NamespacesAsync(context.Runner, cancellationToken);
 
-        using var document = JsonDocument.Parse(output);
-        foreach (var entry in document.RootElement.EnumerateArray())
-        {
-            if (entry.TryGetProperty("name", out var name) && name.GetString() is { } text)
-            {
-                names.Add(text);
-            }
-        }
-
-        return names;
-    }
+    /// <summary>The PIDs of the processes in a named namespace.</summary>
+    public Task<IReadOnlyList<int>> PidsAsync(string netns, CancellationToken cancellationToken) =>
+        IpQueries.PidsAsync(context.Runner, netns, cancellationToken);
 
     /// <summary>Runs a program and returns how it ended, failed or not.</summary>
     public Task<ProcessResult> TryRunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>

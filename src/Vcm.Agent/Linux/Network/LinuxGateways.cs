@@ -125,31 +125,23 @@ internal sealed class LinuxGateways
 
     private async Task StopLeftoversAsync(string netns, CancellationToken cancellationToken)
     {
-        var pids = await PidsAsync(netns, cancellationToken);
+        var pids = await _shell.PidsAsync(netns, cancellationToken);
         foreach (var pid in pids)
         {
             Signals.Terminate(pid);
         }
 
-        var deadline = DateTime.UtcNow + StopGrace;
-        while (pids.Any(Signals.IsAlive) && DateTime.UtcNow < deadline)
+        var deadline = _context.Clock.GetUtcNow() + StopGrace;
+        while (pids.Any(Signals.IsAlive) && _context.Clock.GetUtcNow() < deadline)
         {
             await Task.Delay(20, cancellationToken);
-            pids = await PidsAsync(netns, cancellationToken);
+            pids = await _shell.PidsAsync(netns, cancellationToken);
         }
 
         foreach (var pid in pids)
         {
             Signals.ForceKill(pid);
         }
-    }
-
-    private async Task<List<int>> PidsAsync(string netns, CancellationToken cancellationToken)
-    {
-        var output = (await _shell.NetnsAsync(["pids", netns], cancellationToken)).StandardOutput;
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(p => int.Parse(p, NumberStyles.None, CultureInfo.InvariantCulture))
-            .ToList();
     }
 
     private static GatewayAddresses Check(GatewaySpec spec)

@@ -44,7 +44,7 @@ internal sealed class LinuxVpns(LinuxHostContext context, HostShell shell, ILogg
         NetworkNames.CheckVpn(name);
         var layout = VpnLayout.Of(context, name);
         var existed = Directory.Exists(layout.Directory);
-        existed |= await VpnDaemon.StopAsync(layout, cancellationToken);
+        existed |= await _daemon.StopAsync(layout, cancellationToken);
         existed |= await _tap.DeleteAsync(layout, await shell.LinksAsync(shell.HostNetns, cancellationToken), cancellationToken);
         if (Directory.Exists(layout.Directory))
         {

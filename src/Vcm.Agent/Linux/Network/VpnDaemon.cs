@@ -32,12 +32,14 @@ internal sealed class VpnDaemon(LinuxHostContext context, ILogger logger)
 
         if (pid is not null)
         {
-            await Daemons.StopAsync(daemon.PidFile, daemon.Marker, StopGrace, cancellationToken);
+            await context.Daemons.StopAsync(daemon.PidFile, daemon.Marker, StopGrace, cancellationToken);
         }
 
         var started = await context.Daemons.StartAsync(daemon, cancellationToken);
         LinuxNetworkDriverLog.VpnDaemonStarted(logger, spec.Name, started);
-        await WaitUntilBoundAsync(daemon, started, spec, cancellationToken);
+        await context.Daemons.WaitUntilReadyAsync(
+            daemon, started, p => SocketTable.UdpBound(p, spec.Local, spec.Port), StartTimeout,
+            $"openvpn of VPN end {spec.Name}", $"does not listen on {spec.Local}:{spec.Port}", cancellationToken);
         await FileText.WriteIfChangedAsync(layout.Applied, files, cancellationToken);
         return true;
     }
@@ -57,25 +59,6 @@ internal sealed class VpnDaemon(LinuxHostContext context, ILogger logger)
     }
 
     /// <summary>Stops openvpn by its PID file; true if it was running. A dead one only loses its PID file.</summary>
-    public static Task<bool> StopAsync(VpnLayout layout, CancellationToken cancellationToken) =>
-        Daemons.StopAsync(layout.Pid, layout.Marker, StopGrace, cancellationToken);
-
-    private static async Task WaitUntilBoundAsync(DaemonSpec daemon, int pid, VpnSpec spec, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (!SocketTable.UdpBound(pid, spec.Local, spec.Port))
-        {
-            if (!Daemons.IsProcess(pid, daemon.Marker))
-            {
-                throw new DriverException($"openvpn of VPN end {spec.Name} exited at start; see {daemon.LogFile}: {Daemons.Tail(daemon.LogFile)}");
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new DriverException($"openvpn of VPN end {spec.Name} does not listen on {spec.Local}:{spec.Port} after {StartTimeout.TotalSeconds:0} s; see {daemon.LogFile}: {Daemons.Tail(daemon.LogFile)}");
-            }
-
-            await Task.Delay(20, cancellationToken);
-        }
-    }
+    public Task<bool> StopAsync(VpnLayout layout, CancellationToken cancellationToken) =>
+        context.Daemons.StopAsync(layout.Pid, layout.Marker, StopGrace, cancellationToken);
 }

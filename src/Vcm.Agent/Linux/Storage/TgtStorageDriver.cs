@@ -181,7 +181,7 @@ public sealed partial class TgtStorageDriver : IStorageDriver
                     LogStopProblem(_logger, _context.HostName, e.Message);
                 }
 
-                await Daemons.StopAsync(PidFile, Marker, TimeSpan.FromSeconds(3), cancellationToken);
+                await _context.Daemons.StopAsync(PidFile, Marker, TimeSpan.FromSeconds(3), cancellationToken);
                 LogStopped(_logger, _context.HostName, pid);
             }
 

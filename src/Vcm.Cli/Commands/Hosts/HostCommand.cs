@@ -1,13 +1,14 @@
 using System.CommandLine;
+using Vcm.Cli.Infrastructure;
 
 namespace Vcm.Cli.Commands.Hosts;
 
 public static class HostCommand
 {
-    public static Command Create() => new("host", "The site's hosts.")
+    public static Command Create(CliServices services) => new("host", "The site's hosts.")
     {
         HostListCommand.Create(),
         HostTokenCommand.Create(),
-        HostPrepareCommand.Create(),
+        HostPrepareCommand.Create(services),
     };
 }

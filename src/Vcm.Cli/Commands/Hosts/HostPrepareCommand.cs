@@ -1,19 +1,18 @@
 using System.CommandLine;
 using Vcm.Agent.Linux.Preparation;
 using Vcm.Cli.Infrastructure;
-using Vcm.Drivers.Processes;
 
 namespace Vcm.Cli.Commands.Hosts;
 
 /// <summary>vcm host prepare: install what the real drivers need on this host.</summary>
 public static class HostPrepareCommand
 {
-    public static Command Create()
+    public static Command Create(CliServices services)
     {
         var command = new Command("prepare", "Install what this host is missing for real VMs, networks and storage (Debian packages; needs root).");
         command.SetAction(async (cli, ct) =>
         {
-            var result = await HostPreparation.PrepareAsync(ProcessRunner.Instance, Environment.UserName == "root" || IsRoot(), ct);
+            var result = await HostPreparation.PrepareAsync(services.Runner, Environment.UserName == "root" || IsRoot(), ct);
             if (cli.Json)
             {
                 cli.WriteJson(new { ready = result.Ready, message = result.Sentence, missing = HostPreparation.Missing().Select(m => m.Package).Distinct() });

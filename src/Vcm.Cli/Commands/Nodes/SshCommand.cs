@@ -29,7 +29,7 @@ public static class SshCommand
         return args[..separator];
     }
 
-    public static Command Create()
+    public static Command Create(CliServices services)
     {
         var cluster = new Argument<string>("cluster") { Description = "The cluster's name." };
         var node = new Argument<string?>("node") { Description = "The node (default head).", Arity = ArgumentArity.ZeroOrOne };
@@ -93,7 +93,7 @@ public static class SshCommand
                 var spec = target.Netns is { } netns
                     ? new ProcessSpec("ip", ["netns", "exec", netns, "ssh", .. args])
                     : new ProcessSpec("ssh", args);
-                return await ProcessRunner.Instance.RunAttachedAsync(spec, ct);
+                return await services.Runner.RunAttachedAsync(spec, ct);
             }
             finally
             {

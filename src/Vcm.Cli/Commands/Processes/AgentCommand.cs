@@ -9,7 +9,7 @@ namespace Vcm.Cli.Commands.Processes;
 /// <summary>vcm agent --join URL --token T [--sim N]: serve hosts to a site's manager.</summary>
 public static class AgentCommand
 {
-    public static Command Create()
+    public static Command Create(CliServices services)
     {
         var join = new Option<string?>("--join") { Description = "The manager to join, like http://10.0.0.1:8710." };
         var token = new Option<string?>("--token") { Description = "The join token from `vcm host token`." };
@@ -39,7 +39,7 @@ public static class AgentCommand
         {
             if (cli.Get(sim) is not { } count)
             {
-                return await RunRealAsync(cli, new RealOptions(
+                return await RunRealAsync(services, new RealOptions(
                     cli.Get(join), cli.Get(token), cli.Get(listen), cli.Get(data), cli.Get(exitWith), cli.Get(hostName), cli.Get(address),
                     cli.Get(wanAddress), cli.Get(roles), cli.Get(imageStore), cli.Get(underlayMtu), cli.Get(cpus), cli.Get(memory), cli.Get(disk), cli.Get(teardown)), ct);
             }
@@ -62,7 +62,7 @@ public static class AgentCommand
                 ExitWithPid = cli.Get(exitWith),
             };
             var hosts = AgentHosts.Simulated(count, options.SimPrefix, options.Sim);
-            await using var app = AgentServer.Build(options, hosts);
+            await using var app = AgentServer.Build(options, hosts, clock: services.Clock);
             await app.StartAsync(ct);
             Console.Error.WriteLine($"vcm agent: {count} simulated hosts, RPC at {AgentServer.ListeningUrl(app)}{(options.JoinUrl is { } j ? $", joining {j}" : "")}");
             await app.WaitForShutdownAsync(ct);
@@ -76,7 +76,7 @@ public static class AgentCommand
         string? ImageStore, int? UnderlayMtu, int? Cpus, string? Memory, string? Disk, bool Teardown);
 
     /// <summary>This machine (or the namespace the agent was started in) as a real host.</summary>
-    private static async Task<int> RunRealAsync(Invocation cli, RealOptions o, CancellationToken ct)
+    private static async Task<int> RunRealAsync(CliServices services, RealOptions o, CancellationToken ct)
     {
         var name = (o.HostName ?? Environment.MachineName).ToLowerInvariant();
         var dataDirectory = Path.GetFullPath(o.Data ?? Path.Combine(CliPaths.DefaultDataDirectory(), "agent"));
@@ -96,7 +96,7 @@ public static class AgentCommand
         using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(s => { s.SingleLine = true; s.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
         var imageStore = o.ImageStore ?? o.Join ?? Path.Combine(CliPaths.DefaultDataDirectory(), "images");
         using var host = RealAgent.Create(
-            name, address, o.WanAddress, roleList, dataDirectory, imageStore, o.UnderlayMtu ?? 1500, o.Cpus,
+            services, name, address, o.WanAddress, roleList, dataDirectory, imageStore, o.UnderlayMtu ?? 1500, o.Cpus,
             Size(o.Memory, "--memory"), Size(o.Disk, "--disk"), identity.Key, logging);
         if (o.Teardown)
         {
@@ -120,7 +120,7 @@ public static class AgentCommand
             JoinToken = o.Token,
             ExitWithPid = o.ExitWith,
         };
-        await using var app = AgentServer.Build(options, new AgentHosts([host]));
+        await using var app = AgentServer.Build(options, new AgentHosts([host]), clock: services.Clock);
         await app.StartAsync(ct);
         Console.Error.WriteLine($"vcm agent: host {name} ({address}, {string.Join(",", roleList)}), RPC at {AgentServer.ListeningUrl(app)}{(o.Join is { } j ? $", joining {j}" : "")}");
         await app.WaitForShutdownAsync(ct);

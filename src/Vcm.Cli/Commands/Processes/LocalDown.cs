@@ -11,7 +11,7 @@ namespace Vcm.Cli.Commands.Processes;
 /// </summary>
 internal static class LocalDown
 {
-    public static async Task<int> RunAsync(Invocation cli, string data, CancellationToken ct)
+    public static async Task<int> RunAsync(Invocation cli, CliServices services, string data, CancellationToken ct)
     {
         var agentData = Path.Combine(data, "agent");
         if (!Directory.Exists(agentData) || File.Exists(Path.Combine(agentData, "sim")))
@@ -37,21 +37,21 @@ internal static class LocalDown
             }
         }
 
-        var marked = await MarkClustersDeletedAsync(options.EffectiveStore, ct);
-        var teardown = await ProcessRunner.Instance.RunAsync(
+        var marked = await MarkClustersDeletedAsync(options.EffectiveStore, services.Clock, ct);
+        var teardown = await services.Runner.RunAsync(
             new ProcessSpec(Environment.ProcessPath!, ["agent", "--teardown", "--data", agentData]) { Timeout = TimeSpan.FromMinutes(5) }, ct);
-        await ProcessRunner.Instance.RunAsync(ProcessSpec.Of("ip", "link", "del", UpLocal.Bridge), ct);
+        await services.Runner.RunAsync(ProcessSpec.Of("ip", "link", "del", UpLocal.Bridge), ct);
         Console.Out.WriteLine(teardown.Succeeded
             ? $"Removed every VM, gateway and volume vcm made on this machine; {marked} clusters are marked for release."
             : $"Removing what vcm made on this machine failed: {teardown.StandardError.Trim()}");
         return teardown.Succeeded ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    private static async Task<int> MarkClustersDeletedAsync(StoreOptions store, CancellationToken ct)
+    private static async Task<int> MarkClustersDeletedAsync(StoreOptions store, TimeProvider clock, CancellationToken ct)
     {
         var database = new Database(store);
         await using var db = database.CreateContext();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         return await db.Clusters.Where(c => c.ActiveName != null && c.DeletionRequestedMs == null)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.DeletionRequestedMs, now).SetProperty(c => c.NextReconcileMs, now).SetProperty(c => c.Version, c => c.Version + 1), ct);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Vcm.Agent.Linux;
+using Vcm.Cli.Infrastructure;
 using Vcm.Drivers.Hosts;
 
 namespace Vcm.Cli.Commands.Processes;
@@ -9,7 +10,7 @@ namespace Vcm.Cli.Commands.Processes;
 internal static class RealAgent
 {
     public static LinuxHost Create(
-        string name, string address, string? wanAddress, IReadOnlyList<string> roles, string data, string imageStore, int underlayMtu,
+        CliServices services, string name, string address, string? wanAddress, IReadOnlyList<string> roles, string data, string imageStore, int underlayMtu,
         int? cpus, long? memoryMb, long? diskMb, string agentKey, ILoggerFactory? logging)
     {
         Directory.CreateDirectory(data);
@@ -22,6 +23,8 @@ internal static class RealAgent
             VcmExecutable = Environment.ProcessPath!,
             ImageStore = imageStore,
             AgentKey = agentKey,
+            Runner = services.Runner,
+            Clock = services.Clock,
         };
         var facts = new HostFacts
         {

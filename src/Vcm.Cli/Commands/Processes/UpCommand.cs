@@ -10,7 +10,7 @@ namespace Vcm.Cli.Commands.Processes;
 /// <summary>vcm up: a manager and an agent for this machine, in the foreground.</summary>
 public static class UpCommand
 {
-    public static Command Create()
+    public static Command Create(CliServices services)
     {
         var sim = new Option<int?>("--sim") { Description = "Run N simulated hosts (in-memory; for trying the control plane)." };
         var lab = new Option<string?>("--lab") { Description = "Build a lab: SITESxHOSTS hosts as network namespaces on this machine, each with its own agent (e.g. 1x3)." };
@@ -32,7 +32,7 @@ public static class UpCommand
 
                 var port = new Uri(ManagerCommand.Read(cli).Listen).Port;
                 return Vcm.Cli.Lab.LabPlan.TryParse(shape, port, out var plan, out var error)
-                    ? await UpLab.RunAsync(cli, plan! with { WanRateMbit = WanRate(cli.Get(wan), plan.Sites.Count) }, ct)
+                    ? await UpLab.RunAsync(cli, services, plan! with { WanRateMbit = WanRate(cli.Get(wan), plan.Sites.Count) }, ct)
                     : throw new CliException(error, ExitCodes.Usage);
             }
 
@@ -43,7 +43,7 @@ public static class UpCommand
 
             if (cli.Get(sim) is not { } count)
             {
-                return await UpLocal.RunAsync(cli, ct);
+                return await UpLocal.RunAsync(cli, services, ct);
             }
 
             Console.Out.WriteLine($"vcm up: {count} simulated hosts; no VM, network or volume is made.");
@@ -66,7 +66,7 @@ public static class UpCommand
                 "--sim-latency-ms", simOptions.Latency.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--sim-failure-rate", simOptions.FailureRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
-            using var agent = ProcessRunner.Instance.Start(new ProcessSpec(Environment.ProcessPath!, args), line => Console.Error.WriteLine("agent: " + line));
+            using var agent = services.Runner.Start(new ProcessSpec(Environment.ProcessPath!, args), line => Console.Error.WriteLine("agent: " + line));
             Console.Out.WriteLine($"manager: {options.Listen} (site {manager.Site.Name}, data in {options.DataDirectory}); agent: pid {agent.Pid}");
             Console.Out.WriteLine($"admin token: {Path.Combine(options.DataDirectory, Manager.Auth.AdminToken.FileName)}");
             Console.Out.WriteLine("try:  ./vcm cluster create demo --workers 3 --wait");

@@ -7,7 +7,6 @@ using Vcm.Api;
 using Vcm.Cli.Commands.Hosts;
 using Vcm.Cli.Infrastructure;
 using Vcm.Cli.Lab;
-using Vcm.Drivers.Processes;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 
@@ -20,7 +19,7 @@ namespace Vcm.Cli.Commands.Processes;
 /// </summary>
 internal static class UpLab
 {
-    public static async Task<int> RunAsync(Invocation cli, LabPlan plan, CancellationToken ct)
+    public static async Task<int> RunAsync(Invocation cli, CliServices services, LabPlan plan, CancellationToken ct)
     {
         if (!HostPrepareCommand.IsRoot())
         {
@@ -36,7 +35,7 @@ internal static class UpLab
 
         var site = plan.Sites[0];
         var data = Path.GetFullPath(cli.Get(ManagerCommand.Data) ?? CliPaths.DefaultDataDirectory());
-        var runner = new LabRunner(ProcessRunner.Instance, Environment.ProcessPath!);
+        var runner = new LabRunner(services, Environment.ProcessPath!);
         var earlier = LabState.Load(data);
         if (earlier is not null && !earlier.Plan.SameShapeAs(plan))
         {
@@ -51,7 +50,7 @@ internal static class UpLab
         Console.Out.WriteLine(
             $"vcm up: lab {plan.Sites.Count}x{site.Hosts.Count} — {string.Join("; ", plan.Sites.Select(s => $"site {s.Name} with hosts {string.Join(", ", s.Hosts.Select(h => h.Name))}"))} " +
             "as network namespaces on this machine; real QEMU VMs, VXLAN segments, gateways and iSCSI.");
-        var prepared = await HostPreparation.PrepareAsync(ProcessRunner.Instance, isRoot: true, ct);
+        var prepared = await HostPreparation.PrepareAsync(services.Runner, isRoot: true, ct);
         if (!prepared.Ready)
         {
             throw new CliException(prepared.Sentence, ExitCodes.Failed);
@@ -65,7 +64,7 @@ internal static class UpLab
             BuildImages = true,
         };
         options = options with { Listen = $"{options.Listen};http://{site.ManagerAddress}:{new Uri(options.Listen).Port.ToString(CultureInfo.InvariantCulture)}" };
-        await ImageStore.EnsureMicroAsync(options.EffectiveImageDirectory, line => Console.Out.WriteLine(line), ct);
+        await ImageStore.EnsureMicroAsync(services.Runner, options.EffectiveImageDirectory, line => Console.Out.WriteLine(line), ct);
 
         // A lab left by an `up` that was killed is taken over as it is: its VMs, agents and managers kept running.
         var state = earlier ?? await runner.StartAsync(plan with { ManagerPort = new Uri(options.Listen.Split(';')[0]).Port }, data, ct);
@@ -74,7 +73,7 @@ internal static class UpLab
             Console.Out.WriteLine("vcm up: resuming the lab an earlier run left: its hosts, agents and VMs are kept.");
             state = state with { Plan = state.Plan with { WanRateMbit = plan.WanRateMbit } };
             state.Save();
-            await new LabTopology(ProcessRunner.Instance).ShapeWanAsync(state.Plan, ct);
+            await new LabTopology(services.Runner).ShapeWanAsync(state.Plan, ct);
         }
 
         var others = runner.SiteManagers(state);
@@ -95,11 +94,11 @@ internal static class UpLab
                 remotes.Add((other, remote));
             }
 
-            supervisor = others.Count > 0 ? new LabSupervisor(others, options.EffectiveImageDirectory) : null;
-            await WaitForHostsAsync(client, site.Hosts.Count, ct);
+            supervisor = others.Count > 0 ? new LabSupervisor(others, options.EffectiveImageDirectory, services.Clock) : null;
+            await WaitForHostsAsync(client, site.Hosts.Count, services.Clock, ct);
             foreach (var (other, remote) in remotes)
             {
-                await WaitForHostsAsync(remote, other.Site.Hosts.Count, ct);
+                await WaitForHostsAsync(remote, other.Site.Hosts.Count, services.Clock, ct);
                 await LabPeering.PeerAsync(client, other, remote, ct);
             }
 
@@ -162,12 +161,12 @@ internal static class UpLab
         Console.Out.WriteLine("Ctrl-C releases every cluster and removes the lab.");
     }
 
-    private static async Task WaitForHostsAsync(VcmClient client, int count, CancellationToken ct)
+    private static async Task WaitForHostsAsync(VcmClient client, int count, TimeProvider clock, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
+        var deadline = clock.GetUtcNow().AddMinutes(2);
         while ((await client.ListHostsAsync(ct)).Count(h => h.State == "ready") < count)
         {
-            if (DateTime.UtcNow > deadline)
+            if (clock.GetUtcNow() > deadline)
             {
                 throw new CliException("The lab's agents did not all join within 2 minutes; see DATA/lab/hosts/*/agent.log", ExitCodes.Failed);
             }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Vcm.Agent.Linux.Network;
 using Vcm.Agent.Linux.Preparation;
 using Vcm.Cli.Commands.Hosts;
 using Vcm.Cli.Infrastructure;
@@ -21,7 +22,7 @@ internal static class UpLocal
     public const string Subnet = "172.31.255.0/24";
     public const string Router = "172.31.255.1";
 
-    public static async Task<int> RunAsync(Invocation cli, CancellationToken ct)
+    public static async Task<int> RunAsync(Invocation cli, CliServices services, CancellationToken ct)
     {
         if (!HostPrepareCommand.IsRoot())
         {
@@ -29,7 +30,7 @@ internal static class UpLocal
         }
 
         Console.Out.WriteLine("vcm up: this machine as a one-host site with real QEMU VMs, Linux bridges and gateways, and tgt iSCSI.");
-        var prepared = await HostPreparation.PrepareAsync(ProcessRunner.Instance, isRoot: true, ct);
+        var prepared = await HostPreparation.PrepareAsync(services.Runner, isRoot: true, ct);
         if (!prepared.Ready)
         {
             throw new CliException(prepared.Sentence, ExitCodes.Failed);
@@ -40,8 +41,8 @@ internal static class UpLocal
             External = new ExternalNetworkOptions(Subnet, Router, Bridge),
             BuildImages = true,
         };
-        await ImageStore.EnsureMicroAsync(options.EffectiveImageDirectory, line => Console.Out.WriteLine(line), ct);
-        await EnsureExternalBridgeAsync(ct);
+        await ImageStore.EnsureMicroAsync(services.Runner, options.EffectiveImageDirectory, line => Console.Out.WriteLine(line), ct);
+        await EnsureExternalBridgeAsync(services.Runner, ct);
 
         await using var manager = await ManagerServer.BuildAsync(options, ct);
         await manager.App.StartAsync(ct);
@@ -54,7 +55,7 @@ internal static class UpLocal
             "--roles", "compute,gateway,storage", "--image-store", options.Listen,
             "--exit-with", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
         };
-        using var agent = ProcessRunner.Instance.Start(new ProcessSpec(Environment.ProcessPath!, args), line => Console.Error.WriteLine("agent: " + line));
+        using var agent = services.Runner.Start(new ProcessSpec(Environment.ProcessPath!, args), line => Console.Error.WriteLine("agent: " + line));
         Console.Out.WriteLine($"manager: {options.Listen} (site {manager.Site.Name}, data in {options.DataDirectory}); agent: pid {agent.Pid}; port {port}");
         Console.Out.WriteLine($"admin token: {Path.Combine(options.DataDirectory, Manager.Auth.AdminToken.FileName)}");
         Console.Out.WriteLine("try:  ./vcm cluster create demo --workers 2 --ssh-key ~/.ssh/id_ed25519.pub --wait; ./vcm ssh demo -- hostname");
@@ -71,16 +72,14 @@ internal static class UpLocal
     }
 
     /// <summary>The site's external network on this machine: a bridge vcm owns, with the router address.</summary>
-    private static async Task EnsureExternalBridgeAsync(CancellationToken ct)
+    private static async Task EnsureExternalBridgeAsync(IProcessRunner runner, CancellationToken ct)
     {
-        var runner = ProcessRunner.Instance;
         if (!(await runner.RunAsync(ProcessSpec.Of("ip", "link", "show", Bridge), ct)).Succeeded)
         {
             (await runner.RunAsync(ProcessSpec.Of("ip", "link", "add", Bridge, "type", "bridge"), ct)).EnsureSuccess();
         }
 
-        var addresses = await runner.RunAsync(ProcessSpec.Of("ip", "-4", "addr", "show", "dev", Bridge), ct);
-        if (!addresses.StandardOutput.Contains($"inet {Router}/24", StringComparison.Ordinal))
+        if (!(await IpQueries.Ipv4AddressesAsync(runner, null, Bridge, ct)).Contains($"{Router}/24"))
         {
             (await runner.RunAsync(ProcessSpec.Of("ip", "addr", "add", $"{Router}/24", "dev", Bridge), ct)).EnsureSuccess();
         }

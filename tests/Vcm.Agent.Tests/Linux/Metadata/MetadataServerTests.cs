@@ -23,7 +23,8 @@ public sealed class MetadataServerTests : IAsyncLifetime
 
     private readonly TempDirectory _dir = new("vcm-metadata");
     private readonly ListLoggerProvider _log = new();
-    private readonly ManualClock _clock = new();
+    // Starts at the present: nodes.json written during a test is recent by it, so a rewrite is always seen.
+    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
     private WebApplication? _app;
     private Uri? _url;

@@ -15,9 +15,9 @@ public sealed class BootLab : IAsyncDisposable
     public const string Subnet = "10.77.0.0";
     public const string GatewayIp = "10.77.0.1";
 
-    private readonly List<RunningProcess> _processes = [];
+    private readonly List<IRunningProcess> _processes = [];
     private readonly List<string> _namespaces = [];
-    private readonly Dictionary<RunningProcess, List<string>> _output = [];
+    private readonly Dictionary<IRunningProcess, List<string>> _output = [];
     private readonly string _id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
     private bool _metadataStarted;
 
@@ -93,7 +93,7 @@ public sealed class BootLab : IAsyncDisposable
     }
 
     /// <summary>A tap on the bridge and QEMU (TCG) on it in the host namespace, booting the image's kernel directly.</summary>
-    public async Task<RunningProcess> StartVmAsync(MicroImageFixture image, string name, string mac, string append, CancellationToken cancellationToken)
+    public async Task<IRunningProcess> StartVmAsync(MicroImageFixture image, string name, string mac, string append, CancellationToken cancellationToken)
     {
         var tap = $"t-{name}";
         await IpAsync(["-n", HostNs, "tuntap", "add", "dev", tap, "mode", "tap"], cancellationToken);
@@ -145,7 +145,7 @@ public sealed class BootLab : IAsyncDisposable
 
         if (_metadataStarted)
         {
-            await Daemons.StopAsync(MetadataPid, MetadataMarker, TimeSpan.FromSeconds(5), CancellationToken.None);
+            await new Daemons(ProcessRunner.Instance).StopAsync(MetadataPid, MetadataMarker, TimeSpan.FromSeconds(5), CancellationToken.None);
         }
 
         foreach (var ns in _namespaces)
@@ -174,7 +174,7 @@ public sealed class BootLab : IAsyncDisposable
         Directory.CreateDirectory(GatewayDir);
     }
 
-    private RunningProcess Start(ProcessSpec spec)
+    private IRunningProcess Start(ProcessSpec spec)
     {
         var lines = new List<string>();
         var process = ProcessRunner.Instance.Start(spec, line =>

@@ -43,4 +43,9 @@ public sealed class FaultyRunner(string failFirst, string fake) : IProcessRunner
 
         return ProcessRunner.Instance.RunAsync(spec, cancellationToken);
     }
+
+    public Task<int> RunAttachedAsync(ProcessSpec spec, CancellationToken cancellationToken) =>
+        ProcessRunner.Instance.RunAttachedAsync(spec, cancellationToken);
+
+    public IRunningProcess Start(ProcessSpec spec, Action<string>? output = null) => ProcessRunner.Instance.Start(spec, output);
 }

@@ -13,7 +13,7 @@ namespace Vcm.Agent.Tests.Linux.Network;
 public sealed class NetnsLab : IAsyncDisposable
 {
     private readonly List<string> _namespaces = [];
-    private readonly List<RunningProcess> _processes = [];
+    private readonly List<IRunningProcess> _processes = [];
     private readonly List<Func<Task>> _cleanups = [];
 
     public NetnsLab()
@@ -100,7 +100,7 @@ public sealed class NetnsLab : IAsyncDisposable
     public static Task<ProcessResult> InAsync(string ns, params string[] command) => TryAsync(["ip", "netns", "exec", ns, .. command]);
 
     /// <summary>Starts a long-running command inside a namespace; it is stopped by PID on dispose.</summary>
-    public RunningProcess Start(string ns, params string[] command)
+    public IRunningProcess Start(string ns, params string[] command)
     {
         var process = Runner.Start(new ProcessSpec("ip", ["netns", "exec", ns, .. command]));
         _processes.Add(process);

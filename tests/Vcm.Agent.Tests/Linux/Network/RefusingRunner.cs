@@ -14,4 +14,16 @@ public sealed class RefusingRunner : IProcessRunner
         _calls.Add(spec.CommandLine);
         return Task.FromResult(new ProcessResult(spec, 1, "", "refused by the test", TimeSpan.Zero));
     }
+
+    public Task<int> RunAttachedAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        _calls.Add(spec.CommandLine);
+        return Task.FromResult(1);
+    }
+
+    public IRunningProcess Start(ProcessSpec spec, Action<string>? output = null)
+    {
+        _calls.Add(spec.CommandLine);
+        throw new ProcessFailedException(new ProcessResult(spec, 127, "", "refused by the test", TimeSpan.Zero));
+    }
 }

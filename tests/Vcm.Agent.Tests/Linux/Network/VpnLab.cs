@@ -171,6 +171,16 @@ public sealed class VpnLab : IAsyncDisposable
 
     public string Folder(LinuxHostContext context) => context.Paths.Vpn(Name);
 
+    /// <summary>The log of the site's openvpn.</summary>
+    public string Log(LinuxHostContext context) => Path.Combine(Folder(context), "openvpn.log");
+
+    /// <summary>True once the site's openvpn has logged <paramref name="text"/> (false if it does not within the handshake's time, 18 s).</summary>
+    public Task<bool> LoggedAsync(LinuxHostContext context, string text) =>
+        NetnsLab.EventuallyAsync(
+            async () => File.Exists(Log(context)) && (await File.ReadAllTextAsync(Log(context))).Contains(text, StringComparison.Ordinal),
+            attempts: 60,
+            pauseMs: 300);
+
     /// <summary>The links of <paramref name="site"/> whose alias marks them as this lab's VPN end, with their details.</summary>
     public async Task<List<JsonElement>> TapsAsync(string site)
     {

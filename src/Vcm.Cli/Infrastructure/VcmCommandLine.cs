@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Vcm.Cli.Commands.Clusters;
+using Vcm.Cli.Commands.Hosts;
+using Vcm.Cli.Commands.Nodes;
+using Vcm.Cli.Commands.Peers;
+using Vcm.Cli.Commands.Processes;
+using Vcm.Cli.Commands.Sites;
+
+namespace Vcm.Cli.Infrastructure;
+
+/// <summary>The `vcm` command with every subcommand, composed over the services they use.</summary>
+public static class VcmCommandLine
+{
+    public static RootCommand Create(CliServices services) => new("vcm: reserve, build and release whole virtual clusters across sites.")
+    {
+        GlobalOptions.Output,
+        GlobalOptions.Server,
+        UpCommand.Create(services),
+        DownCommand.Create(services),
+        ManagerCommand.Create(),
+        AgentCommand.Create(services),
+        MetadataCommand.Create(),
+        ClusterCommand.Create(),
+        HostCommand.Create(services),
+        SiteCommand.Create(),
+        PeerCommand.Create(),
+        NodeCommand.Create(),
+        SshCommand.Create(services),
+    };
+}
