@@ -44,7 +44,7 @@ public sealed class ControlPlaneBench(StoreProvider provider, int hosts, int big
             "agent", "--sim", hosts.ToString(System.Globalization.CultureInfo.InvariantCulture), "--sim-cpus", "64", "--sim-memory", "512G",
             "--data", data.Combine("agent"), "--join", options.Listen, "--token", token,
         ]));
-        var client = VcmClient.Create(options.Listen, manager.AdminToken, TimeSpan.FromMinutes(10));
+        using var client = VcmClient.Create(options.Listen, manager.AdminToken, TimeSpan.FromMinutes(10));
         var lines = new List<string>();
         try
         {

@@ -60,7 +60,7 @@ public sealed class LabBuildBench(int rounds)
 
     private static async Task<double> VcmAsync(VcmCli cli, string name)
     {
-        var client = VcmClient.Create(cli.Server, File.ReadAllText(Path.Combine(cli.DataDirectory, "admin.token")).Trim());
+        using var client = VcmClient.Create(cli.Server, File.ReadAllText(Path.Combine(cli.DataDirectory, "admin.token")).Trim());
         var watch = Stopwatch.StartNew();
         await client.CreateClusterAsync(new ClusterSpecInput { Name = name, Workers = 8, Policy = "spread" }, CancellationToken.None);
         while ((await client.GetClusterAsync(name, nodes: false, CancellationToken.None)).Phase != "Ready")

@@ -6,9 +6,11 @@ using Vcm.Domain.Clusters;
 
 namespace Vcm.Api;
 
-/// <summary>A typed client of the vcm REST API.</summary>
-public sealed class VcmClient(HttpClient http)
+/// <summary>A typed client of the vcm REST API. One made by <see cref="Create"/> owns its HTTP client and disposes it.</summary>
+public sealed class VcmClient(HttpClient http) : IDisposable
 {
+    private bool _ownsHttp;
+
     public static VcmClient Create(string server, string? token, TimeSpan? timeout = null)
     {
         var http = new HttpClient { BaseAddress = new Uri(server.TrimEnd('/') + "/"), Timeout = timeout ?? TimeSpan.FromSeconds(100) };
@@ -17,7 +19,15 @@ public sealed class VcmClient(HttpClient http)
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        return new VcmClient(http);
+        return new VcmClient(http) { _ownsHttp = true };
+    }
+
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            http.Dispose();
+        }
     }
 
     public HttpClient Http => http;

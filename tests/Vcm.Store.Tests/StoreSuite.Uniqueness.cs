@@ -70,4 +70,30 @@ public abstract partial class StoreSuite
         Assert.Equal([1010, 1012], (await atA.UsedVnisAsync(Ct)).Order());
         Assert.Equal([1013], await atB.UsedVnisAsync(Ct));
     }
+
+    [Fact]
+    public async Task VpnPorts_UniqueWhileLive_FreeAgainOnceCleared()
+    {
+        var site = await Seed.SiteAsync(Database);
+        var home = await Seed.ClusterAsync(Database, site.Id, "home");
+        await Seed.AddAsync(Database, Part(home.Id, "b", 30000));
+
+        await AssertUniqueViolationAsync(Part(home.Id, "c", 30000));
+        await Seed.AddAsync(Database, Part(home.Id, "c", 30001), Part(home.Id, "d", null), Part(home.Id, "e", null));
+        await Seed.ClusterAsync(Database, site.Id, "x@b", c => (c.HomeSite, c.VpnPort) = ("b", 40000));
+        await AssertUniqueViolationAsync(Seed.Cluster(site.Id, "y@b", c => (c.HomeSite, c.VpnPort) = ("b", 40000)));
+
+        await using (var db = Database.CreateContext())
+        {
+            (await db.ClusterParts.AsTracking().SingleAsync(p => p.Site == "b")).VpnPort = null;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await Seed.AddAsync(Database, Part(home.Id, "f", 30000));
+    }
+
+    private static Records.ClusterPartRecord Part(string clusterId, string site, int? port) => new()
+    {
+        Id = Domain.Common.Ids.New(), ClusterId = clusterId, Site = site, State = Domain.Federation.PartState.Admitted, Vpn = "{}", VpnPort = port, UpdatedMs = Now, Version = 1,
+    };
 }

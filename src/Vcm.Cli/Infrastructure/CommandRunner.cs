@@ -12,7 +12,7 @@ public static class CommandRunner
     public static void SetAction(this Command command, Func<Invocation, CancellationToken, Task<int>> action) =>
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var invocation = new Invocation(parse);
+            using var invocation = new Invocation(parse);
             try
             {
                 return await action(invocation, cancellationToken);

@@ -27,6 +27,12 @@ public sealed partial class ClusterController(
     /// <summary>Asks for a cluster to be looked at soon (after a change made through this manager's API).</summary>
     public void Trigger(string clusterId) => _queue.Add(clusterId);
 
+    public override void Dispose()
+    {
+        base.Dispose();
+        _queue.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Enabled)

@@ -89,7 +89,11 @@ public static class ManagerServer
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         });
         services.AddProblemDetails();
-        services.AddOpenApi(o => o.AddOperationTransformer(RequestBodySchema.TransformAsync));
+        services.AddOpenApi(o =>
+        {
+            o.AddOperationTransformer(RequestBodySchema.TransformAsync);
+            o.AddSchemaTransformer(TextValueSchemas.TransformAsync);
+        });
         services.AddSingleton(options);
         services.AddSingleton(options.Controllers);
         services.AddSingleton(clock);

@@ -100,4 +100,29 @@ public sealed class WorkQueueTests
         Assert.Equal(0, violations);
         Assert.True(processed >= 7);
     }
+
+    [Fact]
+    public async Task AddAfter_SameKeyManyTimes_OneTimer_TheEarliestWins()
+    {
+        var clock = new ManualClock();
+        using var queue = new WorkQueue(clock);
+
+        for (var i = 0; i < 100; i++)
+        {
+            queue.AddAfter("a", TimeSpan.FromSeconds(10 + i));
+        }
+
+        queue.AddAfter("a", TimeSpan.FromSeconds(5));
+        queue.AddAfter("a", TimeSpan.FromSeconds(30));
+        Assert.Equal(1, queue.Delayed);
+
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(0, queue.Count);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal((1, 0), (queue.Count, queue.Delayed));
+        Assert.Equal("a", await queue.TakeAsync(CancellationToken.None));
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, queue.Count); // the later times were dropped with their timers
+    }
 }

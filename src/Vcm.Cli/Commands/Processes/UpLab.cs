@@ -84,7 +84,7 @@ internal static class UpLab
                 options, ct, configure: b => b.Services.AddSingleton<IHostLifetime, NoSignalLifetime>());
             await manager.App.StartAsync(ct);
             state = await runner.StartAgentsAsync(state, site, await manager.CreateJoinTokenAsync(ct), ct);
-            var client = VcmClient.Create(options.Listen.Split(';')[0], manager.AdminToken);
+            using var client = VcmClient.Create(options.Listen.Split(';')[0], manager.AdminToken);
             var remotes = new List<(LabSiteManager Manager, VcmClient Client)>();
             foreach (var other in others)
             {
