@@ -26,4 +26,29 @@ public sealed class TwoSiteLabFixture : LabFixture
 
     /// <summary>The PID of site b's manager process (the lab runs it as a child).</summary>
     public int SiteBManagerPid => int.Parse(File.ReadAllText(Path.Combine(DataDirectory, "lab", "site-b", "manager.pid")).Trim(), CultureInfo.InvariantCulture);
+
+    /// <summary>Site b's manager's log (the lab runs it detached, its output appended here).</summary>
+    public string SiteBLogFile => Path.Combine(DataDirectory, "lab", "site-b", "manager.log");
+
+    /// <summary>The lines of site b's manager's log that hold the text.</summary>
+    public IReadOnlyList<string> SiteBLogLines(string text) =>
+        File.Exists(SiteBLogFile) ? File.ReadAllLines(SiteBLogFile).Where(l => l.Contains(text, StringComparison.Ordinal)).ToList() : [];
+
+    /// <summary>Waits until site b's manager's log holds more than <paramref name="seen"/> lines with the text; returns the newest.</summary>
+    public async Task<string> WaitForSiteBLogAsync(string text, int seen, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (SiteBLogLines(text) is var lines && lines.Count <= seen)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                var tail = File.Exists(SiteBLogFile) ? File.ReadAllLines(SiteBLogFile).TakeLast(30) : [];
+                throw new TimeoutException($"site b's manager did not log '{text}' within {within.TotalSeconds:0} s; its log ends:\n{string.Join('\n', tail)}");
+            }
+
+            await Task.Delay(200);
+        }
+
+        return SiteBLogLines(text)[^1];
+    }
 }

@@ -80,6 +80,9 @@ public sealed class TwoSiteLabTests(TwoSiteLabFixture lab, ITestOutputHelper out
     [Fact]
     public async Task D_APeerUnreachableAtCreate_TheErrorNamesIt_AndNothingIsReservedAtEitherSite()
     {
+        const string late = "from site a was read after its deadline";
+        var lateBefore = lab.SiteBLogLines(late).Count;
+        var hostsAtB = await HostStatesAsync(lab.SiteB);
         var pid = lab.SiteBManagerPid;
         Assert.True(Signals.Stop(pid));
         ProcessResult created;
@@ -97,11 +100,24 @@ public sealed class TwoSiteLabTests(TwoSiteLabFixture lab, ITestOutputHelper out
         var atA = await lab.Cli.JsonAsync<List<ClusterView>>("cluster", "list", "--all");
         Assert.DoesNotContain(atA, c => c.Name == "y");
 
-        // Site b, thawed, works through what queued up meanwhile: the late request is refused as expired.
-        await Task.Delay(3000);
-        var atB = await lab.SiteB.JsonAsync<List<ClusterView>>("cluster", "list");
+        // Site b, thawed, reads what queued up meanwhile. The part request is past its deadline, so it admits nothing
+        // (refused, or dropped because its caller has hung up); only once b's manager says it has read that request is
+        // the absence of the part there a finding: before, b may merely not have got to it.
+        output.WriteLine(await lab.WaitForSiteBLogAsync(late, lateBefore, TimeSpan.FromMinutes(2)));
+        var atB = await lab.SiteB.JsonAsync<List<ClusterView>>("cluster", "list", "--all");
         Assert.DoesNotContain(atB, c => c.Name == "y@a");
+
+        // Frozen, b heard no heartbeats and marks its hosts down on waking; they come back with the next ones.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!(await HostStatesAsync(lab.SiteB)).SequenceEqual(hostsAtB))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"site b's hosts are not as before the freeze: {string.Join(", ", await HostStatesAsync(lab.SiteB))}");
+            await Task.Delay(200);
+        }
     }
+
+    private static async Task<IReadOnlyList<string>> HostStatesAsync(Vcm.Testing.VcmCli cli) =>
+        (await cli.JsonAsync<List<HostView>>("host", "list")).Select(h => $"{h.Name} {h.State}").Order(StringComparer.Ordinal).ToList();
 
     private static async Task<string> EventsAsync(Vcm.Testing.VcmCli cli, string cluster) =>
         string.Join('\n', (await cli.JsonAsync<List<EventView>>("cluster", "events", cluster)).Select(e => $"{e.At:HH:mm:ss.fff} {e.Type} {e.Reason}: {e.Message}"));
