@@ -6,10 +6,13 @@ namespace Vcm.Lab.Tests;
 /// <summary>
 /// `vcm up --lab 2x2 --wan 1G`: sites a (a1, a2) and b (b1, b2), each with its own manager and database, peered
 /// automatically, their gateway hosts joined by a shaped WAN link. <see cref="LabFixture.Cli"/> talks to site a;
-/// <see cref="SiteB"/> to site b's manager on the next port.
+/// <see cref="SiteB"/> to site b's manager on the next port. The tests read two clusters across both sites, both on
+/// <see cref="Subnet"/>: x1 (head + 3 workers, a:2,b:2) and x2 (head + 4 workers, a:2,b:3).
 /// </summary>
 public sealed class TwoSiteLabFixture : LabFixture
 {
+    public const string Subnet = "10.78.0.0/24";
+
     public TwoSiteLabFixture()
         : base("2x2", ["a1", "a2", "b1", "b2"], "--wan", "1G")
     {
@@ -50,5 +53,14 @@ public sealed class TwoSiteLabFixture : LabFixture
         }
 
         return SiteBLogLines(text)[^1];
+    }
+
+    /// <summary>The options x1 is made with: a copy of it is made by a test that needs one of its own.</summary>
+    public static readonly string[] LikeX1 = ["--workers", "3", "--sites", "a:2,b:2", "--subnet", Subnet];
+
+    protected override async Task CreateSharedClustersAsync()
+    {
+        await CreateAsync("x1", LikeX1);
+        await CreateAsync("x2", "--workers", "4", "--sites", "a:2,b:3", "--subnet", Subnet);
     }
 }
