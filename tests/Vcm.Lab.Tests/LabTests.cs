@@ -103,8 +103,8 @@ public sealed class LabTests(OneSiteLabFixture lab, ITestOutputHelper output) : 
         await _own.AddAsync("d1");
         var d1 = await lab.CreateAsync("d1", OneSiteLabFixture.LikeC1);
         await _own.AssertOnHostsAsync(d1);
-        var victim = d1.Nodes!.Single(n => n.Name == "node-03");
-        var vmName = $"vc-{d1.Id[^12..]}-node-03";
+        var victim = d1.Nodes!.Single(n => n.Name == "node-02");
+        var vmName = $"vc-{d1.Id[^12..]}-node-02";
         var pidFile = Path.Combine(lab.DataDirectory, "lab", "hosts", victim.Host, "vms", vmName, "pid");
         var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), CultureInfo.InvariantCulture);
         Assert.True(Signals.ForceKill(pid), $"could not kill qemu pid {pid}");
@@ -112,9 +112,9 @@ public sealed class LabTests(OneSiteLabFixture lab, ITestOutputHelper output) : 
         await lab.Cli.WaitForPhaseAsync("d1", "Degraded", TimeSpan.FromSeconds(60));
         await lab.Cli.WaitForPhaseAsync("d1", "Ready", TimeSpan.FromMinutes(5));
         var events = await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "d1");
-        Assert.Contains(events, e => e.Reason == "Degraded" && e.Message.Contains("node-03", StringComparison.Ordinal));
-        var again = await lab.SshAsync("d1", "node-03", "hostname");
-        Assert.Equal("node-03", again.StandardOutput.Trim());
+        Assert.Contains(events, e => e.Reason == "Degraded" && e.Message.Contains("node-02", StringComparison.Ordinal));
+        var again = await lab.SshAsync("d1", "node-02", "hostname");
+        Assert.Equal("node-02", again.StandardOutput.Trim());
     }
 
     [Fact]
