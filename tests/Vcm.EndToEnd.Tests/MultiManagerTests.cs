@@ -1,4 +1,6 @@
+using Npgsql;
 using Vcm.Api;
+using Vcm.Drivers.Processes;
 using Vcm.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -14,6 +16,7 @@ public sealed class MultiManagerTests(ITestOutputHelper output) : IAsyncLifetime
     private const int Clusters = 12;
     private readonly TempDirectory _root = new("vcm-e2e-multi");
     private string _database = "";
+    private string _connection = "";
     private VcmCli _one = null!;
     private VcmCli _two = null!;
     private VcmProcess _managerOne = null!;
@@ -25,13 +28,14 @@ public sealed class MultiManagerTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var (name, connection) = await PostgresServer.CreateDatabaseAsync();
         _database = name;
+        _connection = connection;
         (_one, _managerOne) = await StartServingAsync(_root.Combine("one"), "m-one", connection);
         (_two, _managerTwo) = await StartServingAsync(_root.Combine("two"), "m-two", connection);
 
         var token = (await _one.JsonAsync<JoinTokenView>("host", "token")).Token;
         _agentUrl = $"http://127.0.0.1:{FreePort.Next()}";
         _agent = VcmProcess.Start(
-            _one.Environment, "agent", "--sim", "6", "--sim-latency-ms", "300", "--data", _root.Combine("agent"),
+            _one.Environment, "agent", "--sim", "6", "--sim-latency-ms", "1000", "--data", _root.Combine("agent"),
             "--listen", _agentUrl, "--join", _one.Server, "--token", token);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((await _two.JsonAsync<List<HostView>>("host", "list")).Count < 6)
@@ -60,11 +64,11 @@ public sealed class MultiManagerTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(create.ExitCode == 0, create.StandardError);
         }
 
-        // Kill manager one while it is in the middle of building a cluster.
-        var api = Api(_two);
-        var orphan = await FindInFlightAsync(api, "m-one");
+        // Kill manager one while it provably holds a cluster it is building: the lease in its name, read while it is
+        // frozen, says it had that cluster's work when it stopped.
+        var orphan = await FreezeWhileBuildingAsync(_managerOne, "m-one");
         await _managerOne.KillAsync();
-        output.WriteLine($"killed m-one while it was building {orphan}");
+        output.WriteLine($"killed m-one while it held the lease of {orphan}, which it was building");
 
         var views = new List<ClusterView>();
         for (var i = 0; i < Clusters; i++)
@@ -72,6 +76,7 @@ public sealed class MultiManagerTests(ITestOutputHelper output) : IAsyncLifetime
             views.Add(await _two.WaitForPhaseAsync($"m{i:00}", "Ready", TimeSpan.FromSeconds(120)));
         }
 
+        var api = Api(_two);
         var sources = new HashSet<string>();
         foreach (var view in views)
         {
@@ -102,25 +107,69 @@ public sealed class MultiManagerTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.All(await inspector.CreationsAsync(), kv => Assert.Equal(1, kv.Value));
     }
 
-    /// <summary>A cluster that <paramref name="manager"/> has begun to provision and not finished.</summary>
-    private static async Task<string> FindInFlightAsync(VcmClient api, string manager)
+    /// <summary>
+    /// Freezes <paramref name="process"/> (SIGSTOP) at a moment it holds the lease of a cluster in Provisioning, and
+    /// returns that cluster's name; the process stays frozen. A frozen manager writes nothing, so the lease read from
+    /// the database after every thread of it has stopped is one it held when it stopped.
+    /// </summary>
+    private async Task<string> FreezeWhileBuildingAsync(VcmProcess process, string manager)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        await using var db = new NpgsqlConnection(_connection);
+        await db.OpenAsync();
+        for (var attempt = 1; ; attempt++)
         {
-            foreach (var cluster in (await api.ListClustersAsync(false, CancellationToken.None)).Where(c => c.Phase == "Provisioning"))
+            Assert.True(DateTime.UtcNow < deadline, $"{manager} was never seen holding the lease of a cluster in Provisioning ({attempt} looks)");
+            var candidate = await ScalarAsync(db, "SELECT name FROM clusters WHERE lease_owner = @value AND phase = 'Provisioning' ORDER BY name LIMIT 1", manager);
+            if (candidate is null)
             {
-                var events = await api.ListEventsAsync(cluster.Name, CancellationToken.None);
-                if (events.Any(e => e.Reason == "Provisioning" && e.Source == manager) && events.All(e => e.Reason != "Ready"))
-                {
-                    return cluster.Name;
-                }
+                await Task.Delay(20);
+                continue;
             }
 
-            await Task.Delay(20);
-        }
+            Assert.True(Signals.Stop(process.Pid), $"could not stop {manager}");
+            await WaitUntilStoppedAsync(process.Pid);
+            var owner = await ScalarAsync(db, "SELECT lease_owner FROM clusters WHERE name = @value AND phase = 'Provisioning'", candidate);
+            if (owner == manager)
+            {
+                output.WriteLine($"{manager} frozen holding {candidate} after {attempt} looks");
+                return candidate;
+            }
 
-        throw new TimeoutException($"{manager} was never seen building a cluster");
+            Assert.True(Signals.Continue(process.Pid), $"could not thaw {manager}");
+        }
+    }
+
+    private static async Task<string?> ScalarAsync(NpgsqlConnection db, string sql, string value)
+    {
+        await using var command = new NpgsqlCommand(sql, db);
+        command.Parameters.AddWithValue("value", value);
+        return await command.ExecuteScalarAsync() as string;
+    }
+
+    /// <summary>Waits until every thread of the process is stopped (state T): a stop signal takes effect a moment after it is sent.</summary>
+    private static async Task WaitUntilStoppedAsync(int pid)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Directory.EnumerateDirectories($"/proc/{pid}/task").Any(t => State(t) != 'T'))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"process {pid} did not stop");
+            await Task.Delay(1);
+        }
+    }
+
+    /// <summary>A thread's state letter from its stat; a thread that has ended meanwhile runs no more and counts as stopped.</summary>
+    private static char State(string task)
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(task, "stat"));
+            return stat[stat.LastIndexOf(')') + 2];
+        }
+        catch (IOException)
+        {
+            return 'T';
+        }
     }
 
     private static VcmClient Api(VcmCli cli) =>

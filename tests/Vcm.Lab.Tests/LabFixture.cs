@@ -7,21 +7,15 @@ using Xunit;
 namespace Vcm.Lab.Tests;
 
 /// <summary>
-/// `vcm up --lab 1x3` as a user runs it: its own process, used through the CLI. Stopped with SIGTERM at the end
-/// (which releases every cluster and removes the lab); `vcm down` takes over if that fails.
+/// `vcm up --lab SHAPE` as a user runs it: its own process, used through the CLI, with the clusters its tests share
+/// built once at the start (tests only read those; a test that changes or releases clusters makes its own). Stopped
+/// with SIGTERM at the end (which releases every cluster and removes the lab); `vcm down` takes over if that fails.
 /// </summary>
-public class LabFixture : IAsyncLifetime
+public abstract class LabFixture : IAsyncLifetime
 {
-    public static readonly string[] Hosts = ["a1", "a2", "a3"];
-
     private readonly TempDirectory _data = new("vcm-lab");
     private readonly string _shape;
     private readonly string[] _extra;
-
-    public LabFixture()
-        : this("1x3", Hosts)
-    {
-    }
 
     protected LabFixture(string shape, IReadOnlyList<string> hosts, params string[] extra)
     {
@@ -30,10 +24,13 @@ public class LabFixture : IAsyncLifetime
         _extra = extra;
     }
 
+    /// <summary>The site <see cref="Cli"/> talks to: the home of the clusters the tests make.</summary>
+    public const string HomeSite = "a";
+
     /// <summary>The lab's hosts (site letter + number).</summary>
     public IReadOnlyList<string> HostNames { get; }
 
-    public VcmProcess Up { get; private set; } = null!;
+    public VcmProcess? Up { get; private set; }
 
     public VcmCli Cli { get; private set; } = null!;
 
@@ -43,11 +40,6 @@ public class LabFixture : IAsyncLifetime
 
     public string DataDirectory => _data.Path;
 
-    /// <summary>The hosts' inventory when the lab was fresh, before any cluster.</summary>
-    public IReadOnlyList<HostInventory> Fresh { get; private set; } = [];
-
-    public IReadOnlyList<string> FreshNamespaces { get; private set; } = [];
-
     public static string ImageStore => Path.Combine(RepoPaths.Root, "artifacts", "test-images");
 
     public async Task InitializeAsync()
@@ -56,20 +48,32 @@ public class LabFixture : IAsyncLifetime
         (await ProcessRunner.Instance.RunAsync(ProcessSpec.Of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "tenant@lab-test", "-f", KeyFile), CancellationToken.None)).EnsureSuccess();
         Cli = new VcmCli($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}", _data.Path);
         await StartUpAsync();
-        Fresh = await InventoryAsync();
-        FreshNamespaces = await GatewayNamespacesAsync();
+        await CreateSharedClustersAsync();
     }
 
-    /// <summary>Starts (or, after a kill, resumes) `vcm up --lab 1x3` and waits until the lab is ready.</summary>
+    /// <summary>Starts (or, after a kill, resumes) `vcm up --lab` and waits until the lab is ready.</summary>
     public async Task StartUpAsync()
     {
         Up = VcmProcess.Start(Cli.Environment, ["up", "--lab", _shape, "--data", _data.Path, "--listen", Cli.Server, "--images", ImageStore, .. _extra]);
         await Up.WaitForLineAsync("Ctrl-C releases every cluster", TimeSpan.FromMinutes(15));
     }
 
+    /// <summary>Resumes the lab if a test killed `vcm up` and did not get to start it again.</summary>
+    public async Task EnsureUpAsync()
+    {
+        if (Up is null || Up.HasExited)
+        {
+            await StartUpAsync();
+        }
+    }
+
     public async Task DisposeAsync()
     {
-        await Up.StopAsync();
+        if (Up is not null)
+        {
+            await Up.StopAsync();
+        }
+
         if (File.Exists(Path.Combine(_data.Path, "lab", "lab.json")))
         {
             await Cli.RunAsync("down", "--data", _data.Path);
@@ -84,6 +88,33 @@ public class LabFixture : IAsyncLifetime
     public async Task<ClusterView> CreateAsync(string name, params string[] args) =>
         await Cli.JsonAsync<ClusterView>(["cluster", "create", name, "--ssh-key", PublicKeyFile, "--wait", "--timeout", "15m", .. args]);
 
+    /// <summary>
+    /// Deletes the clusters and waits until each is Released: what a test made is gone before the next test starts.
+    /// Returns them as they are then; a name that was never made is skipped.
+    /// </summary>
+    public async Task<IReadOnlyList<ClusterView>> ReleaseAsync(IReadOnlyCollection<string> names)
+    {
+        foreach (var name in names)
+        {
+            await Cli.RunAsync("cluster", "delete", name);
+        }
+
+        const int notFound = 3; // the CLI's exit code for a cluster it does not know
+        var released = new List<ClusterView>();
+        foreach (var name in names)
+        {
+            if ((await Cli.RunAsync("cluster", "show", name)).ExitCode != notFound)
+            {
+                released.Add(await Cli.WaitForPhaseAsync(name, "Released", TimeSpan.FromMinutes(5)));
+            }
+        }
+
+        return released;
+    }
+
+    /// <summary>Builds the clusters every test of the class may read (and none may change).</summary>
+    protected abstract Task CreateSharedClustersAsync();
+
     /// <summary>The lab's gateway namespaces (vc-…), as the machine lists them.</summary>
     public static async Task<IReadOnlyList<string>> GatewayNamespacesAsync()
     {
@@ -92,7 +123,14 @@ public class LabFixture : IAsyncLifetime
             .Where(n => n.StartsWith("vc-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Each host's links, processes, vcm files, nft rules and iSCSI targets, read off the machine.</summary>
+    /// <summary>Every host's inventory and the gateway namespaces, read off the machine now.</summary>
+    public async Task<LabSnapshot> SnapshotAsync() => new(await InventoryAsync(), await GatewayNamespacesAsync());
+
+    /// <summary>
+    /// Each host's links, processes, vcm files, nft rules and iSCSI targets, read off the machine. Processes are those
+    /// that live on their own in the host's namespace: the agent's momentary commands (an `ip` while it watches a live
+    /// cluster) and processes that end while being read are not counted.
+    /// </summary>
     public async Task<IReadOnlyList<HostInventory>> InventoryAsync()
     {
         var list = new List<HostInventory>();
@@ -101,17 +139,19 @@ public class LabFixture : IAsyncLifetime
             var netns = $"vcl-{host}";
             var links = (await Run("ip", "-n", netns, "-o", "link", "show")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => l.Split(':')[1].Trim().Split('@')[0]).Order(StringComparer.Ordinal).ToList();
+            var data = Path.Combine(_data.Path, "lab", "hosts", host);
+            var agentPidFile = Path.Combine(data, "agent.pid");
+            var agent = File.Exists(agentPidFile) ? int.Parse((await File.ReadAllTextAsync(agentPidFile)).Trim(), CultureInfo.InvariantCulture) : 0;
             var processes = new List<string>();
-            foreach (var pid in (await Run("ip", "netns", "pids", netns)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var line in (await Run("ip", "netns", "pids", netns)).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
-                var comm = Path.Combine("/proc", pid.Trim(), "comm");
-                if (File.Exists(comm))
+                var pid = int.Parse(line.Trim(), CultureInfo.InvariantCulture);
+                if (!HostProcess.DescendsFrom(pid, agent) && HostProcess.Name(pid) is { } name)
                 {
-                    processes.Add((await File.ReadAllTextAsync(comm)).Trim());
+                    processes.Add(name);
                 }
             }
 
-            var data = Path.Combine(_data.Path, "lab", "hosts", host);
             var files = new[] { "disks", "vms", "gateways", "volumes", "vpns" }
                 .Select(d => Path.Combine(data, d))
                 .Where(Directory.Exists)
@@ -119,8 +159,7 @@ public class LabFixture : IAsyncLifetime
                 .Select(f => Path.GetRelativePath(data, f)).Order(StringComparer.Ordinal).ToList();
             var nft = (await Run("ip", "netns", "exec", netns, "nft", "list", "ruleset")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
             var targets = new List<string>();
-            var agentJson = Path.Combine(data, "agent.json");
-            if (File.Exists(agentJson))
+            if (File.Exists(Path.Combine(data, "agent.json")))
             {
                 var mgmt = 254 - (host[0] - 'a');
                 using var inspector = new AgentInspector($"http://192.168.{mgmt}.{10 + int.Parse(host[1..], CultureInfo.InvariantCulture)}:9700", data);

@@ -9,20 +9,25 @@ namespace Vcm.Lab.Tests;
 
 /// <summary>
 /// Real clusters on `vcm up --lab 1x3`: QEMU VMs on three namespace hosts, VXLAN segments, gateways with DHCP,
-/// DNS, NAT and metadata, an iSCSI shared volume. The tests run in name order and build on each other.
+/// DNS, NAT and metadata, an iSCSI shared volume. Tests read the fixture's clusters c1 and c2 and change nothing of
+/// them; a test that kills or crashes something makes clusters of its own, and when it ends, pass or fail, releases
+/// them and checks that their release left nothing on any host (<see cref="OwnClusters"/>). So the tests pass in
+/// any order and alone.
 /// </summary>
-[TestCaseOrderer("Vcm.Lab.Tests.AlphabeticalOrderer", "Vcm.Lab.Tests")]
-public sealed class LabTests(LabFixture lab, ITestOutputHelper output) : IClassFixture<LabFixture>
+public sealed class LabTests(OneSiteLabFixture lab, ITestOutputHelper output) : IClassFixture<OneSiteLabFixture>, IAsyncLifetime
 {
-    private const string Subnet = "10.77.0.0/24";
+    private readonly OwnClusters _own = new(lab);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _own.ReleaseAsync();
 
     [Fact]
-    public async Task A_TwoClustersOnOneSubnet_EachIsOneNetwork_AndTheyAreIsolated()
+    public async Task TwoClustersOnOneSubnet_EachIsOneNetwork_AndTheyAreIsolated()
     {
-        var c1 = await lab.CreateAsync("c1", "--workers", "3", "--subnet", Subnet, "--policy", "spread", "--shared", "64M");
-        var c2 = await lab.CreateAsync("c2", "--workers", "4", "--subnet", Subnet, "--policy", "spread");
-        c1 = await lab.Cli.ShowAsync("c1");
-        c2 = await lab.Cli.ShowAsync("c2");
+        var c1 = await lab.Cli.ShowAsync("c1");
+        var c2 = await lab.Cli.ShowAsync("c2");
+        Assert.Equal([OneSiteLabFixture.Subnet, OneSiteLabFixture.Subnet], new[] { c1.Subnet, c2.Subnet });
         Assert.True(c1.Nodes!.Select(n => n.Host).Distinct().Count() >= 2, "c1's nodes should span hosts");
         Assert.All(c1.Nodes!.Concat(c2.Nodes!), n => Assert.Equal("ready", n.State));
 
@@ -67,13 +72,13 @@ public sealed class LabTests(LabFixture lab, ITestOutputHelper output) : IClassF
     }
 
     [Fact]
-    public async Task B0_TransparencySuite_OnAClusterOfOneSite()
+    public async Task TransparencySuite_OnAClusterOfOneSite()
     {
         await Transparency.CheckAsync(lab, await lab.Cli.ShowAsync("c1"));
     }
 
     [Fact]
-    public async Task B_VcmSsh_RunsTheCommandOnTheNode_WithTheTenantKey()
+    public async Task VcmSsh_RunsTheCommandOnTheNode_WithTheTenantKey()
     {
         var result = await lab.SshAsync("c1", "node-02", "hostname");
         Assert.True(result.ExitCode == 0, result.StandardError);
@@ -84,7 +89,7 @@ public sealed class LabTests(LabFixture lab, ITestOutputHelper output) : IClassF
     }
 
     [Fact]
-    public async Task C_TheHead_SeesTheSharedVolume_WithTheRequestedSize()
+    public async Task TheHead_SeesTheSharedVolume_WithTheRequestedSize()
     {
         var result = await lab.SshAsync("c1", "head", "cat /sys/block/vd*/size");
         Assert.True(result.ExitCode == 0, result.StandardError);
@@ -93,39 +98,50 @@ public sealed class LabTests(LabFixture lab, ITestOutputHelper output) : IClassF
     }
 
     [Fact]
-    public async Task D_VmKilledFromOutside_IsNoticed_Restarted_DegradedThenReady()
+    public async Task VmKilledFromOutside_IsNoticed_Restarted_DegradedThenReady()
     {
-        var c1 = await lab.Cli.ShowAsync("c1");
-        var victim = c1.Nodes!.Single(n => n.Name == "node-03");
-        var vmName = $"vc-{c1.Id[^12..]}-node-03";
+        await _own.AddAsync("d1");
+        var d1 = await lab.CreateAsync("d1", OneSiteLabFixture.LikeC1);
+        await _own.AssertOnHostsAsync(d1);
+        var victim = d1.Nodes!.Single(n => n.Name == "node-02");
+        var vmName = $"vc-{d1.Id[^12..]}-node-02";
         var pidFile = Path.Combine(lab.DataDirectory, "lab", "hosts", victim.Host, "vms", vmName, "pid");
         var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Trim(), CultureInfo.InvariantCulture);
         Assert.True(Signals.ForceKill(pid), $"could not kill qemu pid {pid}");
 
-        await lab.Cli.WaitForPhaseAsync("c1", "Degraded", TimeSpan.FromSeconds(60));
-        await lab.Cli.WaitForPhaseAsync("c1", "Ready", TimeSpan.FromMinutes(5));
-        var events = await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "c1");
-        Assert.Contains(events, e => e.Reason == "Degraded" && e.Message.Contains("node-03", StringComparison.Ordinal));
-        var again = await lab.SshAsync("c1", "node-03", "hostname");
-        Assert.Equal("node-03", again.StandardOutput.Trim());
+        await lab.Cli.WaitForPhaseAsync("d1", "Degraded", TimeSpan.FromSeconds(60));
+        await lab.Cli.WaitForPhaseAsync("d1", "Ready", TimeSpan.FromMinutes(5));
+        var events = await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "d1");
+        Assert.Contains(events, e => e.Reason == "Degraded" && e.Message.Contains("node-02", StringComparison.Ordinal));
+        var again = await lab.SshAsync("d1", "node-02", "hostname");
+        Assert.Equal("node-02", again.StandardOutput.Trim());
     }
 
     [Fact]
-    public async Task E_AgentAndManagerKilledDuringProvisioning_TheClusterConverges_ExactlyTheDesiredVms()
+    public async Task AgentAndManagerKilledDuringProvisioning_TheClusterConverges_ExactlyTheDesiredVms()
     {
+        await _own.AddAsync("c3");
         var created = await lab.Cli.JsonAsync<ClusterView>("cluster", "create", "c3", "--workers", "3", "--policy", "spread", "--ssh-key", lab.PublicKeyFile);
         Assert.Equal("Scheduled", created.Phase);
         var agentPid = int.Parse(await File.ReadAllTextAsync(Path.Combine(lab.DataDirectory, "lab", "hosts", "a2", "agent.pid")), CultureInfo.InvariantCulture);
         Signals.ForceKill(agentPid);
-        await lab.Up.KillAsync();
+        await lab.Up!.KillAsync();
 
         await lab.StartUpAsync();
         await lab.Cli.WaitForPhaseAsync("c3", "Ready", TimeSpan.FromMinutes(10));
 
-        var clusters = new[] { await lab.Cli.ShowAsync("c1"), await lab.Cli.ShowAsync("c2"), await lab.Cli.ShowAsync("c3") };
+        // Every VM on the hosts belongs to a node of a live cluster, and every such node has exactly one VM.
+        var live = await lab.Cli.JsonAsync<List<ClusterView>>("cluster", "list");
+        Assert.Contains(live, c => c.Name == "c3");
+        var clusters = new List<ClusterView>();
+        foreach (var cluster in live)
+        {
+            clusters.Add(await lab.Cli.ShowAsync(cluster.Name));
+        }
+
         var desired = clusters.SelectMany(c => c.Nodes!.Select(n => $"vc-{c.Id[^12..]}-{n.Name}@{n.Host}")).Order(StringComparer.Ordinal).ToList();
         var actual = new List<string>();
-        foreach (var host in LabFixture.Hosts)
+        foreach (var host in lab.HostNames)
         {
             var vms = Path.Combine(lab.DataDirectory, "lab", "hosts", host, "vms");
             actual.AddRange(Directory.Exists(vms) ? Directory.EnumerateDirectories(vms).Select(d => $"{Path.GetFileName(d)}@{host}") : []);
@@ -134,27 +150,5 @@ public sealed class LabTests(LabFixture lab, ITestOutputHelper output) : IClassF
         Assert.Equal(desired, actual.Order(StringComparer.Ordinal).ToList());
         var qemus = (await lab.InventoryAsync()).Sum(h => h.Processes.Count(p => p.StartsWith("qemu", StringComparison.Ordinal)));
         Assert.Equal(desired.Count, qemus);
-    }
-
-    [Fact]
-    public async Task Z_Release_LeavesNothingOnAnyHost()
-    {
-        foreach (var name in new[] { "c1", "c2", "c3" })
-        {
-            await lab.Cli.RunAsync("cluster", "delete", name);
-        }
-
-        foreach (var name in new[] { "c1", "c2", "c3" })
-        {
-            await lab.Cli.WaitForPhaseAsync(name, "Released", TimeSpan.FromMinutes(5));
-        }
-
-        var after = await lab.InventoryAsync();
-        foreach (var (fresh, now) in lab.Fresh.Zip(after))
-        {
-            Assert.True(fresh.WithoutTgtd().Describe() == now.WithoutTgtd().Describe(), $"before: {fresh.Describe()}\nafter:  {now.Describe()}");
-        }
-
-        Assert.Equal(lab.FreshNamespaces, await LabFixture.GatewayNamespacesAsync());
     }
 }

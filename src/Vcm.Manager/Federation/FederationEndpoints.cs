@@ -1,7 +1,10 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Vcm.Domain.Clusters;
 using Vcm.Domain.Common;
 using Vcm.Domain.Networking;
@@ -21,10 +24,25 @@ namespace Vcm.Manager.Federation;
 /// /federation/v1: what peers' managers call. Accepting a peer takes a peer token; every other call takes a known
 /// peer's key (<see cref="PeerAuthFilter"/>). A part is named by its home cluster's id; asking for it renews its lease.
 /// </summary>
-public static class FederationEndpoints
+public static partial class FederationEndpoints
 {
     public static void MapFederation(this WebApplication app)
     {
+        // A part request read after its deadline admits nothing: the handler refuses it, or, when the caller has hung
+        // up meanwhile, the request is aborted before it gets there. Either way it is logged as soon as it is read.
+        var clock = app.Services.GetRequiredService<TimeProvider>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FederationEndpoints));
+        app.Use(async (context, next) =>
+        {
+            if (HttpMethods.IsPut(context.Request.Method) && context.Request.Path.StartsWithSegments("/federation/v1/parts", out var cluster)
+                && ReadAfterDeadline(context.Request, clock))
+            {
+                LogLatePartRequest(logger, cluster.Value!.TrimStart('/'), context.Request.Headers[FederationClient.SiteHeader].ToString());
+            }
+
+            await next(context);
+        });
+
         var group = app.MapGroup("/federation/v1").WithTags("federation");
         group.MapPost("/peers/accept", AcceptAsync).Produces<PeerAcceptResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -60,8 +78,7 @@ public static class FederationEndpoints
         SiteStore sites, ClusterStore clusters, HostStore hosts, TimeProvider clock, CancellationToken cancellationToken)
     {
         var home = (PeerRecord)http.Items[PeerAuthFilter.PeerItem]!;
-        if (long.TryParse(http.Request.Headers[FederationClient.DeadlineHeader], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var deadline)
-            && clock.GetUtcNow().ToUnixTimeMilliseconds() > deadline)
+        if (ReadAfterDeadline(http.Request, clock))
         {
             // the home gave up waiting (and withdrew the cluster) before this request was read: admit nothing
             return Problems.Conflict($"the request arrived after its deadline; site {home.Name} no longer waits for the answer");
@@ -160,6 +177,11 @@ public static class FederationEndpoints
         return status.Phase == ClusterPhase.Released ? Results.Ok(status) : Results.Json(status, statusCode: (int)HttpStatusCode.Accepted);
     }
 
+    /// <summary>True when the caller's X-Vcm-Deadline has passed: it no longer waits for the answer.</summary>
+    private static bool ReadAfterDeadline(HttpRequest request, TimeProvider clock) =>
+        long.TryParse(request.Headers[FederationClient.DeadlineHeader], NumberStyles.None, CultureInfo.InvariantCulture, out var deadline)
+        && clock.GetUtcNow().ToUnixTimeMilliseconds() > deadline;
+
     private static async Task<PartStatus> StatusAsync(ClusterRecord part, ClusterStore clusters, HostStore hosts, CancellationToken cancellationToken)
     {
         var nodes = await clusters.GetNodesAsync(part.Id, cancellationToken);
@@ -222,4 +244,7 @@ public static class FederationEndpoints
 
         return problems;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "a part request for cluster {Cluster} from site {Site} was read after its deadline: nothing is admitted for it")]
+    private static partial void LogLatePartRequest(ILogger logger, string cluster, string site);
 }
