@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Vcm.Testing;
 
-/// <summary>A logger provider that keeps what is logged (level, category, message, exception) for tests to read.</summary>
+/// <summary>A logger provider that keeps what is logged (level, category, event id, message, exception) for tests to read.</summary>
 public sealed class LogCollector : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
@@ -16,7 +16,7 @@ public sealed class LogCollector : ILoggerProvider
     {
     }
 
-    public sealed record LogEntry(LogLevel Level, string Category, string Message, Exception? Exception);
+    public sealed record LogEntry(LogLevel Level, string Category, int EventId, string Message, Exception? Exception);
 
     private sealed class Logger(LogCollector collector, string category) : ILogger
     {
@@ -29,7 +29,7 @@ public sealed class LogCollector : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                collector._entries.Enqueue(new LogEntry(logLevel, category, formatter(state, exception), exception));
+                collector._entries.Enqueue(new LogEntry(logLevel, category, eventId.Id, formatter(state, exception), exception));
             }
         }
     }

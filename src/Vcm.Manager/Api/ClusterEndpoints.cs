@@ -91,8 +91,7 @@ public static class ClusterEndpoints
     }
 
     private static async Task<IResult> DeleteAsync(
-        string name, ClusterStore clusters, ClusterLeases leases, ClusterController controller,
-        SiteStore sites, HostStore hosts, PartStore parts, TimeProvider clock, CancellationToken cancellationToken)
+        string name, ClusterStore clusters, ClusterController controller, SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
     {
         var found = await clusters.FindAsync(name, cancellationToken);
         if (found is null)
@@ -100,27 +99,7 @@ public static class ClusterEndpoints
             return Problems.NotFound($"A cluster named '{name}'");
         }
 
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var requested = false;
-        var cluster = await clusters.UpdateAsync(found.Id, c =>
-        {
-            if (PhaseTransitions.IsFinal(c.Phase) || c.DeletionRequestedMs is not null)
-            {
-                return null;
-            }
-
-            c.DeletionRequestedMs = now;
-            c.Generation++;
-            c.UpdatedMs = now;
-            requested = true;
-            return [];
-        }, cancellationToken) ?? found;
-        if (requested)
-        {
-            await leases.RequestAsync(cluster.Id, now, cancellationToken);
-            controller.Trigger(cluster.Id);
-        }
-
+        var cluster = await controller.RequestDeletionAsync(found.Id, cancellationToken) ?? found;
         return Results.Accepted($"/api/v1/clusters/{cluster.Name}", await ViewAsync(cluster, false, clusters, sites, hosts, parts, cancellationToken));
     }
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vcm.Manager.Configuration;
+using Vcm.Domain.Clusters;
 using Vcm.Store.Clusters;
+using Vcm.Store.Records;
 
 namespace Vcm.Manager.Controllers;
 
@@ -13,6 +15,7 @@ namespace Vcm.Manager.Controllers;
 /// </summary>
 public sealed partial class ClusterController(
     ClusterReconciler reconciler,
+    ClusterStore clusters,
     ClusterLeases leases,
     ManagerIdentity manager,
     ControllerOptions options,
@@ -26,6 +29,36 @@ public sealed partial class ClusterController(
 
     /// <summary>Asks for a cluster to be looked at soon (after a change made through this manager's API).</summary>
     public void Trigger(string clusterId) => _queue.Add(clusterId);
+
+    /// <summary>
+    /// Asks for a cluster (or a part built here) to be released now: marks it deleted — unless it is final or already
+    /// asked — and makes it due at once here and for any manager. Returns the row as it is now; null when there is none.
+    /// </summary>
+    public async Task<ClusterRecord?> RequestDeletionAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var requested = false;
+        var cluster = await clusters.UpdateAsync(clusterId, c =>
+        {
+            if (PhaseTransitions.IsFinal(c.Phase) || c.DeletionRequestedMs is not null)
+            {
+                return null;
+            }
+
+            c.DeletionRequestedMs = now;
+            c.Generation++;
+            c.UpdatedMs = now;
+            requested = true;
+            return [];
+        }, cancellationToken);
+        if (requested)
+        {
+            await leases.RequestAsync(clusterId, now, cancellationToken);
+            Trigger(clusterId);
+        }
+
+        return cluster;
+    }
 
     public override void Dispose()
     {

@@ -137,8 +137,8 @@ public static partial class FederationEndpoints
     }
 
     private static async Task<IResult> DeletePartAsync(
-        string cluster, HttpContext http, ClusterStore clusters, HostStore hosts, PartStore parts, ClusterLeases leases, ClusterController controller,
-        TimeProvider clock, CancellationToken cancellationToken)
+        string cluster, HttpContext http, ClusterStore clusters, HostStore hosts, PartStore parts, ClusterController controller,
+        CancellationToken cancellationToken)
     {
         var home = (PeerRecord)http.Items[PeerAuthFilter.PeerItem]!;
         var part = await clusters.FindPartAsync(home.Name, cluster, cancellationToken);
@@ -152,27 +152,7 @@ public static partial class FederationEndpoints
             return Results.NoContent(); // nothing was built: withdrawn at once
         }
 
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var requested = false;
-        part = await clusters.UpdateAsync(part.Id, c =>
-        {
-            if (c.DeletionRequestedMs is not null || c.ActiveName is null)
-            {
-                return null;
-            }
-
-            c.DeletionRequestedMs = now;
-            c.Generation++;
-            c.UpdatedMs = now;
-            requested = true;
-            return [];
-        }, cancellationToken) ?? part;
-        if (requested)
-        {
-            await leases.RequestAsync(part.Id, now, cancellationToken);
-            controller.Trigger(part.Id);
-        }
-
+        part = await controller.RequestDeletionAsync(part.Id, cancellationToken) ?? part;
         var status = await StatusAsync(part, clusters, hosts, cancellationToken);
         return status.Phase == ClusterPhase.Released ? Results.Ok(status) : Results.Json(status, statusCode: (int)HttpStatusCode.Accepted);
     }

@@ -32,6 +32,28 @@ public sealed class StepExecutorTests
     };
 
     /// <summary>One step of every kind, in an order that builds and then removes a node.</summary>
+    /// <summary>A step kind as the wire and the recording host name it (ensureVm).</summary>
+    private static string Wire(StepKind kind) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+
+    [Fact]
+    public void EveryKind_IsTheStepsJsonDiscriminator_AndEveryKindHasAStep()
+    {
+        var vpn = new VpnSpec
+        {
+            Name = "vcv-tx", Bridge = Segment.Bridge, Server = true, Local = "192.0.2.1", Remote = "192.0.2.2", Port = 30000, RemotePort = 40000,
+            CaCertificate = "CA", Certificate = "C", PrivateKey = "K", TlsCryptKey = "T",
+        };
+        List<HostStep> steps = [.. EveryKind(), new EnsureVpnStep(vpn), new DeleteVpnStep(vpn.Name)];
+
+        foreach (var step in steps)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(step, AgentJson.Options));
+            Assert.Equal(Wire(step.Kind), json.RootElement.GetProperty("kind").GetString());
+        }
+
+        Assert.Equal(Enum.GetValues<StepKind>().Order(), steps.Select(s => s.Kind).Order());
+    }
+
     private static List<HostStep> EveryKind() =>
     [
         new EnsureSegmentStep(Segment),
@@ -61,7 +83,7 @@ public sealed class StepExecutorTests
 
         var result = await Executor(host).ApplyHostAsync(new HostWork("h1", steps), CancellationToken.None);
 
-        Assert.Equal(steps.Select(s => s.Kind + " " + s.Target), host.Calls);
+        Assert.Equal(steps.Select(s => Wire(s.Kind) + " " + s.Target), host.Calls);
         Assert.Equal("h1", result.Host);
         Assert.Equal(steps.Select(s => (s.Kind, s.Target)), result.Results.Select(r => (r.Kind, r.Target)));
         Assert.All(result.Results, r => Assert.True(r.Succeeded, $"{r.Kind} {r.Target}: {r.Outcome} {r.Error}"));
@@ -125,7 +147,7 @@ public sealed class StepExecutorTests
 
         var result = await Executor(host).ApplyHostAsync(new HostWork("h1", steps), CancellationToken.None);
 
-        Assert.Equal(steps.Take(3).Select(s => s.Kind + " " + s.Target), host.Calls);
+        Assert.Equal(steps.Take(3).Select(s => Wire(s.Kind) + " " + s.Target), host.Calls);
         Assert.Equal(steps.Select(s => (s.Kind, s.Target)), result.Results.Select(r => (r.Kind, r.Target)));
         Assert.Equal(StepOutcome.Created, result.Results[1].Outcome);
         var failed = result.Results[2];

@@ -22,7 +22,7 @@ public sealed class MetadataServerTests : IAsyncLifetime
     private const string Stranger = "127.0.0.50";
 
     private readonly TempDirectory _dir = new("vcm-metadata");
-    private readonly ListLoggerProvider _log = new();
+    private readonly LogCollector _log = new();
     // Starts at the present: nodes.json written during a test is recent by it, so a rewrite is always seen.
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
@@ -219,14 +219,14 @@ public sealed class MetadataServerTests : IAsyncLifetime
         await GetAsync(N1, "token-wrong", "/v1/self/hostname");
         await GetAsync(N2, "token-two", "/v1/self/user-script");
 
-        var lines = _log.Lines.Where(l => l.Category == typeof(MetadataServer).FullName && l.EventId == 1).Select(l => l.Message).ToList();
+        var lines = _log.Entries.Where(l => l.Category == typeof(MetadataServer).FullName && l.EventId == 1).Select(l => l.Message).ToList();
 
         Assert.Equal(3, lines.Count);
         Assert.Contains("GET /v1/self/hostname from 127.0.0.11 node n1: 200", lines[0], StringComparison.Ordinal);
         Assert.Contains("GET /v1/self/hostname from 127.0.0.11 node -: 403", lines[1], StringComparison.Ordinal);
         Assert.Contains("wrong token for node n1", lines[1], StringComparison.Ordinal);
         Assert.Contains("node n2: 200", lines[2], StringComparison.Ordinal);
-        Assert.DoesNotContain(_log.Lines, l => l.Message.Contains("token-", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Entries, l => l.Message.Contains("token-", StringComparison.Ordinal));
     }
 
     private async Task<(HttpStatusCode Status, string Body)> GetAsync(string from, string? token, string path)
