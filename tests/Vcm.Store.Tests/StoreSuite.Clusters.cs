@@ -118,6 +118,40 @@ public abstract partial class StoreSuite
     }
 
     [Fact]
+    public async Task Observe_ManyNodesWithBootTimesAndStates_EachRowGetsItsOwn()
+    {
+        var site = await Seed.SiteAsync(Database);
+        var hosts = await Seed.HostsAsync(Database, site.Id, 1);
+        var cluster = Seed.Cluster(site.Id, "c1");
+        await Seed.InsertAsync(Database, cluster, Enumerable.Range(0, 2500).Select(i => Seed.Node(cluster.Id, hosts[0].Id, i)).ToList(), []);
+
+        // more than one statement's worth of detailed rows, in different states, mixed with state-only rows
+        var seen = Enumerable.Range(0, 2400).Select(i => i % 3 == 0
+                ? new NodeObservation(Seed.NodeName(i), NodeState.Ready, null, Now + i, $"ssh-ed25519 K{i}", $"SHA256:{i}")
+                : new NodeObservation(Seed.NodeName(i), NodeState.Booting, i % 3 == 1 ? "firmware" : null, Now + i) { RemoteHost = i % 2 == 0 ? "h2" : null })
+            .Concat(Enumerable.Range(2400, 50).Select(i => new NodeObservation(Seed.NodeName(i), NodeState.Failed, "disk full")))
+            .ToList();
+        await ObserveAsync(cluster.Id, seen);
+
+        var nodes = await ClusterStore.GetNodesAsync(cluster.Id, Ct);
+        Assert.All(nodes, n =>
+        {
+            var i = n.Idx;
+            var expected = i >= 2450 ? (NodeState.Pending, (string?)null, (long?)null, (string?)null, (string?)null)
+                : i >= 2400 ? (NodeState.Failed, "disk full", null, null, null)
+                : i % 3 == 0 ? (NodeState.Ready, null, Now + i, $"ssh-ed25519 K{i}", null)
+                : (NodeState.Booting, i % 3 == 1 ? "firmware" : null, Now + i, null, i % 2 == 0 ? "h2" : null);
+            Assert.Equal(expected, (n.State, n.Detail, n.BootedMs, n.HostKey, n.RemoteHost));
+        });
+
+        // a later pass with only a state keeps what the detailed pass wrote
+        await ObserveAsync(cluster.Id, Enumerable.Range(0, 2400).Select(i => new NodeObservation(Seed.NodeName(i), NodeState.Ready)).ToList());
+        var later = await ClusterStore.GetNodesAsync(cluster.Id, Ct);
+        Assert.All(later.Take(2400), n => Assert.Equal((NodeState.Ready, (string?)null, (long?)(Now + n.Idx)), (n.State, n.Detail, n.BootedMs)));
+        Assert.Equal("SHA256:3", later[3].HostKeyFingerprint);
+    }
+
+    [Fact]
     public async Task Commit_ClusterChangedSinceItWasRead_NothingOfThePassIsWritten()
     {
         var site = await Seed.SiteAsync(Database);
