@@ -98,6 +98,33 @@ public sealed class LabTests(OneSiteLabFixture lab, ITestOutputHelper output) : 
     }
 
     [Fact]
+    public async Task DebianCluster_BootsDebian12_FromItsOwnDisk_WithSshDnsAndTheWholeDisk()
+    {
+        await _own.AddAsync("deb1");
+        var deb1 = await lab.CreateAsync("deb1", "--image", "debian-12", "--workers", "1", "--policy", "spread", "--disk", "3G");
+        await _own.AssertOnHostsAsync(deb1);
+        Assert.All(deb1.Nodes!, n => Assert.Equal("ready", n.State));
+
+        var release = await lab.SshAsync("deb1", "node-01", "cat /etc/debian_version; . /etc/os-release; echo $VERSION_CODENAME; cat /etc/vcm/image");
+        Assert.True(release.ExitCode == 0, release.StandardError);
+        var lines = release.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("12.", lines[0], StringComparison.Ordinal);
+        Assert.Equal("bookworm", lines[1]);
+        Assert.Contains("image=debian-12", lines);
+
+        // the node's root is its own disk, grown to the size asked for; the head resolves the worker by name
+        var disk = await lab.SshAsync("deb1", "node-01", "findmnt -n -o SOURCE /; df -B1M --output=size / | tail -1; hostname");
+        Assert.True(disk.ExitCode == 0, disk.StandardError);
+        var facts = disk.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToList();
+        Assert.Equal("/dev/vda", facts[0]);
+        Assert.InRange(long.Parse(facts[1], CultureInfo.InvariantCulture), 2800, 3072);
+        Assert.Equal("node-01", facts[2]);
+        var resolve = await lab.SshAsync("deb1", "head", "getent hosts node-01");
+        Assert.True(resolve.ExitCode == 0, resolve.StandardError);
+        Assert.Contains(deb1.Nodes!.Single(n => n.Name == "node-01").Ip!, resolve.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task VmKilledFromOutside_IsNoticed_Restarted_DegradedThenReady()
     {
         await _own.AddAsync("d1");

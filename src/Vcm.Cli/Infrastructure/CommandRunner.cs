@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using Vcm.Api;
+using Vcm.Drivers;
+using Vcm.Drivers.Processes;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 
@@ -52,6 +54,14 @@ public static class CommandRunner
             catch (ManagerConfigurationException e)
             {
                 return Fail(invocation, e.Message, ExitCodes.Usage, null);
+            }
+            catch (DriverException e)
+            {
+                return Fail(invocation, e.Message, ExitCodes.Failed, null);
+            }
+            catch (ProcessFailedException e)
+            {
+                return Fail(invocation, e.Message, ExitCodes.Failed, null);
             }
             catch (IOException e)
             {

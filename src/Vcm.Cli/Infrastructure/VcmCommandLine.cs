@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vcm.Cli.Commands.Clusters;
 using Vcm.Cli.Commands.Hosts;
+using Vcm.Cli.Commands.Images;
 using Vcm.Cli.Commands.Nodes;
 using Vcm.Cli.Commands.Peers;
 using Vcm.Cli.Commands.Processes;
@@ -22,6 +23,7 @@ public static class VcmCommandLine
         MetadataCommand.Create(),
         ClusterCommand.Create(),
         HostCommand.Create(services),
+        ImageCommand.Create(services),
         SiteCommand.Create(),
         PeerCommand.Create(),
         NodeCommand.Create(),

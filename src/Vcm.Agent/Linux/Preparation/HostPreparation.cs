@@ -23,6 +23,8 @@ public static class HostPreparation
         new("ssh", "openssh-client", ["/usr/bin/ssh"]),
         new("openvpn", "openvpn", ["/usr/sbin/openvpn"]),
         new("setsid", "util-linux", ["/usr/bin/setsid", "/bin/setsid"]),
+        new("mmdebstrap (builds the Debian images)", "mmdebstrap", ["/usr/bin/mmdebstrap"]),
+        new("mke2fs", "e2fsprogs", ["/usr/sbin/mke2fs", "/sbin/mke2fs"]),
     ];
 
     public static IReadOnlyList<Requirement> Missing() => Requirements.Where(r => !r.Present).ToList();

@@ -64,7 +64,7 @@ internal static class UpLab
             BuildImages = true,
         };
         options = options with { Listen = $"{options.Listen};http://{site.ManagerAddress}:{new Uri(options.Listen).Port.ToString(CultureInfo.InvariantCulture)}" };
-        await ImageStore.EnsureMicroAsync(services.Runner, options.EffectiveImageDirectory, line => Console.Out.WriteLine(line), ct);
+        await ImageStore.EnsureAsync(services.Runner, options.EffectiveImageDirectory, line => Console.Out.WriteLine(line), ct);
 
         // A lab left by an `up` that was killed is taken over as it is: its VMs, agents and managers kept running.
         var state = earlier ?? await runner.StartAsync(plan with { ManagerPort = new Uri(options.Listen.Split(';')[0]).Port }, data, ct);

@@ -41,7 +41,7 @@ internal static class UpLocal
             External = new ExternalNetworkOptions(Subnet, Router, Bridge),
             BuildImages = true,
         };
-        await ImageStore.EnsureMicroAsync(services.Runner, options.EffectiveImageDirectory, line => Console.Out.WriteLine(line), ct);
+        await ImageStore.EnsureAsync(services.Runner, options.EffectiveImageDirectory, line => Console.Out.WriteLine(line), ct);
         await EnsureExternalBridgeAsync(services.Runner, ct);
 
         await using var manager = await ManagerServer.BuildAsync(options, ct);

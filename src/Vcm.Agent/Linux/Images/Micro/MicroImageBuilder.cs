@@ -18,7 +18,7 @@ public sealed partial class MicroImageBuilder(MicroImageOptions options, IProces
     public const string ImageName = "micro";
 
     /// <summary>Bump when the image's layout or scripts change meaning.</summary>
-    public const string BuilderVersion = "2";
+    public const string BuilderVersion = "3";
 
     public const string KernelFile = "vmlinuz";
 
@@ -74,8 +74,8 @@ public sealed partial class MicroImageBuilder(MicroImageOptions options, IProces
         Directory.CreateDirectory(outputDirectory);
         // a folder with a manifest holds a whole image: the old manifest goes before any file is replaced
         File.Delete(Path.Combine(outputDirectory, MicroImageManifest.FileName));
-        var vmlinuz = await WriteAsync(outputDirectory, KernelFile, s => CopyAsync(kernel.Local($"/boot/vmlinuz-{modules.Release}"), s, cancellationToken), cancellationToken);
-        var initrd = await WriteAsync(outputDirectory, InitrdFile, s => CompressAsync(initramfs, s, cancellationToken), cancellationToken);
+        var vmlinuz = await ImageFiles.WriteAsync(outputDirectory, KernelFile, s => ImageFiles.CopyAsync(kernel.Local($"/boot/vmlinuz-{modules.Release}"), s, cancellationToken), cancellationToken);
+        var initrd = await ImageFiles.WriteAsync(outputDirectory, InitrdFile, s => CompressAsync(initramfs, s, cancellationToken), cancellationToken);
         var baseDisk = await BaseDiskAsync(outputDirectory, cancellationToken);
         var manifest = new MicroImageManifest(
             ImageName,
@@ -83,7 +83,7 @@ public sealed partial class MicroImageBuilder(MicroImageOptions options, IProces
             modules.Release,
             [vmlinuz, initrd, baseDisk],
             new[] { kernel, busybox }.Concat(sshUsed).Select(p => new MicroImagePackage(p.Name, p.Version)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList());
-        await WriteAsync(outputDirectory, MicroImageManifest.FileName, s => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(manifest.ToJson()), cancellationToken).AsTask(), cancellationToken);
+        await ImageFiles.WriteAsync(outputDirectory, MicroImageManifest.FileName, s => s.WriteAsync(System.Text.Encoding.UTF8.GetBytes(manifest.ToJson()), cancellationToken).AsTask(), cancellationToken);
         return manifest;
     }
 
@@ -94,7 +94,7 @@ public sealed partial class MicroImageBuilder(MicroImageOptions options, IProces
         try
         {
             (await runner.RunAsync(ProcessSpec.Of("qemu-img", "create", "-q", "-f", "qcow2", scratch, $"{BaseDiskMb}M"), cancellationToken)).EnsureSuccess();
-            return await WriteAsync(directory, BaseDiskFile, async s =>
+            return await ImageFiles.WriteAsync(directory, BaseDiskFile, async s =>
             {
                 await using var input = File.OpenRead(scratch);
                 await input.CopyToAsync(s, cancellationToken);
@@ -117,12 +117,6 @@ public sealed partial class MicroImageBuilder(MicroImageOptions options, IProces
         return order;
     }
 
-    private static async Task CopyAsync(string source, Stream destination, CancellationToken cancellationToken)
-    {
-        await using var input = File.OpenRead(source);
-        await input.CopyToAsync(destination, cancellationToken);
-    }
-
     /// <summary>The cpio archive, gzipped; zlib's output depends only on its input and level, and the gzip header has no time.</summary>
     private static async Task CompressAsync(Initramfs initramfs, Stream destination, CancellationToken cancellationToken)
     {
@@ -131,28 +125,6 @@ public sealed partial class MicroImageBuilder(MicroImageOptions options, IProces
         cpio.Position = 0;
         await using var gzip = new GZipStream(destination, CompressionLevel.SmallestSize, leaveOpen: true);
         await cpio.CopyToAsync(gzip, cancellationToken);
-    }
-
-    /// <summary>Writes a file of the image beside its final name, then renames it; returns its manifest entry.</summary>
-    private static async Task<MicroImageFile> WriteAsync(string directory, string name, Func<Stream, Task> write, CancellationToken cancellationToken)
-    {
-        var final = Path.Combine(directory, name);
-        var scratch = Path.Combine(directory, $".{name}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await using (var stream = new FileStream(scratch, FileMode.CreateNew, FileAccess.Write))
-            {
-                await write(stream);
-            }
-
-            File.Move(scratch, final, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(scratch);
-        }
-
-        return new MicroImageFile(name, await MicroImageManifest.Sha256Async(final, cancellationToken), new FileInfo(final).Length);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "apt could not give the micro image's packages ({Error}); updating the package index and trying again")]

@@ -33,7 +33,11 @@ ip link set lo up
 HK=/etc/dropbear/dropbear_ed25519_host_key
 dropbearkey -t ed25519 -f $HK >/dev/null 2>&1 || echo "[ssh] dropbearkey failed"
 dropbear -s -r $HK -p 22 -P /run/dropbear.pid
-echo "[ssh] dropbear on :22 at $(up)s, host key $(dropbearkey -y -f $HK 2>/dev/null | grep -o 'SHA256:[^ ]*')"
+# what /sbin/netup reports: the public key line and its fingerprint
+mkdir -p /run/vcm
+dropbearkey -y -f $HK 2>/dev/null | grep '^ssh-' | cut -d' ' -f1,2 > /run/vcm/hostkey
+dropbearkey -y -f $HK 2>/dev/null | grep -o 'SHA256:[^ ]*' > /run/vcm/hostkey.fp
+echo "[ssh] dropbear on :22 at $(up)s, host key $(cat /run/vcm/hostkey.fp)"
 
 # NICs: each one that appears (at boot or hot-plugged) runs /sbin/netup. The kernel has no uevent helper, so
 # listen on netlink; then scan for NICs that registered before the listener started (netup runs once per NIC).

@@ -1,5 +1,5 @@
 #!/bin/sh
-# /sbin/netup IF: one NIC of the `micro` guest came up (boot or hot-plug): DHCP (udhcpc stays to renew), then, for
+# /sbin/netup IF: one NIC of a vcm guest (micro or Debian) came up (boot or hot-plug): DHCP (udhcpc stays to renew), then, for
 # the first NIC that gets a lease, the metadata (docs/guest-protocol.md): hostname, root's authorized_keys, the
 # user script, and the phone-home report. /sbin/netup -d IF: the NIC is gone: stop its udhcpc, forget it.
 if [ "$1" = -d ]; then
@@ -66,10 +66,10 @@ if get user-script; then
 fi
 echo "[meta] from $META: hostname=$(hostname) keys=$(grep -c . /root/.ssh/authorized_keys 2>/dev/null || echo 0) script_rc=$rc at $(up)s"
 
-# Phone home, with the SSH host key (the public key line and its fingerprint) for the caller to pin.
-pub=$(dropbearkey -y -f /etc/dropbear/dropbear_ed25519_host_key 2>/dev/null)
-hostkey=$(echo "$pub" | grep '^ssh-' | cut -d' ' -f1,2)
-fp=$(echo "$pub" | grep -o 'SHA256:[^ ]*')
+# Phone home, with the SSH host key (the public key line and its fingerprint, written by the image's init) for the
+# caller to pin.
+hostkey=$(cat /run/vcm/hostkey)
+fp=$(cat /run/vcm/hostkey.fp)
 body="hostname=$(enc "$(hostname)")&mac=$(enc "$MAC")&ip=$ip&uptime=$(up)&script_rc=$rc&hostkey=$(enc "$hostkey")&fingerprint=$(enc "$fp")"
 if call /run/meta/phone-home "$META/v1/phone-home" "$body"; then
   echo "[phone-home] sent at $(up)s"

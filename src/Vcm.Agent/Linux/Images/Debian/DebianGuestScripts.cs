@@ -1,0 +1,27 @@
+using System.Reflection;
+
+namespace Vcm.Agent.Linux.Images.Debian;
+
+/// <summary>The guest side of vcm's Debian images, embedded in this assembly from Guest/.</summary>
+public static class DebianGuestScripts
+{
+    /// <summary>The initramfs's /init: mount /dev/vda as root and switch to busybox init.</summary>
+    public static string Stage1 => Read("stage1.sh");
+
+    /// <summary>/usr/lib/vcm/boot: file systems, hostname, SSH, NICs.</summary>
+    public static string Boot => Read("boot.sh");
+
+    /// <summary>/usr/lib/vcm/stop: what init runs before powering off.</summary>
+    public static string Stop => Read("stop.sh");
+
+    /// <summary>/etc/inittab for busybox init.</summary>
+    public static string Inittab => Read("inittab");
+
+    private static string Read(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Vcm.Agent.Debian.{name}")
+            ?? throw new InvalidOperationException($"the embedded guest file {name} is missing from {Assembly.GetExecutingAssembly().GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,39 @@
+#!/bin/sh
+# /usr/lib/vcm/boot: the system's start in vcm's Debian images, run once by init (docs/guest-protocol.md).
+# The file systems, the root grown to the node's disk, the hostname, the SSH server with a host key made on the
+# node's first boot, and each NIC handed to /sbin/netup (DHCP, metadata, the user script, phone-home). Programs
+# busybox has and Debian's minimal base does not (udhcpc, wget, uevent) come from /usr/lib/vcm/bin.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/vcm/bin
+up() { cut -d' ' -f1 /proc/uptime; }
+arg() { for a in $(cat /proc/cmdline); do case "$a" in "$1="*) echo "${a#*=}"; return 0;; esac; done; return 1; }
+mountpoint -q /proc || mount -t proc proc /proc
+mountpoint -q /sys || mount -t sysfs sys /sys
+mkdir -p /dev/pts /dev/shm
+mountpoint -q /dev/pts || mount -t devpts -o gid=5,mode=620 devpts /dev/pts
+mountpoint -q /dev/shm || mount -t tmpfs -o mode=1777 shm /dev/shm
+mountpoint -q /run || mount -t tmpfs -o mode=755,nosuid,nodev run /run
+mkdir -p /run/net /run/vcm /run/sshd /run/lock
+echo "[boot] started at uptime $(up)s"
+
+NAME=$(arg vm.name) || NAME=$(cat /etc/hostname)
+hostname "$NAME"
+ip link set lo up
+resize2fs /dev/vda >/run/vcm/resize.log 2>&1 || echo "[boot] resize2fs failed: $(tail -1 /run/vcm/resize.log)"
+for m in $(cat /etc/vcm/modules); do modprobe -q "$m" || echo "[boot] modprobe $m failed"; done
+
+# SSH: the host key is made on the node's first boot and kept on its disk; keys only, never a password.
+HK=/etc/ssh/ssh_host_ed25519_key
+[ -s $HK ] || ssh-keygen -q -t ed25519 -N '' -C "root@$NAME" -f $HK
+cut -d' ' -f1,2 $HK.pub > /run/vcm/hostkey
+ssh-keygen -l -f $HK.pub | cut -d' ' -f2 > /run/vcm/hostkey.fp
+/usr/sbin/sshd || echo "[ssh] sshd did not start"
+echo "[ssh] sshd on :22 at $(up)s, host key $(cat /run/vcm/hostkey.fp)"
+
+for s in /etc/vcm/boot.d/*; do [ -x "$s" ] && "$s"; done
+
+uevent sh -c 'case "$SUBSYSTEM/$ACTION/$INTERFACE" in net/*/lo|net/*/) ;;
+  net/add/*) /sbin/netup "$INTERFACE" & ;;
+  net/remove/*) /sbin/netup -d "$INTERFACE";;
+  esac; exit 0' &
+for d in /sys/class/net/*; do n=${d##*/}; [ "$n" = lo ] || /sbin/netup "$n" & done
+echo "[boot] $NAME up at $(up)s; nics: $(ls /sys/class/net | grep -vx lo | tr '\n' ' ')"
