@@ -89,6 +89,13 @@ public sealed class VcmClient(HttpClient http) : IDisposable
     public Task<PeerView> RemovePeerAsync(string name, CancellationToken cancellationToken) =>
         SendAsync<PeerView>(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/peers/{Uri.EscapeDataString(name)}"), cancellationToken);
 
+    public Task<IReadOnlyList<ImageView>> ListImagesAsync(CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<ImageView>>(new HttpRequestMessage(HttpMethod.Get, "api/v1/images"), cancellationToken);
+
+    /// <summary>Removes a package-set layer from the site's image store (refused while a live cluster boots from it).</summary>
+    public Task<ImageView> RemoveImageAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync<ImageView>(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/images/{Uri.EscapeDataString(name)}"), cancellationToken);
+
     /// <summary>A one-time token another site's admin gives `vcm peer add` there to register this site.</summary>
     public Task<PeerTokenView> CreatePeerTokenAsync(CancellationToken cancellationToken) =>
         SendAsync<PeerTokenView>(new HttpRequestMessage(HttpMethod.Post, "api/v1/peers/tokens"), cancellationToken);

@@ -98,19 +98,29 @@ public sealed class LabTests(OneSiteLabFixture lab, ITestOutputHelper output) : 
     }
 
     [Fact]
-    public async Task DebianCluster_BootsDebian12_FromItsOwnDisk_WithSshDnsAndTheWholeDisk()
+    public async Task DebianCluster_WithPackages_BootsDebian12_FromALayerBuiltOnce_WithSshDnsAndTheWholeDisk()
     {
+        // A package the archive does not have is refused at create, named, and nothing is reserved.
+        var refused = await lab.Cli.RunAsync("cluster", "create", "deb0", "--workers", "1", "--image", "debian-12", "--packages", "hello,vcm-no-such-package", "-o", "json");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("vcm-no-such-package", refused.StandardOutput + refused.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(await lab.Cli.JsonAsync<List<ClusterView>>("cluster", "list", "--all"), c => c.Name == "deb0");
+
         await _own.AddAsync("deb1");
-        var deb1 = await lab.CreateAsync("deb1", "--image", "debian-12", "--workers", "1", "--policy", "spread", "--disk", "3G");
+        var deb1 = await lab.CreateAsync("deb1", "--image", "debian-12", "--packages", "hello,jq", "--workers", "1", "--policy", "spread", "--disk", "3G");
         await _own.AssertOnHostsAsync(deb1);
         Assert.All(deb1.Nodes!, n => Assert.Equal("ready", n.State));
+        var events = await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "deb1");
+        Assert.Contains(events, e => e.Reason == "LayerReady" && e.Message.Contains("debian-12.pk-", StringComparison.Ordinal));
 
-        var release = await lab.SshAsync("deb1", "node-01", "cat /etc/debian_version; . /etc/os-release; echo $VERSION_CODENAME; cat /etc/vcm/image");
+        var release = await lab.SshAsync("deb1", "node-01", "cat /etc/debian_version; . /etc/os-release; echo $VERSION_CODENAME; cat /etc/vcm/image; hello; echo '{\"a\":7}' | jq .a");
         Assert.True(release.ExitCode == 0, release.StandardError);
         var lines = release.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("12.", lines[0], StringComparison.Ordinal);
         Assert.Equal("bookworm", lines[1]);
         Assert.Contains("image=debian-12", lines);
+        Assert.Contains("Hello, world!", lines);
+        Assert.Equal("7", lines[^1]);
 
         // the node's root is its own disk, grown to the size asked for; the head resolves the worker by name
         var disk = await lab.SshAsync("deb1", "node-01", "findmnt -n -o SOURCE /; df -B1M --output=size / | tail -1; hostname");
@@ -119,9 +129,34 @@ public sealed class LabTests(OneSiteLabFixture lab, ITestOutputHelper output) : 
         Assert.Equal("/dev/vda", facts[0]);
         Assert.InRange(long.Parse(facts[1], CultureInfo.InvariantCulture), 2800, 3072);
         Assert.Equal("node-01", facts[2]);
-        var resolve = await lab.SshAsync("deb1", "head", "getent hosts node-01");
+        var resolve = await lab.SshAsync("deb1", "head", "getent hosts node-01; hello");
         Assert.True(resolve.ExitCode == 0, resolve.StandardError);
         Assert.Contains(deb1.Nodes!.Single(n => n.Name == "node-01").Ip!, resolve.StandardOutput, StringComparison.Ordinal);
+
+        // Another cluster asking for the same set (in another order) boots from the same layer, built once.
+        await _own.AddAsync("deb2");
+        var deb2 = await lab.CreateAsync("deb2", "--image", "debian-12", "--packages", "jq,hello", "--workers", "1", "--disk", "2G");
+        var second = await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "deb2");
+        var layer = events.Single(e => e.Reason == "LayerReady").Message.Split(' ')[1];
+        Assert.Contains(second, e => e.Reason == "LayerReady" && e.Message.Contains(layer, StringComparison.Ordinal) && e.Message.Contains("built already", StringComparison.Ordinal));
+        var hello = await lab.SshAsync("deb2", "head", "hello");
+        Assert.True(hello.ExitCode == 0, hello.StandardError);
+        Assert.Equal("Hello, world!", hello.StandardOutput.Trim());
+
+        // The store lists the layer over its parent with both clusters; it cannot be removed while they live.
+        var mine = (await lab.Cli.JsonAsync<List<ImageView>>("image", "list")).Single(i => i.Name == layer);
+        Assert.Equal("debian-12", mine.Parent);
+        Assert.Equal(["hello", "jq"], mine.Requested);
+        Assert.Equal(2, mine.LiveClusters);
+        var busy = await lab.Cli.RunAsync("image", "rm", layer);
+        Assert.NotEqual(0, busy.ExitCode);
+        Assert.Contains("in use", busy.StandardError, StringComparison.Ordinal);
+        var notALayer = await lab.Cli.RunAsync("image", "rm", "debian-12");
+        Assert.Contains("not a layer", notALayer.StandardError, StringComparison.Ordinal);
+        await lab.ReleaseAsync(["deb1", "deb2"]);
+        var removed = await lab.Cli.RunAsync("image", "rm", layer);
+        Assert.True(removed.ExitCode == 0, removed.StandardError);
+        Assert.DoesNotContain(await lab.Cli.JsonAsync<List<ImageView>>("image", "list"), i => i.Name == layer);
     }
 
     [Fact]
@@ -141,6 +176,7 @@ public sealed class LabTests(OneSiteLabFixture lab, ITestOutputHelper output) : 
         var events = await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "d1");
         Assert.Contains(events, e => e.Reason == "Degraded" && e.Message.Contains("node-02", StringComparison.Ordinal));
         var again = await lab.SshAsync("d1", "node-02", "hostname");
+        Assert.True(again.ExitCode == 0, $"ssh to the restarted node-02 failed ({again.ExitCode}): {again.StandardError}");
         Assert.Equal("node-02", again.StandardOutput.Trim());
     }
 

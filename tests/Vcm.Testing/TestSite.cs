@@ -98,7 +98,8 @@ public sealed class TestSite : IAsyncDisposable
                 b.WebHost.UseTestServer();
                 b.Logging.AddProvider(logs);
             },
-            peers);
+            peers,
+            new Vcm.Agent.Sim.SimImageLayers());
         await manager.App.StartAsync();
         // Simulated gateway hosts get a WAN address from TEST-NET-1 (documentation addresses; nothing is sent there).
         var reports = agent.Hosts.Facts.Select((f, i) => new HostStore.HostReport(

@@ -42,4 +42,10 @@ public enum EventReason
 
     /// <summary>A peer site has not yet confirmed that its part is released.</summary>
     PartPendingRelease,
+
+    /// <summary>The cluster's package set is being built into a layer of the site's image store.</summary>
+    LayerBuilding,
+
+    /// <summary>The cluster's layer was built (how long it took) or found built already; its nodes boot from it.</summary>
+    LayerReady,
 }

@@ -4,6 +4,7 @@ using Vcm.Domain.Clusters;
 using Vcm.Domain.Common;
 using Vcm.Domain.Networking;
 using Vcm.Domain.Scheduling;
+using Vcm.Drivers.Images;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Peers;
 using Vcm.Store.Admission;
@@ -21,7 +22,7 @@ namespace Vcm.Manager.Admission;
 /// </summary>
 public sealed class ClusterAdmission(
     AdmissionStore store, ClusterStore clusters, SiteStore sites, CalendarCache cache, LocalSite site, ManagerIdentity manager,
-    TimeProvider clock, ControllerOptions options)
+    TimeProvider clock, ControllerOptions options, IImageLayers layers)
 {
     private readonly SemaphoreSlim _serial = new(1, 1);
 
@@ -51,7 +52,24 @@ public sealed class ClusterAdmission(
             problems.Add(new Problem("sites", $"this site ({site.Name}) runs the cluster's gateway and its first nodes: give it a count of at least 1"));
         }
 
+        if (problems.Count == 0 && parsed.Spec is { Packages.Count: > 0 } withPackages)
+        {
+            problems.AddRange(await PackageProblemsAsync(withPackages, cancellationToken));
+        }
+
         return problems.Count > 0 ? (null, problems) : (parsed.Spec, []);
+    }
+
+    /// <summary>A package set is checked against the archive's index when it is asked for: every unknown package is named.</summary>
+    private async Task<IReadOnlyList<Problem>> PackageProblemsAsync(ClusterSpec spec, CancellationToken cancellationToken)
+    {
+        var resolution = await layers.ResolveAsync(spec.Image, spec.Packages, cancellationToken);
+        if (resolution.Unknown.Count > 0)
+        {
+            return [new Problem("packages", $"the Debian archive has no package {string.Join(", ", resolution.Unknown.Select(p => $"'{p}'"))}")];
+        }
+
+        return resolution.Error is { } error ? [new Problem("packages", error)] : [];
     }
 
     public async Task<AdmissionOutcome> AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)

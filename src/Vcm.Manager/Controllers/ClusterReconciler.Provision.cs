@@ -18,6 +18,11 @@ public sealed partial class ClusterReconciler
     private async Task<ReconcileResult> ProvisionAsync(ClusterScope scope, CancellationToken cancellationToken)
     {
         var cluster = scope.Cluster;
+        if (await PrepareLayerAsync(scope, cancellationToken) is { } layerPending)
+        {
+            return layerPending;
+        }
+
         var (nodes, plan, routes) = await LoadPlanAsync(scope, cancellationToken);
         if (nodes.All(n => n.State.IsRunning()) && nodes.Any(n => n.State == NodeState.Booting)
             && await WaitForBootAsync(scope, nodes, plan, routes, cancellationToken) is { } waited)

@@ -37,6 +37,7 @@ public sealed partial class ClusterReconciler(
     Store.Federation.PeerStore peers,
     FederationClient federation,
     PartBroker broker,
+    Images.LayerBuilds layerBuilds,
     ILogger<ClusterReconciler> logger)
 {
     public async Task<ReconcileResult> ReconcileAsync(string clusterId, CancellationToken cancellationToken)

@@ -43,6 +43,9 @@ public sealed class HostPlan
 
     public string Bridge { get; }
 
+    /// <summary>What the nodes boot from: the cluster's package-set layer when it has one, else the image asked for.</summary>
+    public string BootImage => _cluster.Layer ?? _spec.Image;
+
     /// <summary>The cluster's VPN ends on its gateway host: server ends towards each part at the home, the client end at a part's site.</summary>
     public IReadOnlyList<VpnSpec> Vpns { get; }
 
@@ -96,11 +99,11 @@ public sealed class HostPlan
     {
         return LocalNodes.GroupBy(n => n.HostId!).Select(group =>
         {
-            var steps = new List<HostStep>(1 + group.Count() * 2) { new EnsureImageStep(_spec.Image) };
+            var steps = new List<HostStep>(1 + group.Count() * 2) { new EnsureImageStep(BootImage) };
             foreach (var node in group)
             {
                 var disk = HostObjectNames.Disk(_cluster.Id, node.Name);
-                steps.Add(new EnsureDiskStep(new DiskSpec(disk, _spec.Image, _spec.Disk.Mebibytes)));
+                steps.Add(new EnsureDiskStep(new DiskSpec(disk, BootImage, _spec.Disk.Mebibytes)));
                 steps.Add(new EnsureVmStep(Vm(node, disk, shared)));
             }
 
@@ -172,7 +175,7 @@ public sealed class HostPlan
     private VmSpec Vm(NodeRecord node, string disk, VolumeStatus? shared) => new()
     {
         Name = VmName(node),
-        Image = _spec.Image,
+        Image = BootImage,
         GuestArgs = new Dictionary<string, string> { ["vm.name"] = node.Name, ["vm.token"] = node.Token ?? "" },
         Cpus = _spec.Cpus,
         MemoryMb = _spec.Memory.Mebibytes,

@@ -24,6 +24,9 @@ using Vcm.Store.Federation;
 using Vcm.Store.Hosts;
 using Vcm.Store.Sites;
 
+using Vcm.Drivers.Images;
+using Vcm.Manager.Images;
+
 namespace Vcm.Manager.Hosting;
 
 /// <summary>Builds the manager: checks the configuration, migrates the database, and wires the API and controllers.</summary>
@@ -35,7 +38,8 @@ public static class ManagerServer
         TimeProvider? clock = null,
         IAgentClient? agentClient = null,
         Action<WebApplicationBuilder>? configure = null,
-        PeerTransport? peerTransport = null)
+        PeerTransport? peerTransport = null,
+        IImageLayers? imageLayers = null)
     {
         var problems = ManagerOptionsValidator.Validate(options);
         if (problems.Count > 0)
@@ -119,6 +123,8 @@ public static class ManagerServer
         services.AddSingleton<PeerService>();
         services.AddSingleton<PeerAuthFilter>();
         services.AddSingleton<PartBroker>();
+        services.AddSingleton(imageLayers ?? new NoImageLayers());
+        services.AddSingleton<LayerBuilds>();
         services.AddSingleton<ClusterReconciler>();
         if (agentClient is not null)
         {
@@ -145,6 +151,7 @@ public static class ManagerServer
         api.MapNodes();
         api.MapHostsAndSites();
         api.MapPeers();
+        api.MapImageStore();
         app.MapFederation();
         app.MapGroup("/api/v1").AddEndpointFilter<AgentOrAdminFilter>().MapImages();
         return new ManagerApp(app, adminToken, site, database);

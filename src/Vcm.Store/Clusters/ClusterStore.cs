@@ -47,6 +47,17 @@ public sealed class ClusterStore(Database database)
         return await db.Clusters.AnyAsync(c => c.ActiveName == name, cancellationToken);
     }
 
+    /// <summary>For each image or layer clusters booted from: how many did (all time) and how many of those are live.</summary>
+    public async Task<IReadOnlyDictionary<string, (int All, int Live)>> ImageUsesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var uses = await db.Clusters.Where(c => c.Layer != null)
+            .GroupBy(c => c.Layer!)
+            .Select(g => new { Image = g.Key, All = g.Count(), Live = g.Count(c => c.ActiveName != null) })
+            .ToListAsync(cancellationToken);
+        return uses.ToDictionary(u => u.Image, u => (u.All, u.Live), StringComparer.Ordinal);
+    }
+
     /// <summary>Clusters, newest first; final ones only when asked.</summary>
     public async Task<IReadOnlyList<ClusterRecord>> ListAsync(bool includeFinal, CancellationToken cancellationToken)
     {

@@ -21,6 +21,9 @@ public sealed class ClusterRecord
 
     public string? Reason { get; set; }
 
+    /// <summary>What its nodes boot from, chosen when its build starts: the image asked for, or the layer of the site's image store that adds its packages to it.</summary>
+    public string? Layer { get; set; }
+
     public long StartMs { get; set; }
 
     public long EndMs { get; set; }

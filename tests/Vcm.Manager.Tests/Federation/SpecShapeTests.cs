@@ -25,7 +25,7 @@ public sealed class SpecShapeTests : IAsyncLifetime
         ["memory"] = "1G",
         ["disk"] = "4G",
         ["shared"] = "1G",
-        ["image"] = "micro",
+        ["image"] = "debian-12",
         ["packages"] = new[] { "htop" },
         ["sshKeys"] = new[] { "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGmJLlpPKExDj0XQHQWSawdxfisEofdkULgUOii7IaUp tenant@example" },
         ["start"] = "2031-01-06T09:00:00Z",

@@ -9,6 +9,15 @@ namespace Vcm.Agent.Linux.Images;
 /// </summary>
 public sealed record ImageManifest(string Name, IReadOnlyDictionary<string, ImageManifestFile> Files)
 {
+    /// <summary>A layer's parent image (its base.qcow2 is the layer's backing file), or null.</summary>
+    public string? Parent { get; init; }
+
+    /// <summary>The SHA-256 of the parent's base.qcow2 the layer was built over.</summary>
+    public string? ParentSha256 { get; init; }
+
+    /// <summary>The smallest node disk the image's file system fits on (MiB), or null when any size does.</summary>
+    public long? MinDiskMb { get; init; }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public const string FileName = "manifest.json";
@@ -77,6 +86,11 @@ public sealed record ImageManifest(string Name, IReadOnlyDictionary<string, Imag
             }
         }
 
-        return new ImageManifest(name ?? "", entries);
+        return new ImageManifest(name ?? "", entries)
+        {
+            Parent = root.TryGetProperty("parent", out var parent) && parent.ValueKind == JsonValueKind.String ? parent.GetString() : null,
+            ParentSha256 = root.TryGetProperty("parentSha256", out var sha) && sha.ValueKind == JsonValueKind.String ? sha.GetString() : null,
+            MinDiskMb = root.TryGetProperty("minDiskMb", out var min) && min.ValueKind == JsonValueKind.Number ? min.GetInt64() : null,
+        };
     }
 }

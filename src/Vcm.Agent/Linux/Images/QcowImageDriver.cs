@@ -63,7 +63,7 @@ public sealed partial class QcowImageDriver : IImageDriver
 
                 try
                 {
-                    await FetchAsync(image, cancellationToken);
+                    await FetchAsync(image, depth: 0, cancellationToken);
                     return EnsureOutcome.Created;
                 }
                 catch (Exception e) when (attempt < Attempts && e is IOException or (DriverException { Terminal: false }))
@@ -97,6 +97,12 @@ public sealed partial class QcowImageDriver : IImageDriver
         if (spec.SizeMb <= 0)
         {
             throw new DriverException($"disk {spec.Name} must have a size", terminal: true);
+        }
+
+        var imageManifest = ImageManifest.Parse(await File.ReadAllTextAsync(Path.Combine(Paths.Image(spec.Image), ImageManifest.FileName), cancellationToken));
+        if (imageManifest.MinDiskMb is { } min && spec.SizeMb < min)
+        {
+            throw new DriverException($"disk {spec.Name} of {spec.SizeMb} MiB is smaller than image {spec.Image}'s file system ({min} MiB); ask for a disk of at least that", terminal: true);
         }
 
         Directory.CreateDirectory(Paths.Disks);
@@ -150,7 +156,7 @@ public sealed partial class QcowImageDriver : IImageDriver
     private bool IsPresent(string image) => File.Exists(Path.Combine(Paths.Image(image), ImageManifest.FileName));
 
     /// <summary>Copies the image into a dot-folder, checks every file, then renames the folder into place.</summary>
-    private async Task FetchAsync(string image, CancellationToken cancellationToken)
+    private async Task FetchAsync(string image, int depth, CancellationToken cancellationToken)
     {
         var manifestJson = await _store.ManifestAsync(image, cancellationToken);
         ImageManifest manifest;
@@ -161,6 +167,27 @@ public sealed partial class QcowImageDriver : IImageDriver
         catch (FormatException e)
         {
             throw new DriverException($"image {image}: {e.Message}", terminal: true, e);
+        }
+
+        if (manifest.Parent is { } parent)
+        {
+            // A layer: its base.qcow2 is backed by ../PARENT/base.qcow2, which must be the very file it was built over.
+            CheckName(parent, "an image");
+            if (depth > 8)
+            {
+                throw new DriverException($"image {image} has more than 8 parents", terminal: true);
+            }
+
+            if (!IsPresent(parent))
+            {
+                await FetchAsync(parent, depth + 1, cancellationToken);
+            }
+
+            var here = ImageManifest.Parse(await File.ReadAllTextAsync(Path.Combine(Paths.Image(parent), ImageManifest.FileName), cancellationToken));
+            if (!here.Files.TryGetValue("base.qcow2", out var parentDisk) || !string.Equals(parentDisk.Sha256, manifest.ParentSha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DriverException($"layer {image} was built over another {parent} than the one on {_context.HostName}; rebuild the layer", terminal: true);
+            }
         }
 
         Directory.CreateDirectory(ImagesRoot);

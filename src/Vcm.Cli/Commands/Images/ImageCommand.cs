@@ -5,8 +5,10 @@ namespace Vcm.Cli.Commands.Images;
 
 public static class ImageCommand
 {
-    public static Command Create(CliServices services) => new("image", "The site's images.")
+    public static Command Create(CliServices services) => new("image", "The site's images and package-set layers.")
     {
         ImageBuildCommand.Create(services),
+        ImageListCommand.Create(),
+        ImageRemoveCommand.Create(),
     };
 }

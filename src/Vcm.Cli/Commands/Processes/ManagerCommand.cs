@@ -1,3 +1,4 @@
+using Vcm.Agent.Linux.Images.Layers;
 using Microsoft.Extensions.Hosting;
 using System.CommandLine;
 using Vcm.Cli.Infrastructure;
@@ -36,7 +37,7 @@ public static class ManagerCommand
         command.SetAction(async (cli, ct) =>
         {
             var options = Read(cli);
-            await using var manager = await ManagerServer.BuildAsync(options, ct);
+            await using var manager = await ManagerServer.BuildAsync(options, ct, imageLayers: new DebianLayers(options.EffectiveImageDirectory, Vcm.Drivers.Processes.ProcessRunner.Instance));
             await manager.App.StartAsync(ct);
             Console.Error.WriteLine($"vcm manager: site {manager.Site.Name}, API at {options.Listen}, {options.EffectiveStore.Provider} database");
             await manager.App.WaitForShutdownAsync(ct);

@@ -1,3 +1,4 @@
+using Vcm.Agent.Sim;
 using Microsoft.Extensions.Hosting;
 using System.CommandLine;
 using Vcm.Cli.Infrastructure;
@@ -54,7 +55,7 @@ public static class UpCommand
 
             var options = ManagerCommand.Read(cli);
             var simOptions = simulation.Read(cli, null);
-            await using var manager = await ManagerServer.BuildAsync(options, ct);
+            await using var manager = await ManagerServer.BuildAsync(options, ct, imageLayers: new SimImageLayers());
             await manager.App.StartAsync(ct);
             var joinToken = await manager.CreateJoinTokenAsync(ct);
             var agentDir = Path.Combine(options.DataDirectory, "agent");

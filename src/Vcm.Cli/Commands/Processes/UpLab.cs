@@ -1,3 +1,4 @@
+using Vcm.Agent.Linux.Images.Layers;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,7 +82,8 @@ internal static class UpLab
         try
         {
             await using var manager = await ManagerServer.BuildAsync(
-                options, ct, configure: b => b.Services.AddSingleton<IHostLifetime, NoSignalLifetime>());
+                options, ct, configure: b => b.Services.AddSingleton<IHostLifetime, NoSignalLifetime>(),
+                imageLayers: new DebianLayers(options.EffectiveImageDirectory, services.Runner));
             await manager.App.StartAsync(ct);
             state = await runner.StartAgentsAsync(state, site, await manager.CreateJoinTokenAsync(ct), ct);
             using var client = VcmClient.Create(options.Listen.Split(';')[0], manager.AdminToken);

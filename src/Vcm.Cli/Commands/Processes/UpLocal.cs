@@ -1,3 +1,4 @@
+using Vcm.Agent.Linux.Images.Layers;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
@@ -44,7 +45,7 @@ internal static class UpLocal
         await ImageStore.EnsureAsync(services.Runner, options.EffectiveImageDirectory, line => Console.Out.WriteLine(line), ct);
         await EnsureExternalBridgeAsync(services.Runner, ct);
 
-        await using var manager = await ManagerServer.BuildAsync(options, ct);
+        await using var manager = await ManagerServer.BuildAsync(options, ct, imageLayers: new DebianLayers(options.EffectiveImageDirectory, services.Runner));
         await manager.App.StartAsync(ct);
         var agentDir = Path.Combine(options.DataDirectory, "agent");
         var port = new Uri(options.Listen).Port.ToString(CultureInfo.InvariantCulture);

@@ -58,7 +58,7 @@ public sealed class DebianImageBuilderTests(ITestOutputHelper output) : IDisposa
         Assert.Equal("debian-12", manifest.Image);
         Assert.Equal(DebianImageBuilder.BuilderVersion, manifest.BuilderVersion);
         Assert.Empty(await manifest.DamagedFilesAsync(image, Ct));
-        Assert.Equal(["base.qcow2", "initrd.gz", "manifest.json", "vmlinuz"], Directory.GetFiles(image).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["base.qcow2", "dpkg.status", "initrd.gz", "manifest.json", "vmlinuz"], Directory.GetFiles(image).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(["debian-12"], Directory.GetFileSystemEntries(_store.Path).Select(Path.GetFileName));
         var packages = manifest.Packages.ToDictionary(p => p.Name, p => p.Version, StringComparer.Ordinal);
         Assert.Contains("openssh-server", packages.Keys);
@@ -69,21 +69,16 @@ public sealed class DebianImageBuilderTests(ITestOutputHelper output) : IDisposa
 
         // Inside the root file system: the guest side, the kernel's modules, no host key that every node would share.
         var raw = _store.Combine("root.raw");
-        (await ProcessRunner.Instance.RunAsync(ProcessSpec.Of("qemu-img", "convert", "-f", "qcow2", "-O", "raw", Path.Combine(image, "base.qcow2"), raw), Ct)).EnsureSuccess();
-        async Task<string> Debugfs(string request)
-        {
-            var result = (await ProcessRunner.Instance.RunAsync(ProcessSpec.Of("debugfs", "-R", request, raw), Ct)).EnsureSuccess();
-            return result.StandardOutput + result.StandardError;
-        }
+        var root = await Ext4Image.FromQcowAsync(Path.Combine(image, "base.qcow2"), raw, Ct);
 
-        Assert.Contains("image=debian-12", await Debugfs("cat /etc/vcm/image"), StringComparison.Ordinal);
-        Assert.Contains("::sysinit:/usr/lib/vcm/boot", await Debugfs("cat /etc/inittab"), StringComparison.Ordinal);
-        Assert.Contains("udhcpc", await Debugfs("cat /sbin/netup"), StringComparison.Ordinal);
-        Assert.Contains("modules.dep", await Debugfs($"ls -l /usr/lib/modules/{manifest.KernelRelease}"), StringComparison.Ordinal);
-        var ssh = await Debugfs("ls -l /etc/ssh");
+        Assert.Contains("image=debian-12", await root.DebugfsAsync("cat /etc/vcm/image", Ct), StringComparison.Ordinal);
+        Assert.Contains("::sysinit:/usr/lib/vcm/boot", await root.DebugfsAsync("cat /etc/inittab", Ct), StringComparison.Ordinal);
+        Assert.Contains("udhcpc", await root.DebugfsAsync("cat /sbin/netup", Ct), StringComparison.Ordinal);
+        Assert.Contains("modules.dep", await root.DebugfsAsync($"ls -l /usr/lib/modules/{manifest.KernelRelease}", Ct), StringComparison.Ordinal);
+        var ssh = await root.DebugfsAsync("ls -l /etc/ssh", Ct);
         Assert.Contains("sshd_config.d", ssh, StringComparison.Ordinal);
         Assert.DoesNotContain("ssh_host_", ssh, StringComparison.Ordinal);
-        Assert.Contains("not found", await Debugfs("stat /usr/share/doc/openssh-server/copyright"), StringComparison.Ordinal);
-        Assert.Contains("Type: regular", await Debugfs("stat /usr/sbin/sshd"), StringComparison.Ordinal);
+        Assert.Contains("not found", await root.DebugfsAsync("stat /usr/share/doc/openssh-server/copyright", Ct), StringComparison.Ordinal);
+        Assert.Contains("Type: regular", await root.DebugfsAsync("stat /usr/sbin/sshd", Ct), StringComparison.Ordinal);
     }
 }

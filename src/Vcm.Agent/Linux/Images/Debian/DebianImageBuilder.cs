@@ -22,7 +22,7 @@ namespace Vcm.Agent.Linux.Images.Debian;
 public sealed partial class DebianImageBuilder(DebianImageOptions options, IProcessRunner runner, ILogger<DebianImageBuilder>? logger = null)
 {
     /// <summary>Bump when the image's layout or guest side change meaning.</summary>
-    public const string BuilderVersion = "1";
+    public const string BuilderVersion = "2";
 
     private const int Executable = 0x1ED; // 0755
 
@@ -44,7 +44,7 @@ public sealed partial class DebianImageBuilder(DebianImageOptions options, IProc
 
         var started = Stopwatch.GetTimestamp();
         var work = Path.Combine(storeDirectory, $".{image}.build");
-        await ClearAsync(work, cancellationToken);
+        await ImageBuildFolder.ClearAsync(runner, work, cancellationToken);
         try
         {
             var tree = Path.Combine(work, "root");
@@ -71,21 +71,22 @@ public sealed partial class DebianImageBuilder(DebianImageOptions options, IProc
             var vmlinuz = await ImageFiles.WriteAsync(output, MicroImageBuilder.KernelFile, s => ImageFiles.CopyAsync(kernel.Local($"/boot/vmlinuz-{modules.Release}"), s, cancellationToken), cancellationToken);
             var initrd = await ImageFiles.WriteAsync(output, MicroImageBuilder.InitrdFile, s => InitrdAsync(busybox, modules, s, cancellationToken), cancellationToken);
             var baseDisk = await RootDiskAsync(tree, work, output, cancellationToken);
+            var status = await ImageFiles.WriteAsync(output, MicroImageManifest.DpkgStatusFile, s => ImageFiles.CopyAsync(Path.Combine(tree, "var/lib/dpkg/status"), s, cancellationToken), cancellationToken);
 
             var packages = (await InstalledAsync(tree, cancellationToken))
                 .Append(new MicroImagePackage(kernel.Name, kernel.Version))
                 .Append(new MicroImagePackage(busybox.Name, busybox.Version))
                 .OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
-            var manifest = new MicroImageManifest(image, BuilderVersion, modules.Release, [vmlinuz, initrd, baseDisk], packages);
+            var manifest = new MicroImageManifest(image, BuilderVersion, modules.Release, [vmlinuz, initrd, baseDisk, status], packages, MinDiskMb: options.RootDiskMb);
             await ImageFiles.WriteAsync(output, MicroImageManifest.FileName, s => s.WriteAsync(Encoding.UTF8.GetBytes(manifest.ToJson()), cancellationToken).AsTask(), cancellationToken);
 
-            Publish(output, Path.Combine(storeDirectory, image));
+            ImageBuildFolder.Publish(output, Path.Combine(storeDirectory, image));
             LogBuilt(_logger, image, modules.Release, baseDisk.Size, Stopwatch.GetElapsedTime(started).TotalSeconds);
             return manifest;
         }
         finally
         {
-            await ClearAsync(work, CancellationToken.None);
+            await ImageBuildFolder.ClearAsync(runner, work, CancellationToken.None);
         }
     }
 
@@ -208,44 +209,6 @@ public sealed partial class DebianImageBuilder(DebianImageOptions options, IProc
             .Select(l => l.Split(' ', 2))
             .Select(p => new MicroImagePackage(p[0], p.Length > 1 ? p[1] : ""))
             .ToList();
-    }
-
-    /// <summary>Renames the finished image into place; an older image there is moved aside first and then removed.</summary>
-    private static void Publish(string built, string final)
-    {
-        string? old = null;
-        if (Directory.Exists(final))
-        {
-            old = Path.Combine(Path.GetDirectoryName(final)!, $".{Path.GetFileName(final)}.old.{Guid.NewGuid():N}");
-            Directory.Move(final, old);
-        }
-
-        Directory.Move(built, final);
-        if (old is not null)
-        {
-            Directory.Delete(old, recursive: true);
-        }
-    }
-
-    /// <summary>Removes a work folder; mmdebstrap's root mode may leave file systems mounted under it when killed.</summary>
-    private async Task ClearAsync(string work, CancellationToken cancellationToken)
-    {
-        if (!Directory.Exists(work))
-        {
-            return;
-        }
-
-        var full = Path.GetFullPath(work) + "/";
-        var mounts = (await File.ReadAllLinesAsync("/proc/self/mounts", cancellationToken))
-            .Select(l => l.Split(' ')).Where(f => f.Length > 1).Select(f => f[1].Replace("\\040", " ", StringComparison.Ordinal))
-            .Where(m => m.StartsWith(full, StringComparison.Ordinal))
-            .OrderByDescending(m => m.Length).ToList();
-        foreach (var mount in mounts)
-        {
-            await runner.RunAsync(ProcessSpec.Of("umount", "-l", mount), cancellationToken);
-        }
-
-        Directory.Delete(work, recursive: true);
     }
 
     private static async Task CopyTreeAsync(string source, string destination, CancellationToken cancellationToken)

@@ -6,15 +6,24 @@ namespace Vcm.Agent.Linux.Images.Micro;
 
 /// <summary>
 /// manifest.json of a built `micro` image: what it is, the hash and size of each file, the Debian packages (and
-/// versions) it was made from, and the builder version. It holds no time, so the same inputs give the same bytes.
+/// versions) it was made from, and the builder version. A layer (a package set over a Debian image) also names its
+/// parent image, the SHA-256 of the parent's base.qcow2 it was built over, and the packages asked for. It holds no
+/// time, so the same inputs give the same bytes.
 /// </summary>
 public sealed record MicroImageManifest(
     string Image,
     string BuilderVersion,
     string KernelRelease,
     IReadOnlyList<MicroImageFile> Files,
-    IReadOnlyList<MicroImagePackage> Packages)
+    IReadOnlyList<MicroImagePackage> Packages,
+    string? Parent = null,
+    string? ParentSha256 = null,
+    IReadOnlyList<string>? Requested = null,
+    long? MinDiskMb = null)
 {
+    /// <summary>Beside each Debian image and layer: the dpkg database of its root file system, to resolve package sets against.</summary>
+    public const string DpkgStatusFile = "dpkg.status";
+
     public const string FileName = "manifest.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
