@@ -64,5 +64,16 @@ internal sealed record GatewayLayout(string Name, string Directory)
         return string.Join(':', new[] { "02", hex[..2], hex[2..4], hex[4..6], hex[6..8], hex[8..10] });
     }
 
+    /// <summary>
+    /// The MAC of a gateway's external link, made from its external address rather than from the gateway: an address
+    /// released by one cluster and given to the next keeps its MAC, so the external network's neighbour caches (its
+    /// router's, the lab's) never send to a gateway that is gone.
+    /// </summary>
+    public static string ExternalMac(string cidr)
+    {
+        var hex = Hash("external/" + cidr.Split('/')[0], 10);
+        return string.Join(':', new[] { "02", hex[..2], hex[2..4], hex[4..6], hex[6..8], hex[8..10] });
+    }
+
     private static string Hash(string text, int digits = 8) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..digits];
 }

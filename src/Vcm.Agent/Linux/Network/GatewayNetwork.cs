@@ -30,12 +30,12 @@ internal sealed class GatewayNetwork(HostShell shell)
 
         // Never more than the segment carries: nodes are told this MTU by DHCP.
         var mtu = Math.Min(spec.Mtu, hostLinks[spec.Bridge].Mtu);
-        changed |= await EnsureVethAsync(layout, layout.HostLink, GatewayLayout.InnerLink, spec.Bridge, mtu, addresses.AddressCidr, hostLinks, cancellationToken);
+        changed |= await EnsureVethAsync(layout, layout.HostLink, GatewayLayout.InnerLink, layout.InnerMac(GatewayLayout.InnerLink), spec.Bridge, mtu, addresses.AddressCidr, hostLinks, cancellationToken);
 
         if (spec.External is { } external)
         {
             var externalMtu = hostLinks[external.Bridge].Mtu;
-            changed |= await EnsureVethAsync(layout, layout.ExternalHostLink, GatewayLayout.ExternalInnerLink, external.Bridge, externalMtu, addresses.ExternalCidr!, hostLinks, cancellationToken);
+            changed |= await EnsureVethAsync(layout, layout.ExternalHostLink, GatewayLayout.ExternalInnerLink, GatewayLayout.ExternalMac(addresses.ExternalCidr!), external.Bridge, externalMtu, addresses.ExternalCidr!, hostLinks, cancellationToken);
             changed |= await EnsureDefaultRouteAsync(spec.Name, addresses.Router!, cancellationToken);
         }
         else if (hostLinks.ContainsKey(layout.ExternalHostLink))
@@ -65,7 +65,7 @@ internal sealed class GatewayNetwork(HostShell shell)
         return true;
     }
 
-    private async Task<bool> EnsureVethAsync(GatewayLayout layout, string hostEnd, string innerEnd, string master, int mtu, string cidr, IReadOnlyDictionary<string, LinkInfo> hostLinks, CancellationToken cancellationToken)
+    private async Task<bool> EnsureVethAsync(GatewayLayout layout, string hostEnd, string innerEnd, string innerMac, string master, int mtu, string cidr, IReadOnlyDictionary<string, LinkInfo> hostLinks, CancellationToken cancellationToken)
     {
         var netns = layout.Name;
         var changed = false;
@@ -84,7 +84,7 @@ internal sealed class GatewayNetwork(HostShell shell)
                 await shell.IpInAsync(netns, ["link", "del", innerEnd], cancellationToken);
             }
 
-            await shell.IpAsync(["link", "add", hostEnd, "type", "veth", "peer", "name", innerEnd, "address", layout.InnerMac(innerEnd), "netns", netns], cancellationToken);
+            await shell.IpAsync(["link", "add", hostEnd, "type", "veth", "peer", "name", innerEnd, "address", innerMac, "netns", netns], cancellationToken);
             await shell.IpAsync(["link", "set", hostEnd, "addrgenmode", "none"], cancellationToken);
             await shell.IpInAsync(netns, ["link", "set", innerEnd, "addrgenmode", "none"], cancellationToken);
             host = null;
