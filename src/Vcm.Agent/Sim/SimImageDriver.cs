@@ -8,8 +8,7 @@ internal sealed class SimImageDriver(SimHost host) : IImageDriver
     public Task<EnsureOutcome> EnsureImageAsync(string image, CancellationToken cancellationToken) =>
         host.ChangeAsync($"fetching image {image}", state =>
         {
-            var mark = image.IndexOf(SimImageLayers.Mark, StringComparison.Ordinal);
-            if (!SimHost.KnownImages.Contains(mark < 0 ? image : image[..mark]))
+            if (!SimHost.KnownImages.Contains(LayerNames.ImageOf(image)))
             {
                 throw new DriverException($"image {image} is not in the site's image store", terminal: true);
             }

@@ -24,6 +24,17 @@ public interface IImageLayers
     Task<bool> RemoveAsync(string layer, CancellationToken cancellationToken);
 }
 
+/// <summary>How layers are named: IMAGE.pk-HASH, the hash of what the layer installs over IMAGE.</summary>
+public static class LayerNames
+{
+    public const string Mark = ".pk-";
+
+    /// <summary>The image a layer's name is over, or the name itself when it is not a layer's.</summary>
+    public static string ImageOf(string name) => name.IndexOf(Mark, StringComparison.Ordinal) is var at and >= 0 ? name[..at] : name;
+
+    public static bool IsLayer(string name) => name.Contains(Mark, StringComparison.Ordinal);
+}
+
 /// <summary>A package at an exact version.</summary>
 public sealed record PackageVersion(string Name, string Version);
 

@@ -17,8 +17,6 @@ public sealed partial class LayerBuilds(IImageLayers layers, ILogger<LayerBuilds
     private readonly ConcurrentDictionary<string, PackageResolution> _plans = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
-    public IImageLayers Layers => layers;
-
     /// <summary>The resolution of a cluster's package set, made once per cluster while this manager runs.</summary>
     public async Task<PackageResolution> PlanAsync(string clusterId, string image, IReadOnlyList<string> packages, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Vcm.Agent.Linux.Images.Layers;
 using Vcm.Agent.Linux.Images.Micro;
 using Vcm.Drivers;
 using Vcm.Drivers.Processes;
@@ -73,7 +74,7 @@ public sealed partial class DebianImageBuilder(DebianImageOptions options, IProc
             var baseDisk = await RootDiskAsync(tree, work, output, cancellationToken);
             var status = await ImageFiles.WriteAsync(output, MicroImageManifest.DpkgStatusFile, s => ImageFiles.CopyAsync(Path.Combine(tree, "var/lib/dpkg/status"), s, cancellationToken), cancellationToken);
 
-            var packages = (await InstalledAsync(tree, cancellationToken))
+            var packages = DpkgStatus.Installed(await File.ReadAllTextAsync(Path.Combine(tree, "var/lib/dpkg/status"), cancellationToken))
                 .Append(new MicroImagePackage(kernel.Name, kernel.Version))
                 .Append(new MicroImagePackage(busybox.Name, busybox.Version))
                 .OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
@@ -199,16 +200,6 @@ public sealed partial class DebianImageBuilder(DebianImageOptions options, IProc
         await RunAsync(new ProcessSpec("qemu-img", ["convert", "-q", "-f", "raw", "-O", "qcow2", raw, qcow]) { Timeout = TimeSpan.FromMinutes(20) }, cancellationToken);
         File.Delete(raw);
         return await ImageFiles.WriteAsync(output, MicroImageBuilder.BaseDiskFile, s => ImageFiles.CopyAsync(qcow, s, cancellationToken), cancellationToken);
-    }
-
-    /// <summary>The packages dpkg installed in the folder, with their versions.</summary>
-    private async Task<IReadOnlyList<MicroImagePackage>> InstalledAsync(string tree, CancellationToken cancellationToken)
-    {
-        var result = await RunAsync(ProcessSpec.Of("dpkg-query", "--admindir=" + Path.Combine(tree, "var/lib/dpkg"), "-W", "-f", "${Package} ${Version}\\n"), cancellationToken);
-        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split(' ', 2))
-            .Select(p => new MicroImagePackage(p[0], p.Length > 1 ? p[1] : ""))
-            .ToList();
     }
 
     private static async Task CopyTreeAsync(string source, string destination, CancellationToken cancellationToken)

@@ -30,7 +30,6 @@ public sealed partial class DebianLayers(string storeDirectory, IProcessRunner r
     /// <summary>Bump when a layer's layout changes meaning (it is part of every layer's name).</summary>
     public const string BuilderVersion = "1";
 
-    private const string LayerMark = ".pk-";
     private static readonly IReadOnlyDictionary<string, string?> CLocale = new Dictionary<string, string?> { ["LC_ALL"] = "C" };
     private static readonly SemaphoreSlim Builds = new(1, 1);
     private static readonly long Slack = 256L << 20;
@@ -39,9 +38,6 @@ public sealed partial class DebianLayers(string storeDirectory, IProcessRunner r
 
     /// <summary>Where the .debs downloaded for layers are kept: the site's package cache.</summary>
     public string PackageCache => Path.Combine(storeDirectory, ".cache", "debs");
-
-    /// <summary>Whether a name is that of a layer (rather than of an image vcm builds from scratch).</summary>
-    public static bool IsLayer(string name) => name.Contains(LayerMark, StringComparison.Ordinal);
 
     public async Task<PackageResolution> ResolveAsync(string image, IReadOnlyList<string> packages, CancellationToken cancellationToken)
     {
@@ -76,7 +72,7 @@ public sealed partial class DebianLayers(string storeDirectory, IProcessRunner r
 
         var installs = Installs(simulated.StandardOutput);
         var parentDisk = manifest.Files.Single(f => f.Name == MicroImageBuilder.BaseDiskFile).Sha256;
-        var layer = installs.Count == 0 ? image : $"{image}{LayerMark}{ContentHash(parentDisk, installs)}";
+        var layer = installs.Count == 0 ? image : $"{image}{LayerNames.Mark}{ContentHash(parentDisk, installs)}";
         return PackageResolution.Of(new LayerPlan(image, layer, packages.Order(StringComparer.Ordinal).ToList(), installs));
     }
 
@@ -131,7 +127,7 @@ public sealed partial class DebianLayers(string storeDirectory, IProcessRunner r
     public async Task<bool> RemoveAsync(string layer, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(storeDirectory, layer);
-        if (!IsLayer(layer) || layer.Contains('/', StringComparison.Ordinal) || layer.StartsWith('.') || !Directory.Exists(folder))
+        if (!LayerNames.IsLayer(layer) || layer.Contains('/', StringComparison.Ordinal) || layer.StartsWith('.') || !Directory.Exists(folder))
         {
             return false;
         }
