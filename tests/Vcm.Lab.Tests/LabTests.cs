@@ -160,6 +160,34 @@ public sealed class LabTests(OneSiteLabFixture lab, ITestOutputHelper output) : 
     }
 
     [Fact]
+    public async Task SlurmCluster_OfDebianNodes_RunsJobsAndMpiAcrossNodes_WithHomeAndSharedOverNfs_AndTheTenantsFile()
+    {
+        // A role a micro cluster cannot have is refused at create, and nothing is reserved.
+        var refused = await lab.Cli.RunAsync("cluster", "create", "hpc0", "--workers", "1", "--role", "slurm", "-o", "json");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("role", refused.StandardOutput + refused.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain(await lab.Cli.JsonAsync<List<ClusterView>>("cluster", "list", "--all"), c => c.Name == "hpc0");
+
+        var source = await SlurmCluster.WriteHelloAsync(lab);
+        await _own.AddAsync("hpc");
+        var hpc = await lab.CreateAsync(
+            "hpc", "--image", "debian-12", "--role", "slurm", "--packages", SlurmCluster.Packages, "--workers", "2",
+            "--memory", "1G", "--disk", "3G", "--shared", "64M", "--policy", "spread", "--file", $"{source}:{SlurmCluster.HelloPath}");
+        await _own.AssertOnHostsAsync(hpc);
+        Assert.All(hpc.Nodes!, n => Assert.Equal("ready", n.State));
+
+        await SlurmCluster.CheckAsync(lab, hpc);
+        var node = await lab.SshAsync("hpc", "head", "scontrol show node node-01 | grep -o 'CPUTot=[0-9]*\\|RealMemory=[0-9]*'");
+        Assert.Equal(["CPUTot=1", "RealMemory=896"], SlurmCluster.Lines(node.StandardOutput));
+
+        // the shared volume is the head's /shared, and every worker's over NFS
+        var write = await lab.SshAsync("hpc", "node-01", $"echo {hpc.Id} > /shared/from-node-01");
+        Assert.True(write.ExitCode == 0, write.StandardError);
+        var read = await lab.SshAsync("hpc", "node-02", "cat /shared/from-node-01; ssh head findmnt -n -o SOURCE /shared");
+        Assert.Equal([hpc.Id, "/dev/vdb"], SlurmCluster.Lines(read.StandardOutput));
+    }
+
+    [Fact]
     public async Task VmKilledFromOutside_IsNoticed_Restarted_DegradedThenReady()
     {
         await _own.AddAsync("d1");

@@ -61,6 +61,21 @@ public sealed class TwoSiteLabTests(TwoSiteLabFixture lab, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task ASlurmClusterAcrossSites_RunsTheSameJobsAsOnOneSite_WithHomeFromTheHeadAtTheOtherSite()
+    {
+        var source = await SlurmCluster.WriteHelloAsync(lab);
+        await _own.AddAsync("hpc2");
+        var hpc = await lab.CreateAsync(
+            "hpc2", "--image", "debian-12", "--role", "slurm", "--packages", SlurmCluster.Packages, "--workers", "2", "--sites", "a:2,b:1",
+            "--memory", "1G", "--disk", "3G", "--file", $"{source}:{SlurmCluster.HelloPath}");
+        await _own.AssertOnHostsAsync(hpc);
+        Assert.Equal(["a", "a", "b"], hpc.Nodes!.Select(n => n.Site));
+        Assert.All(hpc.Nodes!, n => Assert.Equal("ready", n.State));
+
+        await SlurmCluster.CheckAsync(lab, hpc);
+    }
+
+    [Fact]
     public async Task TheVpnProcessKilled_TrafficFlowsAgainWithin10Seconds()
     {
         await _own.AddAsync("v1");

@@ -16,7 +16,11 @@ public static class GatewayFiles
 
     public const string ReportsFolderName = "phone-home";
 
+    public const string SetupFileName = "setup.json";
+
     public static string NodesFile(string directory) => Path.Combine(directory, NodesFileName);
+
+    public static string SetupFile(string directory) => Path.Combine(directory, SetupFileName);
 
     public static string ReportsDirectory(string directory) => Path.Combine(directory, ReportsFolderName);
 
@@ -30,7 +34,7 @@ public static class GatewayFiles
     public static IReadOnlyList<MetadataNode> Nodes(GatewaySpec spec) =>
         spec.Nodes
             .OrderBy(n => n.Name, StringComparer.Ordinal)
-            .Select(n => new MetadataNode(CheckName(n.Name), n.Mac, n.Ip, HashToken(n.Token), n.SshKeys, n.UserScript))
+            .Select(n => new MetadataNode(CheckName(n.Name), n.Mac, n.Ip, HashToken(n.Token), n.SshKeys, n.UserScript, n.Head, n.Cpus, n.MemoryMb))
             .ToList();
 
     /// <summary>
@@ -68,6 +72,35 @@ public static class GatewayFiles
         }
 
         return true;
+    }
+
+    /// <summary>Writes setup.json for <paramref name="spec"/> (what the nodes set up among themselves); false when it already said exactly that.</summary>
+    public static async Task<bool> WriteSetupAsync(string directory, GatewaySpec spec, CancellationToken cancellationToken)
+    {
+        var setup = new SetupFile(spec.Domain, spec.Subnet, spec.Setup);
+        var content = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(setup, MetadataJson.Options) + "\n");
+        var path = SetupFile(directory);
+        if (File.Exists(path) && (await File.ReadAllBytesAsync(path, cancellationToken)).AsSpan().SequenceEqual(content))
+        {
+            return false;
+        }
+
+        Directory.CreateDirectory(directory);
+        await WriteAtomicallyAsync(path, content, cancellationToken);
+        return true;
+    }
+
+    /// <summary>The cluster's set-up from setup.json; null when there is none (a gateway made before it existed).</summary>
+    public static async Task<SetupFile?> ReadSetupAsync(string directory, CancellationToken cancellationToken)
+    {
+        var path = SetupFile(directory);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        await using var stream = File.OpenRead(path);
+        return await JsonSerializer.DeserializeAsync<SetupFile>(stream, MetadataJson.Options, cancellationToken);
     }
 
     /// <summary>The nodes in nodes.json; none when there is no such file.</summary>

@@ -18,6 +18,7 @@ public static class MetadataEndpoints
             Results.Text(string.Concat(MetadataServer.Node(context).SshKeys.Select(k => k.Trim() + "\n")), Text));
         self.MapGet("/user-script", (HttpContext context) =>
             MetadataServer.Node(context).UserScript is { Length: > 0 } script ? Results.Text(script, Text) : Results.NotFound());
+        SetupEndpoints.Map(self);
         app.MapPost("/v1/phone-home", PhoneHomeAsync);
     }
 

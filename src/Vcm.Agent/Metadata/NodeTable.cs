@@ -23,6 +23,9 @@ public sealed partial class NodeTable(MetadataServerOptions options, TimeProvide
 
     public int Count => Snapshot().Count;
 
+    /// <summary>Every node of nodes.json, by name.</summary>
+    public IReadOnlyList<MetadataNode> All() => Snapshot().Values.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+
     /// <summary>
     /// The node a request is from: its token's SHA-256 must be that of the node whose address the request comes
     /// from. Otherwise no node, and a reason for the service's log (never for the caller).

@@ -34,6 +34,12 @@ public sealed record ClusterSpec
 
     public IReadOnlyList<string> SshKeys { get; init; } = [];
 
+    /// <summary>What the cluster is set up as inside (e.g. a Slurm cluster).</summary>
+    public ClusterRole Role { get; init; } = ClusterRole.None;
+
+    /// <summary>Files put onto the head node during the build.</summary>
+    public IReadOnlyList<ClusterFile> Files { get; init; } = [];
+
     public required DateTimeOffset Start { get; init; }
 
     public required DateTimeOffset End { get; init; }
@@ -51,6 +57,10 @@ public sealed record ClusterSpec
 
     [JsonIgnore]
     public int NodeCount => Workers + (Head ? 1 : 0);
+
+    /// <summary>The packages the nodes' layer holds: the tenant's and those its role needs, sorted, each once.</summary>
+    public IReadOnlyList<string> LayerPackages() =>
+        Packages.Concat(Role.Packages()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The nodes this spec asks for, in their canonical order: head first, then node-01, node-02 ….</summary>
     public IReadOnlyList<NodeName> NodeNames() => NodeName.For(Workers, Head);

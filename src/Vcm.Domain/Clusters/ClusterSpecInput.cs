@@ -26,6 +26,11 @@ public sealed record ClusterSpecInput
 
     public IReadOnlyList<string>? SshKeys { get; init; }
 
+    /// <summary><c>none</c> (the default) or <c>slurm</c>.</summary>
+    public string? Role { get; init; }
+
+    public IReadOnlyList<ClusterFileInput>? Files { get; init; }
+
     /// <summary><c>now</c> or an ISO 8601 time with an offset.</summary>
     public string? Start { get; init; }
 

@@ -25,6 +25,13 @@ public static partial class ClusterSpecParser
         var image = ParseImage(input.Image, context, problems);
         var packages = ParsePackages(input.Packages, problems);
         var keys = ParseSshKeys(input.SshKeys, problems);
+        var role = ParseRole(input.Role, problems);
+        if (role == ClusterRole.Slurm && input.Head == false)
+        {
+            problems.Add(new Problem("role", "slurm needs the head node for its controller; leave --no-head out"));
+        }
+
+        var files = ParseFiles(input.Files, input.Head ?? true, problems);
         var (start, end) = ParseWindow(input, context.Now, problems);
         var sites = ParseSites(input.Sites, context, workers + ((input.Head ?? true) ? 1 : 0), problems);
         var wanRate = ParseWanRate(input.WanRate, problems);
@@ -49,6 +56,8 @@ public static partial class ClusterSpecParser
             Image = image!,
             Packages = packages,
             SshKeys = keys,
+            Role = role,
+            Files = files,
             Start = WholeMilliseconds(start),
             End = WholeMilliseconds(end),
             Sites = sites,
@@ -205,6 +214,119 @@ public static partial class ClusterSpecParser
         }
 
         return result;
+    }
+
+    private static ClusterRole ParseRole(string? role, List<Problem> problems)
+    {
+        switch (role)
+        {
+            case null or "none":
+                return ClusterRole.None;
+            case "slurm":
+                return ClusterRole.Slurm;
+            default:
+                problems.Add(new Problem("role", $"'{Shorten(role)}' is not a cluster role; use none or slurm"));
+                return ClusterRole.None;
+        }
+    }
+
+    private static IReadOnlyList<ClusterFile> ParseFiles(IReadOnlyList<ClusterFileInput>? files, bool head, List<Problem> problems)
+    {
+        if (files is null || files.Count == 0)
+        {
+            return [];
+        }
+
+        if (!head)
+        {
+            problems.Add(new Problem("files", "files go onto the head node, and this cluster has none"));
+            return [];
+        }
+
+        if (files.Count > SpecLimits.MaxFiles)
+        {
+            problems.Add(new Problem("files", $"lists {files.Count} files; at most {SpecLimits.MaxFiles} are allowed"));
+            return [];
+        }
+
+        var result = new List<ClusterFile>(files.Count);
+        var total = 0L;
+        for (var i = 0; i < files.Count; i++)
+        {
+            var field = $"files[{i}]";
+            if (files[i] is not { } file)
+            {
+                problems.Add(new Problem(field, "must be an object with path, mode and content"));
+                continue;
+            }
+
+            var path = file.Path ?? "";
+            if (FilePathProblem(path) is { } pathProblem)
+            {
+                problems.Add(new Problem($"{field}.path", pathProblem));
+            }
+            else if (result.Any(f => f.Path == path))
+            {
+                problems.Add(new Problem($"{field}.path", $"{path} is listed twice"));
+            }
+
+            var mode = file.Mode ?? "0644";
+            if (!ModePattern().IsMatch(mode))
+            {
+                problems.Add(new Problem($"{field}.mode", $"'{Shorten(mode)}' is not an octal mode like 0644 or 0755"));
+            }
+
+            var content = file.Content ?? "";
+            var bytes = new byte[content.Length * 3 / 4 + 3];
+            if (!Convert.TryFromBase64String(content, bytes, out var length))
+            {
+                problems.Add(new Problem($"{field}.content", "is not base64"));
+            }
+
+            total += length;
+            result.Add(new ClusterFile(path, mode.Length == 3 ? "0" + mode : mode, content));
+        }
+
+        if (total > SpecLimits.MaxFileBytes)
+        {
+            problems.Add(new Problem("files", $"hold {total} bytes together; at most {SpecLimits.MaxFileBytes} are allowed"));
+        }
+
+        return result;
+    }
+
+    /// <summary>Why a path cannot be a file's on the head, or null when it can.</summary>
+    private static string? FilePathProblem(string path)
+    {
+        if (path.Length == 0)
+        {
+            return "is required";
+        }
+
+        if (path.Length > SpecLimits.MaxFilePathLength)
+        {
+            return $"is {path.Length} characters long; at most {SpecLimits.MaxFilePathLength} are allowed";
+        }
+
+        if (!path.StartsWith('/') || path.EndsWith('/'))
+        {
+            return $"'{Shorten(path)}' is not an absolute path to a file, like /home/hello.c";
+        }
+
+        if (path.Any(c => char.IsControl(c)) || path.Contains('\\', StringComparison.Ordinal))
+        {
+            return $"'{Shorten(path)}' holds a control character or a backslash";
+        }
+
+        var segments = path.Split('/')[1..];
+        if (segments.Any(s => s is "" or "." or ".."))
+        {
+            return $"'{Shorten(path)}' has an empty, '.' or '..' part; give the plain path";
+        }
+
+        return segments[0] is "proc" or "sys" or "dev" or "run"
+            ? $"'{Shorten(path)}' is under /{segments[0]}, which the node's system makes at boot; choose another place"
+            : null;
     }
 
     private static (DateTimeOffset Start, DateTimeOffset End) ParseWindow(ClusterSpecInput input, DateTimeOffset now, List<Problem> problems)
@@ -391,6 +513,9 @@ public static partial class ClusterSpecParser
 
     [GeneratedRegex("^[a-z]([a-z0-9-]*[a-z0-9])?$")]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex("^0?[0-7]{3}$")]
+    private static partial Regex ModePattern();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9+.-]{1,99}$")]
     private static partial Regex PackagePattern();

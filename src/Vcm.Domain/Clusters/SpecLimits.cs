@@ -12,6 +12,11 @@ public static class SpecLimits
     public const int MaxSshKeys = 32;
     public const int MaxSshKeyLength = 16 * 1024;
     public const int MaxSites = 32;
+    public const int MaxFiles = 64;
+    public const int MaxFilePathLength = 1024;
+
+    /// <summary>The most the files of one request may hold together, decoded (they travel in the request and the spec).</summary>
+    public const int MaxFileBytes = 512 * 1024;
     public static readonly ByteSize MinMemory = ByteSize.FromMebibytes(64);
     public static readonly ByteSize MaxMemory = ByteSize.FromGibibytes(4096);
     public static readonly ByteSize MinDisk = ByteSize.FromMebibytes(64);

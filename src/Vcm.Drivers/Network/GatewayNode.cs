@@ -2,7 +2,8 @@ namespace Vcm.Drivers.Network;
 
 /// <summary>
 /// A node the gateway serves: its DHCP lease and DNS name, the metadata only it may read (its token proves who
-/// asks), and the port on the gateway's external address that forwards to its SSH server (0: none).
+/// asks), the port on the gateway's external address that forwards to its SSH server (0: none), and what the
+/// cluster's set-up needs to know of it (head or worker, CPUs and memory for a Slurm node list).
 /// </summary>
 public sealed record GatewayNode(
     string Name,
@@ -11,4 +12,7 @@ public sealed record GatewayNode(
     IReadOnlyList<string> SshKeys,
     string? UserScript = null,
     string Token = "",
-    int SshPort = 0);
+    int SshPort = 0,
+    bool Head = false,
+    int Cpus = 0,
+    long MemoryMb = 0);

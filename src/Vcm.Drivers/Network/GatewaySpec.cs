@@ -20,6 +20,9 @@ public sealed record GatewaySpec
 
     public IReadOnlyList<GatewayNode> Nodes { get; init; } = [];
 
+    /// <summary>What the nodes set up among themselves (NFS, SSH between them, Slurm, the tenant's files).</summary>
+    public GatewaySetup Setup { get; init; } = new();
+
     public bool Nat { get; init; } = true;
 
     /// <summary>Where the gateway meets the site's external network (NAT out, SSH ports in); null: no external side.</summary>

@@ -52,7 +52,7 @@ public sealed class ClusterAdmission(
             problems.Add(new Problem("sites", $"this site ({site.Name}) runs the cluster's gateway and its first nodes: give it a count of at least 1"));
         }
 
-        if (problems.Count == 0 && parsed.Spec is { Packages.Count: > 0 } withPackages)
+        if (problems.Count == 0 && parsed.Spec is { } withPackages && withPackages.LayerPackages().Count > 0)
         {
             problems.AddRange(await PackageProblemsAsync(withPackages, cancellationToken));
         }
@@ -63,13 +63,16 @@ public sealed class ClusterAdmission(
     /// <summary>A package set is checked against the archive's index when it is asked for: every unknown package is named.</summary>
     private async Task<IReadOnlyList<Problem>> PackageProblemsAsync(ClusterSpec spec, CancellationToken cancellationToken)
     {
-        var resolution = await layers.ResolveAsync(spec.Image, spec.Packages, cancellationToken);
+        var resolution = await layers.ResolveAsync(spec.Image, spec.LayerPackages(), cancellationToken);
+        var field = spec.Packages.Count > 0 ? "packages" : "role";
         if (resolution.Unknown.Count > 0)
         {
-            return [new Problem("packages", $"the Debian archive has no package {string.Join(", ", resolution.Unknown.Select(p => $"'{p}'"))}")];
+            return [new Problem(field, $"the Debian archive has no package {string.Join(", ", resolution.Unknown.Select(p => $"'{p}'"))}")];
         }
 
-        return resolution.Error is { } error ? [new Problem("packages", error)] : [];
+        return resolution.Error is { } error
+            ? [new Problem(field, spec.Packages.Count > 0 ? error : $"role {spec.Role.Text()} needs packages on the nodes: {error}")]
+            : [];
     }
 
     public async Task<AdmissionOutcome> AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)

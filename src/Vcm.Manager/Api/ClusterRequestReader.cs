@@ -110,7 +110,59 @@ public static class ClusterRequestReader
             return TextList(value, field, problems);
         }
 
+        if (type == typeof(IReadOnlyList<ClusterFileInput>))
+        {
+            return FileList(value, field, problems);
+        }
+
         throw new InvalidOperationException($"the request field {field} has a type ({type.Name}) the reader does not know");
+    }
+
+    /// <summary>A list of files: objects with the string fields path, mode and content, nothing else.</summary>
+    private static List<ClusterFileInput>? FileList(JsonElement value, string field, List<Problem> problems)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            problems.Add(new Problem(field, $"must be a list of files, not {Kind(value)}"));
+            return null;
+        }
+
+        var files = new List<ClusterFileInput>();
+        var i = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var at = $"{field}[{i++}]";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add(new Problem(at, $"must be an object with path, mode and content, not {Kind(item)}"));
+                files.Add(null!); // keeps the next files' positions; the parser names it too, under the same field
+                continue;
+            }
+
+            string? path = null, mode = null, content = null;
+            foreach (var property in item.EnumerateObject())
+            {
+                switch (property.Name)
+                {
+                    case "path":
+                        path = property.Value.ValueKind == JsonValueKind.Null ? null : Text(property.Value, $"{at}.path", problems);
+                        break;
+                    case "mode":
+                        mode = property.Value.ValueKind == JsonValueKind.Null ? null : Text(property.Value, $"{at}.mode", problems);
+                        break;
+                    case "content":
+                        content = property.Value.ValueKind == JsonValueKind.Null ? null : Text(property.Value, $"{at}.content", problems);
+                        break;
+                    default:
+                        problems.Add(new Problem($"{at}.{Shorten(property.Name)}", "is not a known field"));
+                        break;
+                }
+            }
+
+            files.Add(new ClusterFileInput { Path = path, Mode = mode, Content = content });
+        }
+
+        return files;
     }
 
     private static string? Text(JsonElement value, string field, List<Problem> problems)

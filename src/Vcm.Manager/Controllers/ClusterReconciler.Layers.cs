@@ -21,13 +21,14 @@ public sealed partial class ClusterReconciler
             return null;
         }
 
-        if (scope.Spec.Packages.Count == 0)
+        var packages = scope.Spec.LayerPackages();
+        if (packages.Count == 0)
         {
             cluster.Layer = scope.Spec.Image; // recorded too, so the store can say which clusters booted from what
             return null;
         }
 
-        var resolution = await layerBuilds.PlanAsync(cluster.Id, scope.Spec.Image, scope.Spec.Packages, cancellationToken);
+        var resolution = await layerBuilds.PlanAsync(cluster.Id, scope.Spec.Image, packages, cancellationToken);
         if (resolution.Plan is not { } plan)
         {
             var why = resolution.Unknown.Count > 0

@@ -6,6 +6,7 @@ using Vcm.Drivers.Images;
 using Vcm.Drivers.Network;
 using Vcm.Drivers.Rpc;
 using Vcm.Drivers.Storage;
+using Vcm.Manager.Ssh;
 using Vcm.Store.Records;
 
 namespace Vcm.Manager.Controllers;
@@ -152,6 +153,8 @@ public sealed class HostPlan
     private GatewaySpec Gateway()
     {
         var subnet = Ipv4Subnet.Parse(_cluster.Subnet);
+        var nodeKey = _cluster.AdminPrivateKey is { } admin ? ClusterSecrets.NodeKey(admin, _cluster.Name) : null;
+        var keys = Keys(nodeKey);
         return new GatewaySpec
         {
             Name = HostObjectNames.Gateway(_cluster.Id),
@@ -159,14 +162,27 @@ public sealed class HostPlan
             Subnet = subnet.ToString(),
             Address = subnet.Gateway,
             Domain = _cluster.Name,
-            Nodes = _nodes.Select(n => new GatewayNode(n.Name, n.Mac, n.Ip, Keys, null, n.Token ?? "", _external is null ? 0 : n.SshPort ?? 0)).ToList(),
+            Nodes = _nodes.Select(n => new GatewayNode(
+                n.Name, n.Mac, n.Ip, keys, null, n.Token ?? "", _external is null ? 0 : n.SshPort ?? 0,
+                Head: n.Role == NodeRole.Head, Cpus: _spec.Cpus, MemoryMb: _spec.Memory.Mebibytes)).ToList(),
+            Setup = new GatewaySetup
+            {
+                Slurm = _spec.Role == ClusterRole.Slurm,
+                MungeKey = _spec.Role == ClusterRole.Slurm && _cluster.AdminPrivateKey is { } secret ? ClusterSecrets.MungeKey(secret) : null,
+                NodeKey = nodeKey?.PrivatePem,
+                SharedVolume = _spec.Shared is not null && _spec.Head,
+                Files = _spec.Files.Select(f => new GatewayFile(f.Path, f.Mode, f.Content)).ToList(),
+            },
             External = _external,
         };
     }
 
-    /// <summary>The keys that may log in as root: the tenant's, and vcm's admin key for the cluster.</summary>
-    private IReadOnlyList<string> Keys =>
-        _cluster.AdminPublicKey is { } admin ? [.. _spec.SshKeys, admin] : _spec.SshKeys;
+    /// <summary>
+    /// The keys that may log in as root: the tenant's, vcm's admin key for the cluster, and root's key on the nodes
+    /// (so that each node reaches the others, as mpirun and pdsh expect).
+    /// </summary>
+    private IReadOnlyList<string> Keys(AdminKey? nodeKey) =>
+        [.. _spec.SshKeys, .. _cluster.AdminPublicKey is { } admin ? [admin] : Array.Empty<string>(), .. nodeKey is null ? [] : new[] { nodeKey.PublicLine }];
 
     public string GatewayName => HostObjectNames.Gateway(_cluster.Id);
 

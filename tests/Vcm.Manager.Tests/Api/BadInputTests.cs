@@ -41,6 +41,13 @@ public sealed class BadInputTests : IAsyncLifetime
         { "not private subnet", """{"name":"c","workers":1,"subnet":"8.8.8.0/24"}""", ["subnet"] },
         { "subnet too small", """{"name":"c","workers":30,"subnet":"10.9.0.0/28"}""", ["subnet"] },
         { "bad ssh key", """{"name":"c","workers":1,"sshKeys":["ssh-ed25519 not!base64"]}""", ["sshKeys[0]"] },
+        { "unknown role", """{"name":"c","workers":1,"role":"kubernetes"}""", ["role"] },
+        { "files not a list", """{"name":"c","workers":1,"files":"hello.c"}""", ["files"] },
+        {
+            "bad files",
+            """{"name":"c","workers":1,"files":[7,{"path":"rel/x","content":"!!"},{"path":"/a","mode":"0999","owner":"me"}]}""",
+            ["files[0]", "files[1].path", "files[1].content", "files[2].mode", "files[2].owner"]
+        },
         {
             "many problems at once",
             """{"name":"Bad Name","workers":0,"memory":"12X","image":"nope","start":"2020-01-01T00:00:00Z","policy":"random","extra":true}""",

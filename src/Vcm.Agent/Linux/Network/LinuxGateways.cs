@@ -51,6 +51,7 @@ internal sealed class LinuxGateways
         var (changed, mtu) = await _network.EnsureAsync(spec, layout, addresses, hostLinks, cancellationToken);
         changed |= await _firewall.EnsureAsync(spec, layout, addresses, cancellationToken);
         changed |= await GatewayFiles.WriteNodesAsync(layout.Directory, spec, cancellationToken);
+        changed |= await GatewayFiles.WriteSetupAsync(layout.Directory, spec, cancellationToken);
         changed |= await FileText.WriteIfChangedAsync(layout.DhcpHosts, DnsmasqConfig.DhcpHosts(spec), cancellationToken);
         changed |= await FileText.WriteIfChangedAsync(layout.Hosts, DnsmasqConfig.Hosts(spec), cancellationToken);
         changed |= await FileText.WriteIfChangedAsync(layout.DnsmasqConf, DnsmasqConfig.Config(spec, layout, addresses, mtu), cancellationToken);

@@ -18,6 +18,8 @@ public static class ClusterCreateCommand
         var shared = new Option<string?>("--shared") { Description = "A shared volume of this size on the head node (iSCSI)." };
         var image = new Option<string?>("--image") { Description = "The base image (default micro)." };
         var packages = new Option<string?>("--packages") { Description = "Debian packages to have on every node, comma-separated." };
+        var role = new Option<string?>("--role") { Description = "What the cluster is inside: none (default) or slurm (the head a Slurm controller, the workers Slurm nodes; needs a Debian image)." };
+        var files = new Option<string[]>("--file") { Description = "LOCAL:REMOTE: put a local file onto the head node at the absolute path REMOTE during the build (may be given more than once).", AllowMultipleArgumentsPerToken = false };
         var sshKeys = new Option<string[]>("--ssh-key") { Description = "A public key file (may be given more than once).", AllowMultipleArgumentsPerToken = false };
         var start = new Option<string?>("--start") { Description = "now (default) or a time like 2026-12-01T09:00:00Z." };
         var end = new Option<string?>("--end") { Description = "The end time." };
@@ -33,7 +35,7 @@ public static class ClusterCreateCommand
 
         var command = new Command("create", "Reserve a virtual cluster; admitted only if capacity exists for its whole window.")
         {
-            name, workers, cpus, memory, disk, shared, image, packages, sshKeys, start, end, duration, policy, sites, wanRate, subnet, noHead, wait, timeout, idempotencyKey,
+            name, workers, cpus, memory, disk, shared, image, packages, role, files, sshKeys, start, end, duration, policy, sites, wanRate, subnet, noHead, wait, timeout, idempotencyKey,
         };
         command.SetAction(async (cli, ct) =>
         {
@@ -49,6 +51,8 @@ public static class ClusterCreateCommand
                 Image = cli.Get(image),
                 Packages = List(cli.Get(packages)),
                 SshKeys = ReadKeys(cli.Get(sshKeys) ?? []),
+                Role = cli.Get(role),
+                Files = ReadFiles(cli.Get(files) ?? []),
                 Start = cli.Get(start),
                 End = cli.Get(end),
                 Duration = cli.Get(duration),
@@ -99,6 +103,41 @@ public static class ClusterCreateCommand
 
     private static List<string>? List(string? text) =>
         text is null ? null : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    /// <summary>Each LOCAL:REMOTE read into a file of the request, its mode taken from the local file (0755 if executable, else 0644).</summary>
+    private static List<ClusterFileInput>? ReadFiles(string[] pairs)
+    {
+        if (pairs.Length == 0)
+        {
+            return null;
+        }
+
+        var files = new List<ClusterFileInput>(pairs.Length);
+        foreach (var pair in pairs)
+        {
+            var colon = pair.LastIndexOf(':');
+            if (colon <= 0 || colon == pair.Length - 1)
+            {
+                throw new CliException($"--file '{pair}' is not LOCAL:REMOTE, like hello.c:/home/hello.c", ExitCodes.Usage);
+            }
+
+            var local = pair[..colon];
+            if (!File.Exists(local))
+            {
+                throw new CliException($"The file {local} given with --file does not exist", ExitCodes.Usage);
+            }
+
+            var executable = !OperatingSystem.IsWindows() && (File.GetUnixFileMode(local) & UnixFileMode.UserExecute) != 0;
+            files.Add(new ClusterFileInput
+            {
+                Path = pair[(colon + 1)..],
+                Mode = executable ? "0755" : "0644",
+                Content = Convert.ToBase64String(File.ReadAllBytes(local)),
+            });
+        }
+
+        return files;
+    }
 
     private static List<string>? ReadKeys(string[] files)
     {

@@ -1,5 +1,6 @@
 using Vcm.Api;
 using Vcm.Cli.Infrastructure;
+using Vcm.Domain.Clusters;
 
 namespace Vcm.Cli.Commands.Clusters;
 
@@ -27,7 +28,7 @@ public static class ClusterPrinter
             Console.Out.WriteLine($"part      site {part.Site}: {part.Nodes} nodes, {part.Phase ?? part.State}{(part.Reason is { } why ? $" — {why}" : "")}");
         }
 
-        Console.Out.WriteLine($"image     {spec.Image}{(spec.Packages.Count > 0 ? $" + {string.Join(",", spec.Packages)}" : "")}{(spec.Shared is { } s ? $"; shared volume {s}" : "")}");
+        Console.Out.WriteLine($"image     {spec.Image}{(spec.Packages.Count > 0 ? $" + {string.Join(",", spec.Packages)}" : "")}{(spec.Shared is { } s ? $"; shared volume {s}" : "")}{(spec.Role != ClusterRole.None ? $"; role {spec.Role.Text()}" : "")}{(spec.Files.Count > 0 ? $"; {spec.Files.Count} file(s) onto the head" : "")}");
         Console.Out.WriteLine($"placement {spec.Policy.ToString().ToLowerInvariant()}; {spec.SshKeys.Count} SSH keys");
     }
 

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Vcm.Agent.Metadata;
 using Vcm.Drivers.Network;
@@ -26,8 +24,7 @@ public sealed class MetadataServerTests : IAsyncLifetime
     // Starts at the present: nodes.json written during a test is recent by it, so a rewrite is always seen.
     private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
-    private WebApplication? _app;
-    private Uri? _url;
+    private MetadataHarness? _server;
 
     private static readonly GatewaySpec Spec = new()
     {
@@ -51,16 +48,14 @@ public sealed class MetadataServerTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await GatewayFiles.WriteNodesAsync(Dir, Spec, Ct);
-        _app = MetadataServer.Build(new MetadataServerOptions { Directory = Dir, Listen = "http://127.0.0.1:0" }, l => l.AddProvider(_log), _clock);
-        await _app.StartAsync(Ct);
-        _url = new Uri(MetadataServer.ListeningUrl(_app));
+        _server = await MetadataHarness.StartAsync(Dir, _log, _clock, Ct);
     }
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
 
         _timeout.Dispose();
@@ -229,45 +224,16 @@ public sealed class MetadataServerTests : IAsyncLifetime
         Assert.DoesNotContain(_log.Entries, l => l.Message.Contains("token-", StringComparison.Ordinal));
     }
 
-    private async Task<(HttpStatusCode Status, string Body)> GetAsync(string from, string? token, string path)
-    {
-        using var client = From(from);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_url!, path));
-        if (token is not null)
-        {
-            request.Headers.Add(MetadataServer.TokenHeader, token);
-        }
-
-        using var response = await client.SendAsync(request, Ct);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
-    }
+    private Task<(HttpStatusCode Status, string Body)> GetAsync(string from, string? token, string path) => _server!.GetAsync(from, token, path, Ct);
 
     private async Task<(HttpStatusCode Status, string Body)> PostAsync(string from, string token, HttpContent content)
     {
         using var client = From(from);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_url!, "/v1/phone-home")) { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server!.Url, "/v1/phone-home")) { Content = content };
         request.Headers.Add(MetadataServer.TokenHeader, token);
         using var response = await client.SendAsync(request, Ct);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
     }
 
-    /// <summary>An HTTP client whose connections come from this loopback address.</summary>
-    private static HttpClient From(string source) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                socket.Bind(new IPEndPoint(IPAddress.Parse(source), 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    });
+    private static HttpClient From(string source) => MetadataHarness.From(source);
 }

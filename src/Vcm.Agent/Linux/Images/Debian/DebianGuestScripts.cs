@@ -14,6 +14,12 @@ public static class DebianGuestScripts
     /// <summary>/usr/lib/vcm/stop: what init runs before powering off.</summary>
     public static string Stop => Read("stop.sh");
 
+    /// <summary>/etc/vcm/meta.d/50-cluster: NFS, SSH between the nodes, the tenant's files, Slurm.</summary>
+    public static string Cluster => Read("cluster.sh");
+
+    /// <summary>/usr/lib/vcm/known-hosts: the nodes' host keys for OpenSSH's KnownHostsCommand.</summary>
+    public static string KnownHosts => Read("known-hosts.sh");
+
     /// <summary>/etc/inittab for busybox init.</summary>
     public static string Inittab => Read("inittab");
 

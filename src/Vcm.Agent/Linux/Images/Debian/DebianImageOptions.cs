@@ -15,8 +15,8 @@ public sealed record DebianImageOptions
     /// <summary>The initramfs's shell and tools (static: the initramfs holds no libraries).</summary>
     public string BusyboxPackage { get; init; } = "busybox-static";
 
-    /// <summary>Installed over the minimal base: the SSH server, busybox (init, udhcpc, wget), modprobe, resize2fs, ip, ps.</summary>
-    public IReadOnlyList<string> Packages { get; init; } = ["openssh-server", "busybox", "kmod", "e2fsprogs", "iproute2", "procps", "less"];
+    /// <summary>Installed over the minimal base: the SSH server, busybox (init, udhcpc, wget), modprobe, resize2fs, ip, ps, and the NFS server and client (/home of the head on every node).</summary>
+    public IReadOnlyList<string> Packages { get; init; } = ["openssh-server", "busybox", "kmod", "e2fsprogs", "iproute2", "procps", "less", "nfs-kernel-server"];
 
     /// <summary>Left out of every package unpacked into the image (documentation and translations).</summary>
     public IReadOnlyList<string> ExcludedPaths { get; init; } = ["/usr/share/man/*", "/usr/share/doc/*", "/usr/share/info/*", "/usr/share/locale/*"];

@@ -13,6 +13,14 @@ mountpoint -q /dev/pts || mount -t devpts -o gid=5,mode=620 devpts /dev/pts
 mountpoint -q /dev/shm || mount -t tmpfs -o mode=1777 shm /dev/shm
 mountpoint -q /run || mount -t tmpfs -o mode=755,nosuid,nodev run /run
 mkdir -p /run/net /run/vcm /run/sshd /run/lock
+# cgroup v1 hierarchies as systemd would lay them out (Slurm's slurmd looks for them even when it does not use them)
+if ! mountpoint -q /sys/fs/cgroup; then
+  mount -t tmpfs -o mode=755,nosuid,nodev,noexec cgroup /sys/fs/cgroup
+  for c in cpuset cpu,cpuacct memory devices freezer pids none,name=systemd; do
+    d=/sys/fs/cgroup/${c#none,name=}
+    mkdir -p "$d" && mount -t cgroup -o "$c" cgroup "$d" || echo "[boot] no cgroup $c"
+  done
+fi
 echo "[boot] started at uptime $(up)s"
 
 NAME=$(arg vm.name) || NAME=$(cat /etc/hostname)

@@ -58,6 +58,11 @@ if get authorized_keys; then
   mkdir -p /root/.ssh && chmod 700 /root /root/.ssh
   cp /run/meta/authorized_keys /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys
 fi
+echo "$META" > /run/vcm/meta 2>/dev/null
+# the image's set-up hooks (Debian: NFS, SSH between nodes, Slurm, the tenant's files), before the user script
+for s in /etc/vcm/meta.d/*; do
+  [ -x "$s" ] && META="$META" TOKEN="$TOKEN" "$s"
+done
 rc=none
 if get user-script; then
   sh /run/meta/user-script > /run/meta/user-script.log 2>&1
