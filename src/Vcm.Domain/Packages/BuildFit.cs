@@ -11,7 +11,7 @@ public sealed record BuildFit(double BaseSeconds, double SecondsPerPackage, doub
 
     public static BuildFit Of(IReadOnlyList<BuildSample> builds, CostDefaults defaults)
     {
-        var usable = builds.Where(b => b.Packages > 0 && b.Seconds >= 0).ToList();
+        var usable = builds.Where(b => b.Packages > 0 && b.Seconds > 0).ToList(); // no real build takes no time
         if (usable.Count == 0)
         {
             return new BuildFit(defaults.BuildBaseSeconds, defaults.BuildSecondsPerPackage, defaults.LayerMibPerPackage * Mib, 0);
