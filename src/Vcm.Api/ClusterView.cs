@@ -41,4 +41,7 @@ public sealed record ClusterView
 
     /// <summary>The parts of the cluster other sites build (empty when it is all at its home site).</summary>
     public IReadOnlyList<PartView> Parts { get; init; } = [];
+
+    /// <summary>For a cluster with packages: the estimated time to Ready of the way chosen for them (at create; again when its build starts).</summary>
+    public EstimateView? Estimate { get; init; }
 }

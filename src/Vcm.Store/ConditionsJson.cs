@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Vcm.Domain.Clusters;
 
 namespace Vcm.Store;
@@ -7,13 +5,7 @@ namespace Vcm.Store;
 /// <summary>A cluster's conditions as kept in its conditions column.</summary>
 internal static class ConditionsJson
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
+    public static string Serialize(IReadOnlyList<ClusterCondition> conditions) => StoredJson.Serialize(conditions);
 
-    public static string Serialize(IReadOnlyList<ClusterCondition> conditions) => JsonSerializer.Serialize(conditions, Options);
-
-    public static IReadOnlyList<ClusterCondition> Deserialize(string json) =>
-        JsonSerializer.Deserialize<List<ClusterCondition>>(json, Options) ?? [];
+    public static IReadOnlyList<ClusterCondition> Deserialize(string json) => StoredJson.Deserialize<List<ClusterCondition>>(json) ?? [];
 }

@@ -5,6 +5,7 @@ using Vcm.Domain.Clusters;
 using Vcm.Domain.Events;
 using Vcm.Domain.Federation;
 using Vcm.Domain.Hosts;
+using Vcm.Domain.Packages;
 using Vcm.Domain.Text;
 using Vcm.Store.Records;
 
@@ -13,7 +14,7 @@ namespace Vcm.Store;
 /// <summary>
 /// How typed values are kept in text columns, as before they were typed: cluster phases, event types and reasons by
 /// their names ("Ready", "Warning"); node, part and host states and node roles in lower case ("ready"); a cluster's
-/// spec and conditions as JSON.
+/// spec, conditions and estimate as JSON.
 /// </summary>
 internal static class StoredAs
 {
@@ -24,6 +25,9 @@ internal static class StoredAs
             .HasConversion(Json(ClusterSpecJson.Serialize, ClusterSpecJson.Deserialize), ByReference<ClusterSpec>());
         model.Entity<ClusterRecord>().Property(c => c.Conditions)
             .HasConversion(Json<IReadOnlyList<ClusterCondition>>(ConditionsJson.Serialize, ConditionsJson.Deserialize), ByReference<IReadOnlyList<ClusterCondition>>());
+        model.Entity<ClusterRecord>().Property(c => c.Estimate)
+            .HasConversion(new ValueConverter<ReadyEstimate?, string>(v => StoredJson.Serialize(v), s => StoredJson.Deserialize<ReadyEstimate>(s)), ByReference<ReadyEstimate>());
+        model.Entity<CacheImageRecord>().Property(c => c.State).HasConversion(Lower<CacheImageState>());
         model.Entity<EventRecord>().Property(e => e.Type).HasConversion<string>();
         model.Entity<EventRecord>().Property(e => e.Reason).HasConversion<string>();
         model.Entity<NodeRecord>().Property(n => n.State).HasConversion(Lower<NodeState>());

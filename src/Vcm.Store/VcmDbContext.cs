@@ -29,6 +29,14 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
 
     public DbSet<ClusterPartRecord> ClusterParts => Set<ClusterPartRecord>();
 
+    public DbSet<PackageRequestRecord> PackageRequests => Set<PackageRequestRecord>();
+
+    public DbSet<LayerBuildRecord> LayerBuilds => Set<LayerBuildRecord>();
+
+    public DbSet<ImageFetchRecord> ImageFetches => Set<ImageFetchRecord>();
+
+    public DbSet<CacheImageRecord> CacheImages => Set<CacheImageRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<SiteRecord>().ToTable("sites");
@@ -42,6 +50,10 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
         modelBuilder.Entity<ImageRecord>().ToTable("images").HasKey(i => i.Name);
         modelBuilder.Entity<PeerRecord>().ToTable("peers");
         modelBuilder.Entity<ClusterPartRecord>().ToTable("cluster_parts");
+        modelBuilder.Entity<PackageRequestRecord>().ToTable("package_requests").HasKey(r => r.ClusterId);
+        modelBuilder.Entity<LayerBuildRecord>().ToTable("layer_builds");
+        modelBuilder.Entity<ImageFetchRecord>().ToTable("image_fetches");
+        modelBuilder.Entity<CacheImageRecord>().ToTable("cache_images").HasKey(c => c.Image);
 
         StoredAs.Configure(modelBuilder);
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

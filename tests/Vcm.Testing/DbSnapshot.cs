@@ -9,7 +9,8 @@ namespace Vcm.Testing;
 public static class DbSnapshot
 {
     public static readonly string[] Tables =
-        ["sites", "agents", "hosts", "clusters", "nodes", "claims", "events", "tokens", "images", "peers", "cluster_parts", "schema_migrations"];
+        ["sites", "agents", "hosts", "clusters", "nodes", "claims", "events", "tokens", "images", "peers", "cluster_parts",
+         "package_requests", "layer_builds", "image_fetches", "cache_images", "schema_migrations"];
 
     public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> TakeAsync(Database database)
     {

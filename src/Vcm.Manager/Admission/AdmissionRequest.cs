@@ -1,4 +1,5 @@
 using Vcm.Domain.Clusters;
+using Vcm.Drivers.Images;
 
 namespace Vcm.Manager.Admission;
 
@@ -19,4 +20,7 @@ public sealed record AdmissionRequest
 
     /// <summary>Set for a part of another site's cluster.</summary>
     public PartOrigin? Origin { get; init; }
+
+    /// <summary>The package set as resolved when the request was read (null without packages): what the estimate is of.</summary>
+    public LayerPlan? Plan { get; init; }
 }

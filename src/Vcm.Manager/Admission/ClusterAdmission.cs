@@ -6,9 +6,12 @@ using Vcm.Domain.Networking;
 using Vcm.Domain.Scheduling;
 using Vcm.Drivers.Images;
 using Vcm.Manager.Configuration;
+using Vcm.Manager.Images;
 using Vcm.Manager.Peers;
 using Vcm.Store.Admission;
 using Vcm.Store.Clusters;
+using Vcm.Store.Packages;
+using Vcm.Store.Records;
 using Vcm.Store.Sites;
 
 namespace Vcm.Manager.Admission;
@@ -22,12 +25,12 @@ namespace Vcm.Manager.Admission;
 /// </summary>
 public sealed class ClusterAdmission(
     AdmissionStore store, ClusterStore clusters, SiteStore sites, CalendarCache cache, LocalSite site, ManagerIdentity manager,
-    TimeProvider clock, ControllerOptions options, IImageLayers layers)
+    TimeProvider clock, ControllerOptions options, IImageLayers layers, ReadyEstimator estimator, CacheImages cacheImages)
 {
     private readonly SemaphoreSlim _serial = new(1, 1);
 
-    /// <summary>Parses and validates a create request; the spec, or every problem.</summary>
-    public async Task<(ClusterSpec? Spec, IReadOnlyList<Problem> Problems)> ParseAsync(
+    /// <summary>Parses and validates a create request; the spec (with its package set resolved, when it has one), or every problem.</summary>
+    public async Task<(ClusterSpec? Spec, LayerPlan? Plan, IReadOnlyList<Problem> Problems)> ParseAsync(
         ClusterSpecInput input, IReadOnlyList<Problem> readProblems, CancellationToken cancellationToken)
     {
         var (images, siteNames) = await sites.CatalogAsync(cancellationToken);
@@ -52,27 +55,29 @@ public sealed class ClusterAdmission(
             problems.Add(new Problem("sites", $"this site ({site.Name}) runs the cluster's gateway and its first nodes: give it a count of at least 1"));
         }
 
+        LayerPlan? plan = null;
         if (problems.Count == 0 && parsed.Spec is { } withPackages && withPackages.LayerPackages().Count > 0)
         {
-            problems.AddRange(await PackageProblemsAsync(withPackages, cancellationToken));
+            (plan, var packageProblems) = await ResolvePackagesAsync(withPackages, cancellationToken);
+            problems.AddRange(packageProblems);
         }
 
-        return problems.Count > 0 ? (null, problems) : (parsed.Spec, []);
+        return problems.Count > 0 ? (null, null, problems) : (parsed.Spec, plan, []);
     }
 
     /// <summary>A package set is checked against the archive's index when it is asked for: every unknown package is named.</summary>
-    private async Task<IReadOnlyList<Problem>> PackageProblemsAsync(ClusterSpec spec, CancellationToken cancellationToken)
+    private async Task<(LayerPlan? Plan, IReadOnlyList<Problem> Problems)> ResolvePackagesAsync(ClusterSpec spec, CancellationToken cancellationToken)
     {
         var resolution = await layers.ResolveAsync(spec.Image, spec.LayerPackages(), cancellationToken);
         var field = spec.Packages.Count > 0 ? "packages" : "role";
         if (resolution.Unknown.Count > 0)
         {
-            return [new Problem(field, $"the Debian archive has no package {string.Join(", ", resolution.Unknown.Select(p => $"'{p}'"))}")];
+            return (null, [new Problem(field, $"the Debian archive has no package {string.Join(", ", resolution.Unknown.Select(p => $"'{p}'"))}")]);
         }
 
         return resolution.Error is { } error
-            ? [new Problem(field, spec.Packages.Count > 0 ? error : $"role {spec.Role.Text()} needs packages on the nodes: {error}")]
-            : [];
+            ? (null, [new Problem(field, spec.Packages.Count > 0 ? error : $"role {spec.Role.Text()} needs packages on the nodes: {error}")])
+            : (resolution.Plan, []);
     }
 
     public async Task<AdmissionOutcome> AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)
@@ -82,10 +87,17 @@ public sealed class ClusterAdmission(
             return new AdmissionOutcome.Admitted(earlier, Replayed: true);
         }
 
+        var costs = request.Plan is { } plan ? await estimator.InputsAsync(plan.Image, cancellationToken) : null;
         await _serial.WaitAsync(cancellationToken);
         try
         {
-            return await PlaceAndStoreAsync(request, cancellationToken);
+            var outcome = await PlaceAndStoreAsync(request, costs, cancellationToken);
+            if (outcome is AdmissionOutcome.Admitted && request.Origin is null && request.Spec.LayerPackages().Count > 0)
+            {
+                cacheImages.Trigger();
+            }
+
+            return outcome;
         }
         catch (Exception e) when (e is DbUpdateException or DbException)
         {
@@ -105,7 +117,7 @@ public sealed class ClusterAdmission(
         }
     }
 
-    private async Task<AdmissionOutcome> PlaceAndStoreAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    private async Task<AdmissionOutcome> PlaceAndStoreAsync(AdmissionRequest request, CostInputs? costs, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await using var transaction = await store.BeginAsync(site.Id, cancellationToken);
@@ -145,9 +157,25 @@ public sealed class ClusterAdmission(
             rows.Cluster.NextReconcileMs = (now + options.PartsDeadline).ToUnixTimeMilliseconds();
         }
 
+        if (request.Plan is { } plan && costs is not null)
+        {
+            rows.Cluster.Estimate = estimator.Estimate(costs, plan, placement.NodeHosts.Values.Distinct().ToList());
+        }
+
         try
         {
             await transaction.InsertAsync(rows.Cluster, rows.Nodes, rows.Claims, [rows.Admitted], rows.Parts, cancellationToken);
+            if (request.Origin is null)
+            {
+                await transaction.AddRequestAsync(new PackageRequestRecord
+                {
+                    ClusterId = id,
+                    Image = request.Spec.Image,
+                    Packages = PackageText.Join(request.Spec.LayerPackages()),
+                    AtMs = now.ToUnixTimeMilliseconds(),
+                }, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
         catch

@@ -29,13 +29,13 @@ public sealed class PartBroker(
             return new AdmissionOutcome.Admitted(earlier, Replayed: true);
         }
 
-        var (spec, problems) = await admission.ParseAsync(input, readProblems, cancellationToken);
+        var (spec, plan, problems) = await admission.ParseAsync(input, readProblems, cancellationToken);
         if (spec is null)
         {
             return new AdmissionOutcome.Invalid(problems);
         }
 
-        AdmissionRequest Request(Func<CalendarCache.Snapshot, Split> split) => new() { Spec = spec, Split = split, IdempotencyKey = idempotencyKey };
+        AdmissionRequest Request(Func<CalendarCache.Snapshot, Split> split) => new() { Spec = spec, Split = split, IdempotencyKey = idempotencyKey, Plan = plan };
         if (spec.Sites.Count > 0 && spec.Sites.All(s => s.Count is not null))
         {
             var split = Split.Fixed(spec, site.Name);

@@ -20,7 +20,8 @@ public static class ImageEndpoints
             .WithSummary("An image's manifest: its files with sizes and SHA-256.");
         group.MapGet("/{name}/files/{file}", (string name, string file, ManagerOptions options) =>
             File(options, name, file, "application/octet-stream"))
-            .WithSummary("One file of an image.");
+            .AddEndpointFilter<Images.ImageFetchMeter>()
+            .WithSummary("One file of an image (an agent's fetch is measured for the cost model's transfer rates).");
     }
 
     private static IResult File(ManagerOptions options, string name, string file, string contentType)

@@ -1,5 +1,6 @@
 using Vcm.Api;
 using Vcm.Domain.Clusters;
+using Vcm.Domain.Packages;
 using Vcm.Domain.Sizes;
 using Vcm.Domain.Text;
 using Vcm.Store.Hosts;
@@ -34,7 +35,12 @@ public static class Views
             n.Site, n.Ip, n.Mac, EnumText.Lower(n.State), n.Detail, n.HostKeyFingerprint)).ToList(),
         Parts = parts?.Select(p => new PartView(
             p.Site, nodes?.Count(n => n.Site == p.Site && n.HostId is null) ?? 0, EnumText.Lower(p.State), p.Phase?.ToString(), p.Reason)).ToList() ?? [],
+        Estimate = c.Estimate is { } e ? Estimate(e) : null,
     };
+
+    public static EstimateView Estimate(ReadyEstimate e) => new(
+        e.Way.ToString(), Math.Round(e.Seconds, 1), e.Why,
+        e.Considered.Select(w => new WayView(w.Way.ToString(), Math.Round(w.Seconds, 1), w.Why, w.Boots)).ToList());
 
     public static EventView Event(EventRecord e) => new(Time(e.AtMs), e.Type.ToString(), e.Reason.ToString(), e.Message, e.Source);
 

@@ -1,3 +1,4 @@
+using Vcm.Domain.Packages;
 using Vcm.Store;
 
 namespace Vcm.Manager.Configuration;
@@ -42,6 +43,12 @@ public sealed record ManagerOptions
     public string? ManagerId { get; init; }
 
     public ControllerOptions Controllers { get; init; } = new();
+
+    /// <summary>Which packages go into cache images (M% of the last N requests).</summary>
+    public CacheImageOptions CacheImages { get; init; } = new();
+
+    /// <summary>What the cost model of package sets assumes until the site has measured it.</summary>
+    public CostDefaults Costs { get; init; } = new();
 
     /// <summary>A host whose agent has not reported for this long is marked down.</summary>
     public TimeSpan HostDownAfter { get; init; } = TimeSpan.FromSeconds(30);

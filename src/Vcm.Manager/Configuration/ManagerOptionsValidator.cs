@@ -58,6 +58,46 @@ public static class ManagerOptionsValidator
             problems.Add("The lease duration must be longer than the poll interval.");
         }
 
+        problems.AddRange(CacheImageProblems(options.CacheImages));
+        problems.AddRange(CostProblems(options.Costs));
         return problems;
+    }
+
+    private static IEnumerable<string> CacheImageProblems(CacheImageOptions cache)
+    {
+        if (cache.MinPercent is < 1 or > 100)
+        {
+            yield return $"--cache-percent {cache.MinPercent} is not a share of requests between 1 and 100.";
+        }
+
+        if (cache.Window is < 1 or > 100_000)
+        {
+            yield return $"--cache-window {cache.Window} is not a number of requests between 1 and 100000.";
+        }
+
+        if (cache.Recheck <= TimeSpan.Zero)
+        {
+            yield return "The cache images' recheck interval must be positive.";
+        }
+    }
+
+    private static IEnumerable<string> CostProblems(Vcm.Domain.Packages.CostDefaults costs)
+    {
+        (string Name, double Value, bool Positive)[] settings =
+        [
+            ("BuildBaseSeconds", costs.BuildBaseSeconds, false),
+            ("BuildSecondsPerPackage", costs.BuildSecondsPerPackage, true),
+            ("LayerMibPerPackage", costs.LayerMibPerPackage, true),
+            ("TransferMibPerSecond", costs.TransferMibPerSecond, true),
+            ("InstallSecondsPerPackage", costs.InstallSecondsPerPackage, true),
+            ("BootSeconds", costs.BootSeconds, false),
+        ];
+        foreach (var (name, value, positive) in settings)
+        {
+            if (!double.IsFinite(value) || value < 0 || (positive && value == 0))
+            {
+                yield return $"The cost model's {name} {value} is not a {(positive ? "positive" : "non-negative")} number.";
+            }
+        }
     }
 }

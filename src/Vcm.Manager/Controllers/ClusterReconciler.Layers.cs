@@ -1,5 +1,6 @@
 using Vcm.Domain.Clusters;
 using Vcm.Domain.Events;
+using Vcm.Domain.Packages;
 using Vcm.Drivers;
 
 namespace Vcm.Manager.Controllers;
@@ -45,16 +46,33 @@ public sealed partial class ClusterReconciler
             return null;
         }
 
-        var build = layerBuilds.Build(plan);
-        if (!build.IsCompleted)
+        var hosts = (await scope.Session.NodesAsync(cancellationToken)).Where(n => n.HostId is not null).Select(n => n.HostId!).Distinct().ToList();
+        var estimate = await estimator.EstimateAsync(plan, hosts, cancellationToken);
+        if (estimate is { Way: ReadyWay.CacheImage, Chosen.Boots: { } cache })
         {
-            var waiting = $"building layer {plan.Layer}: {plan.Installs.Count} packages for {string.Join(", ", plan.Requested)}";
-            if (cluster.Reason != waiting)
+            layerBuilds.Forget(cluster.Id, plan.Layer);
+            cluster.Layer = cache;
+            cluster.Estimate = estimate;
+            scope.Event(EventType.Normal, EventReason.LayerReady,
+                $"layer {cache} is the cache image of {plan.Image} and holds every package asked for ({string.Join(", ", plan.Requested)}): ≈ {estimate.Seconds:0} s to Ready; {estimate.Why}");
+            return null;
+        }
+
+        var waiting = $"building layer {plan.Layer}: {plan.Installs.Count} packages for {string.Join(", ", plan.Requested)}";
+        if (cluster.Reason != waiting)
+        {
+            cluster.Estimate = estimate; // the estimate this build is judged by
+            if (estimate.Way != ReadyWay.LayerExact)
             {
-                scope.Event(EventType.Normal, EventReason.LayerBuilding, waiting);
+                scope.Event(EventType.Normal, EventReason.LayerBuilding, $"{waiting} ({BuildNote(estimate)})");
                 cluster.Reason = waiting;
             }
+        }
 
+        var estimatedBuild = BuildEstimate(cluster.Estimate);
+        var build = layerBuilds.Build(plan, estimatedBuild);
+        if (!build.IsCompleted)
+        {
             return ReconcileResult.After(LayerPoll);
         }
 
@@ -80,8 +98,24 @@ public sealed partial class ClusterReconciler
 
         cluster.Layer = plan.Layer;
         scope.Event(EventType.Normal, EventReason.LayerReady, done.Built
-            ? $"layer {plan.Layer} built in {done.Seconds:0.0} s: {plan.Installs.Count} packages, {done.Bytes / (1024.0 * 1024):0} MiB over {plan.Image}"
+            ? $"layer {plan.Layer} built in {done.Seconds:0.0} s{VersusEstimate(done.Seconds, estimatedBuild)}: {plan.Installs.Count} packages, {done.Bytes / (1024.0 * 1024):0} MiB over {plan.Image}"
             : $"layer {plan.Layer} was built already ({plan.Installs.Count} packages over {plan.Image}); nothing to install");
         return null;
     }
+
+    /// <summary>What the cost model said of the build this cluster waits for, and what vcm does when it preferred installing at boot.</summary>
+    private static string BuildNote(ReadyEstimate estimate)
+    {
+        var build = BuildEstimate(estimate) is { } seconds ? $"estimated {seconds:0} s to build; " : "";
+        return estimate.Way is ReadyWay.CacheImagePlusInstall or ReadyWay.BaseInstall
+            ? $"{build}the cost model prefers {estimate.Way} ≈ {estimate.Seconds:0} s, but installing at boot is not built yet, so the layer is built"
+            : $"{build}{estimate.Way} ≈ {estimate.Seconds:0} s to Ready: {estimate.Why}";
+    }
+
+    private static double? BuildEstimate(ReadyEstimate? estimate) =>
+        estimate?.Considered.FirstOrDefault(w => w.Way == ReadyWay.BuildLayer)?.BuildSeconds;
+
+    private static string VersusEstimate(double actual, double? estimated) => estimated is > 0 and var e
+        ? $" (estimated {e:0.0} s, {(actual - e) / e:+0%;-0%;0%})"
+        : " (no estimate)";
 }

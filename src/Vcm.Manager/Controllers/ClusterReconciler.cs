@@ -38,6 +38,7 @@ public sealed partial class ClusterReconciler(
     FederationClient federation,
     PartBroker broker,
     Images.LayerBuilds layerBuilds,
+    Images.ReadyEstimator estimator,
     ILogger<ClusterReconciler> logger)
 {
     public async Task<ReconcileResult> ReconcileAsync(string clusterId, CancellationToken cancellationToken)

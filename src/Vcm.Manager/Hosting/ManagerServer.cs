@@ -22,6 +22,7 @@ using Vcm.Store.Admission;
 using Vcm.Store.Events;
 using Vcm.Store.Federation;
 using Vcm.Store.Hosts;
+using Vcm.Store.Packages;
 using Vcm.Store.Sites;
 
 using Vcm.Drivers.Images;
@@ -125,6 +126,12 @@ public static class ManagerServer
         services.AddSingleton<PartBroker>();
         services.AddSingleton(imageLayers ?? new NoImageLayers());
         services.AddSingleton<LayerBuilds>();
+        services.AddSingleton<PackageHistoryStore>();
+        services.AddSingleton<CacheImageStore>();
+        services.AddSingleton<ReadyEstimator>();
+        services.AddSingleton<ImageFetchMeter>();
+        services.AddSingleton<CacheImages>();
+        services.AddHostedService(sp => sp.GetRequiredService<CacheImages>());
         services.AddSingleton<ClusterReconciler>();
         if (agentClient is not null)
         {

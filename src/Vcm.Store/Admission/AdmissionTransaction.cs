@@ -121,6 +121,13 @@ public sealed class AdmissionTransaction : IAsyncDisposable
             [c.Id, c.ClusterId, c.HostId, c.StartMs, c.EndMs, c.Cpus, c.MemoryMb, c.DiskMb], cancellationToken);
     }
 
+    /// <summary>Records a create's package set with the cluster (not yet committed): the history cache images are made from.</summary>
+    public async Task AddRequestAsync(PackageRequestRecord request, CancellationToken cancellationToken)
+    {
+        _db.PackageRequests.Add(request);
+        await _db.SaveChangesAsync(cancellationToken);
+    }
+
     public Task CommitAsync(CancellationToken cancellationToken) => _transaction.CommitAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using Vcm.Domain.Clusters;
+using Vcm.Domain.Packages;
 
 namespace Vcm.Store.Records;
 
@@ -23,6 +24,9 @@ public sealed class ClusterRecord
 
     /// <summary>What its nodes boot from, chosen when its build starts: the image asked for, or the layer of the site's image store that adds its packages to it.</summary>
     public string? Layer { get; set; }
+
+    /// <summary>The estimated time to Ready of the way chosen for its packages (at create, again when its build starts); null without packages.</summary>
+    public ReadyEstimate? Estimate { get; set; }
 
     public long StartMs { get; set; }
 

@@ -294,7 +294,7 @@ public sealed class FederationTests : IAsyncLifetime
     {
         await PeerAsync();
         var admission = _a.Manager.App.Services.GetRequiredService<Admission.ClusterAdmission>();
-        var (spec, problems) = await admission.ParseAsync(
+        var (spec, _, problems) = await admission.ParseAsync(
             new Vcm.Domain.Clusters.ClusterSpecInput { Name = "w", Workers = 1, Sites = ["a:1", "b:1"] }, [], CancellationToken.None);
         Assert.Empty(problems);
 

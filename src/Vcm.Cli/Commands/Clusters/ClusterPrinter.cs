@@ -29,6 +29,12 @@ public static class ClusterPrinter
         }
 
         Console.Out.WriteLine($"image     {spec.Image}{(spec.Packages.Count > 0 ? $" + {string.Join(",", spec.Packages)}" : "")}{(spec.Shared is { } s ? $"; shared volume {s}" : "")}{(spec.Role != ClusterRole.None ? $"; role {spec.Role.Text()}" : "")}{(spec.Files.Count > 0 ? $"; {spec.Files.Count} file(s) onto the head" : "")}");
+        if (c.Estimate is { } estimate)
+        {
+            // e.g. "estimate  ≈ 85 s to Ready by BuildLayer: build layer debian-12.pk-… (62 packages; …) 42 s + …"
+            Console.Out.WriteLine($"estimate  ≈ {estimate.Seconds:0} s to Ready by {estimate.Way}: {estimate.Why}");
+        }
+
         Console.Out.WriteLine($"placement {spec.Policy.ToString().ToLowerInvariant()}; {spec.SshKeys.Count} SSH keys");
     }
 

@@ -25,6 +25,8 @@ public static class ManagerCommand
     public static readonly Option<string?> ExternalBridge = new("--external-bridge") { Description = "The bridge that is the external network on gateway hosts (default vcext)." };
     public static readonly Option<string?> ExternalNetns = new("--external-netns") { Description = "In a lab: the namespace that is the external network, where `vcm ssh` connects from." };
     public static readonly Option<string?> SubnetPool = new("--subnet-pool") { Description = "Where clusters' default subnets come from (a private network of /24 or larger; default 10.0.0.0/8)." };
+    public static readonly Option<int?> CachePercent = new("--cache-percent") { Description = "M: a package asked for in at least M% of an image's last N requests goes into its cache image (default 30)." };
+    public static readonly Option<int?> CacheWindow = new("--cache-window") { Description = "N: how many of an image's most recent requests count for its cache image (default 50)." };
     public static readonly Option<int?> LeaseSeconds = new("--lease-seconds") { Description = "How long a claim on a cluster lasts unrenewed (default 15)." };
 
     public static Command Create()
@@ -32,7 +34,7 @@ public static class ManagerCommand
         var command = new Command("manager", "Run a site's manager: the REST API and the controllers.")
         {
             Data, Listen, Db, Connection, Site, Id, NoControllers, Workers, LeaseSeconds, Images,
-            ExternalSubnet, ExternalRouter, ExternalBridge, ExternalNetns, SubnetPool,
+            ExternalSubnet, ExternalRouter, ExternalBridge, ExternalNetns, SubnetPool, CachePercent, CacheWindow,
         };
         command.SetAction(async (cli, ct) =>
         {
@@ -57,6 +59,7 @@ public static class ManagerCommand
             var other => throw new CliException($"--db must be sqlite or postgres, not '{other}'", ExitCodes.Usage),
         };
         var defaults = new ControllerOptions();
+        var cache = new CacheImageOptions();
         return new ManagerOptions
         {
             DataDirectory = data,
@@ -67,6 +70,11 @@ public static class ManagerCommand
             ImageDirectory = cli.Get(Images) is { } images ? Path.GetFullPath(images) : null,
             External = ReadExternal(cli),
             SubnetPool = cli.Get(SubnetPool) ?? new ManagerOptions { DataDirectory = data }.SubnetPool,
+            CacheImages = cache with
+            {
+                MinPercent = cli.Get(CachePercent) ?? cache.MinPercent,
+                Window = cli.Get(CacheWindow) ?? cache.Window,
+            },
             Controllers = defaults with
             {
                 Enabled = !cli.Get(NoControllers),
