@@ -5,6 +5,7 @@ using Vcm.Store;
 // vcm benchmarks. Usage: Vcm.Bench control-plane [--db sqlite|postgres|both] [--hosts N] [--big N] [--many N] [--nodes N]
 //                        Vcm.Bench lab-build [--rounds N]
 //                        Vcm.Bench federation [--rounds N]
+//                        Vcm.Bench distribution [--mib N] [--rate MIB_PER_S] [--receivers 1,2,4,8] [--chunk MIB]
 // Prints a markdown table; bench/run puts it, with the command, into docs/benchmarks.md.
 var scenario = args.FirstOrDefault() ?? "control-plane";
 string Option(string name, string fallback)
@@ -43,9 +44,25 @@ if (scenario == "federation")
     return 0;
 }
 
+if (scenario == "distribution")
+{
+    var rows = await new DistributionBench(
+        int.Parse(Option("--mib", "256"), CultureInfo.InvariantCulture),
+        double.Parse(Option("--rate", "25"), CultureInfo.InvariantCulture),
+        Option("--receivers", "1,2,4,8").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToList(),
+        int.Parse(Option("--chunk", "4"), CultureInfo.InvariantCulture)).RunAsync(CancellationToken.None);
+    Console.WriteLine();
+    foreach (var row in rows)
+    {
+        Console.WriteLine(row);
+    }
+
+    return 0;
+}
+
 if (scenario != "control-plane")
 {
-    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, lab-build, federation");
+    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, lab-build, federation, distribution");
     return 2;
 }
 

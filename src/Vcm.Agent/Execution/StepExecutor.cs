@@ -58,7 +58,7 @@ public sealed class StepExecutor(IReadOnlyDictionary<string, IHostDrivers> hosts
                 DeleteVpnStep s => Done(step, await drivers.Network.DeleteVpnAsync(s.Name, cancellationToken)),
                 EnsureVolumeStep s => await EnsureVolumeAsync(drivers, s, cancellationToken),
                 DeleteVolumeStep s => Done(step, await drivers.Storage.DeleteVolumeAsync(s.Name, cancellationToken)),
-                EnsureImageStep s => Done(step, await drivers.Images.EnsureImageAsync(s.Image, cancellationToken)),
+                EnsureImageStep s => Done(step, await drivers.Images.EnsureImageAsync(s.Image, s.Peer, cancellationToken)),
                 EnsureDiskStep s => Done(step, await drivers.Images.EnsureDiskAsync(s.Disk, cancellationToken)),
                 DeleteDiskStep s => Done(step, await drivers.Images.DeleteDiskAsync(s.Name, cancellationToken)),
                 EnsureVmStep s => await EnsureVmAsync(drivers, s, cancellationToken),

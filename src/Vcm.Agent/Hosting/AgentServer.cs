@@ -61,9 +61,11 @@ public static class AgentServer
         }
 
         var app = builder.Build();
+        var imageReadToken = ImageReadToken.For(identity.Key);
         app.Use(async (context, next) =>
         {
-            if (!Authorized(context.Request, identity.Key))
+            if (!Authorized(context.Request, identity.Key)
+                && !(ImageFileEndpoint.IsImageRead(context.Request) && Authorized(context.Request, imageReadToken)))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 return;
@@ -106,6 +108,7 @@ public static class AgentServer
                 : Results.NotFound());
         app.MapGet("/agent/v1/sim/{host}/creations", (string host) =>
             hosts.ByName.TryGetValue(host, out var drivers) && drivers is SimHost sim ? Results.Ok(sim.VmCreations()) : Results.NotFound());
+        app.MapImageFiles(hosts);
         app.MapPost("/agent/v1/sim/{host}/vms/{name}/kill", (string host, string name) =>
             hosts.ByName.TryGetValue(host, out var drivers) && drivers is SimHost sim && sim.KillVm(name) ? Results.NoContent() : Results.NotFound());
     }

@@ -40,5 +40,8 @@ public sealed record LinuxHostContext
     /// <summary>The agent's key, presented to the manager when fetching images over HTTP.</summary>
     public string? AgentKey { get; init; }
 
+    /// <summary>How image files are copied onto this host and served to its peers.</summary>
+    public Images.Distribution.ImageTransferOptions ImageTransfer { get; init; } = new();
+
     public HostPaths Paths => new(DataDirectory);
 }

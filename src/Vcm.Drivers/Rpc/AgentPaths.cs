@@ -19,6 +19,10 @@ public static class AgentPaths
     public static string Console(string host, string vm, int bytes) =>
         $"/agent/v1/hosts/{Uri.EscapeDataString(host)}/vms/{Uri.EscapeDataString(vm)}/console?bytes={bytes}";
 
+    /// <summary>GET with a Range: bytes of a file of an image the host holds or is copying (read with <see cref="ImageReadToken"/>).</summary>
+    public static string ImageFile(string host, string image, string file) =>
+        $"/agent/v1/hosts/{Uri.EscapeDataString(host)}/images/{Uri.EscapeDataString(image)}/files/{Uri.EscapeDataString(file)}";
+
     public const string Join = "/api/v1/agents/join";
     public const string Heartbeat = "/api/v1/agents/heartbeat";
 }

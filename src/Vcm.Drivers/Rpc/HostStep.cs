@@ -77,6 +77,9 @@ public sealed record DeleteVolumeStep(string Name) : HostStep
 public sealed record EnsureImageStep(string Image) : HostStep
 {
     public override string Target => Image;
+
+    /// <summary>A host to copy the image from as it arrives there (a chain of hosts), the store being the fallback; null: the store.</summary>
+    public ImagePeer? Peer { get; init; }
 }
 
 public sealed record EnsureDiskStep(DiskSpec Disk) : HostStep

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Vcm.Domain.Common;
+using Vcm.Drivers.Images;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Http;
 
@@ -8,7 +10,8 @@ namespace Vcm.Manager.Api;
 
 /// <summary>
 /// /api/v1/images: the site's image store, from which agents copy base images to their hosts (with their agent
-/// key) — the manifest (file names, sizes, SHA-256) and each file.
+/// key) — the manifest (file names, sizes, SHA-256), each file (with Range requests, so a cut copy resumes), and
+/// each file's chunk list (the SHA-256 of every chunk, computed once per file and chunk size and cached in the store).
 /// </summary>
 public static class ImageEndpoints
 {
@@ -21,7 +24,25 @@ public static class ImageEndpoints
         group.MapGet("/{name}/files/{file}", (string name, string file, ManagerOptions options) =>
             File(options, name, file, "application/octet-stream"))
             .AddEndpointFilter<Images.ImageFetchMeter>()
-            .WithSummary("One file of an image (an agent's fetch is measured for the cost model's transfer rates).");
+            .WithSummary("One file of an image (Range requests answered; an agent's fetch is measured for the cost model's transfer rates).");
+        group.MapGet("/{name}/chunks/{file}", async (string name, string file, int? size, ManagerOptions options, CancellationToken ct) =>
+        {
+            var chunkSize = size ?? ChunkList.DefaultChunkSize;
+            if (!Safe(name) || !Safe(file) || file == "manifest.json")
+            {
+                return Problems.NotFound($"An image file '{name}/{file}'");
+            }
+
+            if (!ChunkList.IsValidChunkSize(chunkSize))
+            {
+                return Problems.Invalid([new Problem("size", $"{chunkSize} is not a power of two from 64 KiB to 64 MiB")]);
+            }
+
+            return await ChunkListCache.GetAsync(options.EffectiveImageDirectory, name, file, chunkSize, ct) is { } list
+                ? Results.Ok(list)
+                : Problems.NotFound($"An image file '{name}/{file}' in the site's store");
+        })
+            .WithSummary("How one file of an image is cut into chunks (?size=BYTES, default 8 MiB), with each chunk's SHA-256.");
     }
 
     private static IResult File(ManagerOptions options, string name, string file, string contentType)

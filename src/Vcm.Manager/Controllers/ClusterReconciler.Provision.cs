@@ -35,7 +35,7 @@ public sealed partial class ClusterReconciler
         if (failures.Count == 0)
         {
             var shared = infrastructure.SelectMany(h => h.Results).FirstOrDefault(r => r.Volume is not null)?.Volume;
-            var built = await agents.ApplyAsync(plan.Nodes(shared), routes, cancellationToken);
+            var built = await agents.ApplyAsync(plan.Nodes(shared, routes), routes, cancellationToken);
             failures.AddRange(StepFailure.In(built));
             var reports = await GatewayReportsAsync(plan, routes, cancellationToken);
             Observe(scope, nodes, plan, built, reports);

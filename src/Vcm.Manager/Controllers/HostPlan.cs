@@ -95,12 +95,16 @@ public sealed class HostPlan
         return work.Select(kv => new HostWork(HostName(kv.Key), kv.Value)).ToList();
     }
 
-    /// <summary>Round two: on each compute host, the image, then each node's disk and VM.</summary>
-    public IReadOnlyList<HostWork> Nodes(VolumeStatus? shared)
+    /// <summary>
+    /// Round two: on each compute host, the image, then each node's disk and VM. With the hosts' agents known, the
+    /// image goes down a chain of hosts (<see cref="ImageChain"/>); without, every host copies from the store.
+    /// </summary>
+    public IReadOnlyList<HostWork> Nodes(VolumeStatus? shared, IReadOnlyDictionary<string, Agents.AgentRoute>? routes = null)
     {
+        var chain = routes is null ? null : ImageChain.Plan(NodeHostIds.Select(HostName), routes);
         return LocalNodes.GroupBy(n => n.HostId!).Select(group =>
         {
-            var steps = new List<HostStep>(1 + group.Count() * 2) { new EnsureImageStep(BootImage) };
+            var steps = new List<HostStep>(1 + group.Count() * 2) { new EnsureImageStep(BootImage) { Peer = chain?.GetValueOrDefault(HostName(group.Key)) } };
             foreach (var node in group)
             {
                 var disk = HostObjectNames.Disk(_cluster.Id, node.Name);

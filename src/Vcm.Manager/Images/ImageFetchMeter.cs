@@ -7,7 +7,8 @@ namespace Vcm.Manager.Images;
 /// <summary>
 /// Measures each image file an agent fetches from the site's image store — bytes sent and the time it took — and
 /// adds it to the site's history, from which the cost model takes each host's transfer rate. Files under
-/// <see cref="MinBytes"/> are not recorded (their time is mostly latency), nor partial or failed sends.
+/// <see cref="MinBytes"/> are not recorded (their time is mostly latency), nor failed or aborted sends; a chunk (a
+/// Range request answered 206) counts like a file.
 /// </summary>
 public sealed partial class ImageFetchMeter(PackageHistoryStore history, TimeProvider clock, ILogger<ImageFetchMeter> logger) : IEndpointFilter
 {
@@ -25,7 +26,7 @@ public sealed partial class ImageFetchMeter(PackageHistoryStore history, TimePro
     {
         var elapsed = clock.GetElapsedTime(started);
         var bytes = http.Response.ContentLength ?? 0;
-        if (http.Response.StatusCode != StatusCodes.Status200OK || bytes < MinBytes || http.RequestAborted.IsCancellationRequested)
+        if (http.Response.StatusCode is not (StatusCodes.Status200OK or StatusCodes.Status206PartialContent) || bytes < MinBytes || http.RequestAborted.IsCancellationRequested)
         {
             return;
         }

@@ -1,20 +1,27 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Vcm.Agent.Linux.Images.Distribution;
 using Vcm.Drivers;
+using Vcm.Drivers.Images;
 
 namespace Vcm.Agent.Linux.Images;
 
 /// <summary>
-/// The manager's image API: GET {url}/api/v1/images/NAME/manifest and …/files/FILE, with the agent's key as a bearer
-/// token. 404 means the image does not exist (terminal); other failures may pass (retryable).
+/// The manager's image API: GET {url}/api/v1/images/NAME/manifest, …/chunks/FILE?size=N and …/files/FILE (with a
+/// Range), with the agent's key as a bearer token. 404 for a manifest means the image does not exist (terminal);
+/// other failures may pass (retryable).
 /// </summary>
 internal sealed class HttpImageStore(HttpClient http, string baseUrl, string? agentKey) : IImageStore
 {
     private readonly string _baseUrl = baseUrl.TrimEnd('/');
 
+    public string Name => $"the image store {_baseUrl}";
+
     public async Task<string> ManifestAsync(string image, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync($"{_baseUrl}/api/v1/images/{Uri.EscapeDataString(image)}/manifest", cancellationToken);
+        using var response = await SendAsync($"{Image(image)}/manifest", cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             throw new DriverException($"image {image} is not in the image store {_baseUrl}", terminal: true);
@@ -24,13 +31,18 @@ internal sealed class HttpImageStore(HttpClient http, string baseUrl, string? ag
         return await response.Content.ReadAsStringAsync(cancellationToken);
     }
 
-    public async Task CopyFileAsync(string image, string file, Stream destination, CancellationToken cancellationToken)
+    public async Task<ChunkList> ChunksAsync(string image, string file, int chunkSize, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync($"{_baseUrl}/api/v1/images/{Uri.EscapeDataString(image)}/files/{Uri.EscapeDataString(file)}", cancellationToken);
-        await CheckAsync(response, $"fetching {file} of image {image}", cancellationToken);
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await body.CopyToAsync(destination, 1 << 20, cancellationToken);
+        using var response = await SendAsync($"{Image(image)}/chunks/{Uri.EscapeDataString(file)}?size={chunkSize.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
+        await CheckAsync(response, $"fetching the chunk list of {file} of image {image}", cancellationToken);
+        return await response.Content.ReadFromJsonAsync<ChunkList>(cancellationToken)
+            ?? throw new DriverException($"the image store {_baseUrl} sent an empty chunk list for {file} of image {image}");
     }
+
+    public Task<Stream> OpenAsync(string image, string file, long offset, long length, CancellationToken cancellationToken) =>
+        HttpRanges.OpenAsync(http, $"{Image(image)}/files/{Uri.EscapeDataString(file)}", agentKey, offset, length, Name, cancellationToken);
+
+    private string Image(string image) => $"{_baseUrl}/api/v1/images/{Uri.EscapeDataString(image)}";
 
     private async Task<HttpResponseMessage> SendAsync(string url, CancellationToken cancellationToken)
     {
@@ -42,7 +54,7 @@ internal sealed class HttpImageStore(HttpClient http, string baseUrl, string? ag
 
         try
         {
-            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         }
         catch (HttpRequestException e)
         {

@@ -12,4 +12,13 @@ public sealed partial class QcowImageDriver
 
     [LoggerMessage(Level = LogLevel.Information, Message = "disk {Disk} made over image {Image} ({SizeMb} MB)")]
     private static partial void LogDiskMade(ILogger logger, string disk, string image, long sizeMb);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "host {Host}: {File} of image {Image} copied ({Sources})")]
+    private static partial void LogFileCopied(ILogger logger, string host, string image, string file, string sources);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "host {Host}: {File} of image {Image} no longer matches its checksum; copying it again")]
+    private static partial void LogDamaged(ILogger logger, string host, string image, string file);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "host {Host}: copying image {Image} stopped; {Partial} is kept for the next attempt")]
+    private static partial void LogKeptPartial(ILogger logger, string host, string image, string partial);
 }

@@ -1,47 +1,68 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Vcm.Agent.Linux.Images.Distribution;
 using Vcm.Drivers;
 using Vcm.Drivers.Images;
 
 namespace Vcm.Agent.Linux.Images;
 
 /// <summary>
-/// Keeps base images in images/NAME/ (copied from the site's image store, every file checked against the manifest's
-/// SHA-256) and makes node disks in disks/ as qcow2 overlays over the image's base.qcow2. Images and disks appear
-/// under their final names only when complete (written under a dot-name, then renamed), so a crash leaves no half
-/// image or disk that a rerun would take for done.
+/// Keeps base images in images/NAME/ (copied from the site's image store — or from a peer host copying the same image
+/// — in checked chunks, see <see cref="ChunkedDownload"/>) and makes node disks in disks/ as qcow2 overlays over the
+/// image's base.qcow2. Images and disks appear under their final names only when complete (written under a dot-name,
+/// then renamed), so a crash leaves no half image or disk that a rerun would take for done; an image's partial folder
+/// (images/.NAME.partial) has a fixed name, so the next attempt resumes it. Every use checks the image's files by
+/// their verified stamps (<see cref="VerifiedStamps"/>) and copies a damaged file again.
 /// </summary>
-public sealed partial class QcowImageDriver : IImageDriver
+public sealed partial class QcowImageDriver : IImageDriver, IImageFileServer
 {
     private const int Attempts = 3;
-    private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromMinutes(30) };
+    private static readonly HttpClient SharedHttp = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+        // No timeout on a whole request: transfers end only when they stall (ImageTransferOptions.StallWindow).
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
 
     private readonly LinuxHostContext _context;
     private readonly HostCommands _host;
     private readonly IImageStore _store;
+    private readonly HttpClient _http;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TransferRegistry _transfers = new();
+    private readonly ImageFileServer _server;
 
     public QcowImageDriver(LinuxHostContext context, HttpClient? http = null, ILogger<QcowImageDriver>? logger = null)
     {
+        if (context.ImageTransfer.Validate() is { Count: > 0 } problems)
+        {
+            throw new ArgumentException("image transfer settings: " + string.Join("; ", problems), nameof(context));
+        }
+
         _context = context;
         _host = new HostCommands(context);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _http = http ?? SharedHttp;
         _store = context.ImageStore.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || context.ImageStore.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-            ? new HttpImageStore(http ?? SharedHttp, context.ImageStore, context.AgentKey)
+            ? new HttpImageStore(_http, context.ImageStore, context.AgentKey)
             : new FolderImageStore(context.ImageStore);
+        _server = new ImageFileServer(ImagesRoot, _transfers, context.ImageTransfer, context.Clock);
     }
 
     private HostPaths Paths => _context.Paths;
 
+    private ImageTransferOptions Transfer => _context.ImageTransfer;
+
     private string ImagesRoot => Path.Combine(Paths.Root, "images");
 
-    public async Task<EnsureOutcome> EnsureImageAsync(string image, CancellationToken cancellationToken)
+    public Task<EnsureOutcome> EnsureImageAsync(string image, CancellationToken cancellationToken) =>
+        EnsureImageAsync(image, null, cancellationToken);
+
+    public async Task<EnsureOutcome> EnsureImageAsync(string image, ImagePeer? peer, CancellationToken cancellationToken)
     {
         CheckName(image, "an image");
-        if (IsPresent(image))
+        if (IsIntact(image, depth: 0))
         {
             return EnsureOutcome.Unchanged;
         }
@@ -49,35 +70,35 @@ public sealed partial class QcowImageDriver : IImageDriver
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (IsPresent(image))
-            {
-                return EnsureOutcome.Unchanged;
-            }
-
             for (var attempt = 1; ; attempt++)
             {
-                if (IsPresent(image))
-                {
-                    return EnsureOutcome.Unchanged;
-                }
-
                 try
                 {
-                    await FetchAsync(image, depth: 0, cancellationToken);
-                    return EnsureOutcome.Created;
+                    return await EnsureTreeAsync(image, peer, depth: 0, cancellationToken);
                 }
                 catch (Exception e) when (attempt < Attempts && e is IOException or (DriverException { Terminal: false }))
                 {
                     LogFetchRetry(_logger, image, attempt, e.Message);
-                    await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+                    await Task.Delay(TimeSpan.FromSeconds(attempt), _context.Clock, cancellationToken);
                 }
             }
+        }
+        catch (ChunkSourceException e)
+        {
+            // The store stalled or kept failing: the partial stays, and the next attempt resumes it.
+            throw new DriverException(e.Message, e);
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    public Task<long?> SizeAsync(string image, string file, CancellationToken cancellationToken) =>
+        IsValidName(image) && IsValidName(file) ? _server.SizeAsync(image, file, cancellationToken) : Task.FromResult<long?>(null);
+
+    public Task CopyRangeAsync(string image, string file, long offset, long length, Stream destination, CancellationToken cancellationToken) =>
+        _server.CopyRangeAsync(image, file, offset, length, destination, cancellationToken);
 
     public async Task<EnsureOutcome> EnsureDiskAsync(DiskSpec spec, CancellationToken cancellationToken)
     {
@@ -154,82 +175,6 @@ public sealed partial class QcowImageDriver : IImageDriver
 
     /// <summary>An image is present once its folder (renamed into place complete) holds its manifest.</summary>
     private bool IsPresent(string image) => File.Exists(Path.Combine(Paths.Image(image), ImageManifest.FileName));
-
-    /// <summary>Copies the image into a dot-folder, checks every file, then renames the folder into place.</summary>
-    private async Task FetchAsync(string image, int depth, CancellationToken cancellationToken)
-    {
-        var manifestJson = await _store.ManifestAsync(image, cancellationToken);
-        ImageManifest manifest;
-        try
-        {
-            manifest = ImageManifest.Parse(manifestJson);
-        }
-        catch (FormatException e)
-        {
-            throw new DriverException($"image {image}: {e.Message}", terminal: true, e);
-        }
-
-        if (manifest.Parent is { } parent)
-        {
-            // A layer: its base.qcow2 is backed by ../PARENT/base.qcow2, which must be the very file it was built over.
-            CheckName(parent, "an image");
-            if (depth > 8)
-            {
-                throw new DriverException($"image {image} has more than 8 parents", terminal: true);
-            }
-
-            if (!IsPresent(parent))
-            {
-                await FetchAsync(parent, depth + 1, cancellationToken);
-            }
-
-            var here = ImageManifest.Parse(await File.ReadAllTextAsync(Path.Combine(Paths.Image(parent), ImageManifest.FileName), cancellationToken));
-            if (!here.Files.TryGetValue("base.qcow2", out var parentDisk) || !string.Equals(parentDisk.Sha256, manifest.ParentSha256, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new DriverException($"layer {image} was built over another {parent} than the one on {_context.HostName}; rebuild the layer", terminal: true);
-            }
-        }
-
-        Directory.CreateDirectory(ImagesRoot);
-        var temp = Path.Combine(ImagesRoot, $".{image}.{Guid.NewGuid():N}.partial");
-        Directory.CreateDirectory(temp);
-        try
-        {
-            long bytes = 0;
-            foreach (var (file, expected) in manifest.Files)
-            {
-                await FetchFileAsync(image, file, expected, Path.Combine(temp, file), cancellationToken);
-                bytes += expected.Size;
-            }
-
-            await File.WriteAllTextAsync(Path.Combine(temp, ImageManifest.FileName), manifestJson, cancellationToken);
-            Directory.Move(temp, Paths.Image(image));
-            LogImageFetched(_logger, image, manifest.Files.Count, bytes);
-        }
-        finally
-        {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, recursive: true);
-            }
-        }
-    }
-
-    private async Task FetchFileAsync(string image, string file, ImageManifestFile expected, string destination, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using (var output = new HashingStream(new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true), hash))
-        {
-            await _store.CopyFileAsync(image, file, output, cancellationToken);
-        }
-
-        var size = new FileInfo(destination).Length;
-        var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
-        if (size != expected.Size || !string.Equals(sha, expected.Sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new DriverException($"{file} of image {image} does not match its manifest: {size} bytes, sha256 {sha}; expected {expected.Size} bytes, sha256 {expected.Sha256}");
-        }
-    }
 
     private static bool IsValidName(string name) =>
         name.Length is > 0 and <= 100 && name[0] != '.' && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
