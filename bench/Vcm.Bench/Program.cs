@@ -6,6 +6,7 @@ using Vcm.Store;
 //                        Vcm.Bench lab-build [--rounds N]
 //                        Vcm.Bench federation [--rounds N]
 //                        Vcm.Bench distribution [--mib N] [--rate MIB_PER_S] [--receivers 1,2,4,8] [--chunk MIB]
+//                        Vcm.Bench software [--workers 2,4,8] [--packages P,Q]
 // Prints a markdown table; bench/run puts it, with the command, into docs/benchmarks.md.
 var scenario = args.FirstOrDefault() ?? "control-plane";
 string Option(string name, string fallback)
@@ -22,6 +23,21 @@ if (scenario == "lab-build")
     Console.WriteLine();
     Console.WriteLine("| what | time |");
     Console.WriteLine("|---|---|");
+    foreach (var row in rows)
+    {
+        Console.WriteLine(row);
+    }
+
+    return 0;
+}
+
+if (scenario == "software")
+{
+    Console.Error.WriteLine("bench: Slurm clusters of Debian nodes (vcm up --lab 1x3, real QEMU guests under TCG)");
+    var rows = await new SoftwareBench(
+        Option("--workers", "2,4,8").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToList(),
+        Option("--packages", "openmpi-bin,libopenmpi-dev,gcc")).RunAsync();
+    Console.WriteLine();
     foreach (var row in rows)
     {
         Console.WriteLine(row);

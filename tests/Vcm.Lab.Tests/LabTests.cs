@@ -14,7 +14,7 @@ namespace Vcm.Lab.Tests;
 /// them and checks that their release left nothing on any host (<see cref="OwnClusters"/>). So the tests pass in
 /// any order and alone.
 /// </summary>
-public sealed class LabTests(OneSiteLabFixture lab, ITestOutputHelper output) : IClassFixture<OneSiteLabFixture>, IAsyncLifetime
+public sealed partial class LabTests(OneSiteLabFixture lab, ITestOutputHelper output) : IClassFixture<OneSiteLabFixture>, IAsyncLifetime
 {
     private readonly OwnClusters _own = new(lab);
 
@@ -167,6 +167,11 @@ public sealed class LabTests(OneSiteLabFixture lab, ITestOutputHelper output) : 
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("role", refused.StandardOutput + refused.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain(await lab.Cli.JsonAsync<List<ClusterView>>("cluster", "list", "--all"), c => c.Name == "hpc0");
+
+        // So is a disk smaller than the image's root file system, naming both.
+        var small = await lab.Cli.RunAsync("cluster", "create", "hpc1", "--workers", "1", "--image", "debian-12", "--disk", "1G");
+        Assert.NotEqual(0, small.ExitCode);
+        Assert.Contains("needs a disk of at least 1536 MiB", small.StandardError, StringComparison.Ordinal);
 
         var source = await SlurmCluster.WriteHelloAsync(lab);
         await _own.AddAsync("hpc");

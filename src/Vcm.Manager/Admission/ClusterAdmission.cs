@@ -62,6 +62,13 @@ public sealed class ClusterAdmission(
             problems.AddRange(packageProblems);
         }
 
+        if (parsed.Spec is { } sized && !problems.Any(p => p.Field is "disk" or "image")
+            && (await layers.ListAsync(cancellationToken)).FirstOrDefault(i => i.Name == sized.Image) is { MinDiskMb: > 0 } stored
+            && stored.MinDiskMb > sized.Disk.Mebibytes)
+        {
+            problems.Add(new Problem("disk", $"is {sized.Disk}; image {sized.Image} needs a disk of at least {stored.MinDiskMb} MiB"));
+        }
+
         return problems.Count > 0 ? (null, null, problems) : (parsed.Spec, plan, []);
     }
 
