@@ -26,11 +26,9 @@ public sealed class LabBuildBench(int rounds)
     public async Task<IReadOnlyList<string>> RunAsync()
     {
         using var data = new TempDirectory("vcm-bench-lab");
-        var cli = new VcmCli($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}", data.Combine("site"));
-        var images = Path.Combine(RepoPaths.Root, "artifacts", "test-images");
-        await using var up = VcmProcess.Start(cli.Environment, "up", "--lab", "1x3", "--data", cli.DataDirectory, "--listen", cli.Server, "--images", images);
-        await up.WaitForLineAsync("Ctrl-C releases every cluster", TimeSpan.FromMinutes(15));
-        var floor = new Floor(data.Combine("floor"), Path.Combine(images, "micro"));
+        var (cli, up) = await BenchLab.StartAsync(data);
+        await using var _ = up;
+        var floor = new Floor(data.Combine("floor"), Path.Combine(BenchLab.Images, "micro"));
         await floor.PrepareAsync();
         var floorTimes = new List<double>();
         var vcmTimes = new List<double>();
