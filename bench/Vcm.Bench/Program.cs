@@ -7,6 +7,7 @@ using Vcm.Store;
 //                        Vcm.Bench federation [--rounds N]
 //                        Vcm.Bench distribution [--mib N] [--rate MIB_PER_S] [--receivers 1,2,4,8] [--chunk MIB]
 //                        Vcm.Bench software [--workers 2,4,8] [--packages P,Q]
+//                        Vcm.Bench cost-model [--builds N] [--seed N]
 // Prints a markdown table; bench/run puts it, with the command, into docs/benchmarks.md.
 var scenario = args.FirstOrDefault() ?? "control-plane";
 string Option(string name, string fallback)
@@ -23,6 +24,21 @@ if (scenario == "lab-build")
     Console.WriteLine();
     Console.WriteLine("| what | time |");
     Console.WriteLine("|---|---|");
+    foreach (var row in rows)
+    {
+        Console.WriteLine(row);
+    }
+
+    return 0;
+}
+
+if (scenario == "cost-model")
+{
+    Console.Error.WriteLine("bench: the cost model's layer-build prediction on held-out real builds");
+    var rows = await new CostModelBench(
+        int.Parse(Option("--builds", "12"), CultureInfo.InvariantCulture),
+        int.Parse(Option("--seed", "9"), CultureInfo.InvariantCulture)).RunAsync(CancellationToken.None);
+    Console.WriteLine();
     foreach (var row in rows)
     {
         Console.WriteLine(row);
