@@ -45,34 +45,41 @@ public sealed class CostModelBench(int builds, int seed)
             }
 
             var build = await layers.EnsureAsync(plan, _ => { }, cancellationToken);
-            samples.Add((string.Join(',', set), new BuildSample(plan.Installs.Count, build.Bytes, build.Seconds)));
+            samples.Add((string.Join(',', set), new BuildSample(plan.Installs.Count, build.Bytes, build.Seconds, plan.InstalledKib)));
             Console.Error.WriteLine($"bench: build {samples.Count}: {plan.Installs.Count} packages, {build.Bytes >> 20} MiB, {build.Seconds:0.0} s ({samples[^1].Set})");
         }
 
         var defaults = new CostDefaults();
         var rows = new List<string>
         {
-            "| build | packages installed | layer MiB | actual | predicted (fit to the other builds) | error |",
-            "|---|---|---|---|---|---|",
+            "| build | packages installed | MiB unpacked | layer MiB | actual | predicted by count (fit to the other builds) | error | predicted by count and size | error |",
+            "|---|---|---|---|---|---|---|---|---|",
         };
-        var errors = new List<double>();
+        var byCount = new List<double>();
+        var bySize = new List<double>();
         for (var i = 0; i < samples.Count; i++)
         {
-            var fit = BuildFit.Of(samples.Where((_, j) => j != i).Select(s => s.Sample).ToList(), defaults);
+            var others = samples.Where((_, j) => j != i).Select(s => s.Sample).ToList();
             var sample = samples[i].Sample;
-            var predicted = fit.Seconds(sample.Packages);
-            var error = Math.Abs(predicted - sample.Seconds) / sample.Seconds;
-            errors.Add(error);
+            var count = BuildFit.Of(others.Select(s => s with { InstalledKib = 0 }).ToList(), defaults).Seconds(sample.Packages);
+            var sized = BuildFit.Of(others, defaults).Seconds(sample.Packages, sample.InstalledKib);
+            byCount.Add(Math.Abs(count - sample.Seconds) / sample.Seconds);
+            bySize.Add(Math.Abs(sized - sample.Seconds) / sample.Seconds);
             rows.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {i + 1} ({samples[i].Set}) | {sample.Packages} | {sample.Bytes >> 20} | {sample.Seconds:0.0} s | {predicted:0.0} s | {error * 100:0}% |"));
+                $"| {i + 1} ({samples[i].Set}) | {sample.Packages} | {sample.InstalledKib >> 10} | {sample.Bytes >> 20} | {sample.Seconds:0.0} s | {count:0.0} s | {byCount[^1] * 100:0}% | {sized:0.0} s | {bySize[^1] * 100:0}% |"));
         }
 
-        var sorted = errors.Order().ToList();
-        var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-        rows.Add(string.Create(CultureInfo.InvariantCulture, $"| **median error** | | | | | **{median * 100:0}%** (max {sorted[^1] * 100:0}%) |"));
+        rows.Add(string.Create(CultureInfo.InvariantCulture,
+            $"| **median error** | | | | | | **{Median(byCount) * 100:0}%** (max {byCount.Max() * 100:0}%) | | **{Median(bySize) * 100:0}%** (max {bySize.Max() * 100:0}%) |"));
         var all = BuildFit.Of(samples.Select(s => s.Sample).ToList(), defaults);
         rows.Add("");
         rows.Add($"Fit to all {samples.Count} builds: {all}.");
         return rows;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

@@ -26,7 +26,7 @@ public sealed class SimImageLayers : IImageLayers
 
         var installs = packages.Order(StringComparer.Ordinal).Select(p => new PackageVersion(p, "1.0")).ToList();
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(image + "\n" + string.Join('\n', packages.Order(StringComparer.Ordinal)))))[..16];
-        return Task.FromResult(PackageResolution.Of(new LayerPlan(image, image + LayerNames.Mark + hash, installs.Select(p => p.Name).ToList(), installs)));
+        return Task.FromResult(PackageResolution.Of(new LayerPlan(image, image + LayerNames.Mark + hash, installs.Select(p => p.Name).ToList(), installs, installs.Count * 1024L)));
     }
 
     public Task<LayerBuild> EnsureAsync(LayerPlan plan, Action<string> progress, CancellationToken cancellationToken)

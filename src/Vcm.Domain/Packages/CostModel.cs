@@ -25,8 +25,8 @@ public static class CostModel
         }
         else
         {
-            var build = fit.Seconds(request.Installs);
-            var (transfer, how) = rates.To(request.Hosts, fit.Bytes(request.Installs));
+            var build = fit.Seconds(request.Installs, request.InstalledKib);
+            var (transfer, how) = rates.To(request.Hosts, fit.Bytes(request.Installs, request.InstalledKib));
             ways.Add(new WayEstimate(ReadyWay.BuildLayer, build + transfer + boot,
                 $"build layer {request.ExactLayer} ({request.Installs} packages; {fit}) {build:0} s + fetch {how} {transfer:0} s + boot {boot:0} s")
             {

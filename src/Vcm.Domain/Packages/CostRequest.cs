@@ -10,6 +10,9 @@ public sealed record CostRequest(string Image, IReadOnlyList<string> Requested, 
     public long? ExactBytes { get; init; }
 
     public CachedImage? Cache { get; init; }
+
+    /// <summary>What the exact layer's packages unpack to (KiB); 0 when unknown.</summary>
+    public long InstalledKib { get; init; }
 }
 
 /// <summary>A built cache image: its layer, the packages it was made for, how many it installed over the image, its size.</summary>

@@ -38,8 +38,12 @@ public static class LayerNames
 /// <summary>A package at an exact version.</summary>
 public sealed record PackageVersion(string Name, string Version);
 
-/// <summary>A package set on an image, resolved: the layer that holds it and what it installs over the image.</summary>
-public sealed record LayerPlan(string Image, string Layer, IReadOnlyList<string> Requested, IReadOnlyList<PackageVersion> Installs);
+/// <summary>
+/// A package set on an image, resolved: the layer that holds it, what it installs over the image, and how much that
+/// unpacks to (the sum of the packages' Installed-Size, KiB; 0 when unknown) — what a build's time depends on besides
+/// the number of packages.
+/// </summary>
+public sealed record LayerPlan(string Image, string Layer, IReadOnlyList<string> Requested, IReadOnlyList<PackageVersion> Installs, long InstalledKib = 0);
 
 /// <summary>The answer of a resolution: a plan, or the packages the archive does not have, or why the set cannot be installed.</summary>
 public sealed record PackageResolution(LayerPlan? Plan, IReadOnlyList<string> Unknown, string? Error)

@@ -15,6 +15,7 @@ public sealed record CostInputs(CostHistory History, IReadOnlyList<StoredImage> 
         return new CostRequest(plan.Image, plan.Requested, plan.Installs.Count, plan.Layer, hosts)
         {
             ExactBytes = stored.TryGetValue(plan.Layer, out var exact) ? exact.Bytes : null,
+            InstalledKib = plan.InstalledKib,
             Cache = Cache is { State: CacheImageState.Ready, Layer: { } layer } && stored.TryGetValue(layer, out var cache)
                 ? new CachedImage(layer, PackageText.Split(Cache.Packages), Math.Max(0, cache.Packages - (stored.GetValueOrDefault(plan.Image)?.Packages ?? 0)), cache.Bytes)
                 : null,

@@ -77,6 +77,7 @@ public sealed partial class LayerBuilds(IImageLayers layers, PackageHistoryStore
                 Image = plan.Image,
                 Packages = plan.Installs.Count,
                 Bytes = done.Bytes,
+                InstalledKib = plan.InstalledKib,
                 DurationMs = (long)(done.Seconds * 1000),
                 EstimatedMs = estimatedSeconds is { } estimate ? (long)(estimate * 1000) : null,
                 AtMs = clock.GetUtcNow().ToUnixTimeMilliseconds(),

@@ -35,8 +35,8 @@ public sealed class ReadyEstimator(PackageHistoryStore history, CacheImageStore 
 
     /// <summary>The layer build's estimate alone (for a cache image, which no cluster's hosts wait for).</summary>
     public async Task<double> BuildSecondsAsync(LayerPlan plan, CancellationToken cancellationToken) =>
-        BuildFit.Of(await BuildsAsync(cancellationToken), options.Costs).Seconds(plan.Installs.Count);
+        BuildFit.Of(await BuildsAsync(cancellationToken), options.Costs).Seconds(plan.Installs.Count, plan.InstalledKib);
 
     private async Task<IReadOnlyList<BuildSample>> BuildsAsync(CancellationToken cancellationToken) =>
-        (await history.RecentBuildsAsync(BuildSamples, cancellationToken)).Select(b => new BuildSample(b.Packages, b.Bytes, b.DurationMs / 1000.0)).ToList();
+        (await history.RecentBuildsAsync(BuildSamples, cancellationToken)).Select(b => new BuildSample(b.Packages, b.Bytes, b.DurationMs / 1000.0, b.InstalledKib)).ToList();
 }

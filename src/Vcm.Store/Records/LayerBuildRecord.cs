@@ -13,6 +13,9 @@ public sealed class LayerBuildRecord
 
     public long Bytes { get; set; }
 
+    /// <summary>What the packages unpack to (KiB); 0 when unknown.</summary>
+    public long InstalledKib { get; set; }
+
     public long DurationMs { get; set; }
 
     public long? EstimatedMs { get; set; }

@@ -73,8 +73,29 @@ public sealed partial class DebianLayers(string storeDirectory, IProcessRunner r
         var installs = Installs(simulated.StandardOutput);
         var parentDisk = manifest.Files.Single(f => f.Name == MicroImageBuilder.BaseDiskFile).Sha256;
         var layer = installs.Count == 0 ? image : $"{image}{LayerNames.Mark}{ContentHash(parentDisk, installs)}";
-        return PackageResolution.Of(new LayerPlan(image, layer, packages.Order(StringComparer.Ordinal).ToList(), installs));
+        return PackageResolution.Of(new LayerPlan(image, layer, packages.Order(StringComparer.Ordinal).ToList(), installs, await InstalledKibAsync(installs, cancellationToken)));
     }
+
+    /// <summary>What the packages unpack to, from the archive's index (Installed-Size, KiB); 0 when apt cannot say.</summary>
+    private async Task<long> InstalledKibAsync(IReadOnlyList<PackageVersion> installs, CancellationToken cancellationToken)
+    {
+        if (installs.Count == 0)
+        {
+            return 0;
+        }
+
+        var shown = await runner.RunAsync(new ProcessSpec("apt-cache", ["show", "--no-all-versions", .. installs.Select(p => $"{p.Name}={p.Version}")])
+        {
+            Environment = CLocale, Timeout = TimeSpan.FromMinutes(2),
+        }, cancellationToken);
+        return shown.ExitCode == 0 ? InstalledKib(shown.StandardOutput) : 0;
+    }
+
+    /// <summary>The sum of the Installed-Size fields (KiB) of apt-cache show's records.</summary>
+    internal static long InstalledKib(string records) =>
+        records.Split('\n')
+            .Where(l => l.StartsWith("Installed-Size:", StringComparison.Ordinal))
+            .Sum(l => long.TryParse(l["Installed-Size:".Length..].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var kib) ? kib : 0);
 
     public async Task<LayerBuild> EnsureAsync(LayerPlan plan, Action<string> progress, CancellationToken cancellationToken)
     {
