@@ -17,20 +17,9 @@ public sealed record BuildFit(double BaseSeconds, double SecondsPerPackage, doub
             return new BuildFit(defaults.BuildBaseSeconds, defaults.BuildSecondsPerPackage, defaults.LayerMibPerPackage * Mib, 0);
         }
 
-        double n = usable.Count;
-        var meanX = usable.Average(b => (double)b.Packages);
-        var meanY = usable.Average(b => b.Seconds);
-        var sxx = usable.Sum(b => (b.Packages - meanX) * (b.Packages - meanX));
-        var sxy = usable.Sum(b => (b.Packages - meanX) * (b.Seconds - meanY));
         var bytesPerPackage = usable.Sum(b => (double)b.Bytes) / usable.Sum(b => (double)b.Packages);
-        if (sxx > 0 && sxy / sxx > 0 && meanY - (sxy / sxx * meanX) >= 0)
-        {
-            var slope = sxy / sxx;
-            return new BuildFit(meanY - (slope * meanX), slope, bytesPerPackage, usable.Count);
-        }
-
-        var throughOrigin = usable.Sum(b => b.Packages * b.Seconds) / usable.Sum(b => (double)b.Packages * b.Packages);
-        return new BuildFit(0, throughOrigin, bytesPerPackage, (int)n);
+        var (fixedPart, perPackage) = LineFit.Of(usable.Select(b => (b.Packages, b.Seconds)).ToList());
+        return new BuildFit(fixedPart, perPackage, bytesPerPackage, usable.Count);
     }
 
     public double Seconds(int packages) => BaseSeconds + (SecondsPerPackage * packages);
