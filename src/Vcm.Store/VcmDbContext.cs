@@ -35,6 +35,8 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
 
     public DbSet<ImageFetchRecord> ImageFetches => Set<ImageFetchRecord>();
 
+    public DbSet<InstallSampleRecord> InstallSamples => Set<InstallSampleRecord>();
+
     public DbSet<CacheImageRecord> CacheImages => Set<CacheImageRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
@@ -53,6 +55,7 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
         modelBuilder.Entity<PackageRequestRecord>().ToTable("package_requests").HasKey(r => r.ClusterId);
         modelBuilder.Entity<LayerBuildRecord>().ToTable("layer_builds");
         modelBuilder.Entity<ImageFetchRecord>().ToTable("image_fetches");
+        modelBuilder.Entity<InstallSampleRecord>().ToTable("install_samples");
         modelBuilder.Entity<CacheImageRecord>().ToTable("cache_images").HasKey(c => c.Image);
 
         StoredAs.Configure(modelBuilder);

@@ -160,6 +160,30 @@ public sealed partial class LabTests(OneSiteLabFixture lab, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task DebianCluster_InstallBoot_NodesInstallHelloAndJqAtBoot_FromTheSitesPackageCacheThroughTheGateway()
+    {
+        await _own.AddAsync("debi");
+        var debi = await lab.CreateAsync("debi", "--image", "debian-12", "--packages", "hello,jq", "--install", "boot", "--workers", "1", "--disk", "2G");
+        Assert.All(debi.Nodes!, n => Assert.Equal("ready", n.State));
+        Assert.Equal(Vcm.Domain.Clusters.InstallMode.Boot, debi.Spec.Install);
+        var events = await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "debi");
+        Assert.Contains(events, e => e.Reason == "InstallAtBoot" && e.Message.Contains("BaseInstall", StringComparison.Ordinal));
+        Assert.DoesNotContain(events, e => e.Reason == "LayerBuilding");
+        Assert.Equal(2, events.Count(e => e.Reason == "PackagesInstalled" && e.Type == "Normal"));
+
+        foreach (var node in new[] { "head", "node-01" })
+        {
+            var run = await lab.SshAsync("debi", node, "hello; echo '{\"a\":7}' | jq .a; cat /etc/apt/sources.list.d/vcm.list");
+            Assert.True(run.ExitCode == 0, run.StandardError);
+            Assert.Contains("Hello, world!", run.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("7", run.StandardOutput.Split('\n'));
+            Assert.Contains("/apt/debian bookworm main", run.StandardOutput, StringComparison.Ordinal);
+        }
+
+        await lab.ReleaseAsync(["debi"]);
+    }
+
+    [Fact]
     public async Task SlurmCluster_OfDebianNodes_RunsJobsAndMpiAcrossNodes_WithHomeAndSharedOverNfs_AndTheTenantsFile()
     {
         // A role a micro cluster cannot have is refused at create, and nothing is reserved.

@@ -55,6 +55,11 @@ public static class AgentServer
         {
             builder.Services.AddHostedService(sp => new DaemonSupervisor(supervised, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DaemonSupervisor>>()));
         }
+        foreach (var linux in hosts.ByName.Values.OfType<Linux.LinuxHost>().Where(h => h.Packages is not null))
+        {
+            builder.Services.AddHostedService(_ => new Linux.Packages.PackageSocketService(linux.Context.Paths.PackageSocket, linux.Packages!));
+        }
+
         if (options.ExitWithPid is { } pid)
         {
             builder.Services.AddHostedService(sp => new ParentWatcher(pid, sp.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));

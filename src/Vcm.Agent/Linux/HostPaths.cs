@@ -29,4 +29,10 @@ public sealed record HostPaths(string Root)
     public string Volumes => Path.Combine(Root, "volumes");
 
     public string Tgt => Path.Combine(Root, "tgt");
+
+    /// <summary>packages/: the host's copy of the site's package repository, in the Debian archive's layout.</summary>
+    public string Packages => Path.Combine(Root, "packages");
+
+    /// <summary>packages.sock: where the host's copy is served to its gateways' metadata services.</summary>
+    public string PackageSocket => Path.Combine(Root, "packages.sock");
 }

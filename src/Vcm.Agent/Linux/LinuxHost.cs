@@ -29,7 +29,11 @@ public sealed class LinuxHost : IHostDrivers, ISupervisedHost, IDisposable
         _network = new LinuxNetworkDriver(context, logging?.CreateLogger<LinuxNetworkDriver>());
         _storage = new TgtStorageDriver(context, logging?.CreateLogger<TgtStorageDriver>());
         Images = new QcowImageDriver(context, logger: logging?.CreateLogger<QcowImageDriver>());
+        Packages = context.PackageSource is { } source ? new Packages.PackageMirror(context.Paths.Packages, source, context.Clock) : null;
     }
+
+    /// <summary>The host's copy of the site's package repository, served to its gateways on <see cref="HostPaths.PackageSocket"/>; null: none.</summary>
+    public Packages.PackageMirror? Packages { get; }
 
     public LinuxHostContext Context { get; }
 

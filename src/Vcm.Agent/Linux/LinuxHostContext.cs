@@ -40,6 +40,9 @@ public sealed record LinuxHostContext
     /// <summary>The agent's key, presented to the manager when fetching images over HTTP.</summary>
     public string? AgentKey { get; init; }
 
+    /// <summary>Where the host's copy of the site's package repository comes from; null: its gateways serve no packages.</summary>
+    public Packages.IPackageSource? PackageSource { get; init; }
+
     /// <summary>How image files are copied onto this host and served to its peers.</summary>
     public Images.Distribution.ImageTransferOptions ImageTransfer { get; init; } = new();
 

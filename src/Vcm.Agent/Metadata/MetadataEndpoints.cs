@@ -19,6 +19,7 @@ public static class MetadataEndpoints
         self.MapGet("/user-script", (HttpContext context) =>
             MetadataServer.Node(context).UserScript is { Length: > 0 } script ? Results.Text(script, Text) : Results.NotFound());
         SetupEndpoints.Map(self);
+        AptEndpoints.Map(app, self);
         app.MapPost("/v1/phone-home", PhoneHomeAsync);
     }
 

@@ -12,7 +12,8 @@ namespace Vcm.Agent.Metadata;
 /// <summary>
 /// A cluster gateway's metadata service (docs/guest-protocol.md), run as its own process in the gateway's network
 /// namespace (`vcm metadata`). Every request must carry the token of the node at its source address
-/// (<see cref="TokenHeader"/>); any other gets 403 and an empty body, whatever it asked for. One log line per request.
+/// (<see cref="TokenHeader"/>) — but /apt, the site's package repository, which apt asks with no token, is answered
+/// to any node's address; any other gets 403 and an empty body, whatever it asked for. One log line per request.
 /// </summary>
 public static class MetadataServer
 {
@@ -51,6 +52,7 @@ public static class MetadataServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton<NodeTable>();
+        builder.Services.AddSingleton(new PackageSocketClient(options.PackageSocket));
 
         var app = builder.Build();
         app.Use(AuthenticateAndLog);
@@ -69,7 +71,9 @@ public static class MetadataServer
     {
         var started = Stopwatch.GetTimestamp();
         var table = context.RequestServices.GetRequiredService<NodeTable>();
-        var access = table.Authenticate(context.Request.Headers[TokenHeader].ToString(), context.Connection.RemoteIpAddress);
+        var access = AptEndpoints.IsApt(context.Request)
+            ? table.ByAddress(context.Connection.RemoteIpAddress)
+            : table.Authenticate(context.Request.Headers[TokenHeader].ToString(), context.Connection.RemoteIpAddress);
         try
         {
             if (access.Node is null)

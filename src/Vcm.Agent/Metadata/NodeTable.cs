@@ -27,11 +27,28 @@ public sealed partial class NodeTable(MetadataServerOptions options, TimeProvide
     public IReadOnlyList<MetadataNode> All() => Snapshot().Values.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>
+    /// The node a request is from by its address alone: for the package repository (/apt), which apt asks with no
+    /// token and which holds only the Debian archive's public files.
+    /// </summary>
+    public AccessDecision ByAddress(IPAddress? remote)
+    {
+        if (remote is null)
+        {
+            return AccessDecision.Denied("no remote address");
+        }
+
+        return Snapshot().TryGetValue(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote, out var node)
+            ? new AccessDecision(node, "ok (by address)")
+            : AccessDecision.Denied("no node has this address");
+    }
+
+    /// <summary>
     /// The node a request is from: its token's SHA-256 must be that of the node whose address the request comes
     /// from. Otherwise no node, and a reason for the service's log (never for the caller).
     /// </summary>
     public AccessDecision Authenticate(string? token, IPAddress? remote)
     {
+
         if (string.IsNullOrEmpty(token))
         {
             return AccessDecision.Denied("no token");

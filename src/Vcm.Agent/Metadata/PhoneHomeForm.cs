@@ -49,7 +49,35 @@ public static class PhoneHomeForm
             return null;
         }
 
+        var install = ReadInstall(form, out problem);
+        if (problem.Length > 0)
+        {
+            return null;
+        }
+
+        return new NodeReport(node.Name, node.Ip, hostname, hostKey, fingerprint, uptime, scriptRc.Length == 0 ? "none" : scriptRc, at) { Install = install };
+    }
+
+    /// <summary>install_rc, install_count, install_seconds, install_error: the install at boot's outcome, when there was one.</summary>
+    public static InstallReport? ReadInstall(IFormCollection form, out string problem)
+    {
         problem = "";
-        return new NodeReport(node.Name, node.Ip, hostname, hostKey, fingerprint, uptime, scriptRc.Length == 0 ? "none" : scriptRc, at);
+        var rcText = form["install_rc"].ToString().Trim();
+        if (rcText.Length == 0)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(rcText, NumberStyles.None, CultureInfo.InvariantCulture, out var rc)
+            || !int.TryParse(form["install_count"].ToString().Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var count)
+            || !double.TryParse(form["install_seconds"].ToString().Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            || seconds < 0 || !double.IsFinite(seconds))
+        {
+            problem = "install_rc, install_count and install_seconds must be numbers";
+            return null;
+        }
+
+        var error = form["install_error"].ToString().Trim();
+        return new InstallReport(rc, Math.Max(0, count), seconds, error.Length > 300 ? error[..300] : error);
     }
 }

@@ -37,6 +37,9 @@ public sealed record ClusterSpec
     /// <summary>What the cluster is set up as inside (e.g. a Slurm cluster).</summary>
     public ClusterRole Role { get; init; } = ClusterRole.None;
 
+    /// <summary>How the packages reach the nodes: the cost model's choice, a layer, or installed at boot.</summary>
+    public InstallMode Install { get; init; } = InstallMode.Auto;
+
     /// <summary>Files put onto the head node during the build.</summary>
     public IReadOnlyList<ClusterFile> Files { get; init; } = [];
 

@@ -31,6 +31,9 @@ public sealed record ClusterSpecInput
 
     public IReadOnlyList<ClusterFileInput>? Files { get; init; }
 
+    /// <summary><c>auto</c> (the default: the cost model chooses), <c>layer</c> or <c>boot</c>.</summary>
+    public string? Install { get; init; }
+
     /// <summary><c>now</c> or an ISO 8601 time with an offset.</summary>
     public string? Start { get; init; }
 

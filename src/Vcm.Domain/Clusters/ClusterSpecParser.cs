@@ -32,6 +32,7 @@ public static partial class ClusterSpecParser
         }
 
         var files = ParseFiles(input.Files, input.Head ?? true, problems);
+        var install = ParseInstall(input.Install, problems);
         var (start, end) = ParseWindow(input, context.Now, problems);
         var sites = ParseSites(input.Sites, context, workers + ((input.Head ?? true) ? 1 : 0), problems);
         var wanRate = ParseWanRate(input.WanRate, problems);
@@ -58,6 +59,7 @@ public static partial class ClusterSpecParser
             SshKeys = keys,
             Role = role,
             Files = files,
+            Install = install,
             Start = WholeMilliseconds(start),
             End = WholeMilliseconds(end),
             Sites = sites,
@@ -227,6 +229,22 @@ public static partial class ClusterSpecParser
             default:
                 problems.Add(new Problem("role", $"'{Shorten(role)}' is not a cluster role; use none or slurm"));
                 return ClusterRole.None;
+        }
+    }
+
+    private static InstallMode ParseInstall(string? install, List<Problem> problems)
+    {
+        switch (install)
+        {
+            case null or "auto":
+                return InstallMode.Auto;
+            case "layer":
+                return InstallMode.Layer;
+            case "boot":
+                return InstallMode.Boot;
+            default:
+                problems.Add(new Problem("install", $"'{Shorten(install)}' is not a way to install packages; use auto, layer or boot"));
+                return InstallMode.Auto;
         }
     }
 

@@ -48,4 +48,10 @@ public enum EventReason
 
     /// <summary>The cluster's layer was built (how long it took) or found built already; its nodes boot from it.</summary>
     LayerReady,
+
+    /// <summary>The cluster's nodes boot the base or cache image and install the rest of its packages at boot (the way, and why).</summary>
+    InstallAtBoot,
+
+    /// <summary>A node installed its packages at boot (how many, how long) — or failed to (a Warning with apt's error).</summary>
+    PackagesInstalled,
 }

@@ -26,20 +26,9 @@ public sealed record BuildFit(double BaseSeconds, double SecondsPerPackage, doub
         }
 
         var sized = SizedFit.Of(usable.Where(b => b.InstalledKib > 0).ToList());
-        double n = usable.Count;
-        var meanX = usable.Average(b => (double)b.Packages);
-        var meanY = usable.Average(b => b.Seconds);
-        var sxx = usable.Sum(b => (b.Packages - meanX) * (b.Packages - meanX));
-        var sxy = usable.Sum(b => (b.Packages - meanX) * (b.Seconds - meanY));
         var bytesPerPackage = usable.Sum(b => (double)b.Bytes) / usable.Sum(b => (double)b.Packages);
-        if (sxx > 0 && sxy / sxx > 0 && meanY - (sxy / sxx * meanX) >= 0)
-        {
-            var slope = sxy / sxx;
-            return new BuildFit(meanY - (slope * meanX), slope, bytesPerPackage, usable.Count) { Sized = sized };
-        }
-
-        var throughOrigin = usable.Sum(b => b.Packages * b.Seconds) / usable.Sum(b => (double)b.Packages * b.Packages);
-        return new BuildFit(0, throughOrigin, bytesPerPackage, (int)n) { Sized = sized };
+        var (fixedPart, perPackage) = LineFit.Of(usable.Select(b => (b.Packages, b.Seconds)).ToList());
+        return new BuildFit(fixedPart, perPackage, bytesPerPackage, usable.Count) { Sized = sized };
     }
 
     /// <summary>The build time of a layer installing <paramref name="packages"/> that unpack to <paramref name="installedKib"/> (0: unknown).</summary>

@@ -19,7 +19,7 @@ public sealed record CostDefaults
     /// <summary>How fast a host fetches from the site's image store before any fetch of its is measured.</summary>
     public double TransferMibPerSecond { get; init; } = 50;
 
-    /// <summary>Installing a package at boot inside a node (from the site's package cache); not measured yet.</summary>
+    /// <summary>Installing a package at boot inside a node (from the site's package cache), until the nodes' reports measure it.</summary>
     public double InstallSecondsPerPackage { get; init; } = 2.4;
 
     /// <summary>Booting a node to Ready once its disk is there: the same for every way, so it never changes the choice.</summary>

@@ -1,3 +1,5 @@
+using Vcm.Domain.Clusters;
+
 namespace Vcm.Domain.Packages;
 
 /// <summary>
@@ -13,6 +15,9 @@ public sealed record CostRequest(string Image, IReadOnlyList<string> Requested, 
 
     /// <summary>What the exact layer's packages unpack to (KiB); 0 when unknown.</summary>
     public long InstalledKib { get; init; }
+
+    /// <summary>Which ways the tenant allows (<c>--install</c>): all, only layers, or only installing at boot.</summary>
+    public InstallMode Install { get; init; } = InstallMode.Auto;
 }
 
 /// <summary>A built cache image: its layer, the packages it was made for, how many it installed over the image, its size.</summary>

@@ -20,6 +20,9 @@ public sealed record GatewaySetup
     /// <summary>The head has the cluster's shared volume as its second disk.</summary>
     public bool SharedVolume { get; init; }
 
+    /// <summary>Debian packages every node installs at boot from the site's package repository (what no layer it boots holds).</summary>
+    public IReadOnlyList<string> Packages { get; init; } = [];
+
     /// <summary>Files for the head: absolute path, octal mode, base64 content.</summary>
     public IReadOnlyList<GatewayFile> Files { get; init; } = [];
 }

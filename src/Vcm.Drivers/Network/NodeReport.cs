@@ -12,4 +12,8 @@ public sealed record NodeReport(
     string Fingerprint,
     double Uptime,
     string ScriptRc,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>The node's install at boot, when it had packages to install; null otherwise.</summary>
+    public InstallReport? Install { get; init; }
+}

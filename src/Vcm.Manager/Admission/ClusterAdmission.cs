@@ -166,7 +166,7 @@ public sealed class ClusterAdmission(
 
         if (request.Plan is { } plan && costs is not null)
         {
-            rows.Cluster.Estimate = estimator.Estimate(costs, plan, placement.NodeHosts.Values.Distinct().ToList());
+            rows.Cluster.Estimate = estimator.Estimate(costs, plan, placement.NodeHosts.Values.Distinct().ToList(), request.Spec.Install);
         }
 
         try

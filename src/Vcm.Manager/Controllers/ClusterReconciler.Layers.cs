@@ -47,7 +47,7 @@ public sealed partial class ClusterReconciler
         }
 
         var hosts = (await scope.Session.NodesAsync(cancellationToken)).Where(n => n.HostId is not null).Select(n => n.HostId!).Distinct().ToList();
-        var estimate = await estimator.EstimateAsync(plan, hosts, cancellationToken);
+        var estimate = await estimator.EstimateAsync(plan, hosts, scope.Spec.Install, cancellationToken);
         if (estimate is { Way: ReadyWay.CacheImage, Chosen.Boots: { } cache })
         {
             layerBuilds.Forget(cluster.Id, plan.Layer);
@@ -55,6 +55,16 @@ public sealed partial class ClusterReconciler
             cluster.Estimate = estimate;
             scope.Event(EventType.Normal, EventReason.LayerReady,
                 $"layer {cache} is the cache image of {plan.Image} and holds every package asked for ({string.Join(", ", plan.Requested)}): ≈ {estimate.Seconds:0} s to Ready; {estimate.Why}");
+            return null;
+        }
+
+        if (estimate is { Way: var way, Chosen.Boots: { } boots } && way.InstallsAtBoot())
+        {
+            layerBuilds.Forget(cluster.Id, plan.Layer);
+            cluster.Layer = boots; // HostPlan gives the gateway the packages to install (GatewaySetup.Packages)
+            cluster.Estimate = estimate;
+            scope.Event(EventType.Normal, EventReason.InstallAtBoot,
+                $"nodes boot {boots} and install {string.Join(", ", plan.Requested)} at boot from the site's package cache ({way}{(scope.Spec.Install == InstallMode.Boot ? ", asked for with --install boot" : "")}): ≈ {estimate.Seconds:0} s to Ready; {estimate.Why}");
             return null;
         }
 
@@ -103,13 +113,11 @@ public sealed partial class ClusterReconciler
         return null;
     }
 
-    /// <summary>What the cost model said of the build this cluster waits for, and what vcm does when it preferred installing at boot.</summary>
+    /// <summary>What the cost model said of the build this cluster waits for.</summary>
     private static string BuildNote(ReadyEstimate estimate)
     {
         var build = BuildEstimate(estimate) is { } seconds ? $"estimated {seconds:0} s to build; " : "";
-        return estimate.Way is ReadyWay.CacheImagePlusInstall or ReadyWay.BaseInstall
-            ? $"{build}the cost model prefers {estimate.Way} ≈ {estimate.Seconds:0} s, but installing at boot is not built yet, so the layer is built"
-            : $"{build}{estimate.Way} ≈ {estimate.Seconds:0} s to Ready: {estimate.Why}";
+        return $"{build}{estimate.Way} ≈ {estimate.Seconds:0} s to Ready: {estimate.Why}";
     }
 
     private static double? BuildEstimate(ReadyEstimate? estimate) =>

@@ -1,4 +1,5 @@
 using Vcm.Domain.Clusters;
+using Vcm.Domain.Packages;
 using Vcm.Domain.Naming;
 using Vcm.Domain.Networking;
 using Vcm.Drivers.Compute;
@@ -175,6 +176,7 @@ public sealed class HostPlan
                 MungeKey = _spec.Role == ClusterRole.Slurm && _cluster.AdminPrivateKey is { } secret ? ClusterSecrets.MungeKey(secret) : null,
                 NodeKey = nodeKey?.PrivatePem,
                 SharedVolume = _spec.Shared is not null && _spec.Head,
+                Packages = InstallsAtBoot ? _spec.LayerPackages() : [],
                 Files = _spec.Files.Select(f => new GatewayFile(f.Path, f.Mode, f.Content)).ToList(),
             },
             External = _external,
@@ -187,6 +189,9 @@ public sealed class HostPlan
     /// </summary>
     private IReadOnlyList<string> Keys(AdminKey? nodeKey) =>
         [.. _spec.SshKeys, .. _cluster.AdminPublicKey is { } admin ? [admin] : Array.Empty<string>(), .. nodeKey is null ? [] : new[] { nodeKey.PublicLine }];
+
+    /// <summary>The way chosen for the cluster's packages installs them at boot (its nodes boot the image or cache image it names).</summary>
+    public bool InstallsAtBoot => _cluster.Estimate is { Way: var way, Chosen.Boots: { } boots } && way.InstallsAtBoot() && boots == _cluster.Layer;
 
     public string GatewayName => HostObjectNames.Gateway(_cluster.Id);
 

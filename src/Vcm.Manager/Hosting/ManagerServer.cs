@@ -26,6 +26,7 @@ using Vcm.Store.Packages;
 using Vcm.Store.Sites;
 
 using Vcm.Drivers.Images;
+using Vcm.Drivers.Packages;
 using Vcm.Manager.Images;
 
 namespace Vcm.Manager.Hosting;
@@ -40,7 +41,8 @@ public static class ManagerServer
         IAgentClient? agentClient = null,
         Action<WebApplicationBuilder>? configure = null,
         PeerTransport? peerTransport = null,
-        IImageLayers? imageLayers = null)
+        IImageLayers? imageLayers = null,
+        IPackageArchive? packageArchive = null)
     {
         var problems = ManagerOptionsValidator.Validate(options);
         if (problems.Count > 0)
@@ -125,6 +127,7 @@ public static class ManagerServer
         services.AddSingleton<PeerAuthFilter>();
         services.AddSingleton<PartBroker>();
         services.AddSingleton(imageLayers ?? new NoImageLayers());
+        services.AddSingleton(packageArchive ?? new NoPackageArchive());
         services.AddSingleton<LayerBuilds>();
         services.AddSingleton<PackageHistoryStore>();
         services.AddSingleton<CacheImageStore>();
@@ -161,6 +164,7 @@ public static class ManagerServer
         api.MapImageStore();
         app.MapFederation();
         app.MapGroup("/api/v1").AddEndpointFilter<AgentOrAdminFilter>().MapImages();
+        app.MapGroup("/api/v1").AddEndpointFilter<AgentOrAdminFilter>().MapPackages();
         return new ManagerApp(app, adminToken, site, database);
     }
 

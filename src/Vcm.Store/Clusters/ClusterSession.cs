@@ -84,6 +84,9 @@ public sealed class ClusterSession : IAsyncDisposable
 
     public void Add(EventRecord record) => _db.Events.Add(record);
 
+    /// <summary>A node's install at boot, written with the rest of the pass.</summary>
+    public void Add(InstallSampleRecord record) => _db.InstallSamples.Add(record);
+
     /// <summary>
     /// Begins the pass's write transaction now, so that what is read next and what is written at commit are one
     /// atomic step; on PostgreSQL the site's row is locked too, which orders this with other managers' such steps.

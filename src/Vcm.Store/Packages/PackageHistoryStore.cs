@@ -7,7 +7,7 @@ namespace Vcm.Store.Packages;
 
 /// <summary>
 /// What the site has seen of package sets, appended and read by the cost model: every create's request, every layer
-/// build, every image fetch by an agent. Rows are only added, never changed.
+/// build, every image fetch by an agent, every node's install at boot. Rows are only added, never changed.
 /// </summary>
 public sealed class PackageHistoryStore(Database database)
 {
@@ -42,6 +42,14 @@ public sealed class PackageHistoryStore(Database database)
     {
         await using var db = database.CreateContext();
         return await db.LayerBuilds.OrderByDescending(b => b.AtMs).ThenByDescending(b => b.Id).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The last <paramref name="limit"/> successful installs at boot, newest first, as the cost model reads them.</summary>
+    public async Task<IReadOnlyList<InstallSample>> RecentInstallsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var rows = await db.InstallSamples.Where(i => i.Rc == 0).OrderByDescending(i => i.AtMs).ThenByDescending(i => i.Id).Take(limit).ToListAsync(cancellationToken);
+        return rows.Select(i => new InstallSample(i.Packages, i.DurationMs / 1000.0)).ToList();
     }
 
     /// <summary>Records a fetch by the agent whose key is <paramref name="agentKey"/>; false (nothing written) for an unknown key.</summary>

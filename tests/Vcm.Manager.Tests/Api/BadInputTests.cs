@@ -42,6 +42,7 @@ public sealed class BadInputTests : IAsyncLifetime
         { "subnet too small", """{"name":"c","workers":30,"subnet":"10.9.0.0/28"}""", ["subnet"] },
         { "bad ssh key", """{"name":"c","workers":1,"sshKeys":["ssh-ed25519 not!base64"]}""", ["sshKeys[0]"] },
         { "unknown role", """{"name":"c","workers":1,"role":"kubernetes"}""", ["role"] },
+        { "unknown install", """{"name":"c","workers":1,"install":"pip"}""", ["install"] },
         { "files not a list", """{"name":"c","workers":1,"files":"hello.c"}""", ["files"] },
         {
             "bad files",

@@ -34,6 +34,9 @@ public sealed class SpecShapeTests : IAsyncLifetime
         ["policy"] = "spread",
         ["subnet"] = "10.88.0.0/24",
         ["wanRate"] = "50M",
+        ["install"] = "boot",
+        ["role"] = "slurm",
+        ["files"] = new[] { new Dictionary<string, string> { ["path"] = "/home/hello.c", ["mode"] = "0644", ["content"] = "aGk=" } },
     };
 
     /// <summary>Request fields that say the same as others in another way (the window as a length instead of an end).</summary>

@@ -60,20 +60,35 @@ public sealed class CostModelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InstallBoot_NodesBootTheImage_NoLayerBuilt_TheEventSaysTheWay()
+    {
+        var cluster = await CreateAsync("i1", "boot", "gcc", "make");
+        Assert.Equal(nameof(ReadyWay.BaseInstall), cluster.Estimate!.Way);
+        Assert.All(cluster.Estimate.Considered, w => Assert.Contains(w.Way, new[] { nameof(ReadyWay.BaseInstall), nameof(ReadyWay.CacheImagePlusInstall) }));
+        await RunUntilReadyAsync(cluster);
+
+        var events = await _site.Client.ListEventsAsync("i1", CancellationToken.None);
+        Assert.Contains(events, e => e.Reason == "InstallAtBoot" && e.Message.StartsWith("nodes boot debian-12 and install gcc, make at boot", StringComparison.Ordinal)
+            && e.Message.Contains("--install boot", StringComparison.Ordinal));
+        Assert.DoesNotContain(events, e => e.Reason is "LayerBuilding" or "LayerReady");
+        Assert.Empty(await QueryAsync<(long Packages, long? EstimatedMs)>("SELECT CAST(packages AS BIGINT), estimated_ms FROM layer_builds"));
+    }
+
+    [Fact]
     public async Task LayerBuild_EstimateAndActualInItsEventsAndHistory_ThenTheNextCreateFindsTheLayerBuilt()
     {
-        var first = await CreateAsync("b1", "gcc", "make");
+        var first = await CreateAsync("b1", "layer", "gcc", "make");
         await RunUntilReadyAsync(first);
 
         var events = await _site.Client.ListEventsAsync("b1", CancellationToken.None);
-        Assert.Contains(events, e => e.Reason == "LayerBuilding" && e.Message.Contains("estimated 21 s to build; the cost model prefers BaseInstall", StringComparison.Ordinal)
-            && e.Message.Contains("installing at boot is not built yet, so the layer is built", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Reason == "LayerBuilding" && e.Message.Contains("estimated 21 s to build; BuildLayer", StringComparison.Ordinal));
+        Assert.DoesNotContain(events, e => e.Reason == "InstallAtBoot");
         var ready = Assert.Single(events, e => e.Reason == "LayerReady");
         Assert.Matches(@"^layer debian-12\.pk-\w+ built in 0\.0 s \(estimated 20\.7 s, -100%\): 2 packages", ready.Message);
         var build = Assert.Single(await QueryAsync<(long Packages, long? EstimatedMs)>("SELECT CAST(packages AS BIGINT), estimated_ms FROM layer_builds"));
         Assert.Equal((2, 20_700), build);
 
-        var second = await CreateAsync("b2", "make", "gcc");
+        var second = await CreateAsync("b2", "layer", "make", "gcc");
 
         Assert.Equal(nameof(ReadyWay.LayerExact), second.Estimate!.Way);
         Assert.Equal(second.Estimate.Considered[0].Boots, ready.Message.Split(' ')[1]);
@@ -91,7 +106,7 @@ public sealed class CostModelTests : IAsyncLifetime
         Assert.StartsWith("debian-12.pk-", cache.Layer, StringComparison.Ordinal);
         Assert.Equal(cache.Version, (await CacheImages.EnsureAsync("debian-12", CancellationToken.None))!.Version); // nothing changed, nothing written
 
-        var cluster = await CreateAsync("c1", "make", "gcc");
+        var cluster = await CreateAsync("c1", "auto", "make", "gcc");
         Assert.Equal(nameof(ReadyWay.CacheImage), cluster.Estimate!.Way);
         Assert.Equal(cache.Layer, cluster.Estimate.Considered[0].Boots);
         await RunUntilReadyAsync(cluster);
@@ -151,8 +166,8 @@ public sealed class CostModelTests : IAsyncLifetime
             p => p.Contains("TransferMibPerSecond", StringComparison.Ordinal));
     }
 
-    private async Task<ClusterView> CreateAsync(string name, params string[] packages) =>
-        await _site.Client.CreateClusterAsync(new ClusterSpecInput { Name = name, Workers = 1, Image = "debian-12", Packages = [.. packages] }, CancellationToken.None);
+    private async Task<ClusterView> CreateAsync(string name, string install, params string[] packages) =>
+        await _site.Client.CreateClusterAsync(new ClusterSpecInput { Name = name, Workers = 1, Image = "debian-12", Packages = [.. packages], Install = install }, CancellationToken.None);
 
     /// <summary>Reconciles until Ready; a layer build runs in the background, so a pass that waits for one is given real time too.</summary>
     private async Task RunUntilReadyAsync(ClusterView cluster)

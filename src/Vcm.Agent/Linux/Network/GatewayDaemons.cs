@@ -22,7 +22,7 @@ internal sealed class GatewayDaemons(LinuxHostContext context, HostShell shell, 
         };
 
     public DaemonSpec Metadata(GatewayLayout layout, string address) =>
-        new(context.VcmExecutable, ["metadata", "--dir", layout.Directory, "--listen", Listen(address)], layout.MetadataPid, layout.MetadataLog, layout.MetadataMarker)
+        new(context.VcmExecutable, ["metadata", "--dir", layout.Directory, .. MetadataArguments(address)], layout.MetadataPid, layout.MetadataLog, layout.MetadataMarker)
         {
             Netns = layout.Name,
         };
@@ -74,7 +74,7 @@ internal sealed class GatewayDaemons(LinuxHostContext context, HostShell shell, 
     {
         var spec = Metadata(layout, address);
         var pid = Daemons.RunningPid(spec);
-        if (pid is not null && Daemons.IsProcess(pid.Value, "--listen " + Listen(address)))
+        if (pid is not null && Daemons.IsProcess(pid.Value, string.Join(' ', MetadataArguments(address))))
         {
             return false;
         }
@@ -99,6 +99,11 @@ internal sealed class GatewayDaemons(LinuxHostContext context, HostShell shell, 
     }
 
     private static string Listen(string address) => $"http://{address}:80";
+
+    /// <summary>Where it listens and, when the host has the site's packages, the socket it gets them from (a change restarts it).</summary>
+    private IReadOnlyList<string> MetadataArguments(string address) => context.PackageSource is null
+        ? ["--listen", Listen(address)]
+        : ["--listen", Listen(address), "--packages", context.Paths.PackageSocket];
 
     private Task WaitUntilListeningAsync(DaemonSpec spec, int pid, Func<int, bool> listening, CancellationToken cancellationToken) =>
         context.Daemons.WaitUntilReadyAsync(

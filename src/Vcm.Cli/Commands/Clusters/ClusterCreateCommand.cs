@@ -19,6 +19,7 @@ public static class ClusterCreateCommand
         var image = new Option<string?>("--image") { Description = "The base image (default micro)." };
         var packages = new Option<string?>("--packages") { Description = "Debian packages to have on every node, comma-separated." };
         var role = new Option<string?>("--role") { Description = "What the cluster is inside: none (default) or slurm (the head a Slurm controller, the workers Slurm nodes; needs a Debian image)." };
+        var install = new Option<string?>("--install") { Description = "How the packages reach the nodes: auto (default: the cost model's cheapest way), layer (a layer holding them), or boot (installed at boot from the site's package cache)." };
         var files = new Option<string[]>("--file") { Description = "LOCAL:REMOTE: put a local file onto the head node at the absolute path REMOTE during the build (may be given more than once).", AllowMultipleArgumentsPerToken = false };
         var sshKeys = new Option<string[]>("--ssh-key") { Description = "A public key file (may be given more than once).", AllowMultipleArgumentsPerToken = false };
         var start = new Option<string?>("--start") { Description = "now (default) or a time like 2026-12-01T09:00:00Z." };
@@ -35,7 +36,7 @@ public static class ClusterCreateCommand
 
         var command = new Command("create", "Reserve a virtual cluster; admitted only if capacity exists for its whole window.")
         {
-            name, workers, cpus, memory, disk, shared, image, packages, role, files, sshKeys, start, end, duration, policy, sites, wanRate, subnet, noHead, wait, timeout, idempotencyKey,
+            name, workers, cpus, memory, disk, shared, image, packages, install, role, files, sshKeys, start, end, duration, policy, sites, wanRate, subnet, noHead, wait, timeout, idempotencyKey,
         };
         command.SetAction(async (cli, ct) =>
         {
@@ -52,6 +53,7 @@ public static class ClusterCreateCommand
                 Packages = List(cli.Get(packages)),
                 SshKeys = ReadKeys(cli.Get(sshKeys) ?? []),
                 Role = cli.Get(role),
+                Install = cli.Get(install),
                 Files = ReadFiles(cli.Get(files) ?? []),
                 Start = cli.Get(start),
                 End = cli.Get(end),

@@ -1,4 +1,5 @@
 using Vcm.Agent.Linux.Images.Layers;
+using Vcm.Agent.Linux.Packages;
 using Microsoft.Extensions.Hosting;
 using System.CommandLine;
 using Vcm.Cli.Infrastructure;
@@ -39,7 +40,8 @@ public static class ManagerCommand
         command.SetAction(async (cli, ct) =>
         {
             var options = Read(cli);
-            await using var manager = await ManagerServer.BuildAsync(options, ct, imageLayers: new DebianLayers(options.EffectiveImageDirectory, Vcm.Drivers.Processes.ProcessRunner.Instance));
+            await using var manager = await ManagerServer.BuildAsync(options, ct, imageLayers: new DebianLayers(options.EffectiveImageDirectory, Vcm.Drivers.Processes.ProcessRunner.Instance),
+                packageArchive: new AptArchive(Path.Combine(options.EffectiveImageDirectory, ".cache"), Vcm.Drivers.Processes.ProcessRunner.Instance));
             await manager.App.StartAsync(ct);
             Console.Error.WriteLine($"vcm manager: site {manager.Site.Name}, API at {options.Listen}, {options.EffectiveStore.Provider} database");
             await manager.App.WaitForShutdownAsync(ct);

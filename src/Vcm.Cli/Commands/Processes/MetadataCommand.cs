@@ -13,9 +13,10 @@ public static class MetadataCommand
     {
         var dir = new Option<string?>("--dir") { Description = "The gateway's folder: nodes.json is read from it, phone-home/NODE.json written to it." };
         var listen = new Option<string?>("--listen") { Description = "Where to listen: the gateway's address on the cluster segment, like http://10.0.0.1:80." };
+        var packages = new Option<string?>("--packages") { Description = "The host's package socket: the site's package repository, served to the nodes at /apt." };
         var command = new Command("metadata", "Serve a cluster gateway's nodes their metadata and take their phone-home reports (run by the network driver).")
         {
-            dir, listen,
+            dir, listen, packages,
         };
         command.SetAction(async (cli, ct) =>
         {
@@ -23,6 +24,7 @@ public static class MetadataCommand
             {
                 Directory = Path.GetFullPath(cli.Get(dir) ?? throw new CliException("vcm metadata needs --dir GATEWAY_DIR", ExitCodes.Usage)),
                 Listen = cli.Get(listen) ?? throw new CliException("vcm metadata needs --listen http://IP:80", ExitCodes.Usage),
+                PackageSocket = cli.Get(packages),
             };
             await using var app = MetadataServer.Build(options);
             await app.StartAsync(ct);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Vcm.Agent.Linux;
+using Vcm.Agent.Linux.Packages;
 using Vcm.Cli.Infrastructure;
 using Vcm.Drivers.Hosts;
 
@@ -23,6 +24,9 @@ internal static class RealAgent
             VcmExecutable = Environment.ProcessPath!,
             ImageStore = imageStore,
             AgentKey = agentKey,
+            PackageSource = Uri.TryCreate(imageStore, UriKind.Absolute, out var store) && store.Scheme is "http" or "https"
+                ? new HttpPackageSource(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, imageStore, agentKey)
+                : null,
             Runner = services.Runner,
             Clock = services.Clock,
         };

@@ -1,4 +1,5 @@
 using Vcm.Agent.Linux.Images.Layers;
+using Vcm.Agent.Linux.Packages;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -83,7 +84,8 @@ internal static class UpLab
         {
             await using var manager = await ManagerServer.BuildAsync(
                 options, ct, configure: b => b.Services.AddSingleton<IHostLifetime, NoSignalLifetime>(),
-                imageLayers: new DebianLayers(options.EffectiveImageDirectory, services.Runner));
+                imageLayers: new DebianLayers(options.EffectiveImageDirectory, services.Runner),
+                packageArchive: new AptArchive(Path.Combine(options.EffectiveImageDirectory, ".cache"), services.Runner));
             await manager.App.StartAsync(ct);
             state = await runner.StartAgentsAsync(state, site, await manager.CreateJoinTokenAsync(ct), ct);
             using var client = VcmClient.Create(options.Listen.Split(';')[0], manager.AdminToken);

@@ -1,4 +1,5 @@
 using Vcm.Agent.Linux.Images.Layers;
+using Vcm.Agent.Linux.Packages;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
@@ -45,7 +46,8 @@ internal static class UpLocal
         await ImageStore.EnsureAsync(services.Runner, options.EffectiveImageDirectory, line => Console.Out.WriteLine(line), ct);
         await EnsureExternalBridgeAsync(services.Runner, ct);
 
-        await using var manager = await ManagerServer.BuildAsync(options, ct, imageLayers: new DebianLayers(options.EffectiveImageDirectory, services.Runner));
+        await using var manager = await ManagerServer.BuildAsync(options, ct, imageLayers: new DebianLayers(options.EffectiveImageDirectory, services.Runner),
+            packageArchive: new AptArchive(Path.Combine(options.EffectiveImageDirectory, ".cache"), services.Runner));
         await manager.App.StartAsync(ct);
         var agentDir = Path.Combine(options.DataDirectory, "agent");
         var port = new Uri(options.Listen).Port.ToString(CultureInfo.InvariantCulture);

@@ -17,6 +17,9 @@ public static class DebianGuestScripts
     /// <summary>/etc/vcm/meta.d/50-cluster: NFS, SSH between the nodes, the tenant's files, Slurm.</summary>
     public static string Cluster => Read("cluster.sh");
 
+    /// <summary>/etc/vcm/meta.d/40-packages: install at boot from the site's package repository through the gateway.</summary>
+    public static string Packages => Read("packages.sh");
+
     /// <summary>/usr/lib/vcm/known-hosts: the nodes' host keys for OpenSSH's KnownHostsCommand.</summary>
     public static string KnownHosts => Read("known-hosts.sh");
 

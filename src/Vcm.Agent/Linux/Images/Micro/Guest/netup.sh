@@ -76,6 +76,8 @@ echo "[meta] from $META: hostname=$(hostname) keys=$(grep -c . /root/.ssh/author
 hostkey=$(cat /run/vcm/hostkey)
 fp=$(cat /run/vcm/hostkey.fp)
 body="hostname=$(enc "$(hostname)")&mac=$(enc "$MAC")&ip=$ip&uptime=$(up)&script_rc=$rc&hostkey=$(enc "$hostkey")&fingerprint=$(enc "$fp")"
+# install at boot's outcome (Debian's 40-packages), already form-encoded
+[ -f /run/vcm/packages.report ] && body="$body&$(cat /run/vcm/packages.report)"
 if call /run/meta/phone-home "$META/v1/phone-home" "$body"; then
   echo "[phone-home] sent at $(up)s"
 else
