@@ -6,7 +6,7 @@ using Vcm.Store;
 //                        Vcm.Bench lab-build [--rounds N]
 //                        Vcm.Bench federation [--rounds N]
 //                        Vcm.Bench distribution [--mib N] [--rate MIB_PER_S] [--receivers 1,2,4,8] [--chunk MIB]
-//                        Vcm.Bench software [--workers 2,4,8] [--packages P,Q]
+//                        Vcm.Bench software [--workers 2,4,8] [--packages P,Q] [--role slurm|none] [--install layer,boot]
 //                        Vcm.Bench cost-model [--builds N] [--seed N]
 // Prints a markdown table; bench/run puts it, with the command, into docs/benchmarks.md.
 var scenario = args.FirstOrDefault() ?? "control-plane";
@@ -49,10 +49,12 @@ if (scenario == "cost-model")
 
 if (scenario == "software")
 {
-    Console.Error.WriteLine("bench: Slurm clusters of Debian nodes (vcm up --lab 1x3, real QEMU guests under TCG)");
+    Console.Error.WriteLine("bench: Debian clusters with packages (vcm up --lab 1x3, real QEMU guests under TCG)");
     var rows = await new SoftwareBench(
         Option("--workers", "2,4,8").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToList(),
-        Option("--packages", "openmpi-bin,libopenmpi-dev,gcc")).RunAsync();
+        Option("--packages", "openmpi-bin,libopenmpi-dev,gcc"),
+        Option("--role", "slurm"),
+        Option("--install", "layer").Split(',', StringSplitOptions.RemoveEmptyEntries)).RunAsync();
     Console.WriteLine();
     foreach (var row in rows)
     {

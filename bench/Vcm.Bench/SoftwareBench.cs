@@ -7,11 +7,14 @@ using Vcm.Testing;
 namespace Vcm.Bench;
 
 /// <summary>
-/// Slurm clusters of Debian nodes on `vcm up --lab 1x3`: a head and N workers with `--role slurm` and an MPI package
-/// set, timed from create to Ready and to the first `srun -NN hostname` that answers with every worker — what a
-/// tenant waits for before the first job runs. The first cluster builds the layer (cold); the others boot from it.
+/// Debian clusters on `vcm up --lab 1x3`: a head and N workers with a package set, each way its packages can reach the
+/// nodes (`--install layer`: a layer built once, every node booting a copy-on-write clone; `--install boot`: every
+/// node installing them at boot from the site's package cache through the gateway, as the research systems did),
+/// timed from create to Ready and, for `--role slurm`, to the first `srun -NN hostname` that answers with every
+/// worker — what a tenant waits for before the first job runs. The first layer cluster builds the layer (cold); the
+/// others boot from it. Ways alternate for each N, in one run.
 /// </summary>
-public sealed class SoftwareBench(IReadOnlyList<int> workers, string packages)
+public sealed class SoftwareBench(IReadOnlyList<int> workers, string packages, string role, IReadOnlyList<string> ways)
 {
     public async Task<IReadOnlyList<string>> RunAsync()
     {
@@ -19,34 +22,41 @@ public sealed class SoftwareBench(IReadOnlyList<int> workers, string packages)
         var (cli, up) = await BenchLab.StartAsync(data);
         await using var _ = up;
 
+        var slurm = role == "slurm";
         var rows = new List<string>
         {
-            "| cluster | layer | create → Ready | create → `srun -N` answers | slowest node's boot (uptime at phone-home) |",
-            "|---|---|---|---|---|",
+            $"| cluster | how the packages get there | create → Ready |{(slurm ? " create → `srun -N` answers |" : "")} slowest node's boot (uptime at phone-home) |",
+            $"|---|---|---|{(slurm ? "---|" : "")}---|",
         };
-        var runs = new List<(int Workers, bool Cold)> { (workers[0], true) };
-        runs.AddRange(workers.Select(n => (n, false)));
+        var runs = new List<(int Workers, string Way, bool Cold)>();
+        if (ways.Contains("layer"))
+        {
+            runs.Add((workers[0], "layer", true));
+        }
+
+        runs.AddRange(workers.SelectMany(n => ways.Select(w => (n, w, false))));
         var round = 0;
-        foreach (var (n, cold) in runs)
+        foreach (var (n, way, cold) in runs)
         {
             var name = $"s{round++}";
-            var (ready, srun, uptime, layer) = await OneAsync(cli, name, n);
+            var (ready, srun, uptime, detail) = await OneAsync(cli, name, n, way, slurm);
+            var how = way == "layer" ? $"layer, {(cold ? "built in this run" : "built before")}{detail}" : $"installed at boot{detail}";
             rows.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| head + {n} workers | {(cold ? "built in this run" : "built before")}{layer} | {ready:0.0} s | {srun:0.0} s | {uptime:0.0} s |"));
+                $"| head + {n} workers | {how} | {ready:0.0} s |{(slurm ? $" {srun:0.0} s |" : "")} {uptime:0.0} s |"));
             Console.Error.WriteLine($"bench: {rows[^1]}");
         }
 
         return rows;
     }
 
-    private async Task<(double Ready, double Srun, double Uptime, string Layer)> OneAsync(VcmCli cli, string name, int workers)
+    private async Task<(double Ready, double Srun, double Uptime, string Detail)> OneAsync(VcmCli cli, string name, int workers, string way, bool slurm)
     {
         using var client = VcmClient.Create(cli.Server, File.ReadAllText(Path.Combine(cli.DataDirectory, "admin.token")).Trim());
         var watch = Stopwatch.StartNew();
         await client.CreateClusterAsync(new ClusterSpecInput
         {
-            Name = name, Workers = workers, Image = "debian-12", Role = "slurm", Memory = "1G", Disk = "3G", Policy = "spread",
-            Packages = packages.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            Name = name, Workers = workers, Image = "debian-12", Role = role, Install = way, Memory = "1G", Disk = "3G", Policy = "spread",
+            Packages = packages.Split(',', StringSplitOptions.RemoveEmptyEntries), Duration = "3h",
         }, CancellationToken.None);
         ClusterView cluster;
         while ((cluster = await client.GetClusterAsync(name, nodes: false, CancellationToken.None)).Phase != "Ready")
@@ -60,8 +70,8 @@ public sealed class SoftwareBench(IReadOnlyList<int> workers, string packages)
         }
 
         var ready = watch.Elapsed.TotalSeconds;
-        double srun;
-        while (true)
+        var srun = 0.0;
+        while (slurm)
         {
             var result = await cli.RunAsync("ssh", name, "head", "--admin", "--", $"timeout 60 srun -N{workers} hostname | sort -u | wc -l");
             if (result.ExitCode == 0 && result.StandardOutput.Trim() == workers.ToString(CultureInfo.InvariantCulture))
@@ -70,7 +80,7 @@ public sealed class SoftwareBench(IReadOnlyList<int> workers, string packages)
                 break;
             }
 
-            if (watch.Elapsed > TimeSpan.FromMinutes(20))
+            if (watch.Elapsed > TimeSpan.FromMinutes(30))
             {
                 throw new TimeoutException($"srun on {name} did not answer: {result.StandardError}");
             }
@@ -79,18 +89,29 @@ public sealed class SoftwareBench(IReadOnlyList<int> workers, string packages)
         }
 
         var events = await client.ListEventsAsync(name, CancellationToken.None);
-        var layer = events.LastOrDefault(e => e.Reason == "LayerReady")?.Message is { } message && message.Contains(" built in ", StringComparison.Ordinal)
-            ? $" ({message[(message.IndexOf(" built in ", StringComparison.Ordinal) + 10)..].Split(':')[0]})"
+        var detail = events.LastOrDefault(e => e.Reason == "LayerReady")?.Message is { } message && message.Contains(" built in ", StringComparison.Ordinal)
+            ? $" ({message[(message.IndexOf(" built in ", StringComparison.Ordinal) + 10)..].Split(' ')[0]} s)"
             : "";
         var uptime = 0.0;
+        var installs = new List<double>();
         foreach (var node in (await client.GetClusterAsync(name, nodes: true, CancellationToken.None)).Nodes!)
         {
-            var console = await cli.RunAsync("node", "console", name, node.Name);
-            var line = console.StandardOutput.Split('\n').LastOrDefault(l => l.StartsWith("[phone-home] sent at ", StringComparison.Ordinal));
-            if (line is not null && double.TryParse(line["[phone-home] sent at ".Length..].TrimEnd('s', '\r'), CultureInfo.InvariantCulture, out var at))
+            var console = (await cli.RunAsync("node", "console", name, node.Name)).StandardOutput.Split('\n');
+            if (At(console, "[phone-home] sent at ") is { } at)
             {
                 uptime = Math.Max(uptime, at);
             }
+
+            var installed = console.LastOrDefault(l => l.StartsWith("[packages] installed ", StringComparison.Ordinal));
+            if (installed is not null && installed.Split(' ').FirstOrDefault(w => w.EndsWith('s') && double.TryParse(w.TrimEnd('s'), CultureInfo.InvariantCulture, out _)) is { } took)
+            {
+                installs.Add(double.Parse(took.TrimEnd('s'), CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (installs.Count > 0)
+        {
+            detail = string.Create(CultureInfo.InvariantCulture, $" (apt on each node {installs.Min():0}–{installs.Max():0} s)");
         }
 
         await client.DeleteClusterAsync(name, CancellationToken.None);
@@ -99,6 +120,10 @@ public sealed class SoftwareBench(IReadOnlyList<int> workers, string packages)
             await Task.Delay(200);
         }
 
-        return (ready, srun, uptime, layer);
+        return (ready, srun, uptime, detail);
     }
+
+    private static double? At(IEnumerable<string> console, string prefix) =>
+        console.LastOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) is { } line
+        && double.TryParse(line[prefix.Length..].TrimEnd('s', '\r'), CultureInfo.InvariantCulture, out var at) ? at : null;
 }

@@ -107,7 +107,7 @@ public sealed partial class LabTests(OneSiteLabFixture lab, ITestOutputHelper ou
         Assert.DoesNotContain(await lab.Cli.JsonAsync<List<ClusterView>>("cluster", "list", "--all"), c => c.Name == "deb0");
 
         await _own.AddAsync("deb1");
-        var deb1 = await lab.CreateAsync("deb1", "--image", "debian-12", "--packages", "hello,jq", "--workers", "1", "--policy", "spread", "--disk", "3G");
+        var deb1 = await lab.CreateAsync("deb1", "--image", "debian-12", "--packages", "hello,jq", "--install", "layer", "--workers", "1", "--policy", "spread", "--disk", "3G");
         await _own.AssertOnHostsAsync(deb1);
         Assert.All(deb1.Nodes!, n => Assert.Equal("ready", n.State));
         var events = await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "deb1");
@@ -135,7 +135,7 @@ public sealed partial class LabTests(OneSiteLabFixture lab, ITestOutputHelper ou
 
         // Another cluster asking for the same set (in another order) boots from the same layer, built once.
         await _own.AddAsync("deb2");
-        var deb2 = await lab.CreateAsync("deb2", "--image", "debian-12", "--packages", "jq,hello", "--workers", "1", "--disk", "2G");
+        var deb2 = await lab.CreateAsync("deb2", "--image", "debian-12", "--packages", "jq,hello", "--install", "layer", "--workers", "1", "--disk", "2G");
         var second = await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "deb2");
         var layer = events.Single(e => e.Reason == "LayerReady").Message.Split(' ')[1];
         Assert.Contains(second, e => e.Reason == "LayerReady" && e.Message.Contains(layer, StringComparison.Ordinal) && e.Message.Contains("built already", StringComparison.Ordinal));
@@ -200,7 +200,7 @@ public sealed partial class LabTests(OneSiteLabFixture lab, ITestOutputHelper ou
         var source = await SlurmCluster.WriteHelloAsync(lab);
         await _own.AddAsync("hpc");
         var hpc = await lab.CreateAsync(
-            "hpc", "--image", "debian-12", "--role", "slurm", "--packages", SlurmCluster.Packages, "--workers", "2",
+            "hpc", "--image", "debian-12", "--role", "slurm", "--packages", SlurmCluster.Packages, "--install", "layer", "--workers", "2",
             "--memory", "1G", "--disk", "3G", "--shared", "64M", "--policy", "spread", "--file", $"{source}:{SlurmCluster.HelloPath}");
         await _own.AssertOnHostsAsync(hpc);
         Assert.All(hpc.Nodes!, n => Assert.Equal("ready", n.State));

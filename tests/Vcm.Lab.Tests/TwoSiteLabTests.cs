@@ -66,7 +66,7 @@ public sealed class TwoSiteLabTests(TwoSiteLabFixture lab, ITestOutputHelper out
         var source = await SlurmCluster.WriteHelloAsync(lab);
         await _own.AddAsync("hpc2");
         var hpc = await lab.CreateAsync(
-            "hpc2", "--image", "debian-12", "--role", "slurm", "--packages", SlurmCluster.Packages, "--workers", "2", "--sites", "a:2,b:1",
+            "hpc2", "--image", "debian-12", "--role", "slurm", "--packages", SlurmCluster.Packages, "--install", "layer", "--workers", "2", "--sites", "a:2,b:1",
             "--memory", "1G", "--disk", "3G", "--file", $"{source}:{SlurmCluster.HelloPath}");
         await _own.AssertOnHostsAsync(hpc);
         Assert.Equal(["a", "a", "b"], hpc.Nodes!.Select(n => n.Site));

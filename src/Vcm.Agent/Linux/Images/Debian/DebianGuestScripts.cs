@@ -20,6 +20,9 @@ public static class DebianGuestScripts
     /// <summary>/etc/vcm/meta.d/40-packages: install at boot from the site's package repository through the gateway.</summary>
     public static string Packages => Read("packages.sh");
 
+    /// <summary>/usr/lib/vcm/meta-lib.sh: PATH and fetch() for the meta.d hooks.</summary>
+    public static string MetaLib => Read("meta-lib.sh");
+
     /// <summary>/usr/lib/vcm/known-hosts: the nodes' host keys for OpenSSH's KnownHostsCommand.</summary>
     public static string KnownHosts => Read("known-hosts.sh");
 

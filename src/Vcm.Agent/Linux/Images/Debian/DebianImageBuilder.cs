@@ -23,7 +23,7 @@ namespace Vcm.Agent.Linux.Images.Debian;
 public sealed partial class DebianImageBuilder(DebianImageOptions options, IProcessRunner runner, ILogger<DebianImageBuilder>? logger = null)
 {
     /// <summary>Bump when the image's layout or guest side change meaning.</summary>
-    public const string BuilderVersion = "4";
+    public const string BuilderVersion = "5";
 
     private const int Executable = 0x1ED; // 0755
 
@@ -141,6 +141,7 @@ public sealed partial class DebianImageBuilder(DebianImageOptions options, IProc
         await WriteBytesAsync(tree, "usr/share/udhcpc/default.script", GuestScripts.UdhcpcHook, Executable, cancellationToken);
         await WriteTextAsync(tree, "etc/vcm/modules", string.Join('\n', options.BootModules) + "\n", 0x1A4, cancellationToken);
         await WriteTextAsync(tree, "etc/vcm/image", $"image={image}\nbuilder={BuilderVersion}\nkernel={kernelRelease}\n", 0x1A4, cancellationToken);
+        await WriteTextAsync(tree, "usr/lib/vcm/meta-lib.sh", DebianGuestScripts.MetaLib, 0x1A4, cancellationToken);
         await WriteTextAsync(tree, "etc/vcm/meta.d/40-packages", DebianGuestScripts.Packages, Executable, cancellationToken);
         await WriteTextAsync(tree, "etc/vcm/meta.d/50-cluster", DebianGuestScripts.Cluster, Executable, cancellationToken);
         await WriteTextAsync(tree, "usr/lib/vcm/known-hosts", DebianGuestScripts.KnownHosts, Executable, cancellationToken);

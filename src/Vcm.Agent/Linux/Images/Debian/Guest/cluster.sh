@@ -3,22 +3,8 @@
 # runs it once the node knows who it is, before the tenant's script and the phone-home, so a node that reports Ready
 # has the other nodes' names, root's key for SSH between them, /home from the head (and /shared), the tenant's
 # files and, in a Slurm cluster, its Slurm daemon running. META and TOKEN come from netup.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/vcm/bin
-up() { cut -d' ' -f1 /proc/uptime; }
 log() { echo "[cluster] $* at $(up)s"; }
-
-# fetch ITEM FILE: 0 written (atomically), 1 the service has none for this node (404), 2 no answer
-fetch() {
-  k=0
-  while :; do
-    err=$(timeout 20 wget -q -O "$2.part" --header "X-Vcm-Token: $TOKEN" "$META/v1/self/$1" 2>&1) && { mv "$2.part" "$2"; return 0; }
-    rm -f "$2.part"
-    case "$err" in *" 404 "*) return 1;; esac
-    k=$((k + 1))
-    [ $k -ge 20 ] && { log "$1: no answer: $err"; return 2; }
-    sleep 2
-  done
-}
+. /usr/lib/vcm/meta-lib.sh
 
 mkdir -p /run/vcm
 fetch cluster /run/vcm/cluster.env || exit 0

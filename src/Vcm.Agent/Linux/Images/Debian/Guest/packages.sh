@@ -3,22 +3,9 @@
 # from the site's package repository through the gateway (its /apt: the Debian archive's own InRelease and indexes,
 # checked with debian-archive-keyring). netup runs it before 50-cluster and the phone-home, so a node that reports
 # Ready has them; the outcome (apt's exit code, how many packages, how long, apt's first error) goes into the report.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-up() { cut -d' ' -f1 /proc/uptime; }
 log() { echo "[packages] $* at $(up)s"; }
+. /usr/lib/vcm/meta-lib.sh
 
-# fetch ITEM FILE: 0 written, 1 none for this node (404), 2 no answer
-fetch() {
-  k=0
-  while :; do
-    err=$(timeout 20 wget -q -O "$2.part" --header "X-Vcm-Token: $TOKEN" "$META/v1/self/$1" 2>&1) && { mv "$2.part" "$2"; return 0; }
-    rm -f "$2.part"
-    case "$err" in *" 404 "*) return 1;; esac
-    k=$((k + 1))
-    [ $k -ge 20 ] && return 2
-    sleep 2
-  done
-}
 installed() { dpkg-query -W -f '${db:Status-Abbrev}\n' 2>/dev/null | grep -c '^ii'; }
 # report RC COUNT SECONDS ERROR: what netup adds to the phone-home
 report() {
