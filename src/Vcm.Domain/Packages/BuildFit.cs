@@ -5,7 +5,8 @@ namespace Vcm.Domain.Packages;
 /// the number of packages (fixed part + per package; through the origin when the fixed part would come out negative,
 /// or when every build installed the same number), and — when at least <see cref="MinSizedSamples"/> builds know what
 /// their packages unpack to — also on that size (fixed part + per package + per MiB unpacked, used for a request that
-/// knows its size too; measured here, it halves the error of the count alone: docs/benchmarks.md, "cost-model").
+/// knows its size too, and only when no part comes out negative — on this machine's builds it has not yet been better
+/// than the count alone: docs/benchmarks.md, "cost-model").
 /// Size per package as total size over total packages, or per KiB unpacked. With no builds, the defaults.
 /// </summary>
 public sealed record BuildFit(double BaseSeconds, double SecondsPerPackage, double BytesPerPackage, int Samples)
