@@ -68,9 +68,10 @@ public sealed class ChunkedTransferTests : DistributionTests
     public async Task SlowLink_TakesManyStallWindows_AndDoesNotTimeOut()
     {
         var bytes = await AddImageAsync("slow", 4, 4);
-        // 4 MiB at 1 MiB/s is about 4 s; the stall window is a quarter of that and only counts time without bytes.
+        // 4 MiB at 1 MiB/s is about 4 s, longer than the stall window, which only counts time without bytes (3 s: a
+        // loaded 2-core machine has been seen to leave 1 s without a byte while the store paced at 64 KiB a step).
         Lab.Store.Rate = DistributionLab.Chunk;
-        var host = await Lab.HostAsync("h-slow", new ImageTransferOptions { ChunkSize = DistributionLab.Chunk, StallWindow = TimeSpan.FromSeconds(1) });
+        var host = await Lab.HostAsync("h-slow", new ImageTransferOptions { ChunkSize = DistributionLab.Chunk, StallWindow = TimeSpan.FromSeconds(3) });
 
         Assert.Equal(EnsureOutcome.Created, await host.Driver.EnsureImageAsync("slow", Ct));
 
