@@ -6,6 +6,7 @@ using Vcm.Store;
 //                        Vcm.Bench lab-build [--rounds N]
 //                        Vcm.Bench federation [--rounds N]
 //                        Vcm.Bench distribution [--mib N] [--rate MIB_PER_S] [--receivers 1,2,4,8] [--chunk MIB]
+//                        Vcm.Bench distribution --lab [--mib N] [--mbit MBIT_PER_S] [--receivers 1,2,4,8]
 //                        Vcm.Bench software [--workers 2,4,8] [--packages P,Q] [--role slurm|none] [--install layer,boot]
 //                        Vcm.Bench cost-model [--builds N] [--seed N]
 // Prints a markdown table; bench/run puts it, with the command, into docs/benchmarks.md.
@@ -69,6 +70,21 @@ if (scenario == "federation")
     var fedRounds = int.Parse(Option("--rounds", "3"), CultureInfo.InvariantCulture);
     Console.Error.WriteLine("bench: federation (vcm up --lab 2x2, WAN at 100 Mbit/s then unshaped; iperf3 between probes on clusters' segments)");
     var rows = await new FederationBench(fedRounds).RunAsync(CancellationToken.None);
+    Console.WriteLine();
+    foreach (var row in rows)
+    {
+        Console.WriteLine(row);
+    }
+
+    return 0;
+}
+
+if (scenario == "distribution" && args.Contains("--lab"))
+{
+    var rows = await new LabDistributionBench(
+        int.Parse(Option("--mib", "1024"), CultureInfo.InvariantCulture),
+        int.Parse(Option("--mbit", "200"), CultureInfo.InvariantCulture),
+        Option("--receivers", "1,2,4,8").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToList()).RunAsync(CancellationToken.None);
     Console.WriteLine();
     foreach (var row in rows)
     {
