@@ -112,6 +112,7 @@ public sealed partial class LabTests(OneSiteLabFixture lab, ITestOutputHelper ou
         Assert.All(deb1.Nodes!, n => Assert.Equal("ready", n.State));
         var events = await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "deb1");
         Assert.Contains(events, e => e.Reason == "LayerReady" && e.Message.Contains("debian-12.pk-", StringComparison.Ordinal));
+        Assert.DoesNotContain(events, e => e.Reason == "SetupIncomplete");
 
         var release = await lab.SshAsync("deb1", "node-01", "cat /etc/debian_version; . /etc/os-release; echo $VERSION_CODENAME; cat /etc/vcm/image; hello; echo '{\"a\":7}' | jq .a");
         Assert.True(release.ExitCode == 0, release.StandardError);
@@ -133,10 +134,17 @@ public sealed partial class LabTests(OneSiteLabFixture lab, ITestOutputHelper ou
         Assert.True(resolve.ExitCode == 0, resolve.StandardError);
         Assert.Contains(deb1.Nodes!.Single(n => n.Name == "node-01").Ip!, resolve.StandardOutput, StringComparison.Ordinal);
 
-        // Another cluster asking for the same set (in another order) boots from the same layer, built once.
+        // Another cluster asking for the same set (in another order) boots from the same layer, built once. Its tenant
+        // asks for a file where the image has a file, not a folder: the head comes up and says what it could not do.
+        var note = Path.Combine(lab.DataDirectory, "note.txt");
+        await System.IO.File.WriteAllTextAsync(note, "a note\n");
         await _own.AddAsync("deb2");
-        var deb2 = await lab.CreateAsync("deb2", "--image", "debian-12", "--packages", "jq,hello", "--install", "layer", "--workers", "1", "--disk", "2G");
+        var deb2 = await lab.CreateAsync("deb2", "--image", "debian-12", "--packages", "jq,hello", "--install", "layer", "--workers", "1", "--disk", "2G",
+            "--file", $"{note}:/etc/hostname/note.txt");
         var second = await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "deb2");
+        var incomplete = Assert.Single(second, e => e.Reason == "SetupIncomplete");
+        Assert.Equal("Warning", incomplete.Type);
+        Assert.StartsWith("head is up, but its set-up is incomplete: file /etc/hostname/note.txt could not be written", incomplete.Message, StringComparison.Ordinal);
         var layer = events.Single(e => e.Reason == "LayerReady").Message.Split(' ')[1];
         Assert.Contains(second, e => e.Reason == "LayerReady" && e.Message.Contains(layer, StringComparison.Ordinal) && e.Message.Contains("built already", StringComparison.Ordinal));
         var hello = await lab.SshAsync("deb2", "head", "hello");

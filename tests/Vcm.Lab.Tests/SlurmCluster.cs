@@ -45,6 +45,9 @@ public static class SlurmCluster
         var workers = cluster.Nodes!.Where(n => n.Role == "worker").Select(n => n.Name).Order(StringComparer.Ordinal).ToList();
         var all = cluster.Nodes!.Select(n => n.Name).Order(StringComparer.Ordinal).ToList();
 
+        // No node said that part of its set-up failed.
+        Assert.DoesNotContain(await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", name), e => e.Reason == "SetupIncomplete");
+
         // Ready means Slurm runs: a job on every worker at once.
         var srun = await lab.SshAsync(name, "head", $"srun -N{workers.Count} hostname | sort");
         Assert.True(srun.ExitCode == 0, srun.StandardError);

@@ -5,7 +5,8 @@ using Vcm.Drivers.Network;
 namespace Vcm.Agent.Metadata;
 
 /// <summary>
-/// Reads a phone-home form (hostname, mac, ip, uptime, script_rc, hostkey, fingerprint) from a node that has
+/// Reads a phone-home form (hostname, mac, ip, uptime, script_rc, hostkey, fingerprint, and install_* and
+/// setup_problems when the image's hooks had something to say) from a node that has
 /// proved who it is. The report's name and address are the node's own (what the token and source address proved),
 /// not what the form says; the host key must be a well-formed key line whose fingerprint, when sent, matches.
 /// </summary>
@@ -55,8 +56,24 @@ public static class PhoneHomeForm
             return null;
         }
 
-        return new NodeReport(node.Name, node.Ip, hostname, hostKey, fingerprint, uptime, scriptRc.Length == 0 ? "none" : scriptRc, at) { Install = install };
+        return new NodeReport(node.Name, node.Ip, hostname, hostKey, fingerprint, uptime, scriptRc.Length == 0 ? "none" : scriptRc, at)
+        {
+            Install = install,
+            SetupProblems = ReadSetupProblems(form),
+        };
     }
+
+    /// <summary>The most problems and the longest one a report keeps (the rest is on the node's console).</summary>
+    public const int MaxSetupProblems = 8, MaxSetupProblemLength = 200;
+
+    /// <summary>setup_problems: ";"-separated lines, each what a set-up step said when it failed; control characters dropped, "; "-joined.</summary>
+    public static string ReadSetupProblems(IFormCollection form) => string.Join("; ",
+        form["setup_problems"].ToString()
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => new string([.. p.Where(c => !char.IsControl(c))]).Trim())
+            .Where(p => p.Length > 0)
+            .Select(p => p.Length > MaxSetupProblemLength ? p[..MaxSetupProblemLength] + "…" : p)
+            .Take(MaxSetupProblems));
 
     /// <summary>install_rc, install_count, install_seconds, install_error: the install at boot's outcome, when there was one.</summary>
     public static InstallReport? ReadInstall(IFormCollection form, out string problem)

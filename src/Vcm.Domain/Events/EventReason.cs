@@ -54,4 +54,7 @@ public enum EventReason
 
     /// <summary>A node installed its packages at boot (how many, how long) — or failed to (a Warning with apt's error).</summary>
     PackagesInstalled,
+
+    /// <summary>A node phoned home with part of the cluster's set-up inside it failed (NFS, Slurm, the tenant's files): a Warning listing what.</summary>
+    SetupIncomplete,
 }

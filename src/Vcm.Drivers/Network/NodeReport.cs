@@ -16,4 +16,7 @@ public sealed record NodeReport(
 {
     /// <summary>The node's install at boot, when it had packages to install; null otherwise.</summary>
     public InstallReport? Install { get; init; }
+
+    /// <summary>What of the cluster's set-up inside the node failed (NFS, Slurm, the tenant's files), "; "-separated; empty when all went well.</summary>
+    public string SetupProblems { get; init; } = "";
 }

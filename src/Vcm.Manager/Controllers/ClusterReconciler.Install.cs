@@ -12,6 +12,21 @@ public sealed partial class ClusterReconciler
     /// took against the estimate (a Warning with apt's error when it failed — the node is up, its packages are not),
     /// and a sample for the cost model, written with the rest of the pass.
     /// </summary>
+    /// <summary>What a node's phone-home says beyond "up": its install at boot, and the set-up steps that failed (a Warning).</summary>
+    private static void RecordReport(ClusterScope scope, string node, NodeReport report)
+    {
+        if (report.Install is { } install)
+        {
+            RecordInstall(scope, node, install);
+        }
+
+        if (report.SetupProblems.Length > 0)
+        {
+            scope.Event(EventType.Warning, EventReason.SetupIncomplete,
+                $"{node} is up, but its set-up is incomplete: {report.SetupProblems} (vcm node console {scope.Cluster.Name} {node} shows more)");
+        }
+    }
+
     private static void RecordInstall(ClusterScope scope, string node, InstallReport install)
     {
         var estimated = scope.Cluster.Estimate?.Considered.FirstOrDefault(w => w.Way == scope.Cluster.Estimate.Way) is { } chosen

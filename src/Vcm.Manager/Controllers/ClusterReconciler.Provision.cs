@@ -122,10 +122,7 @@ public sealed partial class ClusterReconciler
             {
                 var newKey = report.HostKey != node.HostKey;
                 scope.Observe(new(node.Name, NodeState.Ready, null, null, newKey ? report.HostKey : null, newKey ? report.Fingerprint : null));
-                if (report.Install is { } install)
-                {
-                    RecordInstall(scope, node.Name, install);
-                }
+                RecordReport(scope, node.Name, report);
             }
         }
 
@@ -204,9 +201,9 @@ public sealed partial class ClusterReconciler
             {
                 var newKey = report.HostKey != node.HostKey ? report.HostKey : null;
                 scope.Observe(new(node.Name, NodeState.Ready, null, bootedNow, newKey, newKey is null ? null : report.Fingerprint));
-                if (node.State != NodeState.Ready && report.Install is { } install)
+                if (node.State != NodeState.Ready)
                 {
-                    RecordInstall(scope, node.Name, install);
+                    RecordReport(scope, node.Name, report);
                 }
             }
             else

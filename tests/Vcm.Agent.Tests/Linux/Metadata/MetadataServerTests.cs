@@ -149,6 +149,32 @@ public sealed class MetadataServerTests : IAsyncLifetime
         Assert.Equal(("n2", N2, fingerprint, "none", 0.0), (report.Name, report.Ip, report.Fingerprint, report.ScriptRc, report.Uptime));
     }
 
+    [Fact]
+    public async Task PhoneHome_WithSetupProblems_KeepsEachLine_WithoutControlCharacters_AndAtMostEight()
+    {
+        var (line, _) = SshKeyLines.Ed25519();
+        var problems = "no /home from head (10.0.0.2) over NFS: mount.nfs4: Connection timed out;slurmd did not start:\u0007 x;;"
+            + string.Concat(Enumerable.Range(1, 9).Select(i => $"extra {i};")) + new string('z', 300);
+
+        var (status, _) = await PostAsync(N1, "token-one", SshKeyLines.FormContent(("hostname", "n1"), ("hostkey", line), ("setup_problems", problems)));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var report = Assert.Single(await GatewayFiles.ReadReportsAsync(Dir, Ct));
+        Assert.Equal(
+            "no /home from head (10.0.0.2) over NFS: mount.nfs4: Connection timed out; slurmd did not start: x; extra 1; extra 2; extra 3; extra 4; extra 5; extra 6",
+            report.SetupProblems);
+    }
+
+    [Fact]
+    public async Task PhoneHome_WithoutSetupProblems_ReportsNone()
+    {
+        var (line, _) = SshKeyLines.Ed25519();
+
+        await PostAsync(N1, "token-one", SshKeyLines.FormContent(("hostname", "n1"), ("hostkey", line)));
+
+        Assert.Equal("", Assert.Single(await GatewayFiles.ReadReportsAsync(Dir, Ct)).SetupProblems);
+    }
+
     [Theory]
     [InlineData("n1", "not-a-key", "")]
     [InlineData("n1", "ssh-ed25519 !!!notbase64", "")]

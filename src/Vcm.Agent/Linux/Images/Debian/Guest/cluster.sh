@@ -9,7 +9,7 @@ log() { echo "[cluster] $* at $(up)s"; }
 mkdir -p /run/vcm
 fetch cluster /run/vcm/cluster.env || exit 0
 . /run/vcm/cluster.env
-fetch nodes /run/vcm/nodes || exit 1
+fetch nodes /run/vcm/nodes || { problem "no node list"; exit 0; }
 
 # every node by name, beside the gateway's DNS (Slurm and MPI look names up often)
 {
@@ -28,12 +28,12 @@ start_nfs_server() {
   echo "/home $VCM_SUBNET(rw,sync,no_subtree_check,no_root_squash)" > /etc/exports
   [ "$1" = shared ] && echo "/shared $VCM_SUBNET(rw,sync,no_subtree_check,no_root_squash)" >> /etc/exports
   pidof rpcbind >/dev/null || rpcbind -w
-  exportfs -ra || log "exportfs failed"
+  exportfs -ra || problem "exportfs failed"
   pidof rpc.mountd >/dev/null || rpc.mountd --no-nfs-version 3
   # NFSv4 only; a fresh server has no clients to wait for: the shortest grace period (90 s by default) and lease
   echo 10 > /proc/fs/nfsd/nfsv4gracetime 2>/dev/null
   echo 10 > /proc/fs/nfsd/nfsv4leasetime 2>/dev/null
-  rpc.nfsd --no-nfs-version 3 8 || log "rpc.nfsd failed"
+  rpc.nfsd --no-nfs-version 3 8 || problem "the NFS server (rpc.nfsd) did not start"
 }
 
 # mount_from_head FOLDER: the head's export, tried for a few minutes (the head may boot later than this node)
@@ -42,7 +42,7 @@ mount_from_head() {
   n=0
   until mount -t nfs4 -o hard,proto=tcp "$VCM_HEAD_IP:$1" "$1" 2>/run/vcm/mount.err; do
     n=$((n + 1))
-    [ $n -ge 150 ] && { log "no $1 from $VCM_HEAD ($VCM_HEAD_IP): $(cat /run/vcm/mount.err)"; return 1; }
+    [ $n -ge 150 ] && { problem "no $1 from $VCM_HEAD ($VCM_HEAD_IP) over NFS: $(cat /run/vcm/mount.err)"; return 1; }
     sleep 2
   done
   log "$1 from $VCM_HEAD over NFS"
@@ -51,9 +51,9 @@ mount_from_head() {
 if [ "$VCM_ROLE" = head ]; then
   shared=""
   if [ "$VCM_SHARED" = 1 ] && [ -b /dev/vdb ]; then
-    blkid /dev/vdb >/dev/null 2>&1 || mkfs.ext4 -q -L vcm-shared /dev/vdb
+    blkid /dev/vdb >/dev/null 2>&1 || mkfs.ext4 -q -L vcm-shared /dev/vdb || problem "could not make a file system on the shared volume"
     mkdir -p /shared
-    mountpoint -q /shared || mount /dev/vdb /shared && shared=shared
+    if mountpoint -q /shared || mount /dev/vdb /shared; then shared=shared; else problem "could not mount the shared volume on /shared"; fi
   fi
   start_nfs_server $shared
   log "/home${shared:+ and /shared} exported to $VCM_SUBNET"
@@ -66,23 +66,26 @@ fi
 # the tenant's files (the head only)
 if [ "$VCM_FILES" -gt 0 ] && fetch files /run/vcm/files; then
   while read -r i mode path; do
-    mkdir -p "$(dirname "$path")"
-    fetch "files/$i" "$path" && chmod "$mode" "$path" && log "file $path"
+    if mkdir -p "$(dirname "$path")" 2>/run/vcm/file.err && fetch "files/$i" "$path" 2>>/run/vcm/file.err && chmod "$mode" "$path"; then
+      log "file $path"
+    else
+      problem "file $path could not be written: $(head -c 200 /run/vcm/file.err)"
+    fi
   done < /run/vcm/files
 fi
 
 if [ "$VCM_SLURM" = 1 ]; then
   mkdir -p /etc/munge /run/munge /var/log/munge /var/lib/munge /etc/slurm /var/spool/slurmd /var/spool/slurmctld /var/log/slurm
-  fetch munge.key /etc/munge/munge.key || { log "no munge key"; exit 1; }
+  fetch munge.key /etc/munge/munge.key || { problem "no munge key"; exit 0; }
   chown munge:munge /etc/munge /etc/munge/munge.key /run/munge /var/log/munge /var/lib/munge
   chmod 700 /etc/munge && chmod 400 /etc/munge/munge.key
-  pidof munged >/dev/null || start-stop-daemon --start --quiet --chuid munge --exec /usr/sbin/munged || log "munged did not start"
-  fetch slurm.conf /etc/slurm/slurm.conf || { log "no slurm.conf"; exit 1; }
+  pidof munged >/dev/null || start-stop-daemon --start --quiet --chuid munge --exec /usr/sbin/munged || problem "munged did not start"
+  fetch slurm.conf /etc/slurm/slurm.conf || { problem "no slurm.conf"; exit 0; }
   chown slurm:slurm /var/spool/slurmctld /var/log/slurm
   if [ "$VCM_ROLE" = head ]; then
-    pidof slurmctld >/dev/null || slurmctld || log "slurmctld did not start: $(tail -3 /var/log/slurm/slurmctld.log)"
+    pidof slurmctld >/dev/null || slurmctld || problem "slurmctld did not start: $(tail -n 3 /var/log/slurm/slurmctld.log)"
   else
-    pidof slurmd >/dev/null || slurmd || log "slurmd did not start: $(tail -3 /var/log/slurm/slurmd.log)"
+    pidof slurmd >/dev/null || slurmd || problem "slurmd did not start: $(tail -n 3 /var/log/slurm/slurmd.log)"
   fi
   log "slurm: $([ "$VCM_ROLE" = head ] && echo controller || echo node) of $VCM_HEAD"
 fi

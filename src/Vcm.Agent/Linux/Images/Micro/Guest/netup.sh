@@ -60,8 +60,11 @@ if get authorized_keys; then
 fi
 echo "$META" > /run/vcm/meta 2>/dev/null
 # the image's set-up hooks (Debian: NFS, SSH between nodes, Slurm, the tenant's files), before the user script
+# (a hook lists what failed in /run/vcm/setup.problems; one that exits non-zero is a problem too)
+rm -f /run/vcm/setup.problems
 for s in /etc/vcm/meta.d/*; do
-  [ -x "$s" ] && META="$META" TOKEN="$TOKEN" "$s"
+  [ -x "$s" ] || continue
+  META="$META" TOKEN="$TOKEN" "$s" || echo "${s##*/} exited $?" >> /run/vcm/setup.problems
 done
 rc=none
 if get user-script; then
@@ -78,6 +81,8 @@ fp=$(cat /run/vcm/hostkey.fp)
 body="hostname=$(enc "$(hostname)")&mac=$(enc "$MAC")&ip=$ip&uptime=$(up)&script_rc=$rc&hostkey=$(enc "$hostkey")&fingerprint=$(enc "$fp")"
 # install at boot's outcome (Debian's 40-packages), already form-encoded
 [ -f /run/vcm/packages.report ] && body="$body&$(cat /run/vcm/packages.report)"
+# the set-up's problems, one a line, sent ";"-separated
+[ -s /run/vcm/setup.problems ] && body="$body&setup_problems=$(enc "$(head -c 1000 /run/vcm/setup.problems | tr -c 'A-Za-z0-9 .,:_+=/()@%\n-' ' ' | tr '\n' ';')")"
 if call /run/meta/phone-home "$META/v1/phone-home" "$body"; then
   echo "[phone-home] sent at $(up)s"
 else
