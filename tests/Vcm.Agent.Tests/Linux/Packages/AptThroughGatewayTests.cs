@@ -17,7 +17,7 @@ namespace Vcm.Agent.Tests.Linux.Packages;
 /// service at /apt → apt-get, in a root of its own, with the Debian archive's keyring: its lists update from the
 /// archive's own signed InRelease, and a .deb the cache lacked is fetched from the mirror into the cache on the way.
 /// </summary>
-public sealed class AptThroughGatewayTests(ITestOutputHelper output) : IAsyncDisposable
+public sealed class AptThroughGatewayTests(ITestOutputHelper output) : IDisposable
 {
     private const string Node = "127.0.0.1";
     private readonly TempDirectory _dir = new("vcm-apt");
@@ -25,10 +25,10 @@ public sealed class AptThroughGatewayTests(ITestOutputHelper output) : IAsyncDis
 
     private CancellationToken Ct => _timeout.Token;
 
-    public async ValueTask DisposeAsync()
+    // xunit 2 disposes a test class that is IDisposable (not one that is only IAsyncDisposable: its folder stayed)
+    public void Dispose()
     {
         _timeout.Dispose();
-        await Task.CompletedTask;
         _dir.Dispose();
     }
 
