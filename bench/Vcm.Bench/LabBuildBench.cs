@@ -113,7 +113,8 @@ public sealed class LabBuildBench(int rounds)
                     Bridge = $"vcb{Vni}", Vxlan = $"vcx{Vni}", Vni = Vni, Peers = addresses.Where(a => a != context.UnderlayAddress).ToList(),
                 }, CancellationToken.None);
                 await images.EnsureImageAsync("micro", CancellationToken.None);
-                await KvmProbe.ForHost(context).IsUsableAsync(Path.Combine(context.Paths.Image("micro"), "vmlinuz"), Path.Combine(context.Paths.Image("micro"), "initrd.gz"), CancellationToken.None);
+                var micro = new ImageCache(context.Paths.Images).Current("micro")!;
+                await KvmProbe.ForHost(context).IsUsableAsync(Path.Combine(micro, "vmlinuz"), Path.Combine(micro, "initrd.gz"), CancellationToken.None);
             }
 
             for (var i = 0; i < 9; i++)

@@ -3,8 +3,8 @@ namespace Vcm.Agent.Linux;
 /// <summary>Where a host keeps what vcm makes on it. Every path is derived from the object's deterministic name.</summary>
 public sealed record HostPaths(string Root)
 {
-    /// <summary>images/NAME/: the image's files (micro: vmlinuz, initrd.gz, base.qcow2) and manifest.json.</summary>
-    public string Image(string name) => Path.Combine(Root, "images", name);
+    /// <summary>images/: a folder per version of each image (micro: vmlinuz, initrd.gz, base.qcow2, manifest.json), see <see cref="Images.ImageCache"/>.</summary>
+    public string Images => Path.Combine(Root, "images");
 
     public string Disks => Path.Combine(Root, "disks");
 

@@ -36,7 +36,9 @@ public sealed class ImageHost : IHostDrivers, IAsyncDisposable
 
     public QcowImageDriver Driver { get; }
 
-    public string ImagePath(string image, string file) => Path.Combine(new HostPaths(Data.Path).Image(image), file);
+    /// <summary>FILE of the image's current version on this host (a path that does not exist when the host has none).</summary>
+    public string ImagePath(string image, string file) =>
+        Path.Combine(new ImageCache(new HostPaths(Data.Path).Images).Current(image) ?? Path.Combine(ImagesFolder, image + "@none"), file);
 
     public string ImagesFolder => Path.Combine(Data.Path, "images");
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Vcm.Agent.Linux.Images;
 using Vcm.Drivers.Images;
 using Vcm.Drivers.Rpc;
 
@@ -23,8 +24,9 @@ public sealed record LabAgent(string Host, string Url, string Key, string DataFo
         return new LabAgent(host, url, identity.RootElement.GetProperty("key").GetString()!, folder);
     }
 
-    /// <summary>The host's cached copy of an image's file.</summary>
-    public string CachedFile(string image, string file) => Path.Combine(DataFolder, "images", image, file);
+    /// <summary>The host's cached copy of an image's file (of the image's current version there).</summary>
+    public string CachedFile(string image, string file) =>
+        Path.Combine(new ImageCache(Path.Combine(DataFolder, "images")).Current(image) ?? Path.Combine(DataFolder, "images", image + "@none"), file);
 
     /// <summary>This host as the source of the next host in a chain.</summary>
     public ImagePeer AsPeer => new(Host, Url, ImageReadToken.For(Key));

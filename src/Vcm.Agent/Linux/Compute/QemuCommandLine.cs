@@ -11,9 +11,9 @@ internal static class QemuCommandLine
     /// <summary>What the kernel command line of a directly booted image always starts with.</summary>
     public const string KernelBase = "console=ttyS0 quiet panic=-1";
 
-    public static List<string> Build(VmSpec spec, HostPaths paths, VmFolder vm, bool kvm)
+    /// <param name="image">The image folder whose kernel and initramfs the VM boots (those of the version its disk was made from).</param>
+    public static List<string> Build(VmSpec spec, HostPaths paths, VmFolder vm, bool kvm, string image)
     {
-        var image = paths.Image(spec.Image);
         var kernel = Path.Combine(image, "vmlinuz");
         var args = new List<string>
         {

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Vcm.Agent.Linux.Images;
 using Vcm.Drivers;
 using Vcm.Drivers.Compute;
 using Vcm.Drivers.Processes;
@@ -28,10 +29,9 @@ public sealed partial class QemuComputeDriver
             throw new DriverException($"disk {spec.Disk} of VM {spec.Name} does not exist on {_context.HostName}");
         }
 
-        if (!Directory.Exists(Paths.Image(spec.Image)))
-        {
-            throw new DriverException($"image {spec.Image} of VM {spec.Name} is not present on {_context.HostName}");
-        }
+        // the kernel of the image version the disk was made from (a newer version of the image may be current by now)
+        var image = ImageCache.BootFolder(disk) ?? new ImageCache(Paths.Images).Current(spec.Image)
+            ?? throw new DriverException($"image {spec.Image} of VM {spec.Name} is not present on {_context.HostName}");
 
         if (System.Text.Encoding.UTF8.GetByteCount(vm.ConsoleSocket) > MaxSocketPath)
         {
@@ -41,8 +41,8 @@ public sealed partial class QemuComputeDriver
         Directory.CreateDirectory(vm.Directory, PrivateFolder);
         File.Delete(vm.QmpSocket);
         File.Delete(vm.ConsoleSocket);
-        var kvm = await UseKvmAsync(spec.Image, cancellationToken);
-        var arguments = QemuCommandLine.Build(spec, Paths, vm, kvm);
+        var kvm = await UseKvmAsync(image, cancellationToken);
+        var arguments = QemuCommandLine.Build(spec, Paths, vm, kvm, image);
         var logStart = File.Exists(vm.QemuLog) ? new FileInfo(vm.QemuLog).Length : 0;
         var started = _context.Clock.GetUtcNow();
         try
@@ -224,10 +224,10 @@ public sealed partial class QemuComputeDriver
     /// Whether to run the VM under KVM: the probe's answer, probing with this image's kernel (or any present image's)
     /// when the host has not been probed since it booted; TCG when there is no kernel to probe with.
     /// </summary>
-    private async Task<bool> UseKvmAsync(string image, CancellationToken cancellationToken)
+    private async Task<bool> UseKvmAsync(string imageFolder, CancellationToken cancellationToken)
     {
-        var candidates = new[] { Paths.Image(image) }
-            .Concat(Directory.Exists(Path.Combine(Paths.Root, "images")) ? Directory.EnumerateDirectories(Path.Combine(Paths.Root, "images")).Order(StringComparer.Ordinal) : []);
+        var candidates = new[] { imageFolder }
+            .Concat(Directory.Exists(Paths.Images) ? Directory.EnumerateDirectories(Paths.Images).Order(StringComparer.Ordinal) : []);
         foreach (var dir in candidates)
         {
             var kernel = Path.Combine(dir, "vmlinuz");

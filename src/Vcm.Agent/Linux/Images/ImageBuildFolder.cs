@@ -44,5 +44,37 @@ public static class ImageBuildFolder
         {
             Directory.Delete(old, recursive: true);
         }
+
+        LinkVersion(final);
+    }
+
+    /// <summary>
+    /// NAME@VERSION beside the store's folder NAME, a relative link to it: the name a layer's backing file gives its
+    /// parent (as in a host's <see cref="ImageCache"/>), so that the store resolves a layer's chain as hosts do. The
+    /// links of NAME's earlier versions go (layers over those are no longer built over anything the store has).
+    /// </summary>
+    public static void LinkVersion(string folder)
+    {
+        UnlinkVersions(folder);
+        if (ImageCache.ReadManifest(folder) is { } manifest)
+        {
+            var name = Path.GetFileName(folder);
+            Directory.CreateSymbolicLink(Path.Combine(Path.GetDirectoryName(folder)!, $"{name}@{ImageCache.VersionOf(manifest.Files)}"), name);
+        }
+    }
+
+    /// <summary>Removes every NAME@… link beside the store's folder NAME.</summary>
+    public static void UnlinkVersions(string folder)
+    {
+        var store = Path.GetDirectoryName(folder)!;
+        if (!Directory.Exists(store))
+        {
+            return;
+        }
+
+        foreach (var link in Directory.EnumerateFileSystemEntries(store, Path.GetFileName(folder) + "@*").Where(l => new FileInfo(l).LinkTarget is not null))
+        {
+            File.Delete(link);
+        }
     }
 }

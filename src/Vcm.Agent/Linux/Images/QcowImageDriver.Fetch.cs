@@ -9,32 +9,30 @@ public sealed partial class QcowImageDriver
 {
     private const int MaxParents = 8;
 
-    /// <summary>Present, with every file (and every parent's) as it was when last checked.</summary>
-    private bool IsIntact(string image, int depth)
+    /// <summary>The folder's every file (and every parent's) as it was when last checked.</summary>
+    private bool IsIntact(string folder, ImageManifest manifest, int depth)
     {
-        if (depth > MaxParents || !IsPresent(image) || LocalManifest(image) is not { } manifest)
+        if (depth > MaxParents || VerifiedStamps.Changed(folder, manifest.Files.Keys).Count != 0)
         {
             return false;
         }
 
-        return VerifiedStamps.Changed(Paths.Image(image), manifest.Files.Keys).Count == 0
-            && (manifest.Parent is not { } parent || IsIntact(parent, depth + 1));
+        if (manifest.Parent is not { } parent)
+        {
+            return true;
+        }
+
+        var parentFolder = ImageCache.ParentVersionOf(manifest) is { } version ? Cache.Find(parent, version) : Cache.Current(parent);
+        return parentFolder is not null && ImageCache.ReadManifest(parentFolder) is { } parentManifest && IsIntact(parentFolder, parentManifest, depth + 1);
     }
 
-    private ImageManifest? LocalManifest(string image)
-    {
-        try
-        {
-            return ImageManifest.Parse(File.ReadAllText(Path.Combine(Paths.Image(image), ImageManifest.FileName)));
-        }
-        catch (Exception e) when (e is IOException or FormatException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Makes the image and its parents present and intact: copied when missing, damaged files copied again.</summary>
-    private async Task<EnsureOutcome> EnsureTreeAsync(string image, ImagePeer? peer, int depth, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the store's version of the image (and of its parents) present and intact in its own folder: copied when
+    /// missing, damaged files copied again; then it is the image's current folder. <paramref name="version"/>: the
+    /// version a layer needs of this parent. When the store cannot say which version is current, an intact current
+    /// folder is used as it is.
+    /// </summary>
+    private async Task<EnsureOutcome> EnsureTreeAsync(string image, ImagePeer? peer, int depth, string? version, CancellationToken cancellationToken)
     {
         CheckName(image, "an image");
         if (depth > MaxParents)
@@ -42,25 +40,17 @@ public sealed partial class QcowImageDriver
             throw new DriverException($"image {image} has more than {MaxParents} parents", terminal: true);
         }
 
-        if (!IsPresent(image) || LocalManifest(image) is not { } manifest)
+        string manifestJson;
+        try
         {
-            await FetchAsync(image, peer, depth, cancellationToken);
-            return EnsureOutcome.Created;
+            manifestJson = await _store.ManifestAsync(image, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or DriverException && UsableAsItIs(image, version) is not null)
+        {
+            LogStoreUnavailable(_logger, _context.HostName, image, e.Message);
+            return EnsureOutcome.Unchanged;
         }
 
-        var outcome = EnsureOutcome.Unchanged;
-        if (manifest.Parent is { } parent && await EnsureTreeAsync(parent, peer, depth + 1, cancellationToken) != EnsureOutcome.Unchanged)
-        {
-            outcome = EnsureOutcome.Updated;
-        }
-
-        return await RepairAsync(image, manifest, peer, cancellationToken) ? EnsureOutcome.Updated : outcome;
-    }
-
-    /// <summary>Copies the image into images/.NAME.partial (resuming what an earlier attempt left), checks every file, then renames the folder into place.</summary>
-    private async Task FetchAsync(string image, ImagePeer? peer, int depth, CancellationToken cancellationToken)
-    {
-        var manifestJson = await _store.ManifestAsync(image, cancellationToken);
         ImageManifest manifest;
         try
         {
@@ -71,18 +61,55 @@ public sealed partial class QcowImageDriver
             throw new DriverException($"image {image}: {e.Message}", terminal: true, e);
         }
 
-        if (manifest.Parent is { } parent)
+        var stored = ImageCache.VersionOf(manifest.Files);
+        if (version is not null && stored != version)
         {
-            // A layer: its base.qcow2 is backed by ../PARENT/base.qcow2, which must be the very file it was built over.
-            await EnsureTreeAsync(parent, peer, depth + 1, cancellationToken);
-            var here = LocalManifest(parent);
-            if (here is null || !here.Files.TryGetValue("base.qcow2", out var parentDisk) || !string.Equals(parentDisk.Sha256, manifest.ParentSha256, StringComparison.OrdinalIgnoreCase))
+            if (UsableAsItIs(image, version) is not null)
             {
-                throw new DriverException($"layer {image} was built over another {parent} than the one on {_context.HostName}; rebuild the layer", terminal: true);
+                return EnsureOutcome.Unchanged; // the layer's parent as it was built over, kept since
             }
+
+            throw new DriverException($"a layer over {image} was built over another {image} than the store's (version {version}, the store has {stored}); rebuild the layer", terminal: true);
         }
 
-        var temp = Path.Combine(ImagesRoot, $".{image}.partial");
+        var outcome = EnsureOutcome.Unchanged;
+        if (manifest.Parent is { } parent
+            && await EnsureTreeAsync(parent, peer, depth + 1, ImageCache.ParentVersionOf(manifest), cancellationToken) != EnsureOutcome.Unchanged)
+        {
+            outcome = EnsureOutcome.Updated;
+        }
+
+        var folder = Cache.Find(image, stored);
+        if (folder is null || ImageCache.ReadManifest(folder) is not { } local)
+        {
+            folder = await FetchAsync(image, stored, manifestJson, manifest, peer, cancellationToken);
+            outcome = EnsureOutcome.Created;
+        }
+        else if (await RepairAsync(image, folder, local, peer, cancellationToken))
+        {
+            outcome = EnsureOutcome.Updated;
+        }
+
+        if (Cache.Current(image) != folder)
+        {
+            Cache.SetCurrent(image, folder);
+            outcome = outcome == EnsureOutcome.Unchanged ? EnsureOutcome.Updated : outcome;
+        }
+
+        return outcome;
+    }
+
+    /// <summary>The folder to use without the store: the version asked for (else the current one), when it is intact.</summary>
+    private string? UsableAsItIs(string image, string? version)
+    {
+        var folder = version is null ? Cache.Current(image) : Cache.Find(image, version);
+        return folder is not null && ImageCache.ReadManifest(folder) is { } manifest && IsIntact(folder, manifest, 0) ? folder : null;
+    }
+
+    /// <summary>Copies the image into images/.NAME@VERSION.partial (resuming what an earlier attempt left), checks every file, then renames the folder into place.</summary>
+    private async Task<string> FetchAsync(string image, string version, string manifestJson, ImageManifest manifest, ImagePeer? peer, CancellationToken cancellationToken)
+    {
+        var temp = Cache.Partial(image, version);
         Directory.CreateDirectory(temp);
         var done = false;
         try
@@ -101,9 +128,11 @@ public sealed partial class QcowImageDriver
 
             await File.WriteAllTextAsync(Path.Combine(temp, ImageManifest.FileName), manifestJson, cancellationToken);
             VerifiedStamps.Record(temp, manifest.Files.Keys);
-            Directory.Move(temp, Paths.Image(image));
+            var folder = Cache.Folder(image, version);
+            Directory.Move(temp, folder);
             done = true;
             LogImageFetched(_logger, image, manifest.Files.Count, manifest.Files.Values.Sum(f => f.Size));
+            return folder;
         }
         catch (DiskFullException e)
         {
@@ -130,9 +159,8 @@ public sealed partial class QcowImageDriver
     }
 
     /// <summary>Checks each file whose stamp changed against its manifest and copies a damaged one again; true when any was.</summary>
-    private async Task<bool> RepairAsync(string image, ImageManifest manifest, ImagePeer? peer, CancellationToken cancellationToken)
+    private async Task<bool> RepairAsync(string image, string folder, ImageManifest manifest, ImagePeer? peer, CancellationToken cancellationToken)
     {
-        var folder = Paths.Image(image);
         var repaired = false;
         foreach (var file in VerifiedStamps.Changed(folder, manifest.Files.Keys))
         {

@@ -21,4 +21,10 @@ public sealed partial class QcowImageDriver
 
     [LoggerMessage(Level = LogLevel.Information, Message = "host {Host}: copying image {Image} stopped; {Partial} is kept for the next attempt")]
     private static partial void LogKeptPartial(ILogger logger, string host, string image, string partial);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "host {Host}: the image store did not say which {Image} is current ({Error}); using this host's intact copy")]
+    private static partial void LogStoreUnavailable(ILogger logger, string host, string image, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "host {Host}: removed image folders no disk uses: {Folders}")]
+    private static partial void LogCollected(ILogger logger, string host, string folders);
 }

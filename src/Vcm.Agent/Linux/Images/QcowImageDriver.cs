@@ -8,12 +8,14 @@ using Vcm.Drivers.Images;
 namespace Vcm.Agent.Linux.Images;
 
 /// <summary>
-/// Keeps base images in images/NAME/ (copied from the site's image store — or from a peer host copying the same image
-/// — in checked chunks, see <see cref="ChunkedDownload"/>) and makes node disks in disks/ as qcow2 overlays over the
-/// image's base.qcow2. Images and disks appear under their final names only when complete (written under a dot-name,
-/// then renamed), so a crash leaves no half image or disk that a rerun would take for done; an image's partial folder
-/// (images/.NAME.partial) has a fixed name, so the next attempt resumes it. Every use checks the image's files by
-/// their verified stamps (<see cref="VerifiedStamps"/>) and copies a damaged file again.
+/// Keeps images in images/NAME@VERSION/ (<see cref="ImageCache"/>: the store's current version of each image, copied
+/// from the site's image store — or from a peer host copying the same image — in checked chunks, see
+/// <see cref="ChunkedDownload"/>; older versions stay while a disk uses them) and makes node disks in disks/ as qcow2
+/// overlays over the current version's base.qcow2. Images and disks appear under their final names only when complete
+/// (written under a dot-name, then renamed), so a crash leaves no half image or disk that a rerun would take for
+/// done; an image's partial folder (images/.NAME@VERSION.partial) has a fixed name, so the next attempt resumes it.
+/// Every use checks the image's files by their verified stamps (<see cref="VerifiedStamps"/>) and copies a damaged
+/// file again.
 /// </summary>
 public sealed partial class QcowImageDriver : IImageDriver, IImageFileServer
 {
@@ -30,6 +32,9 @@ public sealed partial class QcowImageDriver : IImageDriver, IImageFileServer
     private readonly HttpClient _http;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // held while a disk is made over an image folder and while unused folders are removed
+    private readonly SemaphoreSlim _cacheLock = new(1, 1);
     private readonly TransferRegistry _transfers = new();
     private readonly ImageFileServer _server;
 
@@ -47,14 +52,17 @@ public sealed partial class QcowImageDriver : IImageDriver, IImageFileServer
         _store = context.ImageStore.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || context.ImageStore.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
             ? new HttpImageStore(_http, context.ImageStore, context.AgentKey)
             : new FolderImageStore(context.ImageStore);
-        _server = new ImageFileServer(ImagesRoot, _transfers, context.ImageTransfer, context.Clock);
+        Cache = new ImageCache(ImagesRoot);
+        _server = new ImageFileServer(Cache.Current, _transfers, context.ImageTransfer, context.Clock);
     }
 
     private HostPaths Paths => _context.Paths;
 
     private ImageTransferOptions Transfer => _context.ImageTransfer;
 
-    private string ImagesRoot => Path.Combine(Paths.Root, "images");
+    private string ImagesRoot => Paths.Images;
+
+    private ImageCache Cache { get; }
 
     public Task<EnsureOutcome> EnsureImageAsync(string image, CancellationToken cancellationToken) =>
         EnsureImageAsync(image, null, cancellationToken);
@@ -62,11 +70,6 @@ public sealed partial class QcowImageDriver : IImageDriver, IImageFileServer
     public async Task<EnsureOutcome> EnsureImageAsync(string image, ImagePeer? peer, CancellationToken cancellationToken)
     {
         CheckName(image, "an image");
-        if (IsIntact(image, depth: 0))
-        {
-            return EnsureOutcome.Unchanged;
-        }
-
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -74,7 +77,13 @@ public sealed partial class QcowImageDriver : IImageDriver, IImageFileServer
             {
                 try
                 {
-                    return await EnsureTreeAsync(image, peer, depth: 0, cancellationToken);
+                    var outcome = await EnsureTreeAsync(image, peer, depth: 0, version: null, cancellationToken);
+                    if (outcome != EnsureOutcome.Unchanged)
+                    {
+                        await CollectAsync(cancellationToken);
+                    }
+
+                    return outcome;
                 }
                 catch (Exception e) when (attempt < Attempts && e is IOException or (DriverException { Terminal: false }))
                 {
@@ -110,7 +119,20 @@ public sealed partial class QcowImageDriver : IImageDriver, IImageFileServer
             return EnsureOutcome.Unchanged;
         }
 
-        if (!IsPresent(spec.Image))
+        await _cacheLock.WaitAsync(cancellationToken);
+        try
+        {
+            return await MakeDiskAsync(spec, disk, cancellationToken);
+        }
+        finally
+        {
+            _cacheLock.Release();
+        }
+    }
+
+    private async Task<EnsureOutcome> MakeDiskAsync(DiskSpec spec, string disk, CancellationToken cancellationToken)
+    {
+        if (Cache.Current(spec.Image) is not { } folder)
         {
             throw new DriverException($"image {spec.Image} of disk {spec.Name} is not present on {_context.HostName}");
         }
@@ -120,7 +142,7 @@ public sealed partial class QcowImageDriver : IImageDriver, IImageFileServer
             throw new DriverException($"disk {spec.Name} must have a size", terminal: true);
         }
 
-        var imageManifest = ImageManifest.Parse(await File.ReadAllTextAsync(Path.Combine(Paths.Image(spec.Image), ImageManifest.FileName), cancellationToken));
+        var imageManifest = ImageManifest.Parse(await File.ReadAllTextAsync(Path.Combine(folder, ImageManifest.FileName), cancellationToken));
         if (imageManifest.MinDiskMb is { } min && spec.SizeMb < min)
         {
             throw new DriverException($"disk {spec.Name} of {spec.SizeMb} MiB is smaller than image {spec.Image}'s file system ({min} MiB); ask for a disk of at least that", terminal: true);
@@ -129,7 +151,8 @@ public sealed partial class QcowImageDriver : IImageDriver, IImageFileServer
         Directory.CreateDirectory(Paths.Disks);
         var temp = Path.Combine(Paths.Disks, $".{spec.Name}.{Guid.NewGuid():N}.tmp");
         var size = spec.SizeMb.ToString(CultureInfo.InvariantCulture) + "M";
-        var baseDisk = Path.Combine(Paths.Image(spec.Image), "base.qcow2");
+        // the version folder itself, never "current": a newer version of the image changes no disk made before it
+        var baseDisk = Path.Combine(folder, "base.qcow2");
         IReadOnlyList<string> args = File.Exists(baseDisk)
             ? ["create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", baseDisk, temp, size]
             : ["create", "-q", "-f", "qcow2", temp, size];
@@ -151,30 +174,44 @@ public sealed partial class QcowImageDriver : IImageDriver, IImageFileServer
         return EnsureOutcome.Created;
     }
 
-    public Task<DeleteOutcome> DeleteDiskAsync(string name, CancellationToken cancellationToken)
+    public async Task<DeleteOutcome> DeleteDiskAsync(string name, CancellationToken cancellationToken)
     {
         if (!IsValidName(name) || !File.Exists(Paths.Disk(name)))
         {
-            return Task.FromResult(DeleteOutcome.Absent);
+            return DeleteOutcome.Absent;
         }
 
         File.Delete(Paths.Disk(name));
-        return Task.FromResult(DeleteOutcome.Deleted);
+        await CollectAsync(cancellationToken);
+        return DeleteOutcome.Deleted;
+    }
+
+    /// <summary>Removes the image folders that are not current and that no disk uses (an older version's, once its last disk is gone).</summary>
+    private async Task CollectAsync(CancellationToken cancellationToken)
+    {
+        await _cacheLock.WaitAsync(cancellationToken);
+        try
+        {
+            var disks = Directory.Exists(Paths.Disks) ? Directory.EnumerateFiles(Paths.Disks).Where(f => !Path.GetFileName(f).StartsWith('.')).ToList() : [];
+            if (Cache.Collect(disks) is { Count: > 0 } removed)
+            {
+                LogCollected(_logger, _context.HostName, string.Join(", ", removed));
+            }
+        }
+        finally
+        {
+            _cacheLock.Release();
+        }
     }
 
     public Task<ImageInventory> ListAsync(CancellationToken cancellationToken)
     {
-        var images = Directory.Exists(ImagesRoot)
-            ? Directory.EnumerateDirectories(ImagesRoot).Select(Path.GetFileName).OfType<string>().Where(n => IsValidName(n) && IsPresent(n)).Order(StringComparer.Ordinal).ToList()
-            : [];
+        var images = Cache.Names().Where(IsValidName).ToList();
         var disks = Directory.Exists(Paths.Disks)
             ? Directory.EnumerateFiles(Paths.Disks).Select(Path.GetFileName).OfType<string>().Where(IsValidName).Order(StringComparer.Ordinal).ToList()
             : [];
         return Task.FromResult(new ImageInventory(images, disks));
     }
-
-    /// <summary>An image is present once its folder (renamed into place complete) holds its manifest.</summary>
-    private bool IsPresent(string image) => File.Exists(Path.Combine(Paths.Image(image), ImageManifest.FileName));
 
     private static bool IsValidName(string name) =>
         name.Length is > 0 and <= 100 && name[0] != '.' && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');

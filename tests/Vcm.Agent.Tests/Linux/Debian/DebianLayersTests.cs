@@ -58,9 +58,12 @@ public sealed class DebianLayersTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(await manifest.DamagedFilesAsync(folder, Ct));
         Assert.Contains(manifest.Packages, p => p.Name == "hello" && p.Version == plan.Installs.Single(i => i.Name == "hello").Version);
 
-        // The layer keeps only what changed, over its parent by a relative path (so it works in any host's cache).
+        // The layer keeps only what changed, over its parent's version by a relative path (so it works in any host's
+        // cache, and never over a rebuilt parent); the store links that name to its parent.
         var info = JsonDocument.Parse((await ProcessRunner.Instance.RunAsync(ProcessSpec.Of("qemu-img", "info", "--output=json", Path.Combine(folder, "base.qcow2")), Ct)).EnsureSuccess().StandardOutput).RootElement;
-        Assert.Equal("../debian-12/base.qcow2", info.GetProperty("backing-filename").GetString());
+        var parentVersion = image.Files.Single(f => f.Name == "base.qcow2").Sha256[..16];
+        Assert.Equal($"../debian-12@{parentVersion}/base.qcow2", info.GetProperty("backing-filename").GetString());
+        Assert.Equal("debian-12", new DirectoryInfo(Path.Combine(Path.GetDirectoryName(folder)!, $"debian-12@{parentVersion}")).LinkTarget);
         var layerDisk = manifest.Files.Single(f => f.Name == "base.qcow2").Size;
         Assert.True(layerDisk < image.Files.Single(f => f.Name == "base.qcow2").Size / 2, $"the layer's disk is {layerDisk} bytes");
 

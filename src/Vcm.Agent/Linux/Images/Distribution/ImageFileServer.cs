@@ -1,7 +1,7 @@
 namespace Vcm.Agent.Linux.Images.Distribution;
 
-/// <summary>Serves the files under a host's images/ folder and those it is copying (<see cref="TransferRegistry"/>), paced to <see cref="ImageTransferOptions.ServeRate"/>.</summary>
-internal sealed class ImageFileServer(string imagesRoot, TransferRegistry registry, ImageTransferOptions options, TimeProvider clock) : IImageFileServer
+/// <summary>Serves the files of each image's current folder on a host and those it is copying (<see cref="TransferRegistry"/>), paced to <see cref="ImageTransferOptions.ServeRate"/>.</summary>
+internal sealed class ImageFileServer(Func<string, string?> currentFolder, TransferRegistry registry, ImageTransferOptions options, TimeProvider clock) : IImageFileServer
 {
     public async Task<long?> SizeAsync(string image, string file, CancellationToken cancellationToken)
     {
@@ -87,8 +87,7 @@ internal sealed class ImageFileServer(string imagesRoot, TransferRegistry regist
             return (progress.Path, progress);
         }
 
-        var complete = Path.Combine(imagesRoot, image, file);
-        return File.Exists(complete) ? (complete, null) : null;
+        return currentFolder(image) is { } folder && Path.Combine(folder, file) is var complete && File.Exists(complete) ? (complete, null) : null;
     }
 
     /// <summary>Opens the file; a copy that completed and moved into place meanwhile is opened at its final name.</summary>
@@ -100,7 +99,7 @@ internal sealed class ImageFileServer(string imagesRoot, TransferRegistry regist
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            path = Path.Combine(imagesRoot, image, file);
+            path = Path.Combine(currentFolder(image) ?? throw new IOException($"this host has no {file} of image {image}"), file);
             progress = null;
             return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
         }

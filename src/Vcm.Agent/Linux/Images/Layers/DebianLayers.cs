@@ -22,13 +22,14 @@ namespace Vcm.Agent.Linux.Images.Layers;
 /// versions with apt inside the loop-mounted copy (in a private mount namespace, with no network), and keeping only
 /// what differs from the parent (an empty qcow2 over the changed copy, rebased onto the parent: qemu-img copies in
 /// only the clusters that differ). The folder holds that qcow2 as
-/// base.qcow2 (its backing file relative, so it works in any host's image cache), the parent's kernel and initramfs,
+/// base.qcow2 (its backing file relative and naming the parent's version, <c>../PARENT@VERSION/base.qcow2</c>, so it works
+/// in any host's image cache and never over a rebuilt parent), the parent's kernel and initramfs,
 /// the layer's dpkg database and a manifest naming its parent; it is built in a dot-folder and renamed into place.
 /// </summary>
 public sealed partial class DebianLayers(string storeDirectory, IProcessRunner runner, ILogger<DebianLayers>? logger = null) : IImageLayers
 {
     /// <summary>Bump when a layer's layout changes meaning (it is part of every layer's name).</summary>
-    public const string BuilderVersion = "1";
+    public const string BuilderVersion = "2";
 
     private static readonly IReadOnlyDictionary<string, string?> CLocale = new Dictionary<string, string?> { ["LC_ALL"] = "C" };
     private static readonly SemaphoreSlim Builds = new(1, 1);
@@ -134,7 +135,7 @@ public sealed partial class DebianLayers(string storeDirectory, IProcessRunner r
             return images;
         }
 
-        foreach (var folder in Directory.EnumerateDirectories(storeDirectory).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal))
+        foreach (var folder in Directory.EnumerateDirectories(storeDirectory).Where(d => !Path.GetFileName(d).StartsWith('.') && !Path.GetFileName(d).Contains('@', StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             if (await MicroImageManifest.ReadAsync(folder, cancellationToken) is { } manifest)
             {
@@ -159,6 +160,7 @@ public sealed partial class DebianLayers(string storeDirectory, IProcessRunner r
             throw new DriverException($"layer {layer} is the parent of {string.Join(", ", children)}; remove those first", terminal: true);
         }
 
+        ImageBuildFolder.UnlinkVersions(folder);
         var aside = Path.Combine(storeDirectory, $".{layer}.removed.{Guid.NewGuid():N}");
         Directory.Move(folder, aside);
         Directory.Delete(aside, recursive: true);
@@ -170,6 +172,7 @@ public sealed partial class DebianLayers(string storeDirectory, IProcessRunner r
         var parentFolder = Path.Combine(storeDirectory, plan.Image);
         var parent = await MicroImageManifest.ReadAsync(parentFolder, cancellationToken)
             ?? throw new DriverException($"this site's image store has no image '{plan.Image}'", terminal: true);
+        ImageBuildFolder.LinkVersion(parentFolder); // for a store that holds it from before versions
         var work = Path.Combine(storeDirectory, $".{plan.Layer}.build");
         await ImageBuildFolder.ClearAsync(runner, work, cancellationToken);
         Directory.CreateDirectory(work);
@@ -210,7 +213,9 @@ public sealed partial class DebianLayers(string storeDirectory, IProcessRunner r
                 Timeout = TimeSpan.FromHours(1),
             }, "keeping what changed", cancellationToken);
             File.Delete(raw);
-            await RunAsync(ProcessSpec.Of("qemu-img", "rebase", "-u", "-f", "qcow2", "-F", "qcow2", "-b", $"../{plan.Image}/{MicroImageBuilder.BaseDiskFile}", qcow), "pointing the layer at its parent", cancellationToken);
+            // its parent's version folder, as hosts keep it (ImageCache): a rebuilt parent never slides under the layer
+            var parentVersion = ImageCache.VersionOf(ImageCache.ReadManifest(parentFolder)!.Files);
+            await RunAsync(ProcessSpec.Of("qemu-img", "rebase", "-u", "-f", "qcow2", "-F", "qcow2", "-b", $"../{plan.Image}@{parentVersion}/{MicroImageBuilder.BaseDiskFile}", qcow), "pointing the layer at its parent", cancellationToken);
 
             var files = new List<MicroImageFile>
             {

@@ -36,7 +36,8 @@ public sealed class ChunkedTransferTests : DistributionTests
         Assert.False(e.Terminal, e.Message);
         Assert.Contains("offset 10485760", e.Message, StringComparison.Ordinal);
         Assert.Empty((await host.Driver.ListAsync(Ct)).Images);
-        var partial = Path.Combine(host.ImagesFolder, ".resume.partial", File);
+        var partialFolder = Assert.Single(Directory.GetDirectories(host.ImagesFolder, ".resume@*.partial"));
+        var partial = Path.Combine(partialFolder, File);
         Assert.Equal(10L * DistributionLab.Chunk, new FileInfo(partial).Length);
         var before = Lab.Store.Sent("resume", File);
 
@@ -45,7 +46,7 @@ public sealed class ChunkedTransferTests : DistributionTests
 
         Assert.Equal(6L * DistributionLab.Chunk, Lab.Store.Sent("resume", File) - before);
         Assert.Equal(DistributionLab.Sha(bytes), await DistributionLab.ShaAsync(host.ImagePath("resume", File)));
-        Assert.False(Directory.Exists(Path.Combine(host.ImagesFolder, ".resume.partial")));
+        Assert.False(Directory.Exists(partialFolder));
     }
 
     [Fact]
