@@ -99,6 +99,25 @@ public sealed partial class QcowImageDriver
         return outcome;
     }
 
+    /// <summary>Whether the host's current folder of the image is the store's version, intact (false when the store does not answer: the full check decides).</summary>
+    private async Task<bool> IsCurrentAndIntactAsync(string image, CancellationToken cancellationToken)
+    {
+        if (Cache.Current(image) is not { } folder || ImageCache.ReadManifest(folder) is not { } local)
+        {
+            return false;
+        }
+
+        try
+        {
+            var stored = ImageManifest.Parse(await _store.ManifestAsync(image, cancellationToken));
+            return ImageCache.VersionOf(stored.Files) == ImageCache.VersionOf(local.Files) && IsIntact(folder, local, 0);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or DriverException or FormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The folder to use without the store: the version asked for (else the current one), when it is intact.</summary>
     private string? UsableAsItIs(string image, string? version)
     {

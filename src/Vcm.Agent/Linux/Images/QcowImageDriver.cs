@@ -70,6 +70,11 @@ public sealed partial class QcowImageDriver : IImageDriver, IImageFileServer
     public async Task<EnsureOutcome> EnsureImageAsync(string image, ImagePeer? peer, CancellationToken cancellationToken)
     {
         CheckName(image, "an image");
+        if (await IsCurrentAndIntactAsync(image, cancellationToken))
+        {
+            return EnsureOutcome.Unchanged; // without waiting for another image's copy
+        }
+
         await _gate.WaitAsync(cancellationToken);
         try
         {

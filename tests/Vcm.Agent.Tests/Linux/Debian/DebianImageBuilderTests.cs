@@ -59,7 +59,10 @@ public sealed class DebianImageBuilderTests(ITestOutputHelper output) : IDisposa
         Assert.Equal(DebianImageBuilder.BuilderVersion, manifest.BuilderVersion);
         Assert.Empty(await manifest.DamagedFilesAsync(image, Ct));
         Assert.Equal(["base.qcow2", "dpkg.status", "initrd.gz", "manifest.json", "vmlinuz"], Directory.GetFiles(image).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Equal(["debian-12"], Directory.GetFileSystemEntries(_store.Path).Select(Path.GetFileName));
+        // nothing of the killed build is left: the image, and the link a layer's backing file names it by (its version)
+        var version = manifest.Files.Single(f => f.Name == "base.qcow2").Sha256[..16];
+        Assert.Equal(["debian-12", $"debian-12@{version}"], Directory.GetFileSystemEntries(_store.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("debian-12", new DirectoryInfo(_store.Combine($"debian-12@{version}")).LinkTarget);
         var packages = manifest.Packages.ToDictionary(p => p.Name, p => p.Version, StringComparer.Ordinal);
         Assert.Contains("openssh-server", packages.Keys);
         Assert.Contains("busybox", packages.Keys);
