@@ -7,7 +7,7 @@ using Vcm.Domain.Clusters;
 namespace Vcm.Api;
 
 /// <summary>A typed client of the vcm REST API. One made by <see cref="Create"/> owns its HTTP client and disposes it.</summary>
-public sealed class VcmClient(HttpClient http) : IDisposable
+public sealed partial class VcmClient(HttpClient http) : IDisposable
 {
     private bool _ownsHttp;
 
@@ -99,6 +99,18 @@ public sealed class VcmClient(HttpClient http) : IDisposable
     /// <summary>A one-time token another site's admin gives `vcm peer add` there to register this site.</summary>
     public Task<PeerTokenView> CreatePeerTokenAsync(CancellationToken cancellationToken) =>
         SendAsync<PeerTokenView>(new HttpRequestMessage(HttpMethod.Post, "api/v1/peers/tokens"), cancellationToken);
+
+    private async Task SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
+    {
+        using (message)
+        {
+            using var response = await http.SendAsync(message, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new VcmApiException((int)response.StatusCode, await ReadProblemAsync(response, cancellationToken));
+            }
+        }
+    }
 
     private async Task<T> SendAsync<T>(HttpRequestMessage message, CancellationToken cancellationToken)
     {

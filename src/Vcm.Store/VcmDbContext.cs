@@ -39,6 +39,12 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
 
     public DbSet<CacheImageRecord> CacheImages => Set<CacheImageRecord>();
 
+    public DbSet<TenantRecord> Tenants => Set<TenantRecord>();
+
+    public DbSet<UserRecord> Users => Set<UserRecord>();
+
+    public DbSet<UserKeyRecord> UserKeys => Set<UserKeyRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<SiteRecord>().ToTable("sites");
@@ -57,6 +63,9 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
         modelBuilder.Entity<ImageFetchRecord>().ToTable("image_fetches");
         modelBuilder.Entity<InstallSampleRecord>().ToTable("install_samples");
         modelBuilder.Entity<CacheImageRecord>().ToTable("cache_images").HasKey(c => c.Image);
+        modelBuilder.Entity<TenantRecord>().ToTable("tenants");
+        modelBuilder.Entity<UserRecord>().ToTable("users");
+        modelBuilder.Entity<UserKeyRecord>().ToTable("user_keys");
 
         StoredAs.Configure(modelBuilder);
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

@@ -55,6 +55,14 @@ public sealed class TestSite : IAsyncDisposable
     /// <summary>An HTTP client with no token.</summary>
     public HttpClient Anonymous { get; }
 
+    /// <summary>An API client signing in with <paramref name="token"/>.</summary>
+    public VcmClient ClientWith(string token)
+    {
+        var http = Manager.App.GetTestClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return new VcmClient(http);
+    }
+
     /// <summary>A new HTTP client for the API with no token.</summary>
     public HttpClient NewHttpClient() => Manager.App.GetTestClient();
 

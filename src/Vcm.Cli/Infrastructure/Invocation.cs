@@ -14,14 +14,23 @@ public sealed class Invocation(ParseResult parse) : IDisposable
 
     public bool Json => Format == OutputFormat.Json;
 
+    private CliConfig? _config;
+
+    /// <summary>The user's config file (contexts), read once.</summary>
+    public CliConfig Config => _config ??= CliConfig.Load();
+
+    /// <summary>--server, else $VCM_SERVER, else the current context's server, else the local default.</summary>
     public string ServerUrl =>
-        Parse.GetValue(GlobalOptions.Server) ?? Environment.GetEnvironmentVariable("VCM_SERVER") ?? CliPaths.DefaultServer;
+        Parse.GetValue(GlobalOptions.Server) ?? Environment.GetEnvironmentVariable("VCM_SERVER") ?? Config.CurrentContext?.Server ?? CliPaths.DefaultServer;
 
     public T? Get<T>(Option<T> option) => Parse.GetValue(option);
 
     public T? Get<T>(Argument<T> argument) => Parse.GetValue(argument);
 
-    /// <summary>A client for the server, with the token from VCM_TOKEN or the local data folder's admin.token.</summary>
+    /// <summary>
+    /// A client for the server, with the token from $VCM_TOKEN, else the current context's (when it is for that server),
+    /// else the local data folder's admin.token.
+    /// </summary>
     public VcmClient Client()
     {
         if (_client is not null)
@@ -30,6 +39,11 @@ public sealed class Invocation(ParseResult parse) : IDisposable
         }
 
         var token = Environment.GetEnvironmentVariable("VCM_TOKEN");
+        if (string.IsNullOrEmpty(token) && Config.CurrentContext is { } context && SameServer(context.Server, ServerUrl))
+        {
+            token = context.Token;
+        }
+
         if (string.IsNullOrEmpty(token))
         {
             var file = Path.Combine(CliPaths.DefaultDataDirectory(), "admin.token");
@@ -41,13 +55,16 @@ public sealed class Invocation(ParseResult parse) : IDisposable
 
         if (string.IsNullOrEmpty(token))
         {
-            throw new CliException($"No token: set VCM_TOKEN, or run this where {Path.Combine(CliPaths.DefaultDataDirectory(), "admin.token")} exists.", ExitCodes.Unauthorized);
+            throw new CliException($"No token: run `vcm login {ServerUrl}`, set VCM_TOKEN, or run this where {Path.Combine(CliPaths.DefaultDataDirectory(), "admin.token")} exists.", ExitCodes.Unauthorized);
         }
 
         return _client = VcmClient.Create(ServerUrl, token);
     }
 
     public void Dispose() => _client?.Dispose();
+
+    public static bool SameServer(string a, string b) =>
+        string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 
     public void WriteJson<T>(T value) => Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, ApiJson.Indented));
 }

@@ -1,11 +1,16 @@
 using System.CommandLine;
+using Vcm.Cli.Commands.Accounts;
 using Vcm.Cli.Commands.Clusters;
 using Vcm.Cli.Commands.Hosts;
 using Vcm.Cli.Commands.Images;
+using Vcm.Cli.Commands.Keys;
 using Vcm.Cli.Commands.Nodes;
 using Vcm.Cli.Commands.Peers;
 using Vcm.Cli.Commands.Processes;
 using Vcm.Cli.Commands.Sites;
+using Vcm.Cli.Commands.Tenants;
+using Vcm.Cli.Commands.Tokens;
+using Vcm.Cli.Commands.Users;
 
 namespace Vcm.Cli.Infrastructure;
 
@@ -28,5 +33,13 @@ public static class VcmCommandLine
         PeerCommand.Create(),
         NodeCommand.Create(),
         SshCommand.Create(services),
+        TenantCommand.Create(),
+        UserCommand.Create(),
+        KeyCommand.Create(),
+        TokenCommand.Create(),
+        LoginCommand.Create(),
+        LogoutCommand.Create(),
+        WhoAmICommand.Create(),
+        ContextCommand.Create(),
     };
 }

@@ -26,6 +26,9 @@ public sealed record ClusterSpecInput
 
     public IReadOnlyList<string>? SshKeys { get; init; }
 
+    /// <summary>Users of the creator's tenant whose registered SSH keys the cluster gets too (the creator's it always gets).</summary>
+    public IReadOnlyList<string>? KeysOf { get; init; }
+
     /// <summary><c>none</c> (the default) or <c>slurm</c>.</summary>
     public string? Role { get; init; }
 

@@ -23,4 +23,7 @@ public sealed record AdmissionRequest
 
     /// <summary>The package set as resolved when the request was read (null without packages): what the estimate is of.</summary>
     public LayerPlan? Plan { get; init; }
+
+    /// <summary>Whose cluster it is (null: the provider's own, as is every part made for a peer).</summary>
+    public ClusterOwner? Owner { get; init; }
 }

@@ -78,6 +78,8 @@ public sealed record AdmittedRows(
             Name = spec.Name,
             ActiveName = spec.Name,
             SiteId = siteId,
+            TenantId = request.Owner?.TenantId,
+            CreatedBy = request.Owner?.UserId,
             Spec = spec,
             Phase = ClusterPhase.Scheduled,
             Reason = startMs > nowMs ? $"starts at {spec.Start:u}" : "starting",

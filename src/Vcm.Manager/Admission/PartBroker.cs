@@ -22,7 +22,7 @@ public sealed class PartBroker(
     FederationClient client, LocalSite site, TimeProvider clock)
 {
     public async Task<AdmissionOutcome> AdmitAsync(
-        ClusterSpecInput input, IReadOnlyList<Problem> readProblems, string? idempotencyKey, CancellationToken cancellationToken)
+        ClusterSpecInput input, IReadOnlyList<Problem> readProblems, string? idempotencyKey, CancellationToken cancellationToken, ClusterOwner? owner = null)
     {
         if (idempotencyKey is not null && await clusters.FindByIdempotencyKeyAsync(idempotencyKey, cancellationToken) is { } earlier)
         {
@@ -35,7 +35,7 @@ public sealed class PartBroker(
             return new AdmissionOutcome.Invalid(problems);
         }
 
-        AdmissionRequest Request(Func<CalendarCache.Snapshot, Split> split) => new() { Spec = spec, Split = split, IdempotencyKey = idempotencyKey, Plan = plan };
+        AdmissionRequest Request(Func<CalendarCache.Snapshot, Split> split) => new() { Spec = spec, Split = split, IdempotencyKey = idempotencyKey, Plan = plan, Owner = owner };
         if (spec.Sites.Count > 0 && spec.Sites.All(s => s.Count is not null))
         {
             var split = Split.Fixed(spec, site.Name);

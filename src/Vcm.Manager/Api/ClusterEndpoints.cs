@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Vcm.Api;
 using Vcm.Domain.Clusters;
 using Vcm.Manager.Admission;
+using Vcm.Manager.Auth;
 using Vcm.Manager.Controllers;
 using Vcm.Manager.Http;
 using Vcm.Store.Clusters;
@@ -12,6 +13,7 @@ using Vcm.Store.Federation;
 using Vcm.Store.Hosts;
 using Vcm.Store.Records;
 using Vcm.Store.Sites;
+using Vcm.Store.Tenancy;
 
 namespace Vcm.Manager.Api;
 
@@ -39,8 +41,8 @@ public static class ClusterEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, PartBroker admission, ClusterController controller, ClusterStore clusters,
-        SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
+        HttpRequest request, Caller caller, PartBroker admission, ClusterController controller, ClusterStore clusters,
+        SiteStore sites, HostStore hosts, PartStore parts, TenancyStore tenancy, CancellationToken cancellationToken)
     {
         var (input, readProblems) = await ClusterRequestReader.ReadAsync(request, cancellationToken);
         if (readProblems.Any(p => p.Field.Length == 0))
@@ -48,13 +50,19 @@ public static class ClusterEndpoints
             return Problems.Invalid(readProblems);
         }
 
+        var (withKeys, keyProblems) = await ClusterKeys.AddUsersKeysAsync(input, caller, tenancy, cancellationToken);
+        input = withKeys;
+        readProblems = [.. readProblems, .. keyProblems];
+
         var key = request.Headers["Idempotency-Key"].FirstOrDefault();
         if (key is { Length: > 200 })
         {
             return Problems.Invalid([new Domain.Common.Problem("Idempotency-Key", "is longer than 200 characters")]);
         }
 
-        var outcome = await admission.AdmitAsync(input, readProblems, key, cancellationToken);
+        // keys are the caller's own: another user's key never replays this user's request
+        var owner = new ClusterOwner(caller.IsProvider ? null : caller.TenantId, caller.Id);
+        var outcome = await admission.AdmitAsync(input, readProblems, key is null ? null : $"{caller.Id}:{key}", cancellationToken, owner);
         switch (outcome)
         {
             case AdmissionOutcome.Invalid invalid:
@@ -74,39 +82,44 @@ public static class ClusterEndpoints
         }
     }
 
-    private static async Task<IResult> ListAsync(bool? all, ClusterStore clusters, SiteStore sites, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(bool? all, Caller caller, ClusterStore clusters, SiteStore sites, CancellationToken cancellationToken)
     {
         var siteNames = (await sites.ListAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name);
-        var list = await clusters.ListAsync(all ?? false, cancellationToken);
+        var list = (await clusters.ListAsync(all ?? false, cancellationToken)).Where(caller.Sees);
         return Results.Ok(list.Select(c => Views.Cluster(c, siteNames.GetValueOrDefault(c.SiteId, "?"), null, null)).ToList());
     }
 
     private static async Task<IResult> GetAsync(
-        string name, bool? nodes, ClusterStore clusters, SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
+        string name, bool? nodes, Caller caller, ClusterStore clusters, SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
     {
         var cluster = await clusters.FindAsync(name, cancellationToken);
-        return cluster is null
+        return cluster is null || !caller.Sees(cluster)
             ? Problems.NotFound($"A cluster named '{name}'")
             : Results.Ok(await ViewAsync(cluster, nodes ?? true, clusters, sites, hosts, parts, cancellationToken));
     }
 
     private static async Task<IResult> DeleteAsync(
-        string name, ClusterStore clusters, ClusterController controller, SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
+        string name, Caller caller, ClusterStore clusters, ClusterController controller, SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
     {
         var found = await clusters.FindAsync(name, cancellationToken);
-        if (found is null)
+        if (found is null || !caller.Sees(found))
         {
             return Problems.NotFound($"A cluster named '{name}'");
+        }
+
+        if (!caller.Manages(found))
+        {
+            return Problems.Forbidden($"Only its creator, a tenant-admin of its tenant or the provider may delete cluster '{name}'.");
         }
 
         var cluster = await controller.RequestDeletionAsync(found.Id, cancellationToken) ?? found;
         return Results.Accepted($"/api/v1/clusters/{cluster.Name}", await ViewAsync(cluster, false, clusters, sites, hosts, parts, cancellationToken));
     }
 
-    private static async Task<IResult> EventsAsync(string name, int? limit, ClusterStore clusters, EventStore events, CancellationToken cancellationToken)
+    private static async Task<IResult> EventsAsync(string name, int? limit, Caller caller, ClusterStore clusters, EventStore events, CancellationToken cancellationToken)
     {
         var cluster = await clusters.FindAsync(name, cancellationToken);
-        if (cluster is null)
+        if (cluster is null || !caller.Sees(cluster))
         {
             return Problems.NotFound($"A cluster named '{name}'");
         }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Vcm.Api;
 using Vcm.Domain.Naming;
 using Vcm.Manager.Agents;
+using Vcm.Manager.Auth;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Http;
 using Vcm.Store.Clusters;
@@ -24,9 +25,9 @@ public static class NodeEndpoints
     }
 
     private static async Task<IResult> ConsoleAsync(
-        string name, string node, int? bytes, ClusterStore clusters, HostStore hosts, IAgentClient agents, CancellationToken cancellationToken)
+        string name, string node, int? bytes, Caller caller, ClusterStore clusters, HostStore hosts, IAgentClient agents, CancellationToken cancellationToken)
     {
-        var (cluster, record, problem) = await FindAsync(name, node, clusters, cancellationToken);
+        var (cluster, record, problem) = await FindAsync(name, node, caller, clusters, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -53,12 +54,17 @@ public static class NodeEndpoints
     }
 
     private static async Task<IResult> SshAsync(
-        string name, string node, bool? admin, ClusterStore clusters, LocalSite site, CancellationToken cancellationToken)
+        string name, string node, bool? admin, Caller caller, ClusterStore clusters, LocalSite site, CancellationToken cancellationToken)
     {
-        var (cluster, record, problem) = await FindAsync(name, node, clusters, cancellationToken);
+        var (cluster, record, problem) = await FindAsync(name, node, caller, clusters, cancellationToken);
         if (problem is not null)
         {
             return problem;
+        }
+
+        if (admin == true && !caller.Manages(cluster!))
+        {
+            return Problems.Forbidden($"Only the creator of '{name}', a tenant-admin of its tenant or the provider may have its admin key.");
         }
 
         if (cluster!.ExternalIp is not { } external || record!.SshPort is not { } port)
@@ -78,10 +84,10 @@ public static class NodeEndpoints
     }
 
     private static async Task<(Store.Records.ClusterRecord?, Store.Records.NodeRecord?, IResult?)> FindAsync(
-        string name, string node, ClusterStore clusters, CancellationToken cancellationToken)
+        string name, string node, Caller caller, ClusterStore clusters, CancellationToken cancellationToken)
     {
         var cluster = await clusters.FindAsync(name, cancellationToken);
-        if (cluster is null)
+        if (cluster is null || !caller.Sees(cluster))
         {
             return (null, null, Problems.NotFound($"A cluster named '{name}'"));
         }

@@ -1,16 +1,20 @@
 using Vcm.Store.Auth;
+using Vcm.Store.Tenancy;
 
 namespace Vcm.Manager.Auth;
 
 /// <summary>
 /// The provider's admin token: made at first start, written to DATA/admin.token with mode 0600, and kept in the
-/// database only as a hash. A token file that exists is (re)registered, so a new database accepts it too.
+/// database only as a hash. A token file that exists is (re)registered, so a new database accepts it too. It signs
+/// in as the site's first provider, the user "admin".
 /// </summary>
 public static class AdminToken
 {
     public const string FileName = "admin.token";
 
-    public static async Task<string> EnsureAsync(string dataDirectory, TokenStore tokens, long nowMs, CancellationToken cancellationToken)
+    public const string UserName = "admin";
+
+    public static async Task<string> EnsureAsync(string dataDirectory, TokenStore tokens, TenancyStore tenancy, long nowMs, CancellationToken cancellationToken)
     {
         var file = Path.Combine(dataDirectory, FileName);
         string token;
@@ -37,7 +41,8 @@ public static class AdminToken
             File.Move(temp, file, overwrite: true);
         }
 
-        await tokens.AddAsync("admin", token, nowMs, null, cancellationToken);
+        var admin = await tenancy.EnsureProviderAsync(UserName, nowMs, cancellationToken);
+        await tokens.AddAsync("admin", token, nowMs, null, cancellationToken, admin.Id);
         return token;
     }
 }

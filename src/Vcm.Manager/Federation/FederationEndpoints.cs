@@ -22,7 +22,7 @@ namespace Vcm.Manager.Federation;
 
 /// <summary>
 /// /federation/v1: what peers' managers call. Accepting a peer takes a peer token; every other call takes a known
-/// peer's key (<see cref="PeerAuthFilter"/>). A part is named by its home cluster's id; asking for it renews its lease.
+/// peer's key (checked by <see cref="Auth.AccessMiddleware"/>). A part is named by its home cluster's id; asking for it renews its lease.
 /// </summary>
 public static partial class FederationEndpoints
 {
@@ -47,7 +47,7 @@ public static partial class FederationEndpoints
         group.MapPost("/peers/accept", AcceptAsync).Produces<PeerAcceptResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Another site's manager registers this site as its peer with a peer token made here.");
-        var parts = group.MapGroup("/parts").AddEndpointFilter<PeerAuthFilter>();
+        var parts = group.MapGroup("/parts");
         parts.MapPut("/{cluster}", PutPartAsync).Produces<PartStatus>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("A peer (the cluster's home) asks this site to admit and build part of its cluster.");
@@ -77,7 +77,7 @@ public static partial class FederationEndpoints
         string cluster, PartRequest? request, HttpContext http, ClusterAdmission admission, ClusterController controller,
         SiteStore sites, ClusterStore clusters, HostStore hosts, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var home = (PeerRecord)http.Items[PeerAuthFilter.PeerItem]!;
+        var home = (await Auth.Caller.BindAsync(http))!.Peer!;
         if (ReadAfterDeadline(http.Request, clock))
         {
             // the home gave up waiting (and withdrew the cluster) before this request was read: admit nothing
@@ -121,7 +121,7 @@ public static partial class FederationEndpoints
     private static async Task<IResult> GetPartAsync(
         string cluster, HttpContext http, ClusterStore clusters, HostStore hosts, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var home = (PeerRecord)http.Items[PeerAuthFilter.PeerItem]!;
+        var home = (await Auth.Caller.BindAsync(http))!.Peer!;
         var part = await clusters.FindPartAsync(home.Name, cluster, cancellationToken);
         if (part is null)
         {
@@ -140,7 +140,7 @@ public static partial class FederationEndpoints
         string cluster, HttpContext http, ClusterStore clusters, HostStore hosts, PartStore parts, ClusterController controller,
         CancellationToken cancellationToken)
     {
-        var home = (PeerRecord)http.Items[PeerAuthFilter.PeerItem]!;
+        var home = (await Auth.Caller.BindAsync(http))!.Peer!;
         var part = await clusters.FindPartAsync(home.Name, cluster, cancellationToken);
         if (part is null)
         {

@@ -24,6 +24,7 @@ using Vcm.Store.Federation;
 using Vcm.Store.Hosts;
 using Vcm.Store.Packages;
 using Vcm.Store.Sites;
+using Vcm.Store.Tenancy;
 
 using Vcm.Drivers.Images;
 using Vcm.Drivers.Packages;
@@ -74,7 +75,7 @@ public static class ManagerServer
             SubnetPool = options.SubnetPool,
             Url = options.EffectiveAdvertiseUrl,
         };
-        var adminToken = await AdminToken.EnsureAsync(options.DataDirectory, new TokenStore(database), clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        var adminToken = await AdminToken.EnsureAsync(options.DataDirectory, new TokenStore(database), new TenancyStore(database), clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         var identity = new ManagerIdentity(options.ManagerId ?? LoadOrCreateId(options.DataDirectory));
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -115,8 +116,9 @@ public static class ManagerServer
         services.AddSingleton<EventStore>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<TokenCache>();
-        services.AddSingleton<ApiTokenFilter>();
-        services.AddSingleton<AgentOrAdminFilter>();
+        services.AddSingleton<TenancyStore>();
+        services.AddSingleton<Authenticator>();
+        services.AddSingleton(sp => new FailedSignIns(clock));
         services.AddSingleton<CalendarCache>();
         services.AddSingleton<ClusterAdmission>();
         services.AddSingleton<PeerStore>();
@@ -124,7 +126,6 @@ public static class ManagerServer
         services.AddSingleton(peerTransport ?? new PeerTransport());
         services.AddSingleton<FederationClient>();
         services.AddSingleton<PeerService>();
-        services.AddSingleton<PeerAuthFilter>();
         services.AddSingleton<PartBroker>();
         services.AddSingleton(imageLayers ?? new NoImageLayers());
         services.AddSingleton(packageArchive ?? new NoPackageArchive());
@@ -153,18 +154,21 @@ public static class ManagerServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseMiddleware<AccessMiddleware>();
         app.MapOpenApi();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok", site = site.Name, manager = identity.Id })).ExcludeFromDescription();
         app.MapAgents();
-        var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiTokenFilter>();
+        var api = app.MapGroup("/api/v1");
         api.MapClusters();
         api.MapNodes();
         api.MapHostsAndSites();
         api.MapPeers();
         api.MapImageStore();
+        api.MapImages();
+        api.MapPackages();
+        api.MapTenancy();
         app.MapFederation();
-        app.MapGroup("/api/v1").AddEndpointFilter<AgentOrAdminFilter>().MapImages();
-        app.MapGroup("/api/v1").AddEndpointFilter<AgentOrAdminFilter>().MapPackages();
         return new ManagerApp(app, adminToken, site, database);
     }
 

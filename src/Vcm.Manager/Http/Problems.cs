@@ -12,6 +12,9 @@ public static class Problems
     public const string NotFoundType = "/problems/not-found";
     public const string UnauthorizedType = "/problems/unauthorized";
     public const string PeerType = "/problems/peer";
+    public const string ForbiddenType = "/problems/forbidden";
+    public const string TooManyType = "/problems/too-many-requests";
+    public const string ConflictType = "/problems/conflict";
 
     public static IResult Invalid(IReadOnlyList<Problem> problems, string title = "The request is not valid") =>
         Results.Problem(
@@ -35,7 +38,10 @@ public static class Problems
         Results.Problem(title: "Not found", detail: $"{what} does not exist.", statusCode: StatusCodes.Status404NotFound, type: NotFoundType);
 
     public static IResult Conflict(string detail) =>
-        Results.Problem(title: "Conflict", detail: detail, statusCode: StatusCodes.Status409Conflict);
+        Results.Problem(title: "Conflict", detail: detail, statusCode: StatusCodes.Status409Conflict, type: ConflictType);
+
+    public static IResult Forbidden(string detail) =>
+        Results.Problem(title: "Forbidden", detail: detail, statusCode: StatusCodes.Status403Forbidden, type: ForbiddenType);
 
     /// <summary>A peer site refused its part (409 when for capacity) or could not be reached or did not accept our key (502).</summary>
     public static IResult Peer(string site, Peers.PeerFailure failure, string reason, bool allWithdrawn) =>

@@ -14,10 +14,23 @@ public sealed class TokenStore(Database database)
     public static string NewSecret(string prefix) =>
         prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 
-    public async Task AddAsync(string kind, string token, long nowMs, long? expiresMs, CancellationToken cancellationToken)
+    public async Task AddAsync(string kind, string token, long nowMs, long? expiresMs, CancellationToken cancellationToken, string? userId = null)
     {
         await using var db = database.CreateContext();
-        db.Tokens.Add(new TokenRecord { Id = Ids.New(), Kind = kind, Hash = Hash(token), CreatedMs = nowMs, ExpiresMs = expiresMs });
+        var hash = Hash(token);
+        if (userId is not null && await db.Tokens.AsTracking().FirstOrDefaultAsync(t => t.Hash == hash, cancellationToken) is { } existing)
+        {
+            // a token made before users: it becomes the user's
+            if (existing.UserId != userId)
+            {
+                existing.UserId = userId;
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            return;
+        }
+
+        db.Tokens.Add(new TokenRecord { Id = Ids.New(), Kind = kind, Hash = hash, CreatedMs = nowMs, ExpiresMs = expiresMs, UserId = userId });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -35,6 +48,56 @@ public sealed class TokenStore(Database database)
         await using var db = database.CreateContext();
         var record = await db.Tokens.FirstOrDefaultAsync(t => t.Hash == hash, cancellationToken);
         return record is null || record.ExpiresMs < nowMs ? null : record.Kind;
+    }
+
+    /// <summary>A valid (known, unexpired) token's record, or null.</summary>
+    public async Task<TokenRecord?> FindValidAsync(string token, long nowMs, CancellationToken cancellationToken)
+    {
+        var hash = Hash(token);
+        await using var db = database.CreateContext();
+        var record = await db.Tokens.FirstOrDefaultAsync(t => t.Hash == hash, cancellationToken);
+        return record is null || record.ExpiresMs < nowMs ? null : record;
+    }
+
+    /// <summary>Makes a user's API token; the secret is returned once and only its hash is kept.</summary>
+    public async Task<(TokenRecord Record, string Secret)> CreateUserTokenAsync(
+        string userId, string? name, long nowMs, long? expiresMs, CancellationToken cancellationToken)
+    {
+        var secret = NewSecret("vcmu_");
+        var record = new TokenRecord { Id = "tok-" + Ids.New()[^12..], Kind = "user", Hash = Hash(secret), CreatedMs = nowMs, ExpiresMs = expiresMs, UserId = userId, Name = name };
+        await using var db = database.CreateContext();
+        db.Tokens.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        return (record, secret);
+    }
+
+    /// <summary>The API tokens of some users (all users' when null), newest first; join tokens are not listed.</summary>
+    public async Task<IReadOnlyList<TokenRecord>> ListUserTokensAsync(IReadOnlyList<string>? userIds, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var query = db.Tokens.Where(t => t.UserId != null);
+        if (userIds is not null)
+        {
+            query = query.Where(t => userIds.Contains(t.UserId!));
+        }
+
+        return await query.OrderByDescending(t => t.CreatedMs).ToListAsync(cancellationToken);
+    }
+
+    public async Task<TokenRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Tokens.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+    }
+
+    /// <summary>Revokes (removes) a token by id; false when there was none.</summary>
+    public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var removed = await db.Tokens.Where(t => t.Id == id).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return removed > 0;
     }
 
     /// <summary>Removes a token (a one-time token once used); false when there was none.</summary>

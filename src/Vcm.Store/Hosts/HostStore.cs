@@ -144,10 +144,14 @@ public sealed class HostStore(Database database)
     }
 
     /// <summary>True when some agent has this key.</summary>
-    public async Task<bool> IsAgentKeyAsync(string key, CancellationToken cancellationToken)
+    public async Task<bool> IsAgentKeyAsync(string key, CancellationToken cancellationToken) =>
+        await FindAgentIdByKeyAsync(key, cancellationToken) is not null;
+
+    /// <summary>The id of the agent holding this key, or null.</summary>
+    public async Task<string?> FindAgentIdByKeyAsync(string key, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        return await db.Agents.AnyAsync(a => a.Key == key, cancellationToken);
+        return await db.Agents.Where(a => a.Key == key).Select(a => a.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<AgentRecord>> ListAgentsAsync(CancellationToken cancellationToken)

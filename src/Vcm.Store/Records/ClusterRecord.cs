@@ -15,6 +15,12 @@ public sealed class ClusterRecord
 
     public required string SiteId { get; set; }
 
+    /// <summary>The tenant that owns it; null for the provider's own clusters (and those made before tenants).</summary>
+    public string? TenantId { get; set; }
+
+    /// <summary>The user who created it (its id); null for clusters made before users, or parts made for a peer.</summary>
+    public string? CreatedBy { get; set; }
+
     /// <summary>What was asked for (the spec column, as JSON).</summary>
     public required ClusterSpec Spec { get; set; }
 

@@ -5,7 +5,7 @@ public sealed class TokenRecord
 {
     public required string Id { get; set; }
 
-    /// <summary>admin or join.</summary>
+    /// <summary>admin (the first provider's, from DATA/admin.token), user, or join.</summary>
     public required string Kind { get; set; }
 
     public required string Hash { get; set; }
@@ -13,4 +13,10 @@ public sealed class TokenRecord
     public long CreatedMs { get; set; }
 
     public long? ExpiresMs { get; set; }
+
+    /// <summary>The user an admin or user token signs in as.</summary>
+    public string? UserId { get; set; }
+
+    /// <summary>What its owner called it (a user token).</summary>
+    public string? Name { get; set; }
 }

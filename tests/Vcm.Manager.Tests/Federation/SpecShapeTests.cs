@@ -39,8 +39,11 @@ public sealed class SpecShapeTests : IAsyncLifetime
         ["files"] = new[] { new Dictionary<string, string> { ["path"] = "/home/hello.c", ["mode"] = "0644", ["content"] = "aGk=" } },
     };
 
-    /// <summary>Request fields that say the same as others in another way (the window as a length instead of an end).</summary>
-    private static readonly string[] InputOnly = ["duration"];
+    /// <summary>
+    /// Request fields that say the same as others in another way: the window as a length instead of an end, and users
+    /// whose registered keys join sshKeys.
+    /// </summary>
+    private static readonly string[] InputOnly = ["duration", "keysOf"];
 
     /// <summary>What a part at a peer keeps differently from its home: its own name, no shared volume (that stays home), no sites.</summary>
     private static readonly string[] DifferentInAPart = ["name", "shared", "sites"];

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Vcm.Api;
+using Vcm.Cli.Infrastructure;
+
+namespace Vcm.Cli.Commands.Accounts;
+
+/// <summary>vcm login SERVER [--token-file F] [--context NAME]: checks a token with the server and keeps it in the config file.</summary>
+public static class LoginCommand
+{
+    public static Command Create()
+    {
+        var server = new Argument<string>("server") { Description = "The manager's URL, like https://vcm.example.org:8710." };
+        var tokenFile = new Option<string?>("--token-file") { Description = "A file holding the API token (default: read it from standard input; never give it as an argument)." };
+        var contextName = new Option<string?>("--context") { Description = "The context's name (default: the server's host name)." };
+        var command = new Command("login", "Sign in to a manager with an API token (from `vcm token create`) and make it the current context.")
+        {
+            server, tokenFile, contextName,
+        };
+        command.SetAction(async (cli, ct) =>
+        {
+            var url = cli.Get(server)!.TrimEnd('/');
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new CliException($"'{url}' is not a server URL; give it as http://HOST:PORT or https://HOST:PORT.", ExitCodes.Usage);
+            }
+
+            var token = await ReadTokenAsync(cli.Get(tokenFile), ct);
+            using var client = VcmClient.Create(url, token);
+            var me = await client.WhoAmIAsync(ct);
+            var name = cli.Get(contextName) ?? uri.Host;
+            var config = cli.Config;
+            config.Contexts[name] = new CliContext(url, token, me.User);
+            (config with { Current = name }).Save();
+            if (cli.Json)
+            {
+                cli.WriteJson(new { context = name, server = url, me.User, me.Tenant, me.Role, me.Site });
+            }
+            else
+            {
+                Console.Out.WriteLine($"signed in to {url} (site {me.Site}) as {me.User}, {me.Role}{(me.Tenant is null ? "" : $" of tenant {me.Tenant}")}; context {name} is current");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static async Task<string> ReadTokenAsync(string? file, CancellationToken cancellationToken)
+    {
+        string? token;
+        if (file is not null)
+        {
+            if (!File.Exists(file))
+            {
+                throw new CliException($"There is no token file {file}.", ExitCodes.Usage);
+            }
+
+            token = (await File.ReadAllTextAsync(file, cancellationToken)).Trim();
+        }
+        else
+        {
+            if (!Console.IsInputRedirected)
+            {
+                await Console.Error.WriteAsync("API token: ");
+            }
+
+            token = (await Console.In.ReadLineAsync(cancellationToken))?.Trim();
+        }
+
+        return string.IsNullOrEmpty(token)
+            ? throw new CliException("No token was given; pipe it in or use --token-file.", ExitCodes.Usage)
+            : token;
+    }
+}

@@ -1,0 +1,132 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Vcm.Api;
+using Vcm.Domain.Common;
+using Vcm.Domain.Tenancy;
+using Vcm.Manager.Auth;
+using Vcm.Manager.Http;
+using Vcm.Store.Clusters;
+using Vcm.Store.Records;
+using Vcm.Store.Tenancy;
+
+namespace Vcm.Manager.Api;
+
+/// <summary>/api/v1/tenants: the provider makes tenants and sets their quotas; a tenant's users see their own tenant.</summary>
+public static class TenantEndpoints
+{
+    public static void MapTenants(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/tenants").WithTags("tenants");
+        group.MapPost("/", CreateAsync).Produces<TenantView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Makes a tenant, with a quota (provider).");
+        group.MapGet("/", ListAsync).Produces<IReadOnlyList<TenantView>>()
+            .WithSummary("Tenants: every one for the provider, one's own for its users.");
+        group.MapGet("/{name}", GetAsync).Produces<TenantView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("One tenant with its quota.");
+        group.MapPut("/{name}/quota", SetQuotaAsync).Produces<TenantView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Changes a tenant's quota: the limits named change, \"none\" lifts one (provider).");
+        group.MapDelete("/{name}", DeleteAsync).Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Removes a tenant with its users, their keys and tokens; refused while it owns a live cluster (provider).");
+        api.MapGet("/whoami", WhoAmIAsync).WithTags("users").Produces<WhoAmIView>()
+            .WithSummary("Who the token signs in as.");
+    }
+
+    private static async Task<IResult> CreateAsync(
+        TenantCreateRequest? request, TenancyStore tenancy, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var problems = new List<Problem>();
+        if (!AccountName.IsValid(request?.Name))
+        {
+            problems.Add(new Problem("name", AccountName.Rule));
+        }
+
+        var quota = TenantQuota.Parse(request?.Quota, TenantQuota.None, "quota", problems);
+        if (problems.Count > 0)
+        {
+            return Problems.Invalid(problems, "The tenant is not valid");
+        }
+
+        var tenant = await tenancy.CreateTenantAsync(request!.Name!, quota, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        return tenant is null
+            ? Problems.Conflict($"A tenant named '{request.Name}' exists already.")
+            : Results.Created($"/api/v1/tenants/{tenant.Name}", TenancyViews.Tenant(tenant, 0, 0));
+    }
+
+    private static async Task<IResult> ListAsync(Caller caller, TenancyStore tenancy, ClusterStore clusters, CancellationToken cancellationToken)
+    {
+        var tenants = (await tenancy.ListTenantsAsync(cancellationToken)).Where(t => caller.IsProvider || t.Id == caller.TenantId).ToList();
+        var views = new List<TenantView>(tenants.Count);
+        var live = (await clusters.ListAsync(false, cancellationToken)).Where(c => c.TenantId is not null).GroupBy(c => c.TenantId!).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var tenant in tenants)
+        {
+            var users = await tenancy.ListUsersAsync(tenant.Id, cancellationToken);
+            views.Add(TenancyViews.Tenant(tenant, users.Count, live.GetValueOrDefault(tenant.Id)));
+        }
+
+        return Results.Ok(views);
+    }
+
+    private static async Task<IResult> GetAsync(string name, Caller caller, TenancyStore tenancy, ClusterStore clusters, CancellationToken cancellationToken)
+    {
+        var tenant = await tenancy.FindTenantAsync(name, cancellationToken);
+        return tenant is null || !(caller.IsProvider || tenant.Id == caller.TenantId)
+            ? Problems.NotFound($"A tenant named '{name}'")
+            : Results.Ok(await ViewAsync(tenant, tenancy, clusters, cancellationToken));
+    }
+
+    private static async Task<IResult> SetQuotaAsync(
+        string name, QuotaRequest? request, TenancyStore tenancy, ClusterStore clusters, CancellationToken cancellationToken)
+    {
+        var tenant = await tenancy.FindTenantAsync(name, cancellationToken);
+        if (tenant is null)
+        {
+            return Problems.NotFound($"A tenant named '{name}'");
+        }
+
+        var problems = new List<Problem>();
+        if (string.IsNullOrWhiteSpace(request?.Quota))
+        {
+            problems.Add(new Problem("quota", "is required, like nodes=64,vcpus=256,memory=512G (none lifts a limit)"));
+        }
+
+        var quota = TenantQuota.Parse(request?.Quota, TenantQuotas.Read(tenant), "quota", problems);
+        if (problems.Count > 0)
+        {
+            return Problems.Invalid(problems, "The quota is not valid");
+        }
+
+        var changed = await tenancy.SetQuotaAsync(name, quota, cancellationToken);
+        return changed is null
+            ? Problems.NotFound($"A tenant named '{name}'")
+            : Results.Ok(await ViewAsync(changed, tenancy, clusters, cancellationToken));
+    }
+
+    private static async Task<IResult> DeleteAsync(string name, TenancyStore tenancy, Authenticator authenticator, CancellationToken cancellationToken)
+    {
+        var outcome = await tenancy.DeleteTenantAsync(name, cancellationToken);
+        authenticator.Forget();
+        return outcome switch
+        {
+            TenantRemoval.NotFound => Problems.NotFound($"A tenant named '{name}'"),
+            TenantRemoval.HasLiveClusters => Problems.Conflict($"Tenant '{name}' owns live clusters; delete them first."),
+            _ => Results.NoContent(),
+        };
+    }
+
+    private static async Task<IResult> WhoAmIAsync(Caller caller, TenancyStore tenancy, Configuration.LocalSite site, CancellationToken cancellationToken)
+    {
+        var tenant = caller.TenantId is null ? null : await tenancy.GetTenantAsync(caller.TenantId, cancellationToken);
+        return Results.Ok(new WhoAmIView(caller.Name, tenant?.Name, Roles.Name(caller.Role), site.Name, caller.TokenId));
+    }
+
+    private static async Task<TenantView> ViewAsync(TenantRecord tenant, TenancyStore tenancy, ClusterStore clusters, CancellationToken cancellationToken)
+    {
+        var users = await tenancy.ListUsersAsync(tenant.Id, cancellationToken);
+        var live = (await clusters.ListAsync(false, cancellationToken)).Count(c => c.TenantId == tenant.Id);
+        return TenancyViews.Tenant(tenant, users.Count, live);
+    }
+}

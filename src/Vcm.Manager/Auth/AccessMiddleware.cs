@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Vcm.Manager.Http;
+
+namespace Vcm.Manager.Auth;
+
+/// <summary>
+/// Runs after routing and before any endpoint reads its body: looks the route up in <see cref="RoutePolicies"/>,
+/// authenticates the caller among the kinds it admits and lets the request through, or answers 401 (no valid
+/// token), 403 (a caller the route does not admit), or 429 (too many failed sign-ins from the address).
+/// </summary>
+public sealed partial class AccessMiddleware(RequestDelegate next, Authenticator authenticator, FailedSignIns failures, ILogger<AccessMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var endpoint = context.GetEndpoint();
+        if (endpoint is null)
+        {
+            await next(context); // no route: the framework answers 404/405
+            return;
+        }
+
+        var access = RoutePolicies.For(endpoint, context.Request.Method);
+        if (access is null)
+        {
+            LogNoPolicy(logger, context.Request.Method, context.Request.Path);
+            await WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", "This route has no access policy; nobody may call it.", Problems.ForbiddenType);
+            return;
+        }
+
+        if (access.Anyone)
+        {
+            await next(context);
+            return;
+        }
+
+        var address = context.Connection.RemoteIpAddress;
+        if (failures.RetryAfter(address) is { } wait)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many failed sign-ins",
+                $"Too many requests with a wrong token came from this address; try again in {Math.Ceiling(wait.TotalSeconds)} s.", Problems.TooManyType);
+            return;
+        }
+
+        var caller = await authenticator.AuthenticateAsync(context.Request, access, context.RequestAborted);
+        if (caller is null)
+        {
+            var hadToken = context.Request.Headers.Authorization.Count > 0;
+            if (hadToken)
+            {
+                failures.Record(address);
+                LogFailed(logger, address?.ToString() ?? "?", context.Request.Method, context.Request.Path);
+            }
+
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized",
+                hadToken ? "The bearer token is not valid here (unknown, expired or revoked)." : "A bearer token is required.", Problems.UnauthorizedType);
+            return;
+        }
+
+        if (!access.Allows(caller))
+        {
+            await WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", $"Only {access} may do this.", Problems.ForbiddenType);
+            return;
+        }
+
+        caller.AttachTo(context);
+        await next(context);
+    }
+
+    private static Task WriteAsync(HttpContext context, int status, string title, string detail, string type) =>
+        Results.Problem(title: title, detail: detail, statusCode: status, type: type).ExecuteAsync(context);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "refused {Method} {Path}: no access policy for its route")]
+    private static partial void LogNoPolicy(ILogger logger, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "failed authentication from {Address} on {Method} {Path}")]
+    private static partial void LogFailed(ILogger logger, string address, string method, string path);
+}

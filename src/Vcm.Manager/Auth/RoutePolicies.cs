@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Vcm.Domain.Tenancy;
+
+namespace Vcm.Manager.Auth;
+
+/// <summary>
+/// Who may call each route: the one table of the API's authorization. A route missing here is refused to everyone
+/// (and a test that walks the application's real route table fails for it). What a caller may do with one resource
+/// — another tenant's cluster is 404 — is answered by <see cref="Caller"/>.
+/// </summary>
+public static class RoutePolicies
+{
+    private static readonly Access Reader = Access.UsersWith(Role.Reader);
+    private static readonly Access Member = Access.UsersWith(Role.Member);
+    private static readonly Access TenantAdmin = Access.UsersWith(Role.TenantAdmin);
+    private static readonly Access Provider = Access.UsersWith(Role.Provider);
+
+    public static readonly IReadOnlyDictionary<string, Access> Table = new Dictionary<string, Access>(StringComparer.Ordinal)
+    {
+        // open: nothing secret, or the handler checks a one-time token in the body
+        ["GET /healthz"] = Access.Public,
+        ["GET /openapi/{documentName}.json"] = Access.Public,
+        ["POST /api/v1/agents/join"] = Access.Public,
+        ["POST /federation/v1/peers/accept"] = Access.Public,
+
+        // agents (with their key)
+        ["POST /api/v1/agents/heartbeat"] = Access.AgentsOnly,
+        ["GET /api/v1/images/{name}/manifest"] = Provider.AndAgents(),
+        ["GET /api/v1/images/{name}/files/{file}"] = Provider.AndAgents(),
+        ["GET /api/v1/images/{name}/chunks/{file}"] = Provider.AndAgents(),
+        ["GET /api/v1/packages/{**path}"] = Provider.AndAgents(),
+
+        // peer sites (with their key)
+        ["PUT /federation/v1/parts/{cluster}"] = Access.PeersOnly,
+        ["GET /federation/v1/parts/{cluster}"] = Access.PeersOnly,
+        ["DELETE /federation/v1/parts/{cluster}"] = Access.PeersOnly,
+
+        // clusters: a tenant's, each answered by Caller.Sees / Caller.Manages
+        ["POST /api/v1/clusters"] = Member,
+        ["GET /api/v1/clusters"] = Reader,
+        ["GET /api/v1/clusters/{name}"] = Reader,
+        ["DELETE /api/v1/clusters/{name}"] = Member,
+        ["GET /api/v1/clusters/{name}/events"] = Reader,
+        ["GET /api/v1/clusters/{name}/nodes/{node}/console"] = Member,
+        ["GET /api/v1/clusters/{name}/nodes/{node}/ssh"] = Member,
+
+        // the site: capacity for everyone, hosts and peers for the provider
+        ["GET /api/v1/sites"] = Reader,
+        ["GET /api/v1/hosts"] = Provider,
+        ["POST /api/v1/hosts/tokens"] = Provider,
+        ["GET /api/v1/peers"] = Provider,
+        ["POST /api/v1/peers"] = Provider,
+        ["DELETE /api/v1/peers/{name}"] = Provider,
+        ["POST /api/v1/peers/tokens"] = Provider,
+        ["GET /api/v1/images"] = Reader,
+        ["DELETE /api/v1/images/{name}"] = Provider,
+
+        // tenants, users, keys, tokens
+        ["GET /api/v1/whoami"] = Reader,
+        ["POST /api/v1/tenants"] = Provider,
+        ["GET /api/v1/tenants"] = Reader,
+        ["GET /api/v1/tenants/{name}"] = Reader,
+        ["PUT /api/v1/tenants/{name}/quota"] = Provider,
+        ["DELETE /api/v1/tenants/{name}"] = Provider,
+        ["POST /api/v1/users"] = TenantAdmin,
+        ["GET /api/v1/users"] = TenantAdmin,
+        ["GET /api/v1/users/{name}"] = TenantAdmin,
+        ["PUT /api/v1/users/{name}/role"] = TenantAdmin,
+        ["DELETE /api/v1/users/{name}"] = TenantAdmin,
+        ["GET /api/v1/keys"] = Reader,
+        ["POST /api/v1/keys"] = Reader,
+        ["DELETE /api/v1/keys/{key}"] = Reader,
+        ["POST /api/v1/tokens"] = Reader,
+        ["GET /api/v1/tokens"] = Reader,
+        ["DELETE /api/v1/tokens/{id}"] = Reader,
+    };
+
+    /// <summary>The table's key of an endpoint: "METHOD /pattern" (no trailing '/'), or null when it is not a routed endpoint.</summary>
+    public static IEnumerable<string> Keys(Endpoint endpoint)
+    {
+        if (endpoint is not RouteEndpoint route)
+        {
+            yield break;
+        }
+
+        var pattern = "/" + (route.RoutePattern.RawText ?? "").Trim('/');
+        var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
+        foreach (var method in methods)
+        {
+            yield return $"{method} {pattern}";
+        }
+    }
+
+    /// <summary>The access of the endpoint a request was routed to; null when the table has none (refused).</summary>
+    public static Access? For(Endpoint endpoint, string method)
+    {
+        if (endpoint is not RouteEndpoint route)
+        {
+            return null;
+        }
+
+        var pattern = "/" + (route.RoutePattern.RawText ?? "").Trim('/');
+        return Table.GetValueOrDefault($"{method} {pattern}");
+    }
+}
