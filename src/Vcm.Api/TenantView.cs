@@ -1,4 +1,4 @@
 namespace Vcm.Api;
 
-/// <summary>A tenant: its quota (null: no limit), how many users it has and how many live clusters it owns.</summary>
-public sealed record TenantView(string Name, QuotaView Quota, int Users, int LiveClusters, DateTimeOffset CreatedAt);
+/// <summary>A tenant: its quota (null: no limit) and what it holds against it, how many users it has and how many live clusters it owns.</summary>
+public sealed record TenantView(string Name, QuotaView Quota, QuotaUsageView Usage, int Users, int LiveClusters, DateTimeOffset CreatedAt);

@@ -15,6 +15,9 @@ public abstract record AdmissionOutcome
     /// <summary>Valid, but the capacity is not there for its window.</summary>
     public sealed record NoCapacity(string Reason, DateTimeOffset? EarliestStart) : AdmissionOutcome;
 
+    /// <summary>The tenant's quota does not leave room for it in its window: each quota exceeded, with what is used and asked.</summary>
+    public sealed record OverQuota(string Tenant, IReadOnlyList<Domain.Tenancy.QuotaExcess> Excesses) : AdmissionOutcome;
+
     /// <summary>A peer refused its part or could not be reached: the cluster is withdrawn everywhere.</summary>
     public sealed record PeerFailed(string Site, Peers.PeerFailure Failure, string Reason) : AdmissionOutcome
     {

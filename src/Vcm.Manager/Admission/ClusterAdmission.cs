@@ -2,6 +2,8 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Vcm.Domain.Clusters;
 using Vcm.Domain.Common;
+using Vcm.Domain.Tenancy;
+using Vcm.Store.Tenancy;
 using Vcm.Domain.Networking;
 using Vcm.Domain.Scheduling;
 using Vcm.Drivers.Images;
@@ -129,6 +131,20 @@ public sealed class ClusterAdmission(
         var now = clock.GetUtcNow();
         await using var transaction = await store.BeginAsync(site.Id, cancellationToken);
         var snapshot = cache.At(transaction.Version - 1) ?? await LoadAsync(transaction, now, cancellationToken);
+
+        if (request.Owner?.TenantId is { } tenantId)
+        {
+            var monthStart = QuotaCheck.Months(request.Spec.Start, request.Spec.End).First().From;
+            var (tenant, held) = await transaction.TenantAsync(tenantId, monthStart.ToUnixTimeMilliseconds(), cancellationToken);
+            var excesses = tenant is null
+                ? []
+                : QuotaCheck.Check(TenantQuotas.Read(tenant), TenantReservations.Of(held), TenantReservations.Of(request.Spec));
+            if (excesses.Count > 0)
+            {
+                cache.Store(snapshot);
+                return new AdmissionOutcome.OverQuota(tenant!.Name, excesses);
+            }
+        }
 
         var id = Ids.New();
         var split = request.Split(snapshot);

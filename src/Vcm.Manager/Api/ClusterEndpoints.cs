@@ -69,6 +69,8 @@ public static class ClusterEndpoints
                 return Problems.Invalid(invalid.Problems);
             case AdmissionOutcome.NoCapacity refused:
                 return Problems.NoCapacity(refused.Reason, refused.EarliestStart);
+            case AdmissionOutcome.OverQuota over:
+                return Problems.OverQuota(over.Tenant, over.Excesses);
             case AdmissionOutcome.PeerFailed peer:
                 return Problems.Peer(peer.Site, peer.Failure, peer.Reason, peer.AllWithdrawn);
             case AdmissionOutcome.Admitted admitted:

@@ -17,8 +17,14 @@ public static class TenancyViews
         quota.NodeHours,
         quota.ToString());
 
-    public static TenantView Tenant(TenantRecord tenant, int users, int liveClusters) =>
-        new(tenant.Name, Quota(TenantQuotas.Read(tenant)), users, liveClusters, DateTimeOffset.FromUnixTimeMilliseconds(tenant.CreatedMs));
+    public static TenantView Tenant(TenantRecord tenant, IReadOnlyList<Reservation> held, DateTimeOffset now, int users, int liveClusters)
+    {
+        var peak = QuotaCheck.PeakFrom(held, now);
+        var usage = new QuotaUsageView(
+            peak.Nodes, peak.Vcpus, ByteSize.FromMebibytes(peak.MemoryMb).ToString(), ByteSize.FromMebibytes(peak.SharedMb).ToString(),
+            (long)Math.Ceiling(QuotaCheck.NodeHoursInMonth(held, now) - 1e-9));
+        return new(tenant.Name, Quota(TenantQuotas.Read(tenant)), usage, users, liveClusters, DateTimeOffset.FromUnixTimeMilliseconds(tenant.CreatedMs));
+    }
 
     public static UserView User(UserRecord user, string? tenant, int keys) =>
         new(user.Name, tenant, user.Role, keys, DateTimeOffset.FromUnixTimeMilliseconds(user.CreatedMs));

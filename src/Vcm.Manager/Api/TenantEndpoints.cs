@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Vcm.Api;
 using Vcm.Domain.Common;
 using Vcm.Domain.Tenancy;
+using Vcm.Manager.Admission;
 using Vcm.Manager.Auth;
 using Vcm.Manager.Http;
 using Vcm.Store.Clusters;
@@ -53,33 +54,31 @@ public static class TenantEndpoints
         var tenant = await tenancy.CreateTenantAsync(request!.Name!, quota, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         return tenant is null
             ? Problems.Conflict($"A tenant named '{request.Name}' exists already.")
-            : Results.Created($"/api/v1/tenants/{tenant.Name}", TenancyViews.Tenant(tenant, 0, 0));
+            : Results.Created($"/api/v1/tenants/{tenant.Name}", TenancyViews.Tenant(tenant, [], clock.GetUtcNow(), 0, 0));
     }
 
-    private static async Task<IResult> ListAsync(Caller caller, TenancyStore tenancy, ClusterStore clusters, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(Caller caller, TenancyStore tenancy, TimeProvider clock, CancellationToken cancellationToken)
     {
         var tenants = (await tenancy.ListTenantsAsync(cancellationToken)).Where(t => caller.IsProvider || t.Id == caller.TenantId).ToList();
         var views = new List<TenantView>(tenants.Count);
-        var live = (await clusters.ListAsync(false, cancellationToken)).Where(c => c.TenantId is not null).GroupBy(c => c.TenantId!).ToDictionary(g => g.Key, g => g.Count());
         foreach (var tenant in tenants)
         {
-            var users = await tenancy.ListUsersAsync(tenant.Id, cancellationToken);
-            views.Add(TenancyViews.Tenant(tenant, users.Count, live.GetValueOrDefault(tenant.Id)));
+            views.Add(await ViewAsync(tenant, tenancy, clock, cancellationToken));
         }
 
         return Results.Ok(views);
     }
 
-    private static async Task<IResult> GetAsync(string name, Caller caller, TenancyStore tenancy, ClusterStore clusters, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string name, Caller caller, TenancyStore tenancy, TimeProvider clock, CancellationToken cancellationToken)
     {
         var tenant = await tenancy.FindTenantAsync(name, cancellationToken);
         return tenant is null || !(caller.IsProvider || tenant.Id == caller.TenantId)
             ? Problems.NotFound($"A tenant named '{name}'")
-            : Results.Ok(await ViewAsync(tenant, tenancy, clusters, cancellationToken));
+            : Results.Ok(await ViewAsync(tenant, tenancy, clock, cancellationToken));
     }
 
     private static async Task<IResult> SetQuotaAsync(
-        string name, QuotaRequest? request, TenancyStore tenancy, ClusterStore clusters, CancellationToken cancellationToken)
+        string name, QuotaRequest? request, TenancyStore tenancy, TimeProvider clock, CancellationToken cancellationToken)
     {
         var tenant = await tenancy.FindTenantAsync(name, cancellationToken);
         if (tenant is null)
@@ -99,10 +98,18 @@ public static class TenantEndpoints
             return Problems.Invalid(problems, "The quota is not valid");
         }
 
+        var now = clock.GetUtcNow();
+        var held = await HeldAsync(tenant, tenancy, now, cancellationToken);
+        var below = QuotaCheck.Overcommitted(quota, held, now);
+        if (below.Count > 0)
+        {
+            return Problems.OverQuota(name, below, $"The quota would be below what tenant {name} holds already: {string.Join("; ", below)}. Lower it after those reservations end, or delete some.");
+        }
+
         var changed = await tenancy.SetQuotaAsync(name, quota, cancellationToken);
         return changed is null
             ? Problems.NotFound($"A tenant named '{name}'")
-            : Results.Ok(await ViewAsync(changed, tenancy, clusters, cancellationToken));
+            : Results.Ok(await ViewAsync(changed, tenancy, clock, cancellationToken));
     }
 
     private static async Task<IResult> DeleteAsync(string name, TenancyStore tenancy, Authenticator authenticator, CancellationToken cancellationToken)
@@ -123,10 +130,15 @@ public static class TenantEndpoints
         return Results.Ok(new WhoAmIView(caller.Name, tenant?.Name, Roles.Name(caller.Role), site.Name, caller.TokenId));
     }
 
-    private static async Task<TenantView> ViewAsync(TenantRecord tenant, TenancyStore tenancy, ClusterStore clusters, CancellationToken cancellationToken)
+    private static async Task<TenantView> ViewAsync(TenantRecord tenant, TenancyStore tenancy, TimeProvider clock, CancellationToken cancellationToken)
     {
+        var now = clock.GetUtcNow();
         var users = await tenancy.ListUsersAsync(tenant.Id, cancellationToken);
-        var live = (await clusters.ListAsync(false, cancellationToken)).Count(c => c.TenantId == tenant.Id);
-        return TenancyViews.Tenant(tenant, users.Count, live);
+        var clusters = await tenancy.QuotaClustersAsync(tenant.Id, QuotaCheck.Months(now, now.AddTicks(1)).First().From.ToUnixTimeMilliseconds(), cancellationToken);
+        return TenancyViews.Tenant(tenant, TenantReservations.Of(clusters), now, users.Count, clusters.Count(c => c.ActiveName is not null));
     }
+
+    /// <summary>What the tenant holds from the start of this month on.</summary>
+    private static async Task<IReadOnlyList<Reservation>> HeldAsync(TenantRecord tenant, TenancyStore tenancy, DateTimeOffset now, CancellationToken cancellationToken) =>
+        TenantReservations.Of(await tenancy.QuotaClustersAsync(tenant.Id, QuotaCheck.Months(now, now.AddTicks(1)).First().From.ToUnixTimeMilliseconds(), cancellationToken));
 }

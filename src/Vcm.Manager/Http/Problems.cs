@@ -15,6 +15,7 @@ public static class Problems
     public const string ForbiddenType = "/problems/forbidden";
     public const string TooManyType = "/problems/too-many-requests";
     public const string ConflictType = "/problems/conflict";
+    public const string QuotaType = "/problems/quota-exceeded";
 
     public static IResult Invalid(IReadOnlyList<Problem> problems, string title = "The request is not valid") =>
         Results.Problem(
@@ -33,6 +34,19 @@ public static class Problems
             statusCode: StatusCodes.Status409Conflict,
             type: NoCapacityType,
             extensions: new Dictionary<string, object?> { ["earliestStart"] = earliestStart });
+
+    /// <summary>A request (or a lowered quota) that a tenant's quota does not leave room for: each quota named with its limit, what is in use and what was asked.</summary>
+    public static IResult OverQuota(string tenant, IReadOnlyList<Domain.Tenancy.QuotaExcess> excesses, string? detail = null) =>
+        Results.Problem(
+            title: "Over the tenant's quota",
+            detail: detail ?? $"Tenant {tenant}'s quota leaves no room for this: " + string.Join("; ", excesses) + ".",
+            statusCode: StatusCodes.Status409Conflict,
+            type: QuotaType,
+            extensions: new Dictionary<string, object?>
+            {
+                ["tenant"] = tenant,
+                ["quotas"] = excesses.Select(e => new QuotaExcessView(e.Quota, e.Limit, e.Used, e.Asked, e.When)).ToList(),
+            });
 
     public static IResult NotFound(string what) =>
         Results.Problem(title: "Not found", detail: $"{what} does not exist.", statusCode: StatusCodes.Status404NotFound, type: NotFoundType);

@@ -70,6 +70,11 @@ public sealed class AdmissionTransaction : IAsyncDisposable
                 new Resources(c.Cpus, c.MemoryMb, c.DiskMb))).ToList());
     }
 
+    /// <summary>A tenant and its clusters that can count against its quota from <paramref name="sinceMs"/> on (live ones, and final ones whose window reaches past it).</summary>
+    public async Task<(TenantRecord? Tenant, IReadOnlyList<ClusterRecord> Clusters)> TenantAsync(string tenantId, long sinceMs, CancellationToken cancellationToken) =>
+        (await _db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken),
+         await _db.Clusters.Where(c => c.TenantId == tenantId && (c.ActiveName != null || c.EndMs > sinceMs)).ToListAsync(cancellationToken));
+
     public Task<HostRecord?> HostAsync(string id, CancellationToken cancellationToken) =>
         _db.Hosts.FirstOrDefaultAsync(h => h.Id == id, cancellationToken);
 

@@ -215,6 +215,36 @@ public sealed class TenancyApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Quota_CountsReservedWindows_RefusalNamesIt_ALaterWindowFits()
+    {
+        var provider = _world.Site.Client;
+        await provider.SetQuotaAsync("a", "nodes=3,vcpus=100", Ct); // "ca" holds 2 nodes for the next hour
+        var member = _world["a-member"];
+
+        var refused = await RefusedAsync(() => member.CreateClusterAsync(new ClusterSpecInput { Name = "q1", Workers = 1 }, Ct), HttpStatusCode.Conflict);
+        var later = await member.CreateClusterAsync(
+            new ClusterSpecInput { Name = "q2", Workers = 1, Start = DateTimeOffset.UtcNow.AddHours(3).ToString("O"), Duration = "1h" }, Ct);
+        var lowered = await RefusedAsync(() => provider.SetQuotaAsync("a", "nodes=1", Ct), HttpStatusCode.Conflict);
+        var shown = await _world["a-reader"].GetTenantAsync("a", Ct);
+        var bOnly = await _world["b-member"].CreateClusterAsync(new ClusterSpecInput { Name = "q3", Workers = 1 }, Ct);
+
+        Assert.EndsWith("/problems/quota-exceeded", refused.Problem.Type, StringComparison.Ordinal);
+        var nodes = Assert.Single(refused.Problem.Quotas!);
+        Assert.Equal(("nodes", 3L, 2L, 2L), (nodes.Quota, nodes.Limit, nodes.Used, nodes.Asked));
+        Assert.Contains("nodes: 2 in use", refused.Problem.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(await provider.ListClustersAsync(true, Ct), c => c.Name == "q1");
+        Assert.Equal("q2", later.Name);
+        Assert.Equal("nodes", Assert.Single(lowered.Problem.Quotas!).Quota);
+        Assert.Equal(3L, (await provider.GetTenantAsync("a", Ct)).Quota.Nodes);
+        Assert.Equal(2L, shown.Usage.Nodes);
+        if (DateTimeOffset.UtcNow.AddHours(5).Month == DateTimeOffset.UtcNow.Month)
+        {
+            Assert.Equal(4L, shown.Usage.NodeHoursThisMonth); // "ca" and "q2": 2 nodes for 1 h each, both this month
+        }
+        Assert.Equal("q3", bOnly.Name);
+    }
+
+    [Fact]
     public async Task LastProvider_CannotBeRemoved()
     {
         await RefusedAsync(() => _world.Site.Client.RemoveUserAsync("admin", Ct), HttpStatusCode.Conflict);
