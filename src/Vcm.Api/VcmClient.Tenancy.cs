@@ -57,6 +57,27 @@ public sealed partial class VcmClient
     public Task RevokeTokenAsync(string id, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/tokens/{Uri.EscapeDataString(id)}"), cancellationToken);
 
+    public Task<IReadOnlyList<AuditView>> ListAuditAsync(string? tenant, string? since, int? limit, CancellationToken cancellationToken)
+    {
+        var query = new List<string>();
+        if (tenant is not null)
+        {
+            query.Add("tenant=" + Uri.EscapeDataString(tenant));
+        }
+
+        if (since is not null)
+        {
+            query.Add("since=" + Uri.EscapeDataString(since));
+        }
+
+        if (limit is not null)
+        {
+            query.Add("limit=" + limit.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return SendAsync<IReadOnlyList<AuditView>>(new HttpRequestMessage(HttpMethod.Get, "api/v1/audit" + (query.Count > 0 ? "?" + string.Join('&', query) : "")), cancellationToken);
+    }
+
     private static HttpRequestMessage Json<T>(HttpMethod method, string path, T body) =>
         new(method, path) { Content = JsonContent.Create(body, options: ApiJson.Options) };
 }

@@ -45,6 +45,8 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
 
     public DbSet<UserKeyRecord> UserKeys => Set<UserKeyRecord>();
 
+    public DbSet<AuditRecord> Audit => Set<AuditRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<SiteRecord>().ToTable("sites");
@@ -66,6 +68,7 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
         modelBuilder.Entity<TenantRecord>().ToTable("tenants");
         modelBuilder.Entity<UserRecord>().ToTable("users");
         modelBuilder.Entity<UserKeyRecord>().ToTable("user_keys");
+        modelBuilder.Entity<AuditRecord>().ToTable("audit");
 
         StoredAs.Configure(modelBuilder);
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

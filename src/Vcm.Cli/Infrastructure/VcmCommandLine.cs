@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vcm.Cli.Commands.Accounts;
+using Vcm.Cli.Commands.Audit;
 using Vcm.Cli.Commands.Clusters;
 using Vcm.Cli.Commands.Hosts;
 using Vcm.Cli.Commands.Images;
@@ -41,5 +42,6 @@ public static class VcmCommandLine
         LogoutCommand.Create(),
         WhoAmICommand.Create(),
         ContextCommand.Create(),
+        AuditCommand.Create(),
     };
 }

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Vcm.Manager.Api;
 
-/// <summary>The tenancy routes: tenants, users, one's SSH keys and API tokens, and whoami.</summary>
+/// <summary>The tenancy routes: tenants, users, one's SSH keys and API tokens, and whoami, and the audit trail.</summary>
 public static class TenancyEndpoints
 {
     public static void MapTenancy(this RouteGroupBuilder api)
@@ -11,5 +11,6 @@ public static class TenancyEndpoints
         api.MapUsers();
         api.MapKeys();
         api.MapTokens();
+        api.MapAudit();
     }
 }

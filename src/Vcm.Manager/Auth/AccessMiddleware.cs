@@ -9,7 +9,8 @@ namespace Vcm.Manager.Auth;
 /// authenticates the caller among the kinds it admits and lets the request through, or answers 401 (no valid
 /// token), 403 (a caller the route does not admit), or 429 (too many failed sign-ins from the address).
 /// </summary>
-public sealed partial class AccessMiddleware(RequestDelegate next, Authenticator authenticator, FailedSignIns failures, ILogger<AccessMiddleware> logger)
+public sealed partial class AccessMiddleware(
+    RequestDelegate next, Authenticator authenticator, FailedSignIns failures, AuditTrail audit, ILogger<AccessMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -21,6 +22,7 @@ public sealed partial class AccessMiddleware(RequestDelegate next, Authenticator
         }
 
         var access = RoutePolicies.For(endpoint, context.Request.Method);
+        var action = context.Request.Method + " " + RoutePolicies.Pattern(endpoint);
         if (access is null)
         {
             LogNoPolicy(logger, context.Request.Method, context.Request.Path);
@@ -31,6 +33,11 @@ public sealed partial class AccessMiddleware(RequestDelegate next, Authenticator
         if (access.Anyone)
         {
             await next(context);
+            if (AuditTrail.Audits(context.Request.Method, action))
+            {
+                await audit.RecordAsync(context, null, action, context.Response.StatusCode, null);
+            }
+
             return;
         }
 
@@ -40,6 +47,7 @@ public sealed partial class AccessMiddleware(RequestDelegate next, Authenticator
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many failed sign-ins",
                 $"Too many requests with a wrong token came from this address; try again in {Math.Ceiling(wait.TotalSeconds)} s.", Problems.TooManyType);
+            await audit.RecordAsync(context, null, action, StatusCodes.Status429TooManyRequests, "too many failed sign-ins from the address");
             return;
         }
 
@@ -56,17 +64,27 @@ public sealed partial class AccessMiddleware(RequestDelegate next, Authenticator
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized",
                 hadToken ? "The bearer token is not valid here (unknown, expired or revoked)." : "A bearer token is required.", Problems.UnauthorizedType);
+            if (hadToken)
+            {
+                await audit.RecordAsync(context, null, action, StatusCodes.Status401Unauthorized, "sign-in failed: unknown, expired or revoked token");
+            }
+
             return;
         }
 
         if (!access.Allows(caller))
         {
             await WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", $"Only {access} may do this.", Problems.ForbiddenType);
+            await audit.RecordAsync(context, caller, action, StatusCodes.Status403Forbidden, $"refused: only {access} may do this");
             return;
         }
 
         caller.AttachTo(context);
         await next(context);
+        if (AuditTrail.Audits(context.Request.Method, action))
+        {
+            await audit.RecordAsync(context, caller, action, context.Response.StatusCode, null);
+        }
     }
 
     private static Task WriteAsync(HttpContext context, int status, string title, string detail, string type) =>

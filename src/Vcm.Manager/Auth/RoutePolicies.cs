@@ -58,6 +58,7 @@ public static class RoutePolicies
 
         // tenants, users, keys, tokens
         ["GET /api/v1/whoami"] = Reader,
+        ["GET /api/v1/audit"] = TenantAdmin,
         ["POST /api/v1/tenants"] = Provider,
         ["GET /api/v1/tenants"] = Reader,
         ["GET /api/v1/tenants/{name}"] = Reader,
@@ -79,12 +80,12 @@ public static class RoutePolicies
     /// <summary>The table's key of an endpoint: "METHOD /pattern" (no trailing '/'), or null when it is not a routed endpoint.</summary>
     public static IEnumerable<string> Keys(Endpoint endpoint)
     {
-        if (endpoint is not RouteEndpoint route)
+        if (endpoint is not RouteEndpoint)
         {
             yield break;
         }
 
-        var pattern = "/" + (route.RoutePattern.RawText ?? "").Trim('/');
+        var pattern = Pattern(endpoint);
         var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
         foreach (var method in methods)
         {
@@ -93,14 +94,10 @@ public static class RoutePolicies
     }
 
     /// <summary>The access of the endpoint a request was routed to; null when the table has none (refused).</summary>
-    public static Access? For(Endpoint endpoint, string method)
-    {
-        if (endpoint is not RouteEndpoint route)
-        {
-            return null;
-        }
+    public static Access? For(Endpoint endpoint, string method) =>
+        endpoint is RouteEndpoint ? Table.GetValueOrDefault($"{method} {Pattern(endpoint)}") : null;
 
-        var pattern = "/" + (route.RoutePattern.RawText ?? "").Trim('/');
-        return Table.GetValueOrDefault($"{method} {pattern}");
-    }
+    /// <summary>An endpoint's route pattern as the table writes it ("/api/v1/clusters/{name}"), or its display name.</summary>
+    public static string Pattern(Endpoint endpoint) =>
+        endpoint is RouteEndpoint route ? "/" + (route.RoutePattern.RawText ?? "").Trim('/') : endpoint.DisplayName ?? "?";
 }

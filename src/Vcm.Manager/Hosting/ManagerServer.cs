@@ -16,6 +16,7 @@ using Vcm.Manager.Federation;
 using Vcm.Manager.Peers;
 using Vcm.Manager.Hosts;
 using Vcm.Store;
+using Vcm.Store.Audit;
 using Vcm.Store.Auth;
 using Vcm.Store.Clusters;
 using Vcm.Store.Admission;
@@ -118,6 +119,8 @@ public static class ManagerServer
         services.AddSingleton<TokenCache>();
         services.AddSingleton<TenancyStore>();
         services.AddSingleton<Authenticator>();
+        services.AddSingleton<AuditStore>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton(sp => new FailedSignIns(clock));
         services.AddSingleton<CalendarCache>();
         services.AddSingleton<ClusterAdmission>();

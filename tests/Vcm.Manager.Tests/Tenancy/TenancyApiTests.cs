@@ -245,6 +245,34 @@ public sealed class TenancyApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Audit_RecordsChangesRefusalsAndFailedSignIns_TenantAdminSeesItsTenantOnly()
+    {
+        using (var wrong = _world.Site.ClientWith("vcmu_wrong"))
+        {
+            await RefusedAsync(() => wrong.WhoAmIAsync(Ct), HttpStatusCode.Unauthorized);
+        }
+
+        await RefusedAsync(() => _world["a-reader"].DeleteClusterAsync("ca", Ct), HttpStatusCode.Forbidden);
+        await _world["b-member"].DeleteClusterAsync("cb", Ct);
+
+        var all = await _world.Site.Client.ListAuditAsync(null, "1h", null, Ct);
+        var tenantA = await _world["a-tenant-admin"].ListAuditAsync(null, null, null, Ct);
+        await RefusedAsync(() => _world["b-tenant-admin"].ListAuditAsync("a", null, null, Ct), HttpStatusCode.NotFound);
+        await RefusedAsync(() => _world["a-member"].ListAuditAsync(null, null, null, Ct), HttpStatusCode.Forbidden);
+
+        Assert.Contains(all, e => (e.Actor, e.Action, e.Resource, e.Status) == ("admin", "POST /api/v1/tenants", "/api/v1/tenants/a", 201));
+        Assert.Contains(all, e => (e.Actor, e.Tenant, e.Action, e.Resource, e.Status) == ("a-member", "a", "POST /api/v1/clusters", "/api/v1/clusters/ca", 201));
+        Assert.Contains(all, e => (e.Actor, e.ActorKind, e.Action, e.Status) == ("-", "anonymous", "GET /api/v1/whoami", 401));
+        Assert.Contains(all, e => (e.Actor, e.Action, e.Resource, e.Status) == ("a-reader", "DELETE /api/v1/clusters/{name}", "/api/v1/clusters/ca", 403));
+        Assert.Contains(all, e => (e.Actor, e.Action, e.Resource, e.Status) == ("b-member", "DELETE /api/v1/clusters/{name}", "/api/v1/clusters/cb", 202));
+        Assert.Contains(all, e => e.Action == "POST /api/v1/tokens" && e.Actor == "admin" && e.Status == 201);
+        Assert.All(all, e => Assert.NotEqual("GET /api/v1/clusters", e.Action));
+        Assert.NotEmpty(tenantA);
+        Assert.All(tenantA, e => Assert.Equal("a", e.Tenant));
+        Assert.Equal(all.Select(e => e.At).Order(), all.Select(e => e.At));
+    }
+
+    [Fact]
     public async Task LastProvider_CannotBeRemoved()
     {
         await RefusedAsync(() => _world.Site.Client.RemoveUserAsync("admin", Ct), HttpStatusCode.Conflict);
