@@ -12,7 +12,7 @@ public sealed partial class VcmClient
         SendAsync<TenantView>(Json(HttpMethod.Post, "api/v1/tenants", request), cancellationToken);
 
     public Task<IReadOnlyList<TenantView>> ListTenantsAsync(CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<TenantView>>(new HttpRequestMessage(HttpMethod.Get, "api/v1/tenants"), cancellationToken);
+        ListAllAsync<TenantView>("api/v1/tenants", cancellationToken);
 
     public Task<TenantView> GetTenantAsync(string name, CancellationToken cancellationToken) =>
         SendAsync<TenantView>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/tenants/{Uri.EscapeDataString(name)}"), cancellationToken);
@@ -27,7 +27,7 @@ public sealed partial class VcmClient
         SendAsync<UserView>(Json(HttpMethod.Post, "api/v1/users", request), cancellationToken);
 
     public Task<IReadOnlyList<UserView>> ListUsersAsync(string? tenant, CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<UserView>>(new HttpRequestMessage(HttpMethod.Get, tenant is null ? "api/v1/users" : $"api/v1/users?tenant={Uri.EscapeDataString(tenant)}"), cancellationToken);
+        ListAllAsync<UserView>(tenant is null ? "api/v1/users" : $"api/v1/users?tenant={Uri.EscapeDataString(tenant)}", cancellationToken);
 
     public Task<UserView> GetUserAsync(string name, CancellationToken cancellationToken) =>
         SendAsync<UserView>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/users/{Uri.EscapeDataString(name)}"), cancellationToken);
@@ -51,8 +51,7 @@ public sealed partial class VcmClient
         SendAsync<TokenView>(Json(HttpMethod.Post, "api/v1/tokens", request), cancellationToken);
 
     public Task<IReadOnlyList<TokenView>> ListTokensAsync(string? user, bool all, CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<TokenView>>(new HttpRequestMessage(HttpMethod.Get,
-            all ? "api/v1/tokens?all=true" : user is null ? "api/v1/tokens" : $"api/v1/tokens?user={Uri.EscapeDataString(user)}"), cancellationToken);
+        ListAllAsync<TokenView>(all ? "api/v1/tokens?all=true" : user is null ? "api/v1/tokens" : $"api/v1/tokens?user={Uri.EscapeDataString(user)}", cancellationToken);
 
     public Task RevokeTokenAsync(string id, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/tokens/{Uri.EscapeDataString(id)}"), cancellationToken);

@@ -44,7 +44,7 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
     }
 
     public Task<IReadOnlyList<ClusterView>> ListClustersAsync(bool all, CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<ClusterView>>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters{(all ? "?all=true" : "")}"), cancellationToken);
+        ListAllAsync<ClusterView>($"api/v1/clusters{(all ? "?all=true" : "")}", cancellationToken);
 
     public Task<ClusterView> GetClusterAsync(string name, bool nodes, CancellationToken cancellationToken) =>
         SendAsync<ClusterView>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(name)}{(nodes ? "" : "?nodes=false")}"), cancellationToken);
@@ -71,7 +71,7 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
     }
 
     public Task<IReadOnlyList<HostView>> ListHostsAsync(CancellationToken cancellationToken) =>
-        SendAsync<IReadOnlyList<HostView>>(new HttpRequestMessage(HttpMethod.Get, "api/v1/hosts"), cancellationToken);
+        ListAllAsync<HostView>("api/v1/hosts", cancellationToken);
 
     public Task<JoinTokenView> CreateJoinTokenAsync(CancellationToken cancellationToken) =>
         SendAsync<JoinTokenView>(new HttpRequestMessage(HttpMethod.Post, "api/v1/hosts/tokens"), cancellationToken);
@@ -99,6 +99,46 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
     /// <summary>A one-time token another site's admin gives `vcm peer add` there to register this site.</summary>
     public Task<PeerTokenView> CreatePeerTokenAsync(CancellationToken cancellationToken) =>
         SendAsync<PeerTokenView>(new HttpRequestMessage(HttpMethod.Post, "api/v1/peers/tokens"), cancellationToken);
+
+    /// <summary>Every page of a list, following each answer's Link rel="next".</summary>
+    private async Task<IReadOnlyList<T>> ListAllAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        var all = new List<T>();
+        string? next = path;
+        while (next is not null)
+        {
+            using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, next), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new VcmApiException((int)response.StatusCode, await ReadProblemAsync(response, cancellationToken));
+            }
+
+            all.AddRange((await response.Content.ReadFromJsonAsync<List<T>>(ApiJson.Options, cancellationToken))!);
+            next = NextLink(response);
+        }
+
+        return all;
+    }
+
+    /// <summary>The URL of a Link header's rel="next", relative to the API's base, or null.</summary>
+    public static string? NextLink(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var links))
+        {
+            return null;
+        }
+
+        foreach (var link in links.SelectMany(l => l.Split(',')))
+        {
+            var parts = link.Split(';', StringSplitOptions.TrimEntries);
+            if (parts.Length >= 2 && parts.Skip(1).Any(p => p is "rel=\"next\"" or "rel=next") && parts[0].StartsWith('<') && parts[0].EndsWith('>'))
+            {
+                return parts[0][1..^1].TrimStart('/');
+            }
+        }
+
+        return null;
+    }
 
     private async Task SendAsync(HttpRequestMessage message, CancellationToken cancellationToken)
     {

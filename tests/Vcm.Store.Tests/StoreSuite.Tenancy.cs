@@ -36,7 +36,7 @@ public abstract partial class StoreSuite
 
         Assert.Null(await Tenancy.CreateTenantAsync("lab", TenantQuota.None, Now, Ct));
         Assert.Null(await Tenancy.CreateUserAsync("alice", null, Role.Provider, [], Now, Ct));
-        Assert.Equal(8, (await Tenancy.SetQuotaAsync("lab", new TenantQuota { Nodes = 8 }, Ct))!.QuotaNodes);
+        Assert.Equal(8, (await Tenancy.SetQuotaAsync("lab", new TenantQuota { Nodes = 8 }, null, Ct))!.QuotaNodes);
         Assert.Equal(8, (await Tenancy.FindTenantAsync("lab", Ct))!.QuotaNodes);
         Assert.Equal("tenant-admin", (await Tenancy.SetRoleAsync("alice", Role.TenantAdmin, Ct))!.Role);
         Assert.Equal("tenant-admin", (await Tenancy.FindUserAsync("alice", Ct))!.Role);

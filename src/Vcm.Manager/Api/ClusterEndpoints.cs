@@ -31,10 +31,12 @@ public static class ClusterEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Reserve a virtual cluster for a window; admitted only if capacity exists for all of it.");
-        group.MapGet("/", ListAsync).Produces<IReadOnlyList<ClusterView>>().WithSummary("Live clusters (all=true: released ones too).");
+        group.MapGet("/", ListAsync).Produces<IReadOnlyList<ClusterView>>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("The caller's tenant's live clusters (the provider's: all), a page at a time (limit, cursor; Link rel=next); all=true: released ones too; filters phase, tenant, site, prefix.");
         group.MapGet("/{name}", GetAsync).Produces<ClusterView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One cluster with its nodes (nodes=false leaves them out).");
         group.MapDelete("/{name}", DeleteAsync).Produces<ClusterView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithSummary("Release a cluster now.");
         group.MapGet("/{name}/events", EventsAsync).Produces<IReadOnlyList<EventView>>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("What happened to a cluster, oldest first.");
@@ -84,24 +86,58 @@ public static class ClusterEndpoints
         }
     }
 
-    private static async Task<IResult> ListAsync(bool? all, Caller caller, ClusterStore clusters, SiteStore sites, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        HttpContext http, bool? all, string? phase, string? tenant, string? site, string? prefix, int? limit, string? cursor,
+        Caller caller, ClusterStore clusters, SiteStore sites, TenancyStore tenancy, CancellationToken cancellationToken)
     {
-        var siteNames = (await sites.ListAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name);
-        var list = (await clusters.ListAsync(all ?? false, cancellationToken)).Where(caller.Sees);
-        return Results.Ok(list.Select(c => Views.Cluster(c, siteNames.GetValueOrDefault(c.SiteId, "?"), null, null)).ToList());
+        var problems = Paging.Check(limit, cursor);
+        if (phase is not null && !Enum.TryParse<ClusterPhase>(phase, ignoreCase: true, out _))
+        {
+            problems.Add(new Domain.Common.Problem("phase", $"must be one of {string.Join(", ", Enum.GetNames<ClusterPhase>())}"));
+        }
+
+        var siteList = await sites.ListAsync(cancellationToken);
+        var siteNames = siteList.ToDictionary(s => s.Id, s => s.Name);
+        if (site is not null && !siteList.Any(s => s.Name == site))
+        {
+            problems.Add(new Domain.Common.Problem("site", $"there is no site '{site}'"));
+        }
+
+        var tenantRecord = tenant is null ? null : await tenancy.FindTenantAsync(tenant, cancellationToken);
+        if (tenant is not null && (tenantRecord is null || !(caller.IsProvider || tenantRecord.Id == caller.TenantId)))
+        {
+            problems.Add(new Domain.Common.Problem("tenant", $"there is no tenant '{tenant}'"));
+        }
+
+        if (problems.Count > 0)
+        {
+            return Problems.Invalid(problems, "The list query is not valid");
+        }
+
+        var list = (await clusters.ListAsync(all ?? phase is not null, cancellationToken)).Where(caller.Sees)
+            .Where(c => phase is null || string.Equals(c.Phase.ToString(), phase, StringComparison.OrdinalIgnoreCase))
+            .Where(c => tenantRecord is null || c.TenantId == tenantRecord.Id)
+            .Where(c => site is null || siteNames.GetValueOrDefault(c.SiteId) == site)
+            .Where(c => prefix is null || c.Name.StartsWith(prefix, StringComparison.Ordinal));
+        var page = Paging.Page(http, list, c => c.Id, limit, cursor, descending: true); // newest first, as before paging
+        return Results.Ok(page.Select(c => Views.Cluster(c, siteNames.GetValueOrDefault(c.SiteId, "?"), null, null)).ToList());
     }
 
     private static async Task<IResult> GetAsync(
-        string name, bool? nodes, Caller caller, ClusterStore clusters, SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
+        HttpContext http, string name, bool? nodes, Caller caller, ClusterStore clusters, SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
     {
         var cluster = await clusters.FindAsync(name, cancellationToken);
-        return cluster is null || !caller.Sees(cluster)
-            ? Problems.NotFound($"A cluster named '{name}'")
-            : Results.Ok(await ViewAsync(cluster, nodes ?? true, clusters, sites, hosts, parts, cancellationToken));
+        if (cluster is null || !caller.Sees(cluster))
+        {
+            return Problems.NotFound($"A cluster named '{name}'");
+        }
+
+        Preconditions.SetETag(http, cluster.Version);
+        return Results.Ok(await ViewAsync(cluster, nodes ?? true, clusters, sites, hosts, parts, cancellationToken));
     }
 
     private static async Task<IResult> DeleteAsync(
-        string name, Caller caller, ClusterStore clusters, ClusterController controller, SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
+        HttpContext http, string name, Caller caller, ClusterStore clusters, ClusterController controller, SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
     {
         var found = await clusters.FindAsync(name, cancellationToken);
         if (found is null || !caller.Sees(found))
@@ -112,6 +148,11 @@ public static class ClusterEndpoints
         if (!caller.Manages(found))
         {
             return Problems.Forbidden($"Only its creator, a tenant-admin of its tenant or the provider may delete cluster '{name}'.");
+        }
+
+        if (Preconditions.Check(http.Request, found.Version, $"Cluster '{name}'") is { } stale)
+        {
+            return stale;
         }
 
         var cluster = await controller.RequestDeletionAsync(found.Id, cancellationToken) ?? found;

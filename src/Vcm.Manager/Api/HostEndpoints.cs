@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vcm.Api;
+using Vcm.Manager.Http;
 using Vcm.Store.Auth;
 using Vcm.Store.Hosts;
 using Vcm.Store.Sites;
@@ -23,11 +24,17 @@ public static class HostEndpoints
             .WithSummary("This site and its peers.");
     }
 
-    private static async Task<IResult> ListHostsAsync(HostStore hosts, SiteStore sites, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> ListHostsAsync(
+        HttpContext http, int? limit, string? cursor, HostStore hosts, SiteStore sites, TimeProvider clock, CancellationToken cancellationToken)
     {
+        if (Paging.Check(limit, cursor) is { Count: > 0 } problems)
+        {
+            return Problems.Invalid(problems, "The list query is not valid");
+        }
+
         var used = await hosts.UsageAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         var siteNames = (await sites.ListAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name);
-        var list = await hosts.ListAsync(null, cancellationToken);
+        var list = Paging.Page(http, await hosts.ListAsync(null, cancellationToken), h => h.Name + "\u0000" + h.Id, limit, cursor);
         return Results.Ok(list.Select(h => Views.Host(h, siteNames.GetValueOrDefault(h.SiteId, "?"), used.GetValueOrDefault(h.Id))).ToList());
     }
 

@@ -22,12 +22,13 @@ public static class TenantEndpoints
         group.MapPost("/", CreateAsync).Produces<TenantView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Makes a tenant, with a quota (provider).");
-        group.MapGet("/", ListAsync).Produces<IReadOnlyList<TenantView>>()
+        group.MapGet("/", ListAsync).Produces<IReadOnlyList<TenantView>>().ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Tenants: every one for the provider, one's own for its users.");
         group.MapGet("/{name}", GetAsync).Produces<TenantView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One tenant with its quota.");
         group.MapPut("/{name}/quota", SetQuotaAsync).Produces<TenantView>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithSummary("Changes a tenant's quota: the limits named change, \"none\" lifts one (provider).");
         group.MapDelete("/{name}", DeleteAsync).Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
@@ -57,9 +58,15 @@ public static class TenantEndpoints
             : Results.Created($"/api/v1/tenants/{tenant.Name}", TenancyViews.Tenant(tenant, [], clock.GetUtcNow(), 0, 0));
     }
 
-    private static async Task<IResult> ListAsync(Caller caller, TenancyStore tenancy, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        HttpContext http, int? limit, string? cursor, Caller caller, TenancyStore tenancy, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var tenants = (await tenancy.ListTenantsAsync(cancellationToken)).Where(t => caller.IsProvider || t.Id == caller.TenantId).ToList();
+        if (Paging.Check(limit, cursor) is { Count: > 0 } problems)
+        {
+            return Problems.Invalid(problems, "The list query is not valid");
+        }
+
+        var tenants = Paging.Page(http, (await tenancy.ListTenantsAsync(cancellationToken)).Where(t => caller.IsProvider || t.Id == caller.TenantId), t => t.Name, limit, cursor);
         var views = new List<TenantView>(tenants.Count);
         foreach (var tenant in tenants)
         {
@@ -69,21 +76,30 @@ public static class TenantEndpoints
         return Results.Ok(views);
     }
 
-    private static async Task<IResult> GetAsync(string name, Caller caller, TenancyStore tenancy, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(HttpContext http, string name, Caller caller, TenancyStore tenancy, TimeProvider clock, CancellationToken cancellationToken)
     {
         var tenant = await tenancy.FindTenantAsync(name, cancellationToken);
-        return tenant is null || !(caller.IsProvider || tenant.Id == caller.TenantId)
-            ? Problems.NotFound($"A tenant named '{name}'")
-            : Results.Ok(await ViewAsync(tenant, tenancy, clock, cancellationToken));
+        if (tenant is null || !(caller.IsProvider || tenant.Id == caller.TenantId))
+        {
+            return Problems.NotFound($"A tenant named '{name}'");
+        }
+
+        Preconditions.SetETag(http, tenant.Version);
+        return Results.Ok(await ViewAsync(tenant, tenancy, clock, cancellationToken));
     }
 
     private static async Task<IResult> SetQuotaAsync(
-        string name, QuotaRequest? request, TenancyStore tenancy, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext http, string name, QuotaRequest? request, TenancyStore tenancy, TimeProvider clock, CancellationToken cancellationToken)
     {
         var tenant = await tenancy.FindTenantAsync(name, cancellationToken);
         if (tenant is null)
         {
             return Problems.NotFound($"A tenant named '{name}'");
+        }
+
+        if (Preconditions.Check(http.Request, tenant.Version, $"Tenant '{name}'") is { } stale)
+        {
+            return stale;
         }
 
         var problems = new List<Problem>();
@@ -106,10 +122,14 @@ public static class TenantEndpoints
             return Problems.OverQuota(name, below, $"The quota would be below what tenant {name} holds already: {string.Join("; ", below)}. Lower it after those reservations end, or delete some.");
         }
 
-        var changed = await tenancy.SetQuotaAsync(name, quota, cancellationToken);
-        return changed is null
-            ? Problems.NotFound($"A tenant named '{name}'")
-            : Results.Ok(await ViewAsync(changed, tenancy, clock, cancellationToken));
+        var changed = await tenancy.SetQuotaAsync(name, quota, tenant.Version, cancellationToken);
+        if (changed is null)
+        {
+            return Problems.Conflict($"Tenant '{name}' changed or went away while its quota was being set; read it again and retry.");
+        }
+
+        Preconditions.SetETag(http, changed.Version);
+        return Results.Ok(await ViewAsync(changed, tenancy, clock, cancellationToken));
     }
 
     private static async Task<IResult> DeleteAsync(string name, TenancyStore tenancy, Authenticator authenticator, CancellationToken cancellationToken)

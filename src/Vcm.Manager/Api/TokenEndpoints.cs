@@ -27,7 +27,7 @@ public static class TokenEndpoints
         group.MapPost("/", CreateAsync).Produces<TokenView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Makes an API token (for the caller, or for a user it manages); the secret is in this answer only.");
-        group.MapGet("/", ListAsync).Produces<IReadOnlyList<TokenView>>().ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/", ListAsync).Produces<IReadOnlyList<TokenView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The caller's tokens (user=NAME: a managed user's; all=true: every token the caller manages).");
         group.MapDelete("/{id}", RevokeAsync).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Revokes a token.");
@@ -73,8 +73,14 @@ public static class TokenEndpoints
         return Results.Created($"/api/v1/tokens/{record.Id}", TenancyViews.Token(record, owner.Name, secret));
     }
 
-    private static async Task<IResult> ListAsync(string? user, bool? all, Caller caller, TenancyStore tenancy, TokenStore tokens, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        HttpContext http, string? user, bool? all, int? limit, string? cursor, Caller caller, TenancyStore tenancy, TokenStore tokens, CancellationToken cancellationToken)
     {
+        if (Paging.Check(limit, cursor) is { Count: > 0 } problems)
+        {
+            return Problems.Invalid(problems, "The list query is not valid");
+        }
+
         List<UserRecord> owners;
         if (all == true)
         {
@@ -93,7 +99,7 @@ public static class TokenEndpoints
 
         var names = owners.ToDictionary(u => u.Id, u => u.Name);
         var list = await tokens.ListUserTokensAsync(names.Keys.ToList(), cancellationToken);
-        return Results.Ok(list.Select(t => TenancyViews.Token(t, names[t.UserId!])).ToList());
+        return Results.Ok(Paging.Page(http, list, t => t.CreatedMs.ToString("D15", System.Globalization.CultureInfo.InvariantCulture) + t.Id, limit, cursor, descending: true).Select(t => TenancyViews.Token(t, names[t.UserId!])).ToList());
     }
 
     private static async Task<IResult> RevokeAsync(

@@ -24,13 +24,14 @@ public static class UserEndpoints
         group.MapPost("/", CreateAsync).Produces<UserView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Adds a user to a tenant with a role, and its first SSH keys.");
-        group.MapGet("/", ListAsync).Produces<IReadOnlyList<UserView>>()
+        group.MapGet("/", ListAsync).Produces<IReadOnlyList<UserView>>().ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("The users the caller manages (tenant=NAME: of one tenant).");
         group.MapGet("/{name}", GetAsync).Produces<UserView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One user.");
         group.MapPut("/{name}/role", SetRoleAsync).Produces<UserView>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Sets a user's role.");
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithSummary("Sets a user's role (If-Match: its ETag).");
         group.MapDelete("/{name}", DeleteAsync).Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Removes a user with its keys and tokens; its clusters stay its tenant's.");
@@ -90,8 +91,14 @@ public static class UserEndpoints
             : Results.Created($"/api/v1/users/{user.Name}", TenancyViews.User(user, tenant?.Name, keys.Count));
     }
 
-    private static async Task<IResult> ListAsync(string? tenant, Caller caller, TenancyStore tenancy, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        HttpContext http, string? tenant, int? limit, string? cursor, Caller caller, TenancyStore tenancy, CancellationToken cancellationToken)
     {
+        if (Paging.Check(limit, cursor) is { Count: > 0 } problems)
+        {
+            return Problems.Invalid(problems, "The list query is not valid");
+        }
+
         string? tenantId = caller.TenantId;
         if (tenant is not null)
         {
@@ -104,7 +111,7 @@ public static class UserEndpoints
             tenantId = found.Id;
         }
 
-        var users = await tenancy.ListUsersAsync(caller.IsProvider && tenant is null ? null : tenantId, cancellationToken);
+        var users = Paging.Page(http, await tenancy.ListUsersAsync(caller.IsProvider && tenant is null ? null : tenantId, cancellationToken), u => u.Name, limit, cursor);
         var names = (await tenancy.ListTenantsAsync(cancellationToken)).ToDictionary(t => t.Id, t => t.Name);
         var views = new List<UserView>(users.Count);
         foreach (var user in users)
@@ -115,21 +122,30 @@ public static class UserEndpoints
         return Results.Ok(views);
     }
 
-    private static async Task<IResult> GetAsync(string name, Caller caller, TenancyStore tenancy, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(HttpContext http, string name, Caller caller, TenancyStore tenancy, CancellationToken cancellationToken)
     {
         var user = await tenancy.FindUserAsync(name, cancellationToken);
-        return user is null || !caller.SeesUser(user)
-            ? Problems.NotFound($"A user named '{name}'")
-            : Results.Ok(await ViewAsync(user, tenancy, cancellationToken));
+        if (user is null || !caller.SeesUser(user))
+        {
+            return Problems.NotFound($"A user named '{name}'");
+        }
+
+        Preconditions.SetETag(http, user.Version);
+        return Results.Ok(await ViewAsync(user, tenancy, cancellationToken));
     }
 
     private static async Task<IResult> SetRoleAsync(
-        string name, RoleRequest? request, Caller caller, TenancyStore tenancy, Authenticator authenticator, CancellationToken cancellationToken)
+        HttpContext http, string name, RoleRequest? request, Caller caller, TenancyStore tenancy, Authenticator authenticator, CancellationToken cancellationToken)
     {
         var user = await tenancy.FindUserAsync(name, cancellationToken);
         if (user is null || !caller.ManagesUser(user))
         {
             return Problems.NotFound($"A user named '{name}'");
+        }
+
+        if (Preconditions.Check(http.Request, user.Version, $"User '{name}'") is { } stale)
+        {
+            return stale;
         }
 
         if (!Roles.TryParse(request?.Role, out var role))
@@ -149,9 +165,15 @@ public static class UserEndpoints
                 : $"'{name}' is a provider and belongs to no tenant (add a new user to a tenant)")], "The role is not valid");
         }
 
-        var changed = await tenancy.SetRoleAsync(name, role, cancellationToken);
+        var changed = await tenancy.SetRoleAsync(name, role, cancellationToken, user.Version);
         authenticator.Forget();
-        return changed is null ? Problems.NotFound($"A user named '{name}'") : Results.Ok(await ViewAsync(changed, tenancy, cancellationToken));
+        if (changed is null)
+        {
+            return Problems.Conflict($"User '{name}' changed or went away while its role was being set; read it again and retry.");
+        }
+
+        Preconditions.SetETag(http, changed.Version);
+        return Results.Ok(await ViewAsync(changed, tenancy, cancellationToken));
     }
 
     private static async Task<IResult> DeleteAsync(string name, Caller caller, TenancyStore tenancy, Authenticator authenticator, CancellationToken cancellationToken)

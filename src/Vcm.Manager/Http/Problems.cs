@@ -16,6 +16,7 @@ public static class Problems
     public const string TooManyType = "/problems/too-many-requests";
     public const string ConflictType = "/problems/conflict";
     public const string QuotaType = "/problems/quota-exceeded";
+    public const string PreconditionType = "/problems/precondition-failed";
 
     public static IResult Invalid(IReadOnlyList<Problem> problems, string title = "The request is not valid") =>
         Results.Problem(

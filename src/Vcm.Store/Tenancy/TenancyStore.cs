@@ -60,13 +60,13 @@ public sealed class TenancyStore(Database database)
         return tenant;
     }
 
-    /// <summary>Sets a tenant's quota; null when there is no such tenant.</summary>
-    public async Task<TenantRecord?> SetQuotaAsync(string name, TenantQuota quota, CancellationToken cancellationToken)
+    /// <summary>Sets a tenant's quota; null when there is no such tenant, or (given <paramref name="expectedVersion"/>) it has changed since.</summary>
+    public async Task<TenantRecord?> SetQuotaAsync(string name, TenantQuota quota, long? expectedVersion, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var tenant = await db.Tenants.AsTracking().FirstOrDefaultAsync(t => t.Name == name, cancellationToken);
-        if (tenant is null)
+        if (tenant is null || (expectedVersion is { } expected && tenant.Version != expected))
         {
             return null;
         }
@@ -160,13 +160,13 @@ public sealed class TenancyStore(Database database)
         ?? await FindUserAsync(name, cancellationToken)
         ?? throw new InvalidOperationException($"user {name} vanished while being made");
 
-    /// <summary>Sets a user's role; null when there is no such user.</summary>
-    public async Task<UserRecord?> SetRoleAsync(string name, Role role, CancellationToken cancellationToken)
+    /// <summary>Sets a user's role; null when there is no such user, or (given <paramref name="expectedVersion"/>) it has changed since.</summary>
+    public async Task<UserRecord?> SetRoleAsync(string name, Role role, CancellationToken cancellationToken, long? expectedVersion = null)
     {
         await using var db = database.CreateContext();
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var user = await db.Users.AsTracking().FirstOrDefaultAsync(u => u.Name == name, cancellationToken);
-        if (user is null)
+        if (user is null || (expectedVersion is { } expected && user.Version != expected))
         {
             return null;
         }
