@@ -13,11 +13,12 @@ public static class Problems
     public const string UnauthorizedType = "/problems/unauthorized";
     public const string PeerType = "/problems/peer";
 
-    public static IResult Invalid(IReadOnlyList<Problem> problems, string title = "The request is not valid") =>
+    /// <summary>Every problem of a request (400 unless <paramref name="status"/> says otherwise: 413, 422).</summary>
+    public static IResult Invalid(IReadOnlyList<Problem> problems, string title = "The request is not valid", int status = StatusCodes.Status400BadRequest) =>
         Results.Problem(
             title: title,
             detail: problems.Count == 1 ? $"1 problem: {problems[0]}" : $"{problems.Count} problems: " + string.Join("; ", problems),
-            statusCode: StatusCodes.Status400BadRequest,
+            statusCode: status,
             type: InvalidType,
             extensions: new Dictionary<string, object?> { ["errors"] = problems.Select(p => new FieldProblemView(p.Field, p.Message)).ToList() });
 
@@ -34,8 +35,13 @@ public static class Problems
     public static IResult NotFound(string what) =>
         Results.Problem(title: "Not found", detail: $"{what} does not exist.", statusCode: StatusCodes.Status404NotFound, type: NotFoundType);
 
-    public static IResult Conflict(string detail) =>
-        Results.Problem(title: "Conflict", detail: detail, statusCode: StatusCodes.Status409Conflict);
+    /// <summary>409: the request is sound but clashes with what exists (a name taken, a resource in use).</summary>
+    public static IResult Conflict(string detail, IReadOnlyList<Problem>? problems = null) =>
+        Results.Problem(
+            title: "Conflict",
+            detail: detail,
+            statusCode: StatusCodes.Status409Conflict,
+            extensions: problems is null ? null : new Dictionary<string, object?> { ["errors"] = problems.Select(p => new FieldProblemView(p.Field, p.Message)).ToList() });
 
     /// <summary>A peer site refused its part (409 when for capacity) or could not be reached or did not accept our key (502).</summary>
     public static IResult Peer(string site, Peers.PeerFailure failure, string reason, bool allWithdrawn) =>
