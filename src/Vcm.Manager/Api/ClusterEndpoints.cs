@@ -28,6 +28,8 @@ public static class ClusterEndpoints
             .Produces<ClusterView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Reserve a virtual cluster for a window; admitted only if capacity exists for all of it.");
         group.MapGet("/", ListAsync).Produces<IReadOnlyList<ClusterView>>().WithSummary("Live clusters (all=true: released ones too).");
         group.MapGet("/{name}", GetAsync).Produces<ClusterView>().ProducesProblem(StatusCodes.Status404NotFound)
@@ -42,7 +44,12 @@ public static class ClusterEndpoints
         HttpRequest request, PartBroker admission, ClusterController controller, ClusterStore clusters,
         SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
     {
-        var (input, readProblems) = await ClusterRequestReader.ReadAsync(request, cancellationToken);
+        var (input, readProblems, tooLarge) = await ClusterRequestReader.ReadAsync(request, cancellationToken);
+        if (tooLarge)
+        {
+            return Problems.Invalid(readProblems, "The request body is too large", StatusCodes.Status413PayloadTooLarge);
+        }
+
         if (readProblems.Any(p => p.Field.Length == 0))
         {
             return Problems.Invalid(readProblems);
@@ -54,11 +61,18 @@ public static class ClusterEndpoints
             return Problems.Invalid([new Domain.Common.Problem("Idempotency-Key", "is longer than 200 characters")]);
         }
 
-        var outcome = await admission.AdmitAsync(input, readProblems, key, cancellationToken);
+        var outcome = await admission.AdmitAsync(input, readProblems, key, key is null ? null : RequestHash.Of(input), cancellationToken);
         switch (outcome)
         {
             case AdmissionOutcome.Invalid invalid:
                 return Problems.Invalid(invalid.Problems);
+            case AdmissionOutcome.NameTaken taken:
+                return Problems.Conflict($"A cluster named '{taken.Name}' exists already; choose another name or delete that cluster first.");
+            case AdmissionOutcome.KeyReused reused:
+                return Problems.Invalid(
+                    [new Domain.Common.Problem("Idempotency-Key", $"was used with another request (which made cluster '{reused.Earlier.Name}'); send that request again or use a new key")],
+                    "The Idempotency-Key was used with another request",
+                    StatusCodes.Status422UnprocessableEntity);
             case AdmissionOutcome.NoCapacity refused:
                 return Problems.NoCapacity(refused.Reason, refused.EarliestStart);
             case AdmissionOutcome.PeerFailed peer:
