@@ -57,7 +57,7 @@ public abstract partial class StoreSuite
             site.Id, "agent-2", "thief-key-0123456789", "http://evil", [Report("h3", 4), Report("h2", 100_000), Report("h1", 1)], Now + 1, Ct);
 
         Assert.Equal(["agent id agent-1 is taken by another agent (with another key)"], sameId.Conflicts);
-        Assert.Equal(["host h1 belongs to agent agent-1", "host h2 belongs to agent agent-1"], otherAgent.Conflicts);
+        Assert.Equal(["host h1 belongs to agent agent-1, which is not down", "host h2 belongs to agent agent-1, which is not down"], otherAgent.Conflicts);
         Assert.Empty(otherAgent.Hosts);
         Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(Database)));
     }
@@ -73,6 +73,23 @@ public abstract partial class StoreSuite
         Assert.Empty(moved.Conflicts);
         var host = Assert.Single(await HostStore.ListAsync(site.Id, Ct));
         Assert.Equal(("agent-2", 8L), (host.AgentId, host.Cpus));
+    }
+
+    [Fact]
+    public async Task Join_AHostMarkedDown_AnotherAgentMayTakeIt()
+    {
+        var site = await Seed.SiteAsync(Database);
+        await HostStore.JoinAsync(site.Id, "agent-1", AgentKey, "http://a1", [Report("h1", 4), Report("h2", 4)], Now, Ct);
+        await HostStore.HeartbeatAsync("agent-1", AgentKey, "http://a1", [Report("h2", 4)], Now + 60_000, Ct);
+        Assert.Equal(1, await HostStore.MarkStaleDownAsync(Now + 30_000, Ct)); // h1 only
+
+        var joined = await HostStore.JoinAsync(site.Id, "agent-2", "other-key-0123456789", "http://a2", [Report("h1", 8)], Now + 61_000, Ct);
+        var refused = await HostStore.JoinAsync(site.Id, "agent-2", "other-key-0123456789", "http://a2", [Report("h2", 8)], Now + 61_000, Ct);
+
+        Assert.Empty(joined.Conflicts);
+        Assert.Equal(["host h2 belongs to agent agent-1, which is not down"], refused.Conflicts);
+        var hosts = await HostStore.ListAsync(site.Id, Ct);
+        Assert.Equal([("h1", "agent-2", HostState.Ready), ("h2", "agent-1", HostState.Ready)], hosts.Select(h => (h.Name, h.AgentId, h.State)));
     }
 
     [Fact]

@@ -15,8 +15,8 @@ public sealed class HostStore(Database database)
 
     /// <summary>
     /// Takes an agent in (or back in), with its hosts, matched by name within the site. An agent id already known
-    /// comes back only with its own key, and a host another agent holds moves only to an agent with that agent's key;
-    /// otherwise nothing is written and the result names every conflict.
+    /// comes back only with its own key, and a host another agent holds moves only to an agent with that agent's key
+    /// or once it is marked down; otherwise nothing is written and the result names every conflict.
     /// </summary>
     public async Task<HostJoin> JoinAsync(
         string siteId, string agentId, string key, string url, IReadOnlyList<HostReport> reports, long nowMs, CancellationToken cancellationToken)
@@ -75,14 +75,16 @@ public sealed class HostStore(Database database)
             conflicts.Add($"agent id {agentId} is taken by another agent (with another key)");
         }
 
-        var holders = hosts.Where(h => h.AgentId != agentId).ToList();
+        // A host marked down (its agent silent past the site's limit) may be taken by a new agent: a machine whose
+        // agent lost its identity, or a lab made again beside the same database, joins anew.
+        var holders = hosts.Where(h => h.AgentId != agentId && h.State != HostState.Down).ToList();
         var holderIds = holders.Select(h => h.AgentId).Distinct().ToList();
         var holderKeys = await db.Agents.Where(a => holderIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Key, StringComparer.Ordinal, cancellationToken);
         foreach (var host in holders.OrderBy(h => h.Name, StringComparer.Ordinal))
         {
             if (holderKeys.TryGetValue(host.AgentId, out var holderKey) && !KeysMatch(holderKey, key))
             {
-                conflicts.Add($"host {host.Name} belongs to agent {host.AgentId}");
+                conflicts.Add($"host {host.Name} belongs to agent {host.AgentId}, which is not down");
             }
         }
 

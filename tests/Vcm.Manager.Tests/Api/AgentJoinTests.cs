@@ -63,7 +63,7 @@ public sealed class AgentJoinTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         var problem = await Requests.ProblemAsync(response);
-        Assert.Contains("host sim-001 belongs to agent agent-in-process", problem.Detail, StringComparison.Ordinal);
+        Assert.Contains("host sim-001 belongs to agent agent-in-process, which is not down", problem.Detail, StringComparison.Ordinal);
         Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_site.Database)));
     }
 

@@ -106,6 +106,68 @@ public sealed class NoServerErrorTests : IAsyncLifetime
         Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_site.Database)));
     }
 
+    [Theory]
+    [InlineData("GET", "/api/v1/clusters?all=maybe", null)]
+    [InlineData("GET", "/api/v1/clusters/taken/events?limit=99999999999", null)]
+    [InlineData("GET", "/api/v1/clusters/taken/events?limit=-5", null)]
+    [InlineData("GET", "/api/v1/clusters/%ED%A0%80", null)]
+    [InlineData("DELETE", "/api/v1/clusters/%ff%fe", null)]
+    [InlineData("GET", "/api/v1/clusters/taken/nodes/x/console?bytes=-1", null)]
+    [InlineData("GET", "/api/v1/clusters/taken/nodes/head/console?bytes=99999999999", null)]
+    [InlineData("GET", "/api/v1/clusters/nope/nodes/head/ssh", null)]
+    [InlineData("POST", "/api/v1/peers", "{}")]
+    [InlineData("POST", "/api/v1/peers", "null")]
+    [InlineData("POST", "/api/v1/peers", "[]")]
+    [InlineData("POST", "/api/v1/peers", """{"name":null,"url":7,"token":null}""")]
+    [InlineData("DELETE", "/api/v1/images/%2e%2e", null)]
+    [InlineData("GET", "/api/v1/images/micro/chunks/x?size=-1", null)]
+    [InlineData("GET", "/api/v1/images/micro/chunks/x?size=99999999999", null)]
+    [InlineData("GET", "/api/v1/images/..%2f..%2fetc/files/passwd", null)]
+    [InlineData("GET", "/api/v1/packages/..%2f..%2fetc%2fpasswd", null)]
+    public async Task OtherOddRequests_NeverA5xx_DatabaseUnchanged(string method, string path, string? body)
+    {
+        var before = await DbSnapshot.TakeAsync(_site.Database);
+        using var http = _site.NewHttpClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _site.Manager.AdminToken);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await http.SendAsync(request);
+
+        Assert.True((int)response.StatusCode is >= 200 and < 500, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        if ((int)response.StatusCode >= 400)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_site.Database)));
+    }
+
+    [Fact]
+    public async Task PartRequestWithNullNodes_FromAKnownPeer_400()
+    {
+        // A peer is known by its key; the part request holds a null node and a node without a name.
+        var peers = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Vcm.Store.Federation.PeerStore>(_site.Manager.App.Services);
+        await peers.SaveAsync("other", "http://other.sites.test", "our-key-0123456789abcdef", "their-key-0123456789abcdef", 0, CancellationToken.None);
+        var before = await DbSnapshot.TakeAsync(_site.Database);
+        using var http = _site.NewHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/federation/v1/parts/c1")
+        {
+            Content = new StringContent("""{"clusterId":"c1","spec":null,"vpn":null,"nodes":[null,{"name":null,"role":"worker","index":1}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "their-key-0123456789abcdef");
+        request.Headers.Add("X-Vcm-Site", "other");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Contains((await Requests.ProblemAsync(response)).Errors!, e => e.Field == "nodes");
+        Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_site.Database)));
+    }
+
     private async Task<HttpResponseMessage> SendAsync(string path, HttpContent content, string? token, bool expectContinue = false)
     {
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
