@@ -30,9 +30,18 @@ public sealed class DataFolderModeTests : IDisposable
         var data = _root.Combine("data");
 
         await StartAndStopAsync(data);
+        var db = Path.Combine(data, "vcm.db");
+
+        // An open connection of this test's own keeps -wal and -shm there (other tests clear SQLite's pools at any time).
+        await using var open = new SqliteConnection($"Data Source={db};Pooling=False");
+        await open.OpenAsync();
+        await using (var read = open.CreateCommand())
+        {
+            read.CommandText = "SELECT count(*) FROM sites";
+            await read.ExecuteScalarAsync();
+        }
 
         Assert.Equal(Folder, File.GetUnixFileMode(data));
-        var db = Path.Combine(data, "vcm.db");
         Assert.True(File.Exists(db + "-wal") && File.Exists(db + "-shm"), "SQLite made no -wal or -shm to check");
         Assert.All(new[] { db, db + "-wal", db + "-shm" }, f => Assert.Equal(File0600, File.GetUnixFileMode(f)));
     }
