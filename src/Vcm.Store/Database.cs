@@ -40,7 +40,12 @@ public sealed class Database
 
     public VcmDbContext CreateContext() => new(_contextOptions, _gate);
 
-    public Task MigrateAsync(CancellationToken cancellationToken, int? upTo = null) => new Migrator(this).MigrateAsync(cancellationToken, upTo);
+    /// <summary>Applies the schema; a SQLite file is made (or tightened to) 0600 first, see <see cref="SqliteFileModes"/>.</summary>
+    public Task MigrateAsync(CancellationToken cancellationToken, int? upTo = null)
+    {
+        SqliteFileModes.Secure(Options);
+        return new Migrator(this).MigrateAsync(cancellationToken, upTo);
+    }
 
     /// <summary>
     /// Runs raw SQL writes in one transaction, on a connection opened through EF Core (so SQLite's per-connection

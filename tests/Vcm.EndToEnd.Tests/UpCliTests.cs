@@ -120,6 +120,20 @@ public sealed class UpCliTests(UpFixture fixture) : IClassFixture<UpFixture>
     }
 
     [Fact]
+    public async Task DuplicateName_ConflictExitCode_OnePlainSentence()
+    {
+        // its own subnet, so that it takes none of the default pool the other tests' clusters expect
+        await _cli.JsonAsync<ClusterView>("cluster", "create", "dup", "--workers", "1", "--subnet", "10.77.0.0/24");
+
+        var result = await _cli.RunAsync("cluster", "create", "dup", "--workers", "1", "--subnet", "10.78.0.0/24");
+
+        Assert.Equal(8, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Trim().Split('\n'));
+        Assert.Equal("A cluster named 'dup' exists already; choose another name or delete that cluster first.", line);
+        await _cli.JsonAsync<ClusterView>("cluster", "delete", "dup");
+    }
+
+    [Fact]
     public async Task BadCommand_WithJsonOutput_GivesTheProblemAsJson()
     {
         var result = await _cli.RunAsync("cluster", "create", "bad", "--workers", "0", "--output", "json");

@@ -17,9 +17,10 @@ public abstract partial class StoreSuite
 
         var joined = await HostStore.JoinAsync(site.Id, "agent-1", AgentKey, "http://a1", [Report("h2", 8), Report("h1", 4)], Now, Ct);
 
-        Assert.Equal(["h1", "h2"], joined.Select(h => h.Name));
+        Assert.Empty(joined.Conflicts);
+        Assert.Equal(["h1", "h2"], joined.Hosts.Select(h => h.Name));
         var listed = await HostStore.ListAsync(site.Id, Ct);
-        Assert.Equal(joined.Select(h => h.Id), listed.Select(h => h.Id));
+        Assert.Equal(joined.Hosts.Select(h => h.Id), listed.Select(h => h.Id));
         Assert.All(listed, h => Assert.Equal((site.Id, "agent-1", HostState.Ready, Now), (h.SiteId, h.AgentId, h.State, h.HeartbeatMs)));
         Assert.Equal([4L, 8L], listed.Select(h => h.Cpus));
         var agent = Assert.Single(await HostStore.ListAgentsAsync(Ct));
@@ -33,15 +34,62 @@ public abstract partial class StoreSuite
         var first = await HostStore.JoinAsync(site.Id, "agent-1", AgentKey, "http://a1", [Report("h1", 4), Report("h2", 4)], Now, Ct);
 
         var again = await HostStore.JoinAsync(
-            site.Id, "agent-1", "new-key-0123456789", "http://a1-new", [Report("h1", 16, "10.1.1.1"), Report("h2", 4), Report("h3", 2)], Now + 5000, Ct);
+            site.Id, "agent-1", AgentKey, "http://a1-new", [Report("h1", 16, "10.1.1.1"), Report("h2", 4), Report("h3", 2)], Now + 5000, Ct);
 
-        Assert.Equal(["h1", "h2", "h3"], again.Select(h => h.Name));
+        Assert.Equal(["h1", "h2", "h3"], again.Hosts.Select(h => h.Name));
         var listed = await HostStore.ListAsync(site.Id, Ct);
         Assert.Equal(3, listed.Count);
-        Assert.Equal(first.Select(h => h.Id), listed.Take(2).Select(h => h.Id));
+        Assert.Equal(first.Hosts.Select(h => h.Id), listed.Take(2).Select(h => h.Id));
         Assert.Equal((16L, "10.1.1.1", Now + 5000, 2L), (listed[0].Cpus, listed[0].Address, listed[0].HeartbeatMs, listed[0].Version));
         var agent = Assert.Single(await HostStore.ListAgentsAsync(Ct));
-        Assert.Equal(("new-key-0123456789", "http://a1-new", Now, Now + 5000), (agent.Key, agent.Url, agent.JoinedMs, agent.HeartbeatMs));
+        Assert.Equal((AgentKey, "http://a1-new", Now, Now + 5000), (agent.Key, agent.Url, agent.JoinedMs, agent.HeartbeatMs));
+    }
+
+    [Fact]
+    public async Task Join_KnownAgentIdWithAnotherKey_OrAnotherAgentsHost_ConflictsAndWritesNothing()
+    {
+        var site = await Seed.SiteAsync(Database);
+        await HostStore.JoinAsync(site.Id, "agent-1", AgentKey, "http://a1", [Report("h1", 4), Report("h2", 4)], Now, Ct);
+        var before = await DbSnapshot.TakeAsync(Database);
+
+        var sameId = await HostStore.JoinAsync(site.Id, "agent-1", "thief-key-0123456789", "http://evil", [Report("h9", 4)], Now + 1, Ct);
+        var otherAgent = await HostStore.JoinAsync(
+            site.Id, "agent-2", "thief-key-0123456789", "http://evil", [Report("h3", 4), Report("h2", 100_000), Report("h1", 1)], Now + 1, Ct);
+
+        Assert.Equal(["agent id agent-1 is taken by another agent (with another key)"], sameId.Conflicts);
+        Assert.Equal(["host h1 belongs to agent agent-1, which is not down", "host h2 belongs to agent agent-1, which is not down"], otherAgent.Conflicts);
+        Assert.Empty(otherAgent.Hosts);
+        Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(Database)));
+    }
+
+    [Fact]
+    public async Task Join_AnotherAgentIdWithTheHoldersKey_TakesTheHostOver()
+    {
+        var site = await Seed.SiteAsync(Database);
+        await HostStore.JoinAsync(site.Id, "agent-1", AgentKey, "http://a1", [Report("h1", 4)], Now, Ct);
+
+        var moved = await HostStore.JoinAsync(site.Id, "agent-2", AgentKey, "http://a2", [Report("h1", 8)], Now + 1, Ct);
+
+        Assert.Empty(moved.Conflicts);
+        var host = Assert.Single(await HostStore.ListAsync(site.Id, Ct));
+        Assert.Equal(("agent-2", 8L), (host.AgentId, host.Cpus));
+    }
+
+    [Fact]
+    public async Task Join_AHostMarkedDown_AnotherAgentMayTakeIt()
+    {
+        var site = await Seed.SiteAsync(Database);
+        await HostStore.JoinAsync(site.Id, "agent-1", AgentKey, "http://a1", [Report("h1", 4), Report("h2", 4)], Now, Ct);
+        await HostStore.HeartbeatAsync("agent-1", AgentKey, "http://a1", [Report("h2", 4)], Now + 60_000, Ct);
+        Assert.Equal(1, await HostStore.MarkStaleDownAsync(Now + 30_000, Ct)); // h1 only
+
+        var joined = await HostStore.JoinAsync(site.Id, "agent-2", "other-key-0123456789", "http://a2", [Report("h1", 8)], Now + 61_000, Ct);
+        var refused = await HostStore.JoinAsync(site.Id, "agent-2", "other-key-0123456789", "http://a2", [Report("h2", 8)], Now + 61_000, Ct);
+
+        Assert.Empty(joined.Conflicts);
+        Assert.Equal(["host h2 belongs to agent agent-1, which is not down"], refused.Conflicts);
+        var hosts = await HostStore.ListAsync(site.Id, Ct);
+        Assert.Equal([("h1", "agent-2", HostState.Ready), ("h2", "agent-1", HostState.Ready)], hosts.Select(h => (h.Name, h.AgentId, h.State)));
     }
 
     [Fact]

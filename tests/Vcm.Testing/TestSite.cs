@@ -17,23 +17,27 @@ namespace Vcm.Testing;
 /// <summary>
 /// A manager in this process (API on an in-memory test server) with simulated hosts behind an in-process agent
 /// client, on a fresh database. With a <see cref="ManualClock"/> the controllers stay off and tests drive the
-/// reconciler themselves.
+/// reconciler themselves. With <c>kestrel</c> the API is served by the real Kestrel server on a loopback port
+/// (its limits and its own error answers apply), and the clients talk HTTP to it.
 /// </summary>
 public sealed class TestSite : IAsyncDisposable
 {
     private readonly TempDirectory _data;
 
-    private TestSite(TestDatabase database, TempDirectory data, ManagerApp manager, InProcessAgentClient agent, TimeProvider clock)
+    private readonly Uri? _kestrelUrl;
+
+    private TestSite(TestDatabase database, TempDirectory data, ManagerApp manager, InProcessAgentClient agent, TimeProvider clock, Uri? kestrelUrl)
     {
         TestDatabase = database;
         _data = data;
         Manager = manager;
         Agent = agent;
         Clock = clock;
-        var http = manager.App.GetTestClient();
+        _kestrelUrl = kestrelUrl;
+        var http = NewHttpClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", manager.AdminToken);
         Client = new VcmClient(http);
-        Anonymous = manager.App.GetTestClient();
+        Anonymous = NewHttpClient();
     }
 
     public TestDatabase TestDatabase { get; }
@@ -64,7 +68,7 @@ public sealed class TestSite : IAsyncDisposable
     }
 
     /// <summary>A new HTTP client for the API with no token.</summary>
-    public HttpClient NewHttpClient() => Manager.App.GetTestClient();
+    public HttpClient NewHttpClient() => _kestrelUrl is { } url ? new HttpClient { BaseAddress = url } : Manager.App.GetTestClient();
 
     public ClusterReconciler Reconciler => Manager.App.Services.GetRequiredService<ClusterReconciler>();
 
@@ -77,7 +81,8 @@ public sealed class TestSite : IAsyncDisposable
         TimeProvider? clock = null,
         ControllerOptions? controllers = null,
         string siteName = "local",
-        Manager.Peers.PeerTransport? peers = null)
+        Manager.Peers.PeerTransport? peers = null,
+        bool kestrel = false)
     {
         var database = await TestDatabase.CreateAsync(provider, migrate: false);
         var data = new TempDirectory("vcm-site");
@@ -89,6 +94,7 @@ public sealed class TestSite : IAsyncDisposable
             Store = database.Options,
             SiteName = siteName,
             AdvertiseUrl = UrlOf(siteName),
+            Listen = kestrel ? "http://127.0.0.1:0" : new ManagerOptions { DataDirectory = "" }.Listen,
             HostDownAfter = TimeSpan.FromDays(3650),
             Controllers = controllers ?? new ControllerOptions
             {
@@ -103,7 +109,11 @@ public sealed class TestSite : IAsyncDisposable
         var manager = await ManagerServer.BuildAsync(
             options, CancellationToken.None, clock, agent, b =>
             {
-                b.WebHost.UseTestServer();
+                if (!kestrel)
+                {
+                    b.WebHost.UseTestServer();
+                }
+
                 b.Logging.AddProvider(logs);
             },
             peers,
@@ -115,7 +125,11 @@ public sealed class TestSite : IAsyncDisposable
             f.Roles.Contains("gateway") ? $"192.0.2.{i + 1}" : null)).ToList();
         await new HostStore(database.Database).JoinAsync(
             manager.Site.Id, "agent-in-process", "in-process-key-0123456789", "http://in-process", reports, clock.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
-        return new TestSite(database, data, manager, agent, clock) { Logs = logs };
+        var url = kestrel
+            ? new Uri(manager.App.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First())
+            : null;
+        return new TestSite(database, data, manager, agent, clock, url) { Logs = logs };
     }
 
     /// <summary>Asserts that no simulated host of the site holds anything of any cluster.</summary>

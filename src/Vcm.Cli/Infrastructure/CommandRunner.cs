@@ -29,7 +29,8 @@ public static class CommandRunner
                 {
                     401 or 403 => ExitCodes.Unauthorized,
                     404 => ExitCodes.NotFound,
-                    409 => ExitCodes.Refused,
+                    409 when IsNoCapacity(e.Problem) => ExitCodes.Refused,
+                    409 => ExitCodes.Conflict,
                     400 => ExitCodes.Usage,
                     _ => ExitCodes.Failed,
                 };
@@ -72,6 +73,10 @@ public static class CommandRunner
                 return Fail(invocation, e.Message, ExitCodes.Failed, null);
             }
         });
+
+    /// <summary>Admission's 409 (and a peer's refusal for capacity), told from other conflicts by the problem's type.</summary>
+    private static bool IsNoCapacity(ProblemView problem) =>
+        problem.EarliestStart is not null || problem.Type?.EndsWith("/no-capacity", StringComparison.Ordinal) == true;
 
     private static int Fail(Invocation invocation, string sentence, int code, ProblemView? problem)
     {

@@ -364,6 +364,12 @@ public static partial class ClusterSpecParser
                 problems.Add(new Problem("start", $"{start:u} is in the past"));
                 startOk = false;
             }
+            else if (start - now > SpecLimits.MaxStartAhead)
+            {
+                problems.Add(new Problem("start", $"{start:u} is more than {SpecLimits.MaxStartAhead.TotalDays:0} days ahead"));
+                startOk = false;
+                start = now;
+            }
         }
 
         if (input.End is not null && input.Duration is not null)
@@ -386,6 +392,12 @@ public static partial class ClusterSpecParser
             if (!DurationText.TryParse(input.Duration, out var duration) || duration <= TimeSpan.Zero)
             {
                 problems.Add(new Problem("duration", $"'{Shorten(input.Duration)}' is not a duration like 30m, 2h or 7d"));
+                return (start, start + SpecLimits.DefaultDuration);
+            }
+
+            if (duration > SpecLimits.MaxWindow)
+            {
+                problems.Add(new Problem("duration", $"'{Shorten(input.Duration)}' is longer than the {SpecLimits.MaxWindow.TotalDays:0} days allowed"));
                 return (start, start + SpecLimits.DefaultDuration);
             }
 

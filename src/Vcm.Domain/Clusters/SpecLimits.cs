@@ -24,6 +24,9 @@ public static class SpecLimits
     public static readonly ByteSize MaxShared = ByteSize.FromGibibytes(1024 * 1024);
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(5 * 366);
 
+    /// <summary>How far ahead a window may start.</summary>
+    public static readonly TimeSpan MaxStartAhead = TimeSpan.FromDays(5 * 366);
+
     /// <summary>How far in the past a start may lie and still count as "now" (clock skew between client and server).</summary>
     public static readonly TimeSpan StartGrace = TimeSpan.FromMinutes(1);
 

@@ -3,9 +3,14 @@ using System.Text.RegularExpressions;
 
 namespace Vcm.Domain.Common;
 
-/// <summary>Durations written as <c>90s</c>, <c>30m</c>, <c>2h</c>, <c>7d</c>, <c>1w</c> or combined: <c>1h30m</c>.</summary>
+/// <summary>
+/// Durations written as <c>90s</c>, <c>30m</c>, <c>2h</c>, <c>7d</c>, <c>1w</c> or combined: <c>1h30m</c>. One longer
+/// than a <see cref="TimeSpan"/> holds parses as <see cref="TimeSpan.MaxValue"/> (callers check their own bounds).
+/// </summary>
 public static partial class DurationText
 {
+    private const long MaxSeconds = (long)(TimeSpan.TicksPerDay / TimeSpan.TicksPerSecond) * 10_000_000; // < TimeSpan.MaxValue (10.6 million days)
+
     public static bool TryParse(string? text, out TimeSpan duration)
     {
         duration = TimeSpan.Zero;
@@ -20,6 +25,9 @@ public static partial class DurationText
             return false;
         }
 
+        // Counted in seconds (at most 9 digits a part, so a long cannot overflow); past what a TimeSpan holds, the
+        // duration is TimeSpan.MaxValue, for the caller's "too long" check to name.
+        var seconds = 0L;
         foreach (Match m in matches)
         {
             if (!long.TryParse(m.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 100_000_000)
@@ -27,17 +35,18 @@ public static partial class DurationText
                 return false;
             }
 
-            duration += m.Groups["u"].Value switch
+            seconds = Math.Min(MaxSeconds, seconds + n * m.Groups["u"].Value switch
             {
-                "s" => TimeSpan.FromSeconds(n),
-                "m" => TimeSpan.FromMinutes(n),
-                "h" => TimeSpan.FromHours(n),
-                "d" => TimeSpan.FromDays(n),
-                "w" => TimeSpan.FromDays(7 * n),
-                _ => TimeSpan.Zero,
-            };
+                "s" => 1L,
+                "m" => 60L,
+                "h" => 3600L,
+                "d" => 86_400L,
+                "w" => 7 * 86_400L,
+                _ => 0L,
+            });
         }
 
+        duration = seconds >= MaxSeconds ? TimeSpan.MaxValue : TimeSpan.FromSeconds(seconds);
         return true;
     }
 

@@ -6,11 +6,24 @@ namespace Vcm.Manager.Admission;
 /// <summary>What became of a create request.</summary>
 public abstract record AdmissionOutcome
 {
+    /// <summary>The answer to a request whose Idempotency-Key an earlier cluster holds: that cluster, unless the
+    /// earlier request (by its hash, where kept) was another one.</summary>
+    public static AdmissionOutcome Replay(ClusterRecord earlier, string key, string? hash) =>
+        earlier.IdempotencyHash is { } stored && hash is not null && stored != hash
+            ? new KeyReused(key, earlier)
+            : new Admitted(earlier, Replayed: true);
+
     /// <summary>Stored, phase Scheduled; <see cref="Replayed"/> when an idempotency key matched an earlier create.</summary>
     public sealed record Admitted(ClusterRecord Cluster, bool Replayed) : AdmissionOutcome;
 
     /// <summary>The request itself is wrong: every problem, nothing stored.</summary>
     public sealed record Invalid(IReadOnlyList<Problem> Problems) : AdmissionOutcome;
+
+    /// <summary>Valid, but a live cluster has the name already.</summary>
+    public sealed record NameTaken(string Name) : AdmissionOutcome;
+
+    /// <summary>The Idempotency-Key was used before with another request.</summary>
+    public sealed record KeyReused(string Key, ClusterRecord Earlier) : AdmissionOutcome;
 
     /// <summary>Valid, but the capacity is not there for its window.</summary>
     public sealed record NoCapacity(string Reason, DateTimeOffset? EarliestStart) : AdmissionOutcome;

@@ -18,6 +18,9 @@ public sealed record AdmissionRequest
     /// <summary>A repeated request with the same key gets the first one's cluster.</summary>
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>The hash of the request that came with <see cref="IdempotencyKey"/>: the key with another request is refused.</summary>
+    public string? IdempotencyHash { get; init; }
+
     /// <summary>Set for a part of another site's cluster.</summary>
     public PartOrigin? Origin { get; init; }
 

@@ -97,6 +97,7 @@ public sealed record AdmittedRows(
             PhaseSinceMs = nowMs,
             NextReconcileMs = Math.Max(nowMs, startMs),
             IdempotencyKey = request.IdempotencyKey,
+            IdempotencyHash = request.IdempotencyHash,
             Version = 1,
         };
     }

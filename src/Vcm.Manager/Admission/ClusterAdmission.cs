@@ -31,7 +31,10 @@ public sealed class ClusterAdmission(
 {
     private readonly SemaphoreSlim _serial = new(1, 1);
 
-    /// <summary>Parses and validates a create request; the spec (with its package set resolved, when it has one), or every problem.</summary>
+    /// <summary>
+    /// Parses and validates a create request; the spec (with its package set resolved, when it has one), or every
+    /// problem. Whether the name is free is the caller's to ask (a taken name is a conflict, not a bad request).
+    /// </summary>
     public async Task<(ClusterSpec? Spec, LayerPlan? Plan, IReadOnlyList<Problem> Problems)> ParseAsync(
         ClusterSpecInput input, IReadOnlyList<Problem> readProblems, CancellationToken cancellationToken)
     {
@@ -46,11 +49,6 @@ public sealed class ClusterAdmission(
         });
         var badFields = readProblems.Select(p => p.Field).ToHashSet(StringComparer.Ordinal);
         var problems = readProblems.Concat(parsed.Problems.Where(p => !badFields.Contains(p.Field))).ToList();
-        if (input.Name is { } name && !problems.Any(p => p.Field == "name") && await clusters.NameIsLiveAsync(name, cancellationToken))
-        {
-            problems.Add(NameTaken(name));
-        }
-
         if (parsed.Spec is { } spec && spec.Sites.Count > 0 && spec.Sites.All(s => s.Count is not null)
             && spec.Sites.FirstOrDefault(s => s.Site == site.Name) is not { Count: > 0 })
         {
@@ -93,7 +91,7 @@ public sealed class ClusterAdmission(
     {
         if (request.IdempotencyKey is { } key && await clusters.FindByIdempotencyKeyAsync(key, cancellationToken) is { } earlier)
         {
-            return new AdmissionOutcome.Admitted(earlier, Replayed: true);
+            return AdmissionOutcome.Replay(earlier, key, request.IdempotencyHash);
         }
 
         var costs = request.Plan is { } plan ? await estimator.InputsAsync(plan.Image, cancellationToken) : null;
@@ -110,11 +108,17 @@ public sealed class ClusterAdmission(
         }
         catch (Exception e) when (e is DbUpdateException or DbException)
         {
-            // A unique index refused the row: another manager admitted a cluster of that name first.
+            // A unique index refused the row: another request with the same Idempotency-Key, or another manager
+            // admitted a cluster of that name first.
+            if (request.IdempotencyKey is { } raced && await clusters.FindByIdempotencyKeyAsync(raced, CancellationToken.None) is { } first)
+            {
+                return AdmissionOutcome.Replay(first, raced, request.IdempotencyHash);
+            }
+
             if (await clusters.NameIsLiveAsync(request.Spec.Name, CancellationToken.None))
             {
                 return request.Origin is null
-                    ? new AdmissionOutcome.Invalid([NameTaken(request.Spec.Name)])
+                    ? new AdmissionOutcome.NameTaken(request.Spec.Name)
                     : new AdmissionOutcome.NoCapacity($"a part named {request.Spec.Name} from an earlier cluster is still being released here", null);
             }
 
@@ -223,5 +227,5 @@ public sealed class ClusterAdmission(
         return new CalendarCache.Snapshot(transaction.Version - 1, hosts, new ClaimCalendar(claims));
     }
 
-    private static Problem NameTaken(string name) => new("name", $"'{name}' is taken: a cluster of that name exists already");
+    public static Problem NameTaken(string name) => new("name", $"'{name}' is taken: a cluster of that name exists already");
 }

@@ -21,21 +21,33 @@ public sealed class PartBroker(
     ClusterAdmission admission, PeerStore peers, PartStore parts, ClusterStore clusters, HostStore hosts,
     FederationClient client, LocalSite site, TimeProvider clock)
 {
+    /// <summary>
+    /// Admits a create request. <paramref name="requestHash"/> (of the canonical request, <see cref="RequestHash"/>)
+    /// is kept with <paramref name="idempotencyKey"/>: the key again with the same request gets the first cluster,
+    /// with another request <see cref="AdmissionOutcome.KeyReused"/>.
+    /// </summary>
     public async Task<AdmissionOutcome> AdmitAsync(
-        ClusterSpecInput input, IReadOnlyList<Problem> readProblems, string? idempotencyKey, CancellationToken cancellationToken, ClusterOwner? owner = null)
+        ClusterSpecInput input, IReadOnlyList<Problem> readProblems, string? idempotencyKey, string? requestHash, CancellationToken cancellationToken, ClusterOwner? owner = null)
     {
         if (idempotencyKey is not null && await clusters.FindByIdempotencyKeyAsync(idempotencyKey, cancellationToken) is { } earlier)
         {
-            return new AdmissionOutcome.Admitted(earlier, Replayed: true);
+            return AdmissionOutcome.Replay(earlier, idempotencyKey, requestHash);
         }
 
         var (spec, plan, problems) = await admission.ParseAsync(input, readProblems, cancellationToken);
+        var taken = input.Name is { } name && !problems.Any(p => p.Field == "name") && await clusters.NameIsLiveAsync(name, cancellationToken);
         if (spec is null)
         {
-            return new AdmissionOutcome.Invalid(problems);
+            return new AdmissionOutcome.Invalid(taken ? [.. problems, ClusterAdmission.NameTaken(input.Name!)] : problems);
         }
 
-        AdmissionRequest Request(Func<CalendarCache.Snapshot, Split> split) => new() { Spec = spec, Split = split, IdempotencyKey = idempotencyKey, Plan = plan, Owner = owner };
+        if (taken)
+        {
+            return new AdmissionOutcome.NameTaken(spec.Name);
+        }
+
+        AdmissionRequest Request(Func<CalendarCache.Snapshot, Split> split) =>
+            new() { Spec = spec, Split = split, IdempotencyKey = idempotencyKey, IdempotencyHash = requestHash, Plan = plan, Owner = owner };
         if (spec.Sites.Count > 0 && spec.Sites.All(s => s.Count is not null))
         {
             var split = Split.Fixed(spec, site.Name);

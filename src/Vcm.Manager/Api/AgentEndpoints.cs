@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,88 +10,93 @@ using Vcm.Store.Hosts;
 
 namespace Vcm.Manager.Api;
 
-/// <summary>/api/v1/agents: how agents join the site (with a join token) and report (with their own key).</summary>
-public static partial class AgentEndpoints
+/// <summary>
+/// /api/v1/agents: how agents join the site (with a join token, or an agent's own key when it comes back) and
+/// report (with their own key). Bodies are read by <see cref="JsonBody"/> and checked by
+/// <see cref="AgentRequestValidator"/> before anything is written: 400 for a body that is not the request's JSON,
+/// 422 listing every problem of its values, 401 for a wrong token or key, 409 for a host another agent holds.
+/// </summary>
+public static class AgentEndpoints
 {
     public static void MapAgents(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/agents").WithTags("agents");
-        group.MapPost("/join", JoinAsync).Produces<AgentJoinResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+        group.MapPost("/join", JoinAsync).Accepts<AgentJoinRequest>("application/json").Produces<AgentJoinResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("An agent joins the site with a join token and reports its hosts.");
-        group.MapPost("/heartbeat", HeartbeatAsync).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status401Unauthorized)
+        group.MapPost("/heartbeat", HeartbeatAsync).Accepts<AgentHeartbeat>("application/json").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("An agent reports that it and its hosts are alive (authenticated by the agent's key).");
     }
 
     private static async Task<IResult> JoinAsync(
-        AgentJoinRequest request, TokenCache tokens, HostStore hosts, LocalSite site, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest http, TokenCache tokens, HostStore hosts, LocalSite site, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var problems = Check(request.AgentId, request.AgentKey, request.Url, request.Hosts.Select(h => h.Name).ToList());
-        if (problems.Count > 0)
+        var (request, refusal) = await JsonBody.ReadAsync<AgentJoinRequest>(http, AgentJson.Options, cancellationToken);
+        if (request is null)
         {
-            return Problems.Invalid(problems, "The join request is not valid");
+            return refusal!;
         }
 
-        var kind = await tokens.KindOfAsync(request.Token ?? "", cancellationToken);
+        var problems = AgentRequestValidator.Join(request.AgentId, request.AgentKey, request.Url, request.Hosts);
+        if (problems.Count > 0)
+        {
+            return Problems.Invalid(problems, "The join request is not valid", StatusCodes.Status422UnprocessableEntity);
+        }
+
+        // Only a join token lets a new agent in (not the admin token); a known agent comes back with its own key.
+        var kind = request.Token is { Length: > 0 and <= 512 } token ? await tokens.KindOfAsync(token, cancellationToken) : null;
         var knownAgent = (await hosts.GetAgentsAsync([request.AgentId], cancellationToken)).GetValueOrDefault(request.AgentId);
-        var rejoining = knownAgent is not null && knownAgent.Key == request.AgentKey;
-        if (kind is not ("join" or "admin") && !rejoining)
+        var rejoining = knownAgent is not null && HostStore.KeysMatch(knownAgent.Key, request.AgentKey);
+        if (kind != "join" && !rejoining)
         {
             return Results.Problem(title: "Unauthorized", detail: "The join token is not valid.", statusCode: StatusCodes.Status401Unauthorized, type: Problems.UnauthorizedType);
         }
 
         var reports = request.Hosts.Select(Report).ToList();
         var joined = await hosts.JoinAsync(site.Id, request.AgentId, request.AgentKey, request.Url, reports, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
-        return Results.Ok(new AgentJoinResponse(site.Name, joined.Select(h => h.Name).ToList()));
+        if (joined.Conflicts.Count > 0)
+        {
+            return Problems.Conflict(
+                $"The agent cannot join: {string.Join("; ", joined.Conflicts)}. Nothing was registered.",
+                joined.Conflicts.Select(c => new Problem("hosts", c)).ToList());
+        }
+
+        return Results.Ok(new AgentJoinResponse(site.Name, joined.Hosts.Select(h => h.Name).ToList()));
     }
 
-    private static async Task<IResult> HeartbeatAsync(HttpRequest http, AgentHeartbeat beat, HostStore hosts, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> HeartbeatAsync(HttpRequest http, HostStore hosts, TimeProvider clock, CancellationToken cancellationToken)
     {
         var header = http.Headers.Authorization.ToString();
-        var key = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : "";
-        var ok = key.Length > 0 && await hosts.HeartbeatAsync(
-            beat.AgentId, key, beat.Url, beat.Hosts.Select(Report).ToList(), clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
-        return ok
-            ? Results.NoContent()
-            : Results.Problem(title: "Unauthorized", detail: "Unknown agent or wrong key; join again.", statusCode: StatusCodes.Status401Unauthorized, type: Problems.UnauthorizedType);
+        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
+        var (beat, refusal) = await JsonBody.ReadAsync<AgentHeartbeat>(http, AgentJson.Options, cancellationToken);
+        if (beat is null)
+        {
+            return refusal!;
+        }
+
+        var unauthorized = Results.Problem(
+            title: "Unauthorized", detail: "Unknown agent or wrong key; join again.", statusCode: StatusCodes.Status401Unauthorized, type: Problems.UnauthorizedType);
+        var agent = key.Length is > 0 and <= 512 && beat.AgentId is { Length: > 0 } agentId
+            ? (await hosts.GetAgentsAsync([agentId], cancellationToken)).GetValueOrDefault(agentId)
+            : null;
+        if (agent is null || !HostStore.KeysMatch(agent.Key, key))
+        {
+            return unauthorized;
+        }
+
+        var problems = AgentRequestValidator.Agent(beat.AgentId, beat.Url, beat.Hosts);
+        if (problems.Count > 0)
+        {
+            return Problems.Invalid(problems, "The heartbeat is not valid", StatusCodes.Status422UnprocessableEntity);
+        }
+
+        var ok = await hosts.HeartbeatAsync(beat.AgentId, key, beat.Url, beat.Hosts.Select(Report).ToList(), clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        return ok ? Results.NoContent() : unauthorized;
     }
 
     private static HostStore.HostReport Report(Drivers.Hosts.HostFacts f) =>
         new(f.Name, Views.RolesFlags(f.Roles), f.Cpus, f.MemoryMb, f.DiskMb, f.Kvm, f.Address, f.Driver, f.WanAddress);
-
-    private static List<Problem> Check(string? agentId, string? key, string? url, IReadOnlyList<string> hostNames)
-    {
-        var problems = new List<Problem>();
-        if (string.IsNullOrEmpty(agentId) || !NamePattern().IsMatch(agentId))
-        {
-            problems.Add(new Problem("agentId", "must be letters, digits and '-', at most 63 characters"));
-        }
-
-        if (string.IsNullOrEmpty(key) || key.Length < 16 || key.Length > 256)
-        {
-            problems.Add(new Problem("agentKey", "must be 16 to 256 characters"));
-        }
-
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-        {
-            problems.Add(new Problem("url", "must be the agent's http:// or https:// URL"));
-        }
-
-        if (hostNames.Count == 0)
-        {
-            problems.Add(new Problem("hosts", "must list at least one host"));
-        }
-
-        for (var i = 0; i < hostNames.Count; i++)
-        {
-            if (!NamePattern().IsMatch(hostNames[i] ?? ""))
-            {
-                problems.Add(new Problem($"hosts[{i}].name", "must be letters, digits and '-', at most 63 characters"));
-            }
-        }
-
-        return problems;
-    }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")]
-    private static partial Regex NamePattern();
 }

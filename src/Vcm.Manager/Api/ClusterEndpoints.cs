@@ -30,6 +30,8 @@ public static class ClusterEndpoints
             .Produces<ClusterView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Reserve a virtual cluster for a window; admitted only if capacity exists for all of it.");
         group.MapGet("/", ListAsync).Produces<IReadOnlyList<ClusterView>>().ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("The caller's tenant's live clusters (the provider's: all), a page at a time (limit, cursor; Link rel=next); all=true: released ones too; filters phase, tenant, site, prefix.");
@@ -46,7 +48,12 @@ public static class ClusterEndpoints
         HttpRequest request, Caller caller, PartBroker admission, ClusterController controller, ClusterStore clusters,
         SiteStore sites, HostStore hosts, PartStore parts, TenancyStore tenancy, CancellationToken cancellationToken)
     {
-        var (input, readProblems) = await ClusterRequestReader.ReadAsync(request, cancellationToken);
+        var (input, readProblems, tooLarge) = await ClusterRequestReader.ReadAsync(request, cancellationToken);
+        if (tooLarge)
+        {
+            return Problems.Invalid(readProblems, "The request body is too large", StatusCodes.Status413PayloadTooLarge);
+        }
+
         if (readProblems.Any(p => p.Field.Length == 0))
         {
             return Problems.Invalid(readProblems);
@@ -62,13 +69,21 @@ public static class ClusterEndpoints
             return Problems.Invalid([new Domain.Common.Problem("Idempotency-Key", "is longer than 200 characters")]);
         }
 
-        // keys are the caller's own: another user's key never replays this user's request
+        // keys are the caller's own: another user's key never replays (or names) this user's request
         var owner = new ClusterOwner(caller.IsProvider ? null : caller.TenantId, caller.Id);
-        var outcome = await admission.AdmitAsync(input, readProblems, key is null ? null : $"{caller.Id}:{key}", cancellationToken, owner);
+        var outcome = await admission.AdmitAsync(
+            input, readProblems, key is null ? null : $"{caller.Id}:{key}", key is null ? null : RequestHash.Of(input), cancellationToken, owner);
         switch (outcome)
         {
             case AdmissionOutcome.Invalid invalid:
                 return Problems.Invalid(invalid.Problems);
+            case AdmissionOutcome.NameTaken taken:
+                return Problems.Conflict($"A cluster named '{taken.Name}' exists already; choose another name or delete that cluster first.");
+            case AdmissionOutcome.KeyReused reused:
+                return Problems.Invalid(
+                    [new Domain.Common.Problem("Idempotency-Key", $"was used with another request (which made cluster '{reused.Earlier.Name}'); send that request again or use a new key")],
+                    "The Idempotency-Key was used with another request",
+                    StatusCodes.Status422UnprocessableEntity);
             case AdmissionOutcome.NoCapacity refused:
                 return Problems.NoCapacity(refused.Reason, refused.EarliestStart);
             case AdmissionOutcome.OverQuota over:

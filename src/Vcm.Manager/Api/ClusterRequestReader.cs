@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
@@ -20,25 +21,52 @@ public static class ClusterRequestReader
 
     private static readonly Dictionary<string, JsonPropertyInfo> Fields = Contract.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
 
-    public static async Task<(ClusterSpecInput Input, IReadOnlyList<Problem> Problems)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The request's fields and every problem of its body; <c>TooLarge</c> when the body is over <see cref="MaxBodyBytes"/>
+    /// (or over the server's own limit), which is answered 413.</summary>
+    public static async Task<(ClusterSpecInput Input, IReadOnlyList<Problem> Problems, bool TooLarge)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        var tooLarge = (new ClusterSpecInput(), (IReadOnlyList<Problem>)[new Problem("", $"the body is larger than {MaxBodyBytes / 1024} KiB")], true);
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return tooLarge;
+        }
+
         using var buffer = new MemoryStream();
         var chunk = new byte[16384];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        try
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes)
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                return (new ClusterSpecInput(), [new Problem("", $"the body is larger than {MaxBodyBytes / 1024} KiB")]);
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > MaxBodyBytes)
+                {
+                    return tooLarge;
+                }
             }
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return tooLarge;
+        }
 
-        return Read(buffer.ToArray());
+        var (input, problems) = Read(buffer.ToArray());
+        return (input, problems, false);
     }
 
     public static (ClusterSpecInput Input, IReadOnlyList<Problem> Problems) Read(byte[] body)
     {
+        try
+        {
+            StrictUtf8.GetCharCount(body);
+        }
+        catch (DecoderFallbackException e)
+        {
+            return (new ClusterSpecInput(), [new Problem("", $"the body is not valid UTF-8 text (byte {e.Index + 1} is not)")]);
+        }
+
         JsonDocument document;
         try
         {
@@ -62,7 +90,12 @@ public static class ClusterRequestReader
             var input = (ClusterSpecInput)Contract.CreateObject!();
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                var name = property.Name;
+                if (!TryName(property, out var name))
+                {
+                    problems.Add(new Problem("", "a field's name is not valid Unicode text"));
+                    continue;
+                }
+
                 if (!Fields.TryGetValue(name, out var field))
                 {
                     problems.Add(new Problem(Shorten(name), "is not a known field"));
@@ -142,7 +175,13 @@ public static class ClusterRequestReader
             string? path = null, mode = null, content = null;
             foreach (var property in item.EnumerateObject())
             {
-                switch (property.Name)
+                if (!TryName(property, out var name))
+                {
+                    problems.Add(new Problem(at, "a field's name is not valid Unicode text"));
+                    continue;
+                }
+
+                switch (name)
                 {
                     case "path":
                         path = property.Value.ValueKind == JsonValueKind.Null ? null : Text(property.Value, $"{at}.path", problems);
@@ -154,7 +193,7 @@ public static class ClusterRequestReader
                         content = property.Value.ValueKind == JsonValueKind.Null ? null : Text(property.Value, $"{at}.content", problems);
                         break;
                     default:
-                        problems.Add(new Problem($"{at}.{Shorten(property.Name)}", "is not a known field"));
+                        problems.Add(new Problem($"{at}.{Shorten(name)}", "is not a known field"));
                         break;
                 }
             }
@@ -173,7 +212,44 @@ public static class ClusterRequestReader
             return null;
         }
 
-        return value.GetString();
+        if (!TryString(value, out var text))
+        {
+            problems.Add(new Problem(field, NotUnicode));
+            return null;
+        }
+
+        return text;
+    }
+
+    private const string NotUnicode = "is not valid Unicode text (it holds a lone UTF-16 surrogate)";
+
+    /// <summary>A string's text; false when it cannot be text: an escaped lone UTF-16 surrogate such as \ud800.</summary>
+    private static bool TryString(JsonElement value, out string? text)
+    {
+        try
+        {
+            text = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
+    }
+
+    private static bool TryName(JsonProperty property, out string name)
+    {
+        try
+        {
+            name = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            name = "";
+            return false;
+        }
     }
 
     private static long? Integer(JsonElement value, string field, List<Problem> problems)
@@ -220,9 +296,13 @@ public static class ClusterRequestReader
             {
                 problems.Add(new Problem($"{field}[{i}]", $"must be a string, not {Kind(item)}"));
             }
+            else if (!TryString(item, out var text))
+            {
+                problems.Add(new Problem($"{field}[{i}]", NotUnicode));
+            }
             else
             {
-                list.Add(item.GetString()!);
+                list.Add(text!);
             }
 
             i++;

@@ -208,6 +208,10 @@ public static partial class FederationEndpoints
         {
             problems.Add(new Problem("nodes", "must list at least one node"));
         }
+        else if (request.Nodes.Any(n => n is null || string.IsNullOrEmpty(n.Name)))
+        {
+            problems.Add(new Problem("nodes", "holds a node without a name"));
+        }
         else if (request.Nodes.Select(n => n.Name).Distinct(StringComparer.Ordinal).Count() != request.Nodes.Count)
         {
             problems.Add(new Problem("nodes", "lists a name twice"));

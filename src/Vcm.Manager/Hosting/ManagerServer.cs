@@ -53,7 +53,7 @@ public static class ManagerServer
         }
 
         clock ??= TimeProvider.System;
-        Directory.CreateDirectory(options.DataDirectory);
+        DataFolder.Ensure(options.DataDirectory);
         var database = new Database(options.EffectiveStore);
         await database.MigrateAsync(cancellationToken);
         var siteRecord = await new SiteStore(database).EnsureLocalAsync(

@@ -18,11 +18,12 @@ public static class Problems
     public const string QuotaType = "/problems/quota-exceeded";
     public const string PreconditionType = "/problems/precondition-failed";
 
-    public static IResult Invalid(IReadOnlyList<Problem> problems, string title = "The request is not valid") =>
+    /// <summary>Every problem of a request (400 unless <paramref name="status"/> says otherwise: 413, 422).</summary>
+    public static IResult Invalid(IReadOnlyList<Problem> problems, string title = "The request is not valid", int status = StatusCodes.Status400BadRequest) =>
         Results.Problem(
             title: title,
             detail: problems.Count == 1 ? $"1 problem: {problems[0]}" : $"{problems.Count} problems: " + string.Join("; ", problems),
-            statusCode: StatusCodes.Status400BadRequest,
+            statusCode: status,
             type: InvalidType,
             extensions: new Dictionary<string, object?> { ["errors"] = problems.Select(p => new FieldProblemView(p.Field, p.Message)).ToList() });
 
@@ -52,8 +53,14 @@ public static class Problems
     public static IResult NotFound(string what) =>
         Results.Problem(title: "Not found", detail: $"{what} does not exist.", statusCode: StatusCodes.Status404NotFound, type: NotFoundType);
 
-    public static IResult Conflict(string detail) =>
-        Results.Problem(title: "Conflict", detail: detail, statusCode: StatusCodes.Status409Conflict, type: ConflictType);
+    /// <summary>409: the request is sound but clashes with what exists (a name taken, a resource in use).</summary>
+    public static IResult Conflict(string detail, IReadOnlyList<Problem>? problems = null) =>
+        Results.Problem(
+            title: "Conflict",
+            detail: detail,
+            statusCode: StatusCodes.Status409Conflict,
+            type: ConflictType,
+            extensions: problems is null ? null : new Dictionary<string, object?> { ["errors"] = problems.Select(p => new FieldProblemView(p.Field, p.Message)).ToList() });
 
     public static IResult Forbidden(string detail) =>
         Results.Problem(title: "Forbidden", detail: detail, statusCode: StatusCodes.Status403Forbidden, type: ForbiddenType);

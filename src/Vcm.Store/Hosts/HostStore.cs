@@ -13,13 +13,25 @@ public sealed class HostStore(Database database)
     /// <summary>What a host reports of itself.</summary>
     public sealed record HostReport(string Name, int Roles, long Cpus, long MemoryMb, long DiskMb, bool Kvm, string Address, string Driver, string? WanAddress = null);
 
-    /// <summary>Takes an agent in (or back in), with its hosts, matched by name within the site.</summary>
-    public async Task<IReadOnlyList<HostRecord>> JoinAsync(
+    /// <summary>
+    /// Takes an agent in (or back in), with its hosts, matched by name within the site. An agent id already known
+    /// comes back only with its own key, and a host another agent holds moves only to an agent with that agent's key
+    /// or once it is marked down; otherwise nothing is written and the result names every conflict.
+    /// </summary>
+    public async Task<HostJoin> JoinAsync(
         string siteId, string agentId, string key, string url, IReadOnlyList<HostReport> reports, long nowMs, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var agent = await db.Agents.AsTracking().FirstOrDefaultAsync(a => a.Id == agentId, cancellationToken);
+        var names = reports.Select(r => r.Name).ToList();
+        var existing = await db.Hosts.AsTracking().Where(h => h.SiteId == siteId && names.Contains(h.Name)).ToDictionaryAsync(h => h.Name, cancellationToken);
+        var conflicts = await ConflictsAsync(db, agent, agentId, key, existing.Values, cancellationToken);
+        if (conflicts.Count > 0)
+        {
+            return new HostJoin([], conflicts);
+        }
+
         if (agent is null)
         {
             agent = new AgentRecord { Id = agentId, SiteId = siteId, Url = url, Key = key, JoinedMs = nowMs, HeartbeatMs = nowMs, Version = 1 };
@@ -28,12 +40,9 @@ public sealed class HostStore(Database database)
         else
         {
             agent.Url = url;
-            agent.Key = key;
             agent.HeartbeatMs = nowMs;
         }
 
-        var names = reports.Select(r => r.Name).ToList();
-        var existing = await db.Hosts.AsTracking().Where(h => h.SiteId == siteId && names.Contains(h.Name)).ToDictionaryAsync(h => h.Name, cancellationToken);
         foreach (var report in reports)
         {
             if (!existing.TryGetValue(report.Name, out var host))
@@ -53,16 +62,46 @@ public sealed class HostStore(Database database)
         await db.SaveChangesAsync(cancellationToken);
         await CalendarVersion.BumpAsync(db, siteId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return existing.Values.OrderBy(h => h.Name, StringComparer.Ordinal).ToList();
+        return new HostJoin(existing.Values.OrderBy(h => h.Name, StringComparer.Ordinal).ToList(), []);
     }
+
+    /// <summary>Why a join may not bind the agent id or the hosts: each as a sentence, none when it may.</summary>
+    private static async Task<IReadOnlyList<string>> ConflictsAsync(
+        VcmDbContext db, AgentRecord? agent, string agentId, string key, IEnumerable<HostRecord> hosts, CancellationToken cancellationToken)
+    {
+        var conflicts = new List<string>();
+        if (agent is not null && !KeysMatch(agent.Key, key))
+        {
+            conflicts.Add($"agent id {agentId} is taken by another agent (with another key)");
+        }
+
+        // A host marked down (its agent silent past the site's limit) may be taken by a new agent: a machine whose
+        // agent lost its identity, or a lab made again beside the same database, joins anew.
+        var holders = hosts.Where(h => h.AgentId != agentId && h.State != HostState.Down).ToList();
+        var holderIds = holders.Select(h => h.AgentId).Distinct().ToList();
+        var holderKeys = await db.Agents.Where(a => holderIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Key, StringComparer.Ordinal, cancellationToken);
+        foreach (var host in holders.OrderBy(h => h.Name, StringComparer.Ordinal))
+        {
+            if (holderKeys.TryGetValue(host.AgentId, out var holderKey) && !KeysMatch(holderKey, key))
+            {
+                conflicts.Add($"host {host.Name} belongs to agent {host.AgentId}, which is not down");
+            }
+        }
+
+        return conflicts;
+    }
+
+    /// <summary>Compares an agent's stored key with one given, in constant time.</summary>
+    public static bool KeysMatch(string stored, string given) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(stored), System.Text.Encoding.UTF8.GetBytes(given));
 
     /// <summary>Records an agent's heartbeat; false when the agent is unknown or its key does not match.</summary>
     public async Task<bool> HeartbeatAsync(string agentId, string key, string url, IReadOnlyList<HostReport> reports, long nowMs, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
         var agent = await db.Agents.AsTracking().FirstOrDefaultAsync(a => a.Id == agentId, cancellationToken);
-        if (agent is null || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.UTF8.GetBytes(agent.Key), System.Text.Encoding.UTF8.GetBytes(key)))
+        if (agent is null || !KeysMatch(agent.Key, key))
         {
             return false;
         }

@@ -89,6 +89,9 @@ public sealed class ClusterRecord
 
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>The SHA-256 (hex) of the canonical create request that came with <see cref="IdempotencyKey"/>; null where not kept.</summary>
+    public string? IdempotencyHash { get; set; }
+
     /// <summary>For a part this site builds for another site's cluster: that site, the cluster's id there, the VPN's
     /// client end as the home gave it (JSON), and when the home last renewed it. Null for home clusters.</summary>
     public string? HomeSite { get; set; }

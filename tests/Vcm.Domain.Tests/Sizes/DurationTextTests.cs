@@ -26,4 +26,13 @@ public sealed class DurationTextTests
     [InlineData("1h 30m")]
     [InlineData("-1h")]
     public void Parse_Invalid(string text) => Assert.False(DurationText.TryParse(text, out _));
+
+    [Theory]
+    [InlineData("99999999d")]
+    [InlineData("99999999w99999999w99999999d")]
+    public void Parse_LongerThanATimeSpanHolds_MaxValueNotOverflow(string text)
+    {
+        Assert.True(DurationText.TryParse(text, out var span));
+        Assert.Equal(TimeSpan.MaxValue, span);
+    }
 }

@@ -32,7 +32,6 @@ public sealed class BadInputTests : IAsyncLifetime
         { "start in the past", """{"name":"c","workers":1,"start":"2020-01-01T00:00:00Z"}""", ["start"] },
         { "unknown image", """{"name":"c","workers":1,"image":"windows-95"}""", ["image"] },
         { "bad size", """{"name":"c","workers":1,"memory":"12X"}""", ["memory"] },
-        { "duplicate name", """{"name":"taken","workers":1}""", ["name"] },
         { "unknown fields", """{"name":"c","workers":1,"colour":"red","nodes":5}""", ["colour", "nodes"] },
         { "oversized name", $$"""{"name":"{{new string('a', 200)}}","workers":1}""", ["name"] },
         { "wrong types", """{"name":7,"workers":"three","head":"yes","packages":"gcc"}""", ["name", "workers", "head", "packages"] },
@@ -120,6 +119,30 @@ public sealed class BadInputTests : IAsyncLifetime
         }
 
         Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_site.Database)));
+    }
+
+    [Fact]
+    public async Task DuplicateName_409NamingTheCluster_DatabaseUnchanged()
+    {
+        var before = await DbSnapshot.TakeAsync(_site.Database);
+
+        var response = await Requests.PostClusterAsync(_site.Client.Http, """{"name":"taken","workers":1}""");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await Requests.ProblemAsync(response);
+        Assert.Equal(409, problem.Status);
+        Assert.Contains("A cluster named 'taken' exists already", problem.Detail, StringComparison.Ordinal);
+        Assert.Null(problem.EarliestStart);
+        Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_site.Database)));
+    }
+
+    [Fact]
+    public async Task DuplicateNameAmongOtherProblems_400ListsTheNameToo()
+    {
+        var response = await Requests.PostClusterAsync(_site.Client.Http, """{"name":"taken","workers":0}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["name", "workers"], (await Requests.ProblemAsync(response)).Errors!.Select(e => e.Field).Order(StringComparer.Ordinal));
     }
 
     [Fact]

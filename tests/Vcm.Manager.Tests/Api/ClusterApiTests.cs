@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Vcm.Api;
 using Vcm.Domain.Clusters;
 using Vcm.Testing;
@@ -67,6 +69,82 @@ public sealed class ClusterApiTests : IAsyncLifetime
         var clusters = (await DbSnapshot.TakeAsync(_site.Database))["clusters"];
         Assert.Single(clusters, row => row.Contains("name=idem|", StringComparison.Ordinal));
         Assert.Equal(before["nodes"].Count, (await DbSnapshot.TakeAsync(_site.Database))["nodes"].Count);
+    }
+
+    [Fact]
+    public async Task Create_IdempotencyKey_SameRequestOtherwiseWritten_ReturnsTheFirst()
+    {
+        var first = await PostWithKeyAsync(_site.Manager.AdminToken, "key-same", """{"name":"same","workers":2}""");
+        var before = await DbSnapshot.TakeAsync(_site.Database);
+
+        var again = await PostWithKeyAsync(_site.Manager.AdminToken, "key-same", """{ "workers": 2,  "name": "same" }""");
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var (a, b) = ((await first.Content.ReadFromJsonAsync<ClusterView>(ApiJson.Options))!, (await again.Content.ReadFromJsonAsync<ClusterView>(ApiJson.Options))!);
+        Assert.Equal(a.Id, b.Id);
+        Assert.Equal(before["clusters"].Count, (await DbSnapshot.TakeAsync(_site.Database))["clusters"].Count);
+    }
+
+    [Fact]
+    public async Task Create_IdempotencyKeyWithAnotherRequest_422_DatabaseUnchanged()
+    {
+        await PostWithKeyAsync(_site.Manager.AdminToken, "key-other", """{"name":"first","workers":1}""");
+        var before = await DbSnapshot.TakeAsync(_site.Database);
+
+        var other = await PostWithKeyAsync(_site.Manager.AdminToken, "key-other", """{"name":"second","workers":1}""");
+        var invalid = await PostWithKeyAsync(_site.Manager.AdminToken, "key-other", """{"name":"first","workers":0}""");
+
+        foreach (var response in new[] { other, invalid })
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            var problem = await Requests.ProblemAsync(response);
+            Assert.Equal("Idempotency-Key", Assert.Single(problem.Errors!).Field);
+            Assert.Contains("another request", problem.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_site.Database)));
+    }
+
+    [Fact]
+    public async Task Create_IdempotencyKeyWithAnotherRequest_StillRefusedByAManagerStartedAfterwards()
+    {
+        await PostWithKeyAsync(_site.Manager.AdminToken, "key-restart", """{"name":"kept","workers":1}""");
+        using var data = new TempDirectory("vcm-restart");
+        var options = new Vcm.Manager.Configuration.ManagerOptions
+        {
+            DataDirectory = data.Path,
+            Store = _site.TestDatabase.Options,
+            AdvertiseUrl = TestSite.UrlOf("local"),
+            Controllers = new Vcm.Manager.Configuration.ControllerOptions { Enabled = false },
+        };
+        await using var restarted = await Vcm.Manager.Hosting.ManagerServer.BuildAsync(
+            options, CancellationToken.None, agentClient: _site.Agent, configure: b => b.WebHost.UseTestServer());
+        await restarted.App.StartAsync();
+        try
+        {
+            using var http = restarted.App.GetTestClient();
+            var other = await PostWithKeyAsync(restarted.AdminToken, "key-restart", """{"name":"changed","workers":1}""", http);
+            var same = await PostWithKeyAsync(restarted.AdminToken, "key-restart", """{"name":"kept","workers":1}""", http);
+
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, other.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        }
+        finally
+        {
+            await restarted.App.StopAsync();
+        }
+    }
+
+    private async Task<HttpResponseMessage> PostWithKeyAsync(string token, string key, string body, HttpClient? http = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/clusters")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return await (http ?? _site.NewHttpClient()).SendAsync(request);
     }
 
     [Fact]
