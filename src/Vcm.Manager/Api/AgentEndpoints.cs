@@ -17,9 +17,9 @@ public static partial class AgentEndpoints
     public static void MapAgents(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/agents").WithTags("agents");
-        group.MapPost("/join", JoinAsync).Produces<AgentJoinResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+        group.MapPost("/join", JoinAsync).WithName("joinSite").Produces<AgentJoinResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("An agent joins the site with a join token and reports its hosts.");
-        group.MapPost("/heartbeat", HeartbeatAsync).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status401Unauthorized)
+        group.MapPost("/heartbeat", HeartbeatAsync).WithName("sendHeartbeat").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("An agent reports that it and its hosts are alive (authenticated by the agent's key).");
     }
 

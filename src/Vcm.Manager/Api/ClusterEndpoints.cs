@@ -24,17 +24,19 @@ public static class ClusterEndpoints
         // The body is read by ClusterRequestReader (so every problem is listed, whatever the content type);
         // its schema is added to the OpenAPI document by RequestBodySchema.
         group.MapPost("/", CreateAsync)
+            .WithName("createCluster")
             .WithMetadata(new RequestBodySchema(typeof(ClusterSpecInput)))
             .Produces<ClusterView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
             .WithSummary("Reserve a virtual cluster for a window; admitted only if capacity exists for all of it.");
-        group.MapGet("/", ListAsync).Produces<IReadOnlyList<ClusterView>>().WithSummary("Live clusters (all=true: released ones too).");
-        group.MapGet("/{name}", GetAsync).Produces<ClusterView>().ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/", ListAsync).WithName("listClusters").Produces<IReadOnlyList<ClusterView>>().WithSummary("Live clusters (all=true: released ones too).");
+        group.MapGet("/{name}", GetAsync).WithName("getCluster").Produces<ClusterView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One cluster with its nodes (nodes=false leaves them out).");
-        group.MapDelete("/{name}", DeleteAsync).Produces<ClusterView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapDelete("/{name}", DeleteAsync).WithName("deleteCluster").Produces<ClusterView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Release a cluster now.");
-        group.MapGet("/{name}/events", EventsAsync).Produces<IReadOnlyList<EventView>>().ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/{name}/events", EventsAsync).WithName("listClusterEvents").Produces<IReadOnlyList<EventView>>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("What happened to a cluster, oldest first.");
     }
 

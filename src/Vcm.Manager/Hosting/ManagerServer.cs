@@ -15,6 +15,8 @@ using Vcm.Manager.Configuration;
 using Vcm.Manager.Federation;
 using Vcm.Manager.Peers;
 using Vcm.Manager.Hosts;
+using Vcm.Manager.Http;
+using Vcm.Manager.OpenApi;
 using Vcm.Store;
 using Vcm.Store.Auth;
 using Vcm.Store.Clusters;
@@ -95,8 +97,8 @@ public static class ManagerServer
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         });
-        services.AddProblemDetails();
-        services.AddOpenApi(o =>
+        services.AddHttpErrors();
+        services.AddApiDocuments(o =>
         {
             o.AddOperationTransformer(RequestBodySchema.TransformAsync);
             o.AddSchemaTransformer(TextValueSchemas.TransformAsync);
@@ -151,10 +153,10 @@ public static class ManagerServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.MapOpenApi();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok", site = site.Name, manager = identity.Id })).ExcludeFromDescription();
+        app.UseHttpErrors();
+        app.MapApiDocuments();
+        app.MapGet("/healthz", () => Results.Ok(new HealthView("ok", site.Name, identity.Id)))
+            .WithName("getHealth").WithTags("health").WithSummary("Whether the manager is up, with its site's and its own name.");
         app.MapAgents();
         var api = app.MapGroup("/api/v1").AddEndpointFilter<ApiTokenFilter>();
         api.MapClusters();
