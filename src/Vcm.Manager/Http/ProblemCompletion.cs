@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Vcm.Manager.Configuration;
 
@@ -9,7 +10,7 @@ namespace Vcm.Manager.Http;
 /// <summary>
 /// Completes every problem document the manager writes, whoever made it (a handler, a filter, the status-code pages,
 /// the exception handler): an absolute type URI under the manager's URL that answers a GET, a title, a non-empty
-/// detail sentence, and the request's path as the instance.
+/// detail sentence. (No instance: a 401 must not echo what was asked for.)
 /// </summary>
 public static class ProblemCompletion
 {
@@ -21,9 +22,9 @@ public static class ProblemCompletion
         problem.Status = status;
         var named = ProblemTypes.FromPath(problem.Type);
         var type = named ?? ProblemTypes.ForStatus(status);
-        if (named is null)
+        if (named is null && IsFrameworkTitle(problem.Title, status))
         {
-            problem.Title = type.Title; // the framework's title ("Bad Request") goes with the framework's type
+            problem.Title = null; // the framework's title ("Bad Request") went with the framework's type
         }
 
         problem.Type = BaseUrl(http) + type.Path;
@@ -33,7 +34,6 @@ public static class ProblemCompletion
             problem.Detail = Detail(status, http, context.Exception);
         }
 
-        problem.Instance ??= http.Request.PathBase + http.Request.Path;
     }
 
     /// <summary>
@@ -51,6 +51,9 @@ public static class ProblemCompletion
 
         return $"{http.Request.Scheme}://{http.Request.Host}";
     }
+
+    private static bool IsFrameworkTitle(string? title, int status) =>
+        title is null || title == ReasonPhrases.GetReasonPhrase(status) || title == "An error occurred while processing your request.";
 
     /// <summary>A sentence for an error that came without one.</summary>
     private static string Detail(int status, HttpContext http, Exception? exception)

@@ -3,8 +3,8 @@ using Microsoft.OpenApi;
 namespace Vcm.Manager.OpenApi;
 
 /// <summary>
-/// The one schema every error response names: the RFC 9457 members the manager writes (always type, title, status,
-/// detail and instance), the field problems of an invalid request, and the extensions some problems carry.
+/// The one schema every error response names: the RFC 9457 members the manager writes (always type, title, status and
+/// detail), the field problems of an invalid request, and the extensions some problems carry.
 /// </summary>
 public static class ProblemSchema
 {
@@ -38,7 +38,7 @@ public static class ProblemSchema
                 ["title"] = Text("A short summary of the kind of problem; the same for every occurrence of the type."),
                 ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The HTTP status code." },
                 ["detail"] = Text("A sentence about this occurrence: what was wrong and what to do."),
-                ["instance"] = Text("The path of the request that met the problem.", "uri-reference"),
+                ["instance"] = Text("A URI reference naming this occurrence, when the problem has one.", "uri-reference"),
                 ["errors"] = new OpenApiSchema
                 {
                     Type = JsonSchemaType.Array,

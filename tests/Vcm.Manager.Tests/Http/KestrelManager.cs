@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Vcm.Drivers.Images;
+using Vcm.Drivers.Packages;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 using Vcm.Testing;
@@ -38,7 +39,7 @@ internal sealed class KestrelManager : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
-    public static async Task<KestrelManager> StartAsync(IImageLayers? imageLayers = null)
+    public static async Task<KestrelManager> StartAsync(IImageLayers? imageLayers = null, IPackageArchive? packageArchive = null)
     {
         var database = await TestDatabase.CreateAsync(TestDatabase.FromEnvironment(), migrate: false);
         var data = new TempDirectory("vcm-kestrel");
@@ -56,7 +57,8 @@ internal sealed class KestrelManager : IAsyncDisposable
                 },
                 CancellationToken.None,
                 configure: b => b.Logging.AddProvider(logs),
-                imageLayers: imageLayers);
+                imageLayers: imageLayers,
+                packageArchive: packageArchive);
             await manager.App.StartAsync();
             return new KestrelManager(database, data, manager, url, logs);
         }
