@@ -25,6 +25,28 @@ public static class HttpErrors
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            await WriteEmptyErrorAsync(context);
+        });
         app.MapProblemPages();
+    }
+
+    /// <summary>
+    /// Gives a problem body to an error answered with an explicitly empty one (a file result's 416 sets
+    /// Content-Length: 0, which the status-code pages leave alone); its other headers (Content-Range) stay.
+    /// </summary>
+    private static async Task WriteEmptyErrorAsync(HttpContext context)
+    {
+        var response = context.Response;
+        if (response.HasStarted || response.StatusCode < 400 || response.ContentLength != 0)
+        {
+            return;
+        }
+
+        response.ContentLength = null;
+        response.ContentType = null;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = context });
     }
 }

@@ -35,6 +35,9 @@ internal sealed class KestrelManager : IAsyncDisposable
 
     public LogCollector Logs { get; }
 
+    /// <summary>The manager's data folder (its image store is images/ in it).</summary>
+    public string DataDirectory => _data.Path;
+
     public HttpClient Anonymous { get; }
 
     public HttpClient Admin { get; }

@@ -95,6 +95,20 @@ public sealed class ProblemTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RangeOutsideAFile_416Problem_WithTheFilesLength()
+    {
+        Directory.CreateDirectory(Path.Combine(_manager.DataDirectory, "images", "img1"));
+        await File.WriteAllTextAsync(Path.Combine(_manager.DataDirectory, "images", "img1", "disk.qcow2"), "hello");
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/images/img1/files/disk.qcow2") { Headers = { Range = new RangeHeaderValue(100, null) } };
+
+        var response = await _manager.Admin.SendAsync(request);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.RequestedRangeNotSatisfiable, "range-not-satisfiable");
+        Assert.Equal(5, response.Content.Headers.ContentRange?.Length);
+        Assert.Contains("Range", problem.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnhandledException_500ProblemWithTraceId_TellsNothingOfTheException_LogsIt()
     {
         var response = await _manager.Admin.GetAsync("/api/v1/images");
