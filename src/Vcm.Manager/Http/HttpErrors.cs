@@ -7,9 +7,10 @@ namespace Vcm.Manager.Http;
 
 /// <summary>
 /// How every error leaves the manager as <c>application/problem+json</c> with a detail: binding failures are thrown
-/// (not answered with an empty 400) and become client problems (<see cref="ProblemExceptionHandler"/>), other exceptions a
-/// 500 problem, bodiless error statuses (404, 405, 416) a problem from the status-code pages, and every problem is
-/// completed the same way (<see cref="ProblemCompletion"/>).
+/// (not answered with an empty 400) and become client problems (<see cref="ProblemExceptionHandler"/>), other
+/// exceptions a 500 problem; bodiless error statuses (404, 405) get a problem from the status-code pages, and errors
+/// sent with an explicitly empty body (a file's 416) one too; every problem is completed the same way
+/// (<see cref="ProblemCompletion"/>).
 /// </summary>
 public static class HttpErrors
 {

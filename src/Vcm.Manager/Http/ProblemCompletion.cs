@@ -33,7 +33,6 @@ public static class ProblemCompletion
         {
             problem.Detail = Detail(status, http, context.Exception);
         }
-
     }
 
     /// <summary>
@@ -81,8 +80,15 @@ public static class ProblemCompletion
     /// What the framework said about a request it could not bind (a query value of the wrong type, a body that is not
     /// JSON or not a JSON content type, a body too large), with the JSON reader's position when it has one.
     /// </summary>
-    public static string ClientErrorMessage(BadHttpRequestException exception) =>
-        exception.InnerException is JsonException { Path: { } path } json
-            ? $"{exception.Message.TrimEnd('.')}: {json.Message.Split(" Path:")[0].TrimEnd('.')} (at {path}{(json.LineNumber is { } line ? $", line {line + 1}, position {json.BytePositionInLine + 1}" : "")})."
-            : exception.Message;
+    public static string ClientErrorMessage(BadHttpRequestException exception)
+    {
+        if (exception.InnerException is not JsonException { Path: { } path } json)
+        {
+            return exception.Message;
+        }
+
+        var what = json.Message.Split(" Path:")[0].TrimEnd('.'); // the position follows, in our words
+        var where = json.LineNumber is { } line ? $"{path}, line {line + 1}, position {json.BytePositionInLine + 1}" : path;
+        return $"{exception.Message.TrimEnd('.')}: {what} (at {where}).";
+    }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -26,31 +28,9 @@ public static class OperationShape
             : rule.Security.Select(schemes => Requirement(schemes, document)).ToList();
 
         operation.Responses ??= [];
-        if (!rule.IsPublic)
+        foreach (var status in FrameworkStatuses(description, rule))
         {
-            Add(operation, StatusCodes.Status401Unauthorized);
-        }
-
-        var metadata = description.ActionDescriptor.EndpointMetadata;
-        var readsOwnBody = metadata.OfType<Api.RequestBodySchema>().Any();
-        var bindsBody = description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body)
-            || metadata.OfType<IAcceptsMetadata>().Any(a => a.ContentTypes.Count > 0);
-        var bindsValues = description.ParameterDescriptions.Any(p =>
-            (p.Source == BindingSource.Query || p.Source == BindingSource.Path || p.Source == BindingSource.Header)
-            && (Nullable.GetUnderlyingType(p.Type) ?? p.Type) != typeof(string));
-        if (bindsBody || readsOwnBody || bindsValues)
-        {
-            Add(operation, StatusCodes.Status400BadRequest);
-        }
-
-        if (bindsBody || readsOwnBody)
-        {
-            Add(operation, StatusCodes.Status413PayloadTooLarge);
-        }
-
-        if (bindsBody && !readsOwnBody)
-        {
-            Add(operation, StatusCodes.Status415UnsupportedMediaType);
+            operation.Responses.TryAdd(status.ToString(CultureInfo.InvariantCulture), new OpenApiResponse());
         }
 
         foreach (var (status, response) in operation.Responses.ToList())
@@ -82,8 +62,36 @@ public static class OperationShape
         return requirement;
     }
 
-    private static void Add(OpenApiOperation operation, int status) =>
-        operation.Responses!.TryAdd(status.ToString(System.Globalization.CultureInfo.InvariantCulture), new OpenApiResponse());
+    /// <summary>The error statuses the framework answers for an operation before (or instead of) its handler.</summary>
+    private static IEnumerable<int> FrameworkStatuses(ApiDescription description, RouteRule rule)
+    {
+        if (!rule.IsPublic)
+        {
+            yield return StatusCodes.Status401Unauthorized;
+        }
+
+        var metadata = description.ActionDescriptor.EndpointMetadata;
+        var readsOwnBody = metadata.OfType<Api.RequestBodySchema>().Any();
+        var bindsBody = description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body)
+            || metadata.OfType<IAcceptsMetadata>().Any(a => a.ContentTypes.Count > 0);
+        var bindsValues = description.ParameterDescriptions.Any(p =>
+            (p.Source == BindingSource.Query || p.Source == BindingSource.Path || p.Source == BindingSource.Header)
+            && (Nullable.GetUnderlyingType(p.Type) ?? p.Type) != typeof(string));
+        if (bindsBody || readsOwnBody || bindsValues)
+        {
+            yield return StatusCodes.Status400BadRequest; // a value or body it cannot bind
+        }
+
+        if (bindsBody || readsOwnBody)
+        {
+            yield return StatusCodes.Status413PayloadTooLarge;
+        }
+
+        if (bindsBody && !readsOwnBody)
+        {
+            yield return StatusCodes.Status415UnsupportedMediaType; // only a body the framework reads as JSON
+        }
+    }
 
     /// <summary>An error response: the problem schema as application/problem+json, described by its problem type's title.</summary>
     private static OpenApiResponse ProblemResponse(int status, string? description, OpenApiDocument? document) => new()
