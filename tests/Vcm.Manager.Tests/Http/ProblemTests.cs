@@ -37,6 +37,7 @@ public sealed class ProblemTests : IAsyncLifetime
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid-request");
         Assert.Contains(parameter, problem.Detail, StringComparison.Ordinal);
         Assert.Contains(value, problem.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(_manager.Logs.Entries, e => e.Level >= LogLevel.Error); // the client's error, not the manager's
     }
 
     [Fact]
