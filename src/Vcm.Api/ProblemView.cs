@@ -18,6 +18,9 @@ public sealed record ProblemView
     /// <summary>With 409 from admission: the earliest start at which the same request would fit.</summary>
     public DateTimeOffset? EarliestStart { get; init; }
 
+    /// <summary>For a request over its tenant's quota: the tenant.</summary>
+    public string? Tenant { get; init; }
+
     /// <summary>For a request over its tenant's quota: each quota exceeded.</summary>
     public IReadOnlyList<QuotaExcessView>? Quotas { get; init; }
 }

@@ -21,11 +21,11 @@ public static class AgentEndpoints
     public static void MapAgents(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/agents").WithTags("agents");
-        group.MapPost("/join", JoinAsync).Accepts<AgentJoinRequest>("application/json").Produces<AgentJoinResponse>()
+        group.MapPost("/join", JoinAsync).WithName("joinSite").Accepts<AgentJoinRequest>("application/json").Produces<AgentJoinResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("An agent joins the site with a join token and reports its hosts.");
-        group.MapPost("/heartbeat", HeartbeatAsync).Accepts<AgentHeartbeat>("application/json").Produces(StatusCodes.Status204NoContent)
+        group.MapPost("/heartbeat", HeartbeatAsync).WithName("sendHeartbeat").Accepts<AgentHeartbeat>("application/json").Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("An agent reports that it and its hosts are alive (authenticated by the agent's key).");

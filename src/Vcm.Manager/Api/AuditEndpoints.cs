@@ -14,7 +14,7 @@ namespace Vcm.Manager.Api;
 public static class AuditEndpoints
 {
     public static void MapAudit(this RouteGroupBuilder api) =>
-        api.MapGet("/audit", ListAsync).WithTags("audit").Produces<IReadOnlyList<AuditView>>()
+        api.MapGet("/audit", ListAsync).WithName("listAudit").WithTags("audit").Produces<IReadOnlyList<AuditView>>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The audit trail, oldest first (since=TIME or a duration like 24h; tenant=NAME; limit, the newest kept).");
 

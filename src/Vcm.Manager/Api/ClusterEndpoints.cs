@@ -26,21 +26,23 @@ public static class ClusterEndpoints
         // The body is read by ClusterRequestReader (so every problem is listed, whatever the content type);
         // its schema is added to the OpenAPI document by RequestBodySchema.
         group.MapPost("/", CreateAsync)
+            .WithName("createCluster")
             .WithMetadata(new RequestBodySchema(typeof(ClusterSpecInput)))
             .Produces<ClusterView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
             .WithSummary("Reserve a virtual cluster for a window; admitted only if capacity exists for all of it.");
-        group.MapGet("/", ListAsync).Produces<IReadOnlyList<ClusterView>>().ProducesProblem(StatusCodes.Status400BadRequest)
+        group.MapGet("/", ListAsync).WithName("listClusters").Produces<IReadOnlyList<ClusterView>>().ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("The caller's tenant's live clusters (the provider's: all), a page at a time (limit, cursor; Link rel=next); all=true: released ones too; filters phase, tenant, site, prefix.");
-        group.MapGet("/{name}", GetAsync).Produces<ClusterView>().ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/{name}", GetAsync).WithName("getCluster").Produces<ClusterView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One cluster with its nodes (nodes=false leaves them out).");
-        group.MapDelete("/{name}", DeleteAsync).Produces<ClusterView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapDelete("/{name}", DeleteAsync).WithName("deleteCluster").Produces<ClusterView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithSummary("Release a cluster now.");
-        group.MapGet("/{name}/events", EventsAsync).Produces<IReadOnlyList<EventView>>().ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/{name}/events", EventsAsync).WithName("listClusterEvents").Produces<IReadOnlyList<EventView>>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("What happened to a cluster, oldest first.");
     }
 

@@ -16,11 +16,11 @@ public static class HostEndpoints
 
     public static void MapHostsAndSites(this RouteGroupBuilder api)
     {
-        api.MapGet("/hosts", ListHostsAsync).WithTags("hosts").Produces<IReadOnlyList<HostView>>()
+        api.MapGet("/hosts", ListHostsAsync).WithName("listHosts").WithTags("hosts").Produces<IReadOnlyList<HostView>>()
             .WithSummary("The site's hosts with their state and the capacity free right now.");
-        api.MapPost("/hosts/tokens", CreateJoinTokenAsync).WithTags("hosts").Produces<JoinTokenView>(StatusCodes.Status201Created)
+        api.MapPost("/hosts/tokens", CreateJoinTokenAsync).WithName("createJoinToken").WithTags("hosts").Produces<JoinTokenView>(StatusCodes.Status201Created)
             .WithSummary("A token with which an agent on a new host joins the site (valid for 24 hours).");
-        api.MapGet("/sites", ListSitesAsync).WithTags("sites").Produces<IReadOnlyList<SiteView>>()
+        api.MapGet("/sites", ListSitesAsync).WithName("listSites").WithTags("sites").Produces<IReadOnlyList<SiteView>>()
             .WithSummary("This site and its peers.");
     }
 

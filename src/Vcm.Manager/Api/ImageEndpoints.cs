@@ -20,10 +20,13 @@ public static class ImageEndpoints
         var group = api.MapGroup("/images").WithTags("images");
         group.MapGet("/{name}/manifest", (string name, ManagerOptions options) =>
             File(options, name, "manifest.json", "application/json"))
+            .WithName("getImageManifest").Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("An image's manifest: its files with sizes and SHA-256.");
         group.MapGet("/{name}/files/{file}", (string name, string file, ManagerOptions options) =>
             File(options, name, file, "application/octet-stream"))
             .AddEndpointFilter<Images.ImageFetchMeter>()
+            .WithName("getImageFile").Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status416RangeNotSatisfiable)
             .WithSummary("One file of an image (Range requests answered; an agent's fetch is measured for the cost model's transfer rates).");
         group.MapGet("/{name}/chunks/{file}", async (string name, string file, int? size, ManagerOptions options, CancellationToken ct) =>
         {
@@ -42,6 +45,7 @@ public static class ImageEndpoints
                 ? Results.Ok(list)
                 : Problems.NotFound($"An image file '{name}/{file}' in the site's store");
         })
+            .WithName("getImageChunks").Produces<ChunkList>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("How one file of an image is cut into chunks (?size=BYTES, default 8 MiB), with each chunk's SHA-256.");
     }
 

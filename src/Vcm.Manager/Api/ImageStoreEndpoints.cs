@@ -14,9 +14,9 @@ public static class ImageStoreEndpoints
 {
     public static void MapImageStore(this RouteGroupBuilder api)
     {
-        api.MapGet("/images", ListAsync).WithTags("images").Produces<IReadOnlyList<ImageView>>()
+        api.MapGet("/images", ListAsync).WithName("listImages").WithTags("images").Produces<IReadOnlyList<ImageView>>()
             .WithSummary("The images and package-set layers of the site's store: size, parent, packages, and how many clusters booted from each.");
-        api.MapDelete("/images/{name}", RemoveAsync).WithTags("images").Produces<ImageView>()
+        api.MapDelete("/images/{name}", RemoveAsync).WithName("deleteImage").WithTags("images").Produces<ImageView>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Removes a package-set layer; refused while a live cluster boots from it. Images vcm builds are rebuilt, not removed.");
     }

@@ -16,11 +16,11 @@ public static class KeyEndpoints
     public static void MapKeys(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/keys").WithTags("keys");
-        group.MapGet("/", ListAsync).Produces<IReadOnlyList<UserKeyView>>().WithSummary("The caller's SSH public keys.");
-        group.MapPost("/", AddAsync).Produces<UserKeyView>(StatusCodes.Status201Created)
+        group.MapGet("/", ListAsync).WithName("listKeys").Produces<IReadOnlyList<UserKeyView>>().WithSummary("The caller's SSH public keys.");
+        group.MapPost("/", AddAsync).WithName("addKey").Produces<UserKeyView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Registers one of the caller's SSH public keys.");
-        group.MapDelete("/{key}", RemoveAsync).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapDelete("/{key}", RemoveAsync).WithName("removeKey").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Removes one of the caller's keys, by name or fingerprint.");
     }
 

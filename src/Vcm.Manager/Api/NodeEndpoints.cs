@@ -18,9 +18,10 @@ public static class NodeEndpoints
     public static void MapNodes(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/clusters/{name}/nodes/{node}").WithTags("nodes");
-        group.MapGet("/console", ConsoleAsync).Produces<string>(contentType: "text/plain").ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/console", ConsoleAsync).WithName("getNodeConsole").Produces<string>(contentType: "text/plain")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("The last bytes of a node's serial console.");
-        group.MapGet("/ssh", SshAsync).Produces<SshTargetView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+        group.MapGet("/ssh", SshAsync).WithName("getNodeSshTarget").Produces<SshTargetView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Where to connect to a node's SSH server, with the host key it reported.");
     }
 

@@ -35,7 +35,10 @@ public static class PackageEndpoints
                 return Results.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: "The site's package cache could not get the file");
             }
         })
+            .WithName("getPackageFile")
             .WithTags("packages")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").Produces(StatusCodes.Status206PartialContent, contentType: "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status416RangeNotSatisfiable).ProducesProblem(StatusCodes.Status502BadGateway)
             .WithSummary("A file of the site's package repository (the Debian archive's InRelease and indexes, the .debs of its pool; a missing .deb is fetched from the mirror first).");
     }
 }

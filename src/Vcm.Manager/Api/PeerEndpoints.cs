@@ -14,13 +14,13 @@ public static class PeerEndpoints
     public static void MapPeers(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/peers").WithTags("peers");
-        group.MapGet("/", ListAsync).Produces<IReadOnlyList<PeerView>>().WithSummary("The peer sites.");
-        group.MapPost("/", AddAsync).Produces<PeerView>(StatusCodes.Status201Created)
+        group.MapGet("/", ListAsync).WithName("listPeers").Produces<IReadOnlyList<PeerView>>().WithSummary("The peer sites.");
+        group.MapPost("/", AddAsync).WithName("addPeer").Produces<PeerView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status502BadGateway)
             .WithSummary("Register a peer site: exchange keys with its manager using a peer token made there.");
-        group.MapDelete("/{name}", RemoveAsync).Produces<PeerView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+        group.MapDelete("/{name}", RemoveAsync).WithName("removePeer").Produces<PeerView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Forget a peer site (its key is no longer accepted here).");
-        group.MapPost("/tokens", CreateTokenAsync).Produces<PeerTokenView>(StatusCodes.Status201Created)
+        group.MapPost("/tokens", CreateTokenAsync).WithName("createPeerToken").Produces<PeerTokenView>(StatusCodes.Status201Created)
             .WithSummary("A one-time token (valid 1 hour) with which another site registers this one as its peer.");
     }
 

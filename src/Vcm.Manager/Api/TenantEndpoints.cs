@@ -19,21 +19,21 @@ public static class TenantEndpoints
     public static void MapTenants(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/tenants").WithTags("tenants");
-        group.MapPost("/", CreateAsync).Produces<TenantView>(StatusCodes.Status201Created)
+        group.MapPost("/", CreateAsync).WithName("createTenant").Produces<TenantView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Makes a tenant, with a quota (provider).");
-        group.MapGet("/", ListAsync).Produces<IReadOnlyList<TenantView>>().ProducesProblem(StatusCodes.Status400BadRequest)
+        group.MapGet("/", ListAsync).WithName("listTenants").Produces<IReadOnlyList<TenantView>>().ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Tenants: every one for the provider, one's own for its users.");
-        group.MapGet("/{name}", GetAsync).Produces<TenantView>().ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/{name}", GetAsync).WithName("getTenant").Produces<TenantView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One tenant with its quota.");
-        group.MapPut("/{name}/quota", SetQuotaAsync).Produces<TenantView>()
+        group.MapPut("/{name}/quota", SetQuotaAsync).WithName("setTenantQuota").Produces<TenantView>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithSummary("Changes a tenant's quota: the limits named change, \"none\" lifts one (provider).");
-        group.MapDelete("/{name}", DeleteAsync).Produces(StatusCodes.Status204NoContent)
+        group.MapDelete("/{name}", DeleteAsync).WithName("deleteTenant").Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Removes a tenant with its users, their keys and tokens; refused while it owns a live cluster (provider).");
-        api.MapGet("/whoami", WhoAmIAsync).WithTags("users").Produces<WhoAmIView>()
+        api.MapGet("/whoami", WhoAmIAsync).WithName("whoAmI").WithTags("users").Produces<WhoAmIView>()
             .WithSummary("Who the token signs in as.");
     }
 

@@ -22,22 +22,35 @@ public static class TextValueSchemas
     public static Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = context.JsonTypeInfo.Type;
-        var nullable = Nullable.GetUnderlyingType(type) is { } underlying;
-        type = Nullable.GetUnderlyingType(type) ?? type;
-        if (!type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ITextValue<>)))
+        if (IsTextValue(Nullable.GetUnderlyingType(type) ?? type) is { } text)
         {
-            return Task.CompletedTask;
+            // A nullable one is described as oneOf [null, the value] by the generator: the value itself is a string.
+            Describe(schema, text);
+        }
+        else if (type.IsGenericType && type.GetGenericArguments() is [var item] && IsTextValue(item) is { } itemText
+            && typeof(IEnumerable<>).MakeGenericType(item).IsAssignableFrom(type))
+        {
+            // the generator leaves a list of them without items
+            var items = new OpenApiSchema();
+            Describe(items, itemText);
+            schema.Items = items;
         }
 
+        return Task.CompletedTask;
+    }
+
+    private static Type? IsTextValue(Type type) =>
+        type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ITextValue<>)) ? type : null;
+
+    private static void Describe(OpenApiSchema schema, Type type)
+    {
         var (description, example) = Known.TryGetValue(type, out var known) ? known : ($"a {type.Name} as text", "");
-        schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+        schema.Type = JsonSchemaType.String;
         schema.Properties?.Clear();
         schema.Description ??= description;
         if (example.Length > 0)
         {
             schema.Examples = [System.Text.Json.Nodes.JsonValue.Create(example)];
         }
-
-        return Task.CompletedTask;
     }
 }

@@ -24,12 +24,12 @@ public static class TokenEndpoints
     public static void MapTokens(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/tokens").WithTags("tokens");
-        group.MapPost("/", CreateAsync).Produces<TokenView>(StatusCodes.Status201Created)
+        group.MapPost("/", CreateAsync).WithName("createToken").Produces<TokenView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Makes an API token (for the caller, or for a user it manages); the secret is in this answer only.");
-        group.MapGet("/", ListAsync).Produces<IReadOnlyList<TokenView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/", ListAsync).WithName("listTokens").Produces<IReadOnlyList<TokenView>>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The caller's tokens (user=NAME: a managed user's; all=true: every token the caller manages).");
-        group.MapDelete("/{id}", RevokeAsync).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+        group.MapDelete("/{id}", RevokeAsync).WithName("revokeToken").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Revokes a token.");
     }
 

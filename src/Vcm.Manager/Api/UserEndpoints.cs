@@ -21,18 +21,18 @@ public static class UserEndpoints
     public static void MapUsers(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/users").WithTags("users");
-        group.MapPost("/", CreateAsync).Produces<UserView>(StatusCodes.Status201Created)
+        group.MapPost("/", CreateAsync).WithName("createUser").Produces<UserView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Adds a user to a tenant with a role, and its first SSH keys.");
-        group.MapGet("/", ListAsync).Produces<IReadOnlyList<UserView>>().ProducesProblem(StatusCodes.Status400BadRequest)
+        group.MapGet("/", ListAsync).WithName("listUsers").Produces<IReadOnlyList<UserView>>().ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("The users the caller manages (tenant=NAME: of one tenant).");
-        group.MapGet("/{name}", GetAsync).Produces<UserView>().ProducesProblem(StatusCodes.Status404NotFound)
+        group.MapGet("/{name}", GetAsync).WithName("getUser").Produces<UserView>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One user.");
-        group.MapPut("/{name}/role", SetRoleAsync).Produces<UserView>()
+        group.MapPut("/{name}/role", SetRoleAsync).WithName("setUserRole").Produces<UserView>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithSummary("Sets a user's role (If-Match: its ETag).");
-        group.MapDelete("/{name}", DeleteAsync).Produces(StatusCodes.Status204NoContent)
+        group.MapDelete("/{name}", DeleteAsync).WithName("removeUser").Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Removes a user with its keys and tokens; its clusters stay its tenant's.");
     }

@@ -21,6 +21,7 @@ public static class RoutePolicies
         // open: nothing secret, or the handler checks a one-time token in the body
         ["GET /healthz"] = Access.Public,
         ["GET /openapi/{documentName}.json"] = Access.Public,
+        ["GET /problems/{slug}"] = Access.Public,
         ["POST /api/v1/agents/join"] = Access.Public,
         ["POST /federation/v1/peers/accept"] = Access.Public,
 
@@ -86,7 +87,7 @@ public static class RoutePolicies
         }
 
         var pattern = Pattern(endpoint);
-        var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
+        var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]; // "*": a route for every method, which the table never allows
         foreach (var method in methods)
         {
             yield return $"{method} {pattern}";

@@ -44,16 +44,17 @@ public static partial class FederationEndpoints
         });
 
         var group = app.MapGroup("/federation/v1").WithTags("federation");
-        group.MapPost("/peers/accept", AcceptAsync).Produces<PeerAcceptResponse>()
+        group.MapPost("/peers/accept", AcceptAsync).WithName("acceptPeer").Produces<PeerAcceptResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Another site's manager registers this site as its peer with a peer token made here.");
         var parts = group.MapGroup("/parts");
-        parts.MapPut("/{cluster}", PutPartAsync).Produces<PartStatus>()
+        parts.MapPut("/{cluster}", PutPartAsync).WithName("putPart").Produces<PartStatus>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("A peer (the cluster's home) asks this site to admit and build part of its cluster.");
-        parts.MapGet("/{cluster}", GetPartAsync).Produces<PartStatus>().ProducesProblem(StatusCodes.Status404NotFound)
+        parts.MapGet("/{cluster}", GetPartAsync).WithName("getPart").Produces<PartStatus>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The part's status; asking renews its lease.");
-        parts.MapDelete("/{cluster}", DeletePartAsync).Produces<PartStatus>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
+        parts.MapDelete("/{cluster}", DeletePartAsync).WithName("deletePart").Produces<PartStatus>().Produces<PartStatus>(StatusCodes.Status202Accepted)
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The home releases (or withdraws) the part.");
     }
 

@@ -15,6 +15,8 @@ using Vcm.Manager.Configuration;
 using Vcm.Manager.Federation;
 using Vcm.Manager.Peers;
 using Vcm.Manager.Hosts;
+using Vcm.Manager.Http;
+using Vcm.Manager.OpenApi;
 using Vcm.Store;
 using Vcm.Store.Audit;
 using Vcm.Store.Auth;
@@ -97,8 +99,8 @@ public static class ManagerServer
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         });
-        services.AddProblemDetails();
-        services.AddOpenApi(o =>
+        services.AddHttpErrors();
+        services.AddApiDocuments(o =>
         {
             o.AddOperationTransformer(RequestBodySchema.TransformAsync);
             o.AddSchemaTransformer(TextValueSchemas.TransformAsync);
@@ -155,12 +157,12 @@ public static class ManagerServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseHttpErrors();
         app.UseRouting();
         app.UseMiddleware<AccessMiddleware>();
-        app.MapOpenApi();
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok", site = site.Name, manager = identity.Id })).ExcludeFromDescription();
+        app.MapApiDocuments();
+        app.MapGet("/healthz", () => Results.Ok(new HealthView("ok", site.Name, identity.Id)))
+            .WithName("getHealth").WithTags("health").WithSummary("Whether the manager is up, with its site's and its own name.");
         app.MapAgents();
         var api = app.MapGroup("/api/v1");
         api.MapClusters();

@@ -17,6 +17,7 @@ public static class Problems
     public const string ConflictType = "/problems/conflict";
     public const string QuotaType = "/problems/quota-exceeded";
     public const string PreconditionType = "/problems/precondition-failed";
+    public const string BodyTooLargeType = "/problems/body-too-large";
 
     /// <summary>Every problem of a request (400 unless <paramref name="status"/> says otherwise: 413, 422).</summary>
     public static IResult Invalid(IReadOnlyList<Problem> problems, string title = "The request is not valid", int status = StatusCodes.Status400BadRequest) =>
@@ -24,7 +25,7 @@ public static class Problems
             title: title,
             detail: problems.Count == 1 ? $"1 problem: {problems[0]}" : $"{problems.Count} problems: " + string.Join("; ", problems),
             statusCode: status,
-            type: InvalidType,
+            type: status == StatusCodes.Status413PayloadTooLarge ? BodyTooLargeType : InvalidType,
             extensions: new Dictionary<string, object?> { ["errors"] = problems.Select(p => new FieldProblemView(p.Field, p.Message)).ToList() });
 
     public static IResult NoCapacity(string reason, DateTimeOffset? earliestStart) =>

@@ -42,7 +42,7 @@ public sealed class NoServerErrorTests : IAsyncLifetime
         { "heartbeat {} with a wrong key", "/api/v1/agents/heartbeat", "{}", "wrong", "json", 401, [] },
         { "heartbeat with a wrong key", "/api/v1/agents/heartbeat", """{"agentId":"agent-in-process","url":"http://x","hosts":[]}""", "wrong", "json", 401, [] },
         { "heartbeat, null hosts, wrong key", "/api/v1/agents/heartbeat", """{"agentId":"agent-in-process","url":"http://x","hosts":[null]}""", "wrong", "json", 401, [] },
-        { "heartbeat, not JSON", "/api/v1/agents/heartbeat", "[[[", "wrong", "json", 400, [""] },
+        { "heartbeat, not JSON, wrong key (refused before the body is read)", "/api/v1/agents/heartbeat", "[[[", "wrong", "json", 401, [] },
         { "cluster, lone surrogate", "/api/v1/clusters", """{"name":"\ud800","workers":1}""", "admin", "json", 400, ["name"] },
         { "cluster, lone surrogate in a list", "/api/v1/clusters", """{"name":"c","workers":1,"packages":["gcc","\udc00x"]}""", "admin", "json", 400, ["packages[1]"] },
         { "cluster, lone surrogate in a field name", "/api/v1/clusters", """{"name":"c","workers":1,"\ud800":1}""", "admin", "json", 400, [""] },
@@ -87,7 +87,7 @@ public sealed class NoServerErrorTests : IAsyncLifetime
     [Theory]
     [InlineData("/api/v1/clusters", "admin")]
     [InlineData("/api/v1/agents/join", null)]
-    [InlineData("/api/v1/agents/heartbeat", "wrong")]
+    [InlineData("/api/v1/tenants", "admin")]
     public async Task BodyOf17MiB_413Problem_DatabaseUnchanged(string path, string? token)
     {
         var before = await DbSnapshot.TakeAsync(_site.Database);
@@ -103,6 +103,25 @@ public sealed class NoServerErrorTests : IAsyncLifetime
         var problem = await Requests.ProblemAsync(response);
         Assert.Equal(413, problem.Status);
         Assert.Contains("larger", problem.Detail, StringComparison.Ordinal);
+        Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_site.Database)));
+    }
+
+    /// <summary>Who is asking is checked before any body is read: a wrong or missing token is 401 however large the body.</summary>
+    [Theory]
+    [InlineData("/api/v1/agents/heartbeat", "wrong")]
+    [InlineData("/api/v1/peers", null)]
+    [InlineData("/api/v1/clusters", "wrong")]
+    [InlineData("/federation/v1/parts/c1", "wrong")]
+    public async Task BodyOf17MiB_WithoutAValidToken_401BeforeTheBodyIsRead(string path, string? token)
+    {
+        var before = await DbSnapshot.TakeAsync(_site.Database);
+        var body = new byte[17 * 1024 * 1024];
+        Array.Fill(body, (byte)' ');
+
+        using var response = await SendAsync(path, new ByteArrayContent(body), token, expectContinue: true, method: path.StartsWith("/federation", StringComparison.Ordinal) ? HttpMethod.Put : HttpMethod.Post);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(401, (await Requests.ProblemAsync(response)).Status);
         Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_site.Database)));
     }
 
@@ -168,11 +187,11 @@ public sealed class NoServerErrorTests : IAsyncLifetime
         Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_site.Database)));
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string path, HttpContent content, string? token, bool expectContinue = false)
+    private async Task<HttpResponseMessage> SendAsync(string path, HttpContent content, string? token, bool expectContinue = false, HttpMethod? method = null)
     {
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var http = _site.NewHttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Post, path) { Content = content };
         request.Headers.ExpectContinue = expectContinue;
         if (token is not null)
         {

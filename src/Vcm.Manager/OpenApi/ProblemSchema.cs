@@ -1,0 +1,79 @@
+using Microsoft.OpenApi;
+
+namespace Vcm.Manager.OpenApi;
+
+/// <summary>
+/// The one schema every error response names: the RFC 9457 members the manager writes (always type, title, status and
+/// detail), the field problems of an invalid request, and the extensions some problems carry.
+/// </summary>
+public static class ProblemSchema
+{
+    public const string Name = "Problem";
+    public const string FieldProblemName = "FieldProblem";
+    public const string MediaType = "application/problem+json";
+
+    public static void AddTo(OpenApiDocument document)
+    {
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas[FieldProblemName] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "One problem with one field of the request.",
+            Required = new HashSet<string> { "field", "message" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["field"] = Text("The field, as a JSON path below the body (`workers`, `files[2].mode`), a query or header name, or empty for the body as a whole."),
+                ["message"] = Text("What is wrong with it."),
+            },
+        };
+        document.Components.Schemas[Name] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "An RFC 9457 problem: what went wrong, in a title and a detail sentence, with every field problem found.",
+            Required = new HashSet<string> { "type", "title", "status", "detail" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["type"] = Text("A URI naming the kind of problem; a GET on it describes the problem.", "uri"),
+                ["title"] = Text("A short summary of the kind of problem; the same for every occurrence of the type."),
+                ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The HTTP status code." },
+                ["detail"] = Text("A sentence about this occurrence: what was wrong and what to do."),
+                ["instance"] = Text("A URI reference naming this occurrence, when the problem has one.", "uri-reference"),
+                ["errors"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array,
+                    Description = "For an invalid request: every problem found, one per field (not only the first).",
+                    Items = new OpenApiSchemaReference(FieldProblemName, document),
+                },
+                ["earliestStart"] = Text(
+                    "For a refusal for capacity: the earliest start at which the same request would fit (absent when none would).", "date-time"),
+                ["site"] = Text("For a peer site's failure: the site."),
+                ["tenant"] = Text("For a request over its tenant's quota: the tenant."),
+                ["quotas"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array,
+                    Description = "For a request over its tenant's quota: each quota exceeded.",
+                    Items = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string> { "quota", "limit", "used", "asked", "when" },
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            ["quota"] = Text("nodes, vcpus, memory, shared or node-hours."),
+                            ["limit"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "The quota (sizes in MiB)." },
+                            ["used"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "What the tenant holds at the worst moment of the window, or in the month (node-hours)." },
+                            ["asked"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "What the request asks for." },
+                            ["when"] = Text("The moment, or the month, the quota is exceeded."),
+                        },
+                    },
+                },
+                ["traceId"] = Text("The request's trace id, under which the manager logs what happened."),
+            },
+        };
+    }
+
+    public static OpenApiSchemaReference Reference(OpenApiDocument? document) => new(Name, document);
+
+    private static OpenApiSchema Text(string description, string? format = null) =>
+        new() { Type = JsonSchemaType.String, Format = format, Description = description };
+}
