@@ -2,7 +2,9 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using Vcm.Store.Secrets;
 
 namespace Vcm.Store;
 
@@ -27,6 +29,8 @@ public sealed class Database
         }
 
         _gate = options.Provider == StoreProvider.Sqlite ? new WriteGate() : null;
+        Secrets = options.Secrets ?? SiteSecrets.Unavailable;
+        builder.ReplaceService<IModelCacheKeyFactory, SecretsModelCacheKeyFactory>();
         builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
         builder.ConfigureWarnings(w => w.Ignore(CoreEventId.RowLimitingOperationWithoutOrderByWarning));
         _contextOptions = builder.Options;
@@ -38,9 +42,23 @@ public sealed class Database
 
     private readonly WriteGate? _gate;
 
-    public VcmDbContext CreateContext() => new(_contextOptions, _gate);
+    /// <summary>The key the secret columns are encrypted with (<see cref="SecretColumns"/>).</summary>
+    public SiteSecrets Secrets { get; }
 
-    public Task MigrateAsync(CancellationToken cancellationToken, int? upTo = null) => new Migrator(this).MigrateAsync(cancellationToken, upTo);
+    public VcmDbContext CreateContext() => new(_contextOptions, _gate, Secrets);
+
+    /// <summary>
+    /// Applies the migrations; then, with a site key and a whole schema, encrypts secrets a database from before
+    /// secrets were encrypted holds in clear (<see cref="SecretColumns.EncryptClearAsync"/>).
+    /// </summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken, int? upTo = null)
+    {
+        await new Migrator(this).MigrateAsync(cancellationToken, upTo);
+        if (upTo is null && Secrets != SiteSecrets.Unavailable)
+        {
+            await SecretColumns.EncryptClearAsync(this, cancellationToken);
+        }
+    }
 
     /// <summary>
     /// Runs raw SQL writes in one transaction, on a connection opened through EF Core (so SQLite's per-connection

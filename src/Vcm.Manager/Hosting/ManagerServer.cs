@@ -23,6 +23,7 @@ using Vcm.Store.Events;
 using Vcm.Store.Federation;
 using Vcm.Store.Hosts;
 using Vcm.Store.Packages;
+using Vcm.Store.Secrets;
 using Vcm.Store.Sites;
 
 using Vcm.Drivers.Images;
@@ -52,7 +53,7 @@ public static class ManagerServer
 
         clock ??= TimeProvider.System;
         Directory.CreateDirectory(options.DataDirectory);
-        var database = new Database(options.EffectiveStore);
+        var database = new Database(options.EffectiveStore is { Secrets: null } store ? store with { Secrets = SiteSecrets.Open(Path.Combine(options.DataDirectory, "keys")) } : options.EffectiveStore);
         await database.MigrateAsync(cancellationToken);
         var siteRecord = await new SiteStore(database).EnsureLocalAsync(
             new Store.Records.SiteRecord

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Vcm.Domain.Common;
 using Vcm.Domain.Hosts;
+using Vcm.Store.Auth;
 using Vcm.Store.Records;
 using Vcm.Store.Sites;
 
@@ -147,7 +148,8 @@ public sealed class HostStore(Database database)
     public async Task<bool> IsAgentKeyAsync(string key, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        return await db.Agents.AnyAsync(a => a.Key == key, cancellationToken);
+        var hash = TokenStore.Hash(key);
+        return await db.Agents.AnyAsync(a => a.KeyHash == hash, cancellationToken);
     }
 
     public async Task<IReadOnlyList<AgentRecord>> ListAgentsAsync(CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ public static class ManagerCommand
     public static readonly Option<string?> Data = new("--data") { Description = "The manager's folder: database (SQLite), admin token (default ./var)." };
     public static readonly Option<string?> Listen = new("--listen") { Description = "Where the API listens (default http://127.0.0.1:8710)." };
     public static readonly Option<string?> Db = new("--db") { Description = "sqlite (default) or postgres." };
-    public static readonly Option<string?> Connection = new("--connection") { Description = "The PostgreSQL connection string (or $VCM_DB_CONNECTION)." };
+    public static readonly Option<string?> Connection = new("--connection") { Description = "The PostgreSQL connection string (prefer $VCM_DB_CONNECTION: a password given here shows in the process list)." };
     public static readonly Option<string?> Site = new("--site") { Description = "This site's name (default local)." };
     public static readonly Option<string?> Id = new("--id") { Description = "This manager's name in leases (default: made once, kept in DATA/manager.id)." };
     public static readonly Option<bool> NoControllers = new("--no-controllers") { Description = "Serve the API only; other managers do the work." };
