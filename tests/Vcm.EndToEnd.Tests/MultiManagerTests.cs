@@ -34,9 +34,10 @@ public sealed class MultiManagerTests(ITestOutputHelper output) : IAsyncLifetime
 
         var token = (await _one.JsonAsync<JoinTokenView>("host", "token")).Token;
         _agentUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        // the join token by the environment, as an operator keeps it off the process list
         _agent = VcmProcess.Start(
-            _one.Environment, "agent", "--sim", "6", "--sim-latency-ms", "1000", "--data", _root.Combine("agent"),
-            "--listen", _agentUrl, "--join", _one.Server, "--token", token);
+            new Dictionary<string, string?>(_one.Environment) { ["VCM_JOIN_TOKEN"] = token }, "agent", "--sim", "6", "--sim-latency-ms", "1000", "--data", _root.Combine("agent"),
+            "--listen", _agentUrl, "--join", _one.Server);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((await _two.JsonAsync<List<HostView>>("host", "list")).Count < 6)
         {
