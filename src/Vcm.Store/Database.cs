@@ -48,14 +48,16 @@ public sealed class Database
     public VcmDbContext CreateContext() => new(_contextOptions, _gate, Secrets);
 
     /// <summary>
-    /// Applies the migrations; then, with a site key and a whole schema, encrypts secrets a database from before
-    /// secrets were encrypted holds in clear (<see cref="SecretColumns.EncryptClearAsync"/>).
+    /// Applies the migrations; then, with a site key and a whole schema, checks that the key is the one the database's
+    /// secrets were encrypted with, and encrypts secrets a database from before secrets were encrypted holds in clear
+    /// (<see cref="SecretColumns.EncryptClearAsync"/>).
     /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken, int? upTo = null)
     {
         await new Migrator(this).MigrateAsync(cancellationToken, upTo);
         if (upTo is null && Secrets != SiteSecrets.Unavailable)
         {
+            await SecretColumns.CheckKeyAsync(this, cancellationToken);
             await SecretColumns.EncryptClearAsync(this, cancellationToken);
         }
     }

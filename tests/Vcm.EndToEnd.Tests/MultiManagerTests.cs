@@ -198,5 +198,7 @@ public sealed class MultiManagerTests(ITestOutputHelper output) : IAsyncLifetime
     private static VcmProcess StartManager(VcmCli cli, string id, string connection) => VcmProcess.Start(
         cli.Environment,
         "manager", "--db", "postgres", "--connection", connection, "--id", id, "--lease-seconds", "3",
-        "--data", cli.DataDirectory, "--listen", cli.Server);
+        "--data", cli.DataDirectory, "--listen", cli.Server,
+        // managers sharing one database share the site's key (each has its own data folder)
+        "--keys", Path.Combine(Path.GetDirectoryName(cli.DataDirectory)!, "keys"));
 }

@@ -72,6 +72,8 @@ public abstract partial class StoreSuite
         var otherKey = new Database(Database.Options with { Secrets = SiteSecrets.Ephemeral() });
         await Assert.ThrowsAnyAsync<CryptographicException>(() => new Clusters.ClusterStore(otherKey).GetAsync(clusterId, Ct));
         await Assert.ThrowsAnyAsync<CryptographicException>(() => new HostStore(otherKey).ListAgentsAsync(Ct));
+        var started = await Assert.ThrowsAnyAsync<CryptographicException>(() => otherKey.MigrateAsync(Ct));
+        Assert.Contains("another site key", started.Message, StringComparison.Ordinal);
         var noKey = new Database(Database.Options with { Secrets = null });
         await Assert.ThrowsAsync<InvalidOperationException>(() => new PeerStore(noKey).FindAsync("b", Ct));
     }

@@ -53,7 +53,7 @@ public static class ManagerServer
 
         clock ??= TimeProvider.System;
         Directory.CreateDirectory(options.DataDirectory);
-        var database = new Database(options.EffectiveStore is { Secrets: null } store ? store with { Secrets = SiteSecrets.Open(Path.Combine(options.DataDirectory, "keys")) } : options.EffectiveStore);
+        var database = new Database(options.EffectiveStore is { Secrets: null } store ? store with { Secrets = SiteSecrets.Open(options.EffectiveKeyDirectory) } : options.EffectiveStore);
         await database.MigrateAsync(cancellationToken);
         var siteRecord = await new SiteStore(database).EnsureLocalAsync(
             new Store.Records.SiteRecord

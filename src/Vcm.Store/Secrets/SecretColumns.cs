@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Dapper;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -48,6 +49,38 @@ public static class SecretColumns
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// Fails at once, and says why, when the database's secrets were encrypted with another key than this one (a
+    /// manager started with another data or key folder than the one that wrote them), instead of at the first read.
+    /// </summary>
+    public static async Task CheckKeyAsync(Database database, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = db.Database.GetDbConnection();
+        foreach (var (table, column) in All)
+        {
+            var stored = await connection.QueryFirstOrDefaultAsync<string?>(new CommandDefinition(
+                $"SELECT \"{column}\" FROM {table} WHERE \"{column}\" LIKE @prefix ORDER BY id LIMIT 1", new { prefix = SiteSecrets.Prefix + "%" }, cancellationToken: cancellationToken));
+            if (stored is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                database.Secrets.Unprotect(stored);
+            }
+            catch (CryptographicException e)
+            {
+                throw new CryptographicException(
+                    $"the database's secrets were encrypted with another site key than the one in {database.Secrets}: start the manager with the key folder that wrote them (--keys)", e);
+            }
+
+            return;
+        }
     }
 
     /// <summary>
