@@ -42,8 +42,11 @@ public sealed class ControlPlaneBench(StoreProvider provider, int hosts, int big
         using var agent = ProcessRunner.Instance.Start(new ProcessSpec(RepoPaths.Cli,
         [
             "agent", "--sim", hosts.ToString(System.Globalization.CultureInfo.InvariantCulture), "--sim-cpus", "64", "--sim-memory", "512G",
-            "--data", data.Combine("agent"), "--join", options.Listen, "--token", token,
-        ]));
+            "--data", data.Combine("agent"), "--join", options.Listen,
+        ])
+        {
+            Environment = new Dictionary<string, string?> { ["VCM_JOIN_TOKEN"] = token },
+        });
         using var client = VcmClient.Create(options.Listen, manager.AdminToken, TimeSpan.FromMinutes(10));
         var lines = new List<string>();
         try

@@ -2,7 +2,9 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using Vcm.Store.Secrets;
 
 namespace Vcm.Store;
 
@@ -27,6 +29,8 @@ public sealed class Database
         }
 
         _gate = options.Provider == StoreProvider.Sqlite ? new WriteGate() : null;
+        Secrets = options.Secrets ?? SiteSecrets.Unavailable;
+        builder.ReplaceService<IModelCacheKeyFactory, SecretsModelCacheKeyFactory>();
         builder.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
         builder.ConfigureWarnings(w => w.Ignore(CoreEventId.RowLimitingOperationWithoutOrderByWarning));
         _contextOptions = builder.Options;
@@ -38,13 +42,25 @@ public sealed class Database
 
     private readonly WriteGate? _gate;
 
-    public VcmDbContext CreateContext() => new(_contextOptions, _gate);
+    /// <summary>The key the secret columns are encrypted with (<see cref="SecretColumns"/>).</summary>
+    public SiteSecrets Secrets { get; }
 
-    /// <summary>Applies the schema; a SQLite file is made (or tightened to) 0600 first, see <see cref="SqliteFileModes"/>.</summary>
-    public Task MigrateAsync(CancellationToken cancellationToken, int? upTo = null)
+    public VcmDbContext CreateContext() => new(_contextOptions, _gate, Secrets);
+
+    /// <summary>
+    /// Applies the migrations (a SQLite file made or tightened to 0600 first, see <see cref="SqliteFileModes"/>); then, with a site key and a whole schema, checks that the key is the one the database's
+    /// secrets were encrypted with, and encrypts secrets a database from before secrets were encrypted holds in clear
+    /// (<see cref="SecretColumns.EncryptClearAsync"/>).
+    /// </summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken, int? upTo = null)
     {
-        SqliteFileModes.Secure(Options);
-        return new Migrator(this).MigrateAsync(cancellationToken, upTo);
+        SqliteFileModes.Secure(Options); // the file made (or tightened to) 0600 before SQLite opens it
+        await new Migrator(this).MigrateAsync(cancellationToken, upTo);
+        if (upTo is null && Secrets != SiteSecrets.Unavailable)
+        {
+            await SecretColumns.CheckKeyAsync(this, cancellationToken);
+            await SecretColumns.EncryptClearAsync(this, cancellationToken);
+        }
     }
 
     /// <summary>

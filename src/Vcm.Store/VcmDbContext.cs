@@ -1,12 +1,17 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Vcm.Store.Auth;
 using Vcm.Store.Records;
+using Vcm.Store.Secrets;
 
 namespace Vcm.Store;
 
 /// <summary>The database: tables and columns in snake_case, the same model on SQLite and PostgreSQL.</summary>
-public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGate? gate = null) : DbContext(options)
+public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGate? gate = null, SiteSecrets? secrets = null) : DbContext(options)
 {
+    /// <summary>The key the secret columns are read and written with (part of the model: see <see cref="SecretColumns"/>).</summary>
+    public SiteSecrets Secrets { get; } = secrets ?? SiteSecrets.Unavailable;
+
     public DbSet<SiteRecord> Sites => Set<SiteRecord>();
 
     public DbSet<AgentRecord> Agents => Set<AgentRecord>();
@@ -71,6 +76,7 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
         modelBuilder.Entity<AuditRecord>().ToTable("audit");
 
         StoredAs.Configure(modelBuilder);
+        SecretColumns.Configure(modelBuilder, Secrets);
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
             foreach (var property in entity.GetProperties())
@@ -117,11 +123,19 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
         return await SaveVersionedAsync(cancellationToken);
     }
 
-    /// <summary>Bumps the version of every modified row, so the update checks the version it read.</summary>
+    /// <summary>
+    /// Bumps the version of every modified row, so the update checks the version it read; keeps each agent's key hash
+    /// (by which a presented key is found, the key itself being encrypted) that of its key.
+    /// </summary>
     private Task<int> SaveVersionedAsync(CancellationToken cancellationToken)
     {
         foreach (var entry in ChangeTracker.Entries())
         {
+            if (entry is { State: EntityState.Added or EntityState.Modified, Entity: AgentRecord agent })
+            {
+                agent.KeyHash = TokenStore.Hash(agent.Key);
+            }
+
             if (entry.State == EntityState.Modified && entry.Metadata.FindProperty("Version") is { } version)
             {
                 var property = entry.Property(version.Name);

@@ -153,7 +153,17 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
             _cli.Environment,
             "agent", "--sim", "4", "--sim-prefix", "h", "--sim-cpus", "32", "--sim-latency-ms", "20",
             "--sim-state", Path.Combine(_agentData, "sim"), "--data", _agentData,
-            "--listen", _agentUrl, "--join", _cli.Server, "--token", token);
+            "--listen", _agentUrl, "--join", _cli.Server, "--token-file", TokenFile(token));
+
+    /// <summary>The join token in a file only its owner reads, as `vcm up` hands it to its agent.</summary>
+    private string TokenFile(string token)
+    {
+        var file = Path.Combine(_agentData, "join-token");
+        Directory.CreateDirectory(_agentData);
+        File.WriteAllText(file, token);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return file;
+    }
 
     private async Task WaitForHostsAsync()
     {

@@ -34,9 +34,10 @@ public sealed class MultiManagerTests(ITestOutputHelper output) : IAsyncLifetime
 
         var token = (await _one.JsonAsync<JoinTokenView>("host", "token")).Token;
         _agentUrl = $"http://127.0.0.1:{FreePort.Next()}";
+        // the join token by the environment, as an operator keeps it off the process list
         _agent = VcmProcess.Start(
-            _one.Environment, "agent", "--sim", "6", "--sim-latency-ms", "1000", "--data", _root.Combine("agent"),
-            "--listen", _agentUrl, "--join", _one.Server, "--token", token);
+            new Dictionary<string, string?>(_one.Environment) { ["VCM_JOIN_TOKEN"] = token }, "agent", "--sim", "6", "--sim-latency-ms", "1000", "--data", _root.Combine("agent"),
+            "--listen", _agentUrl, "--join", _one.Server);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((await _two.JsonAsync<List<HostView>>("host", "list")).Count < 6)
         {
@@ -197,5 +198,7 @@ public sealed class MultiManagerTests(ITestOutputHelper output) : IAsyncLifetime
     private static VcmProcess StartManager(VcmCli cli, string id, string connection) => VcmProcess.Start(
         cli.Environment,
         "manager", "--db", "postgres", "--connection", connection, "--id", id, "--lease-seconds", "3",
-        "--data", cli.DataDirectory, "--listen", cli.Server);
+        "--data", cli.DataDirectory, "--listen", cli.Server,
+        // managers sharing one database share the site's key (each has its own data folder)
+        "--keys", Path.Combine(Path.GetDirectoryName(cli.DataDirectory)!, "keys"));
 }

@@ -89,6 +89,57 @@ public sealed partial class LabTests(OneSiteLabFixture lab, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task NoProcessOnAnyLabHost_HoldsANodeTokenOrAnAgentSecretInItsArguments_AndTheNodesBootAndPhoneHome()
+    {
+        var clusters = new[] { await lab.Cli.ShowAsync("c1"), await lab.Cli.ShowAsync("c2") };
+        var nodes = clusters.SelectMany(c => c.Nodes!).ToList();
+        Assert.All(nodes, n => Assert.Equal("ready", n.State));
+        Assert.All(nodes, n => Assert.False(string.IsNullOrEmpty(n.HostKeyFingerprint), $"{n.Name} never phoned home"));
+
+        // the secrets as the agents hold them: each VM's token file (what QEMU hands the guest), each agent's key and join token
+        var hosts = Path.Combine(lab.DataDirectory, "lab", "hosts");
+        var tokens = Directory.EnumerateFiles(hosts, "token", SearchOption.AllDirectories).Where(f => Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(f))) == "vms").ToList();
+        Assert.True(tokens.Count >= nodes.Count, $"{tokens.Count} token files for {nodes.Count} nodes");
+        var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in tokens)
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            secrets[(await File.ReadAllTextAsync(file)).Trim()] = file;
+        }
+
+        foreach (var host in lab.HostNames)
+        {
+            using var identity = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(hosts, host, "agent.json")));
+            secrets[identity.RootElement.GetProperty("key").GetString()!] = $"{host}'s agent key";
+            secrets[(await File.ReadAllTextAsync(Path.Combine(hosts, host, "join-token"))).Trim()] = $"{host}'s join token";
+        }
+
+        Assert.DoesNotContain("", secrets.Keys);
+        var seen = 0;
+        foreach (var proc in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            string cmdline;
+            try
+            {
+                cmdline = await File.ReadAllTextAsync(Path.Combine(proc, "cmdline"));
+            }
+            catch (IOException)
+            {
+                continue; // the process ended meanwhile
+            }
+
+            seen += cmdline.Contains("qemu-system", StringComparison.Ordinal) ? 1 : 0;
+            foreach (var (secret, whose) in secrets)
+            {
+                Assert.False(cmdline.Contains(secret, StringComparison.Ordinal), $"{whose} is in the arguments of {proc}: {cmdline.Replace('\0', ' ')}");
+            }
+        }
+
+        Assert.True(seen >= nodes.Count, $"{seen} QEMU processes for {nodes.Count} nodes");
+        output.WriteLine($"{secrets.Count} secrets, none in the arguments of any process ({seen} QEMU)");
+    }
+
+    [Fact]
     public async Task TheHead_SeesTheSharedVolume_WithTheRequestedSize()
     {
         var result = await lab.SshAsync("c1", "head", "cat /sys/block/vd*/size");

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Vcm.Store;
+using Vcm.Store.Secrets;
 
 namespace Vcm.Testing;
 
@@ -33,12 +34,12 @@ public sealed class TestDatabase : IAsyncDisposable
         if (provider == StoreProvider.Postgres)
         {
             var (name, connection) = await PostgresServer.CreateDatabaseAsync();
-            db = new TestDatabase(StoreOptions.Postgres(connection), null, name);
+            db = new TestDatabase(StoreOptions.Postgres(connection) with { Secrets = SiteSecrets.Ephemeral() }, null, name);
         }
         else
         {
             var folder = new TempDirectory("vcm-db");
-            db = new TestDatabase(StoreOptions.SqliteFile(folder.Combine("vcm.db")), folder, null);
+            db = new TestDatabase(StoreOptions.SqliteFile(folder.Combine("vcm.db")) with { Secrets = SiteSecrets.Ephemeral() }, folder, null);
         }
 
         if (migrate)

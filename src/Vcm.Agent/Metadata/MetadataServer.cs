@@ -12,8 +12,8 @@ namespace Vcm.Agent.Metadata;
 /// <summary>
 /// A cluster gateway's metadata service (docs/guest-protocol.md), run as its own process in the gateway's network
 /// namespace (`vcm metadata`). Every request must carry the token of the node at its source address
-/// (<see cref="TokenHeader"/>) — but /apt, the site's package repository, which apt asks with no token, is answered
-/// to any node's address; any other gets 403 and an empty body, whatever it asked for. One log line per request.
+/// (<see cref="TokenHeader"/>) — but /apt, the site's package repository, which apt asks with no token, and the
+/// nodes' public host keys (<see cref="SetupEndpoints.KnownHostsPath"/>) are answered to any node's address; any other gets 403 and an empty body, whatever it asked for. One log line per request.
 /// </summary>
 public static class MetadataServer
 {
@@ -71,7 +71,7 @@ public static class MetadataServer
     {
         var started = Stopwatch.GetTimestamp();
         var table = context.RequestServices.GetRequiredService<NodeTable>();
-        var access = AptEndpoints.IsApt(context.Request)
+        var access = AptEndpoints.IsApt(context.Request) || SetupEndpoints.IsByAddress(context.Request)
             ? table.ByAddress(context.Connection.RemoteIpAddress)
             : table.Authenticate(context.Request.Headers[TokenHeader].ToString(), context.Connection.RemoteIpAddress);
         try

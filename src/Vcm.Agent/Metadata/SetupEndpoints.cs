@@ -15,6 +15,12 @@ public static class SetupEndpoints
 {
     private const string Text = "text/plain; charset=utf-8";
 
+    /// <summary>The cluster's nodes' public host keys: asked by any user's ssh on a node (KnownHostsCommand), who cannot
+    /// read the node's token, so answered to a node of the cluster by its address alone.</summary>
+    public const string KnownHostsPath = "/v1/self/known_hosts";
+
+    public static bool IsByAddress(HttpRequest request) => request.Path.Equals(KnownHostsPath, StringComparison.Ordinal);
+
     public static void Map(RouteGroupBuilder self)
     {
         self.MapGet("/cluster", async (HttpContext context, NodeTable table, MetadataServerOptions options, CancellationToken ct) =>

@@ -54,7 +54,7 @@ public sealed class LabRunner(CliServices services, string vcm)
             var manager = state.Plan.MgmtManagerUrl(site);
             List<string> args =
             [
-                "agent", "--join", manager, "--token", joinToken, "--host-name", host.Name, "--address", host.Address,
+                "agent", "--join", manager, "--token-file", JoinTokenSource.Write(data, joinToken), "--host-name", host.Name, "--address", host.Address,
                 "--listen", host.AgentUrl, "--roles", string.Join(',', host.Roles), "--data", data, "--image-store", manager,
                 "--underlay-mtu", LabTopology.UnderlayMtu.ToString(CultureInfo.InvariantCulture),
                 "--cpus", HostCpus, "--memory", HostMemory,

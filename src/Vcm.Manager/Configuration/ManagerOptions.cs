@@ -19,6 +19,14 @@ public sealed record ManagerOptions
     /// <summary>The database; null means SQLite at DataDirectory/vcm.db.</summary>
     public StoreOptions? Store { get; init; }
 
+    /// <summary>
+    /// The site's key folder (docs/architecture.md, "Secrets"); null means DataDirectory/keys. Managers that share
+    /// one database must share it (a copy of the folder, or the same folder).
+    /// </summary>
+    public string? KeyDirectory { get; init; }
+
+    public string EffectiveKeyDirectory => KeyDirectory ?? Path.Combine(DataDirectory, "keys");
+
     public string SiteName { get; init; } = "local";
 
     public int VniFirst { get; init; } = 1000;

@@ -26,6 +26,7 @@ using Vcm.Store.Events;
 using Vcm.Store.Federation;
 using Vcm.Store.Hosts;
 using Vcm.Store.Packages;
+using Vcm.Store.Secrets;
 using Vcm.Store.Sites;
 using Vcm.Store.Tenancy;
 
@@ -56,7 +57,7 @@ public static class ManagerServer
 
         clock ??= TimeProvider.System;
         DataFolder.Ensure(options.DataDirectory);
-        var database = new Database(options.EffectiveStore);
+        var database = new Database(options.EffectiveStore is { Secrets: null } store ? store with { Secrets = SiteSecrets.Open(options.EffectiveKeyDirectory) } : options.EffectiveStore);
         await database.MigrateAsync(cancellationToken);
         var siteRecord = await new SiteStore(database).EnsureLocalAsync(
             new Store.Records.SiteRecord

@@ -116,11 +116,12 @@ public sealed class AdmissionTransaction : IAsyncDisposable
             await _db.SaveChangesAsync(cancellationToken);
         }
 
+        // raw rows, so the node tokens are encrypted here (EF's converters encrypt what goes through the model)
         var connection = _db.Database.GetDbConnection();
         await BulkInsert.RunAsync(connection, _transaction.DbTransaction, "nodes", NodeColumns, nodes, n =>
         [
             n.Id, n.ClusterId, n.Name, EnumText.Lower(n.Role), n.Idx, n.HostId, n.RemoteHost, n.Site, n.Mac, n.Ip, EnumText.Lower(n.State), n.Detail,
-            n.Version, n.Token, n.SshPort,
+            n.Version, n.Token is null ? null : _db.Secrets.Protect(n.Token), n.SshPort,
         ], cancellationToken);
         await BulkInsert.RunAsync(connection, _transaction.DbTransaction, "claims", ClaimColumns, claims, c =>
             [c.Id, c.ClusterId, c.HostId, c.StartMs, c.EndMs, c.Cpus, c.MemoryMb, c.DiskMb], cancellationToken);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Vcm.Domain.Common;
 using Vcm.Domain.Hosts;
+using Vcm.Store.Auth;
 using Vcm.Store.Records;
 using Vcm.Store.Sites;
 
@@ -190,7 +191,8 @@ public sealed class HostStore(Database database)
     public async Task<string?> FindAgentIdByKeyAsync(string key, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        return await db.Agents.Where(a => a.Key == key).Select(a => a.Id).FirstOrDefaultAsync(cancellationToken);
+        var hash = TokenStore.Hash(key);
+        return await db.Agents.Where(a => a.KeyHash == hash).Select(a => a.Id).FirstOrDefaultAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<AgentRecord>> ListAgentsAsync(CancellationToken cancellationToken)

@@ -56,7 +56,8 @@ public sealed class PackageHistoryStore(Database database)
     public async Task<bool> AddFetchAsync(string agentKey, string file, long bytes, long durationMs, long atMs, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        var agent = await db.Agents.Where(a => a.Key == agentKey).Select(a => a.Id).FirstOrDefaultAsync(cancellationToken);
+        var hash = Auth.TokenStore.Hash(agentKey);
+        var agent = await db.Agents.Where(a => a.KeyHash == hash).Select(a => a.Id).FirstOrDefaultAsync(cancellationToken);
         if (agent is null)
         {
             return false;

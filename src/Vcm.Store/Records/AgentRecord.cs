@@ -8,8 +8,11 @@ public sealed class AgentRecord
 
     public required string Url { get; set; }
 
-    /// <summary>The secret the manager presents to the agent, and the agent to the manager.</summary>
+    /// <summary>The secret the manager presents to the agent, and the agent to the manager (encrypted at rest).</summary>
     public required string Key { get; set; }
+
+    /// <summary>SHA-256 of <see cref="Key"/> (hex), by which a presented key finds its agent.</summary>
+    public string? KeyHash { get; set; }
 
     public long JoinedMs { get; set; }
 

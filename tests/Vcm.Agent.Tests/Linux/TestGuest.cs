@@ -35,7 +35,7 @@ public sealed class TestGuest : IAsyncLifetime
           esac
         done
         if [ -n "$PROBE" ]; then echo VCM-PROBE-OK; poweroff -f; fi
-        mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_blk virtio-rng"
+        mods="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_blk virtio-rng qemu_fw_cfg"
         for pass in 1 2 3 4 5; do
           left=""
           for m in $mods; do
@@ -46,7 +46,8 @@ public sealed class TestGuest : IAsyncLifetime
         hostname "$NAME"
         disks=""
         for d in /sys/block/vd*; do [ -e "$d" ] && disks="$disks ${d##*/}=$(cat $d/size)"; done
-        echo "VCM-TEST-BOOTED name=$NAME disks=$disks uptime=$(cut -d' ' -f1 /proc/uptime)"
+        TOKEN=$(cat /sys/firmware/qemu_fw_cfg/by_name/opt/vcm/token/raw 2>/dev/null || echo none)
+        echo "VCM-TEST-BOOTED name=$NAME token=$TOKEN disks=$disks uptime=$(cut -d' ' -f1 /proc/uptime)"
         while true; do sleep 3600; done
 
         """;
@@ -55,7 +56,7 @@ public sealed class TestGuest : IAsyncLifetime
     [
         "drivers/virtio/virtio", "drivers/virtio/virtio_ring", "drivers/virtio/virtio_pci_modern_dev",
         "drivers/virtio/virtio_pci_legacy_dev", "drivers/virtio/virtio_pci", "net/core/failover", "drivers/net/net_failover",
-        "drivers/net/virtio_net", "drivers/block/virtio_blk", "drivers/char/hw_random/virtio-rng",
+        "drivers/net/virtio_net", "drivers/block/virtio_blk", "drivers/char/hw_random/virtio-rng", "drivers/firmware/qemu_fw_cfg",
     ];
 
     private readonly TempDirectory _store = new("vct-images");

@@ -11,6 +11,15 @@ internal static class QemuCommandLine
     /// <summary>What the kernel command line of a directly booted image always starts with.</summary>
     public const string KernelBase = "console=ttyS0 quiet panic=-1";
 
+    /// <summary>The guest setting that holds the node's metadata token: a secret, so never on the command line.</summary>
+    public const string TokenSetting = "vm.token";
+
+    /// <summary>
+    /// The fw_cfg item the token reaches the guest by (its file is 0600 in the VM's folder); the guest reads it at
+    /// /sys/firmware/qemu_fw_cfg/by_name/opt/vcm/token/raw (docs/guest-protocol.md).
+    /// </summary>
+    public const string TokenItem = "opt/vcm/token";
+
     /// <param name="image">The image folder whose kernel and initramfs the VM boots (those of the version its disk was made from).</param>
     public static List<string> Build(VmSpec spec, HostPaths paths, VmFolder vm, bool kvm, string image)
     {
@@ -27,6 +36,11 @@ internal static class QemuCommandLine
             "-serial", "chardev:console",
             "-qmp", $"unix:{Escape(vm.QmpSocket)},server=on,wait=off",
         };
+
+        if (Token(spec) is not null)
+        {
+            args.AddRange(["-fw_cfg", $"name={TokenItem},file={Escape(vm.TokenFile)}"]);
+        }
 
         var bootsKernel = File.Exists(kernel);
         if (bootsKernel)
@@ -57,15 +71,24 @@ internal static class QemuCommandLine
         return args;
     }
 
+    /// <summary>The node's token, when the spec has one: what goes into <see cref="VmFolder.TokenFile"/>.</summary>
+    public static string? Token(VmSpec spec) => spec.GuestArgs.TryGetValue(TokenSetting, out var token) && token.Length > 0 ? token : null;
+
     /// <summary>
     /// "console=ttyS0 quiet panic=-1" then the guest settings: vm.name first (the spec's hostname or name unless the
-    /// settings give one), the others in key order. Keys and values may not hold spaces or quotes (the kernel splits there).
+    /// settings give one), the others in key order; never the token (<see cref="TokenItem"/> carries it). Keys and
+    /// values may not hold spaces or quotes (the kernel splits there).
     /// </summary>
     public static string KernelArguments(VmSpec spec)
     {
         var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in spec.GuestArgs)
         {
+            if (key == TokenSetting)
+            {
+                continue;
+            }
+
             if (key.Length == 0 || !IsPlain(key) || !IsPlain(value) || key.Contains('=', StringComparison.Ordinal))
             {
                 throw new DriverException($"guest setting '{key}' of VM {spec.Name} cannot go on a kernel command line", terminal: true);

@@ -16,6 +16,8 @@ public sealed partial class QemuComputeDriver
 
     private const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     /// <summary>
     /// Starts the VM's QEMU and returns once its monitor says the VM runs. On any failure the process and the tap are
     /// gone before the error is thrown; the folder stays for qemu.log (without spec.json, a first start's folder is
@@ -41,6 +43,7 @@ public sealed partial class QemuComputeDriver
         Directory.CreateDirectory(vm.Directory, PrivateFolder);
         File.Delete(vm.QmpSocket);
         File.Delete(vm.ConsoleSocket);
+        WriteToken(spec, vm);
         var kvm = await UseKvmAsync(image, cancellationToken);
         var arguments = QemuCommandLine.Build(spec, Paths, vm, kvm, image);
         var logStart = File.Exists(vm.QemuLog) ? new FileInfo(vm.QemuLog).Length : 0;
@@ -76,11 +79,30 @@ public sealed partial class QemuComputeDriver
         }
     }
 
-    /// <summary>Records the spec the VM runs with; from then on the folder is a VM that the driver lists.</summary>
+    /// <summary>The token file QEMU's fw_cfg item reads (readable by the agent's user only); none without a token.</summary>
+    private static void WriteToken(VmSpec spec, VmFolder vm)
+    {
+        File.Delete(vm.TokenFile);
+        if (QemuCommandLine.Token(spec) is { } token)
+        {
+            using var stream = new FileStream(vm.TokenFile, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly,
+            });
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(token));
+        }
+    }
+
+    /// <summary>Records the spec the VM runs with (it holds the token: readable by the agent's user only); from then on the folder is a VM that the driver lists.</summary>
     private static async Task WriteSpecAsync(VmSpec spec, VmFolder vm)
     {
         var temp = vm.SpecFile + ".tmp";
-        await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(spec, AgentJson.Options), CancellationToken.None);
+        File.Delete(temp);
+        await using (var stream = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnly }))
+        {
+            await JsonSerializer.SerializeAsync(stream, spec, AgentJson.Options, CancellationToken.None);
+        }
+
         File.Move(temp, vm.SpecFile, overwrite: true);
     }
 

@@ -21,6 +21,9 @@ internal sealed record VmFolder(string Directory, string Name)
 
     public string QemuLog => Path.Combine(Directory, "qemu.log");
 
+    /// <summary>The node's metadata token (0600), which QEMU hands the guest as a fw_cfg item: off its command line.</summary>
+    public string TokenFile => Path.Combine(Directory, "token");
+
     /// <summary>Written once the VM has started: a folder without it holds only the log of a start that failed.</summary>
     public string SpecFile => Path.Combine(Directory, "spec.json");
 

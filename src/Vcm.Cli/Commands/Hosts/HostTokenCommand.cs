@@ -8,7 +8,7 @@ public static class HostTokenCommand
 {
     public static Command Create()
     {
-        var command = new Command("token", "Print a join token for `vcm agent --join URL --token T` on a new host.");
+        var command = new Command("token", "Print a join token for `vcm agent --join URL --token-file FILE` on a new host.");
         command.SetAction(async (cli, ct) =>
         {
             var token = await cli.Client().CreateJoinTokenAsync(ct);
@@ -19,7 +19,7 @@ public static class HostTokenCommand
             else
             {
                 Console.Out.WriteLine(token.Token);
-                Console.Error.WriteLine($"valid until {token.ExpiresAt:u}; on the new host run: vcm agent --join {token.JoinUrl} --token {token.Token}");
+                Console.Error.WriteLine($"valid until {token.ExpiresAt:u}; on the new host put it in a file only root reads (or in VCM_JOIN_TOKEN) and run: vcm agent --join {token.JoinUrl} --token-file FILE");
             }
 
             return ExitCodes.Ok;

@@ -6,13 +6,14 @@ using Vcm.Cli.Infrastructure;
 
 namespace Vcm.Cli.Commands.Processes;
 
-/// <summary>vcm agent --join URL --token T [--sim N]: serve hosts to a site's manager.</summary>
+/// <summary>vcm agent --join URL --token-file FILE [--sim N]: serve hosts to a site's manager.</summary>
 public static class AgentCommand
 {
     public static Command Create(CliServices services)
     {
         var join = new Option<string?>("--join") { Description = "The manager to join, like http://10.0.0.1:8710." };
-        var token = new Option<string?>("--token") { Description = "The join token from `vcm host token`." };
+        var token = new Option<string?>("--token") { Description = "The join token from `vcm host token` (shows in the process list: prefer --token-file or VCM_JOIN_TOKEN)." };
+        var tokenFile = new Option<string?>("--token-file") { Description = "A file holding the join token (preferred; the VCM_JOIN_TOKEN environment variable works too)." };
         var sim = new Option<int?>("--sim") { Description = "Serve this many simulated hosts instead of this machine." };
         var prefix = new Option<string?>("--sim-prefix") { Description = "Names of the simulated hosts: PREFIX-001 … (default sim)." };
         var state = new Option<string?>("--sim-state") { Description = "Keep the simulated hosts' inventory in this folder, so it outlives the agent." };
@@ -32,15 +33,16 @@ public static class AgentCommand
         var simulation = new SimulationOptions();
         var command = new Command("agent", "Run a host agent: the manager drives this host's VMs, networks and storage through it.")
         {
-            join, token, sim, prefix, state, listen, data, exitWith, hostName, address, wanAddress, roles, imageStore, underlayMtu, cpus, memory, disk, teardown,
+            join, token, tokenFile, sim, prefix, state, listen, data, exitWith, hostName, address, wanAddress, roles, imageStore, underlayMtu, cpus, memory, disk, teardown,
         };
         simulation.AddTo(command);
         command.SetAction(async (cli, ct) =>
         {
+            var joinToken = JoinTokenSource.Resolve(cli.Get(token), cli.Get(tokenFile));
             if (cli.Get(sim) is not { } count)
             {
                 return await RunRealAsync(services, new RealOptions(
-                    cli.Get(join), cli.Get(token), cli.Get(listen), cli.Get(data), cli.Get(exitWith), cli.Get(hostName), cli.Get(address),
+                    cli.Get(join), joinToken, cli.Get(listen), cli.Get(data), cli.Get(exitWith), cli.Get(hostName), cli.Get(address),
                     cli.Get(wanAddress), cli.Get(roles), cli.Get(imageStore), cli.Get(underlayMtu), cli.Get(cpus), cli.Get(memory), cli.Get(disk), cli.Get(teardown)), ct);
             }
 
@@ -55,7 +57,7 @@ public static class AgentCommand
                 Listen = cli.Get(listen) ?? "http://127.0.0.1:0",
                 DataDirectory = dataDirectory,
                 JoinUrl = cli.Get(join),
-                JoinToken = cli.Get(token),
+                JoinToken = joinToken,
                 SimHosts = count,
                 Sim = simulation.Read(cli, cli.Get(state)),
                 SimPrefix = cli.Get(prefix) ?? "sim",

@@ -62,7 +62,7 @@ public static class UpCommand
             var args = new List<string>
             {
                 "agent", "--sim", count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--join", options.Listen, "--token", joinToken, "--data", agentDir, "--sim-state", Path.Combine(agentDir, "sim"),
+                "--join", options.Listen, "--token-file", JoinTokenSource.Write(agentDir, joinToken), "--data", agentDir, "--sim-state", Path.Combine(agentDir, "sim"),
                 "--exit-with", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--sim-latency-ms", simOptions.Latency.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--sim-failure-rate", simOptions.FailureRate.ToString(System.Globalization.CultureInfo.InvariantCulture),

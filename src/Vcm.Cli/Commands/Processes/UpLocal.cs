@@ -53,7 +53,7 @@ internal static class UpLocal
         var port = new Uri(options.Listen).Port.ToString(CultureInfo.InvariantCulture);
         var args = new List<string>
         {
-            "agent", "--join", options.Listen, "--token", await manager.CreateJoinTokenAsync(ct), "--data", agentDir,
+            "agent", "--join", options.Listen, "--token-file", JoinTokenSource.Write(agentDir, await manager.CreateJoinTokenAsync(ct)), "--data", agentDir,
             "--host-name", Environment.MachineName.ToLowerInvariant(), "--address", "127.0.0.1", "--listen", "http://127.0.0.1:0",
             "--roles", "compute,gateway,storage", "--image-store", options.Listen,
             "--exit-with", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),

@@ -36,7 +36,7 @@ public sealed class QemuComputeDriverTests(TestGuest guest, ITestOutputHelper ou
     }
 
     [HostFact]
-    public async Task EnsureVm_BootsTheImage_GuestPrintsItsMarkerWithTheGuestArgs()
+    public async Task EnsureVm_BootsTheImage_GuestPrintsItsMarkerWithTheGuestArgs_AndGetsItsTokenOffTheCommandLine()
     {
         var host = await HostAsync();
         var spec = await PrepareAsync(host);
@@ -49,8 +49,14 @@ public sealed class QemuComputeDriverTests(TestGuest guest, ITestOutputHelper ou
         output.WriteLine($"EnsureVm {ensureTime.TotalSeconds:0.00} s, ensure → console marker {started.Elapsed.TotalSeconds:0.00} s (image build {guest.BuildTime.TotalSeconds:0.0} s, shared KVM probe {guest.ProbeTime.TotalSeconds:0.0} s: {guest.Probe.Cached?.Kvm})");
         Assert.Equal(EnsureOutcome.Created, ensured.Outcome);
         Assert.Contains("vda=131072", console, StringComparison.Ordinal);
-        var cmdline = await File.ReadAllTextAsync($"/proc/{host.VmPid(spec.Name)}/cmdline");
-        Assert.Contains("console=ttyS0 quiet panic=-1 vm.name=n1 vm.token=sekrit", cmdline.Replace('\0', ' '), StringComparison.Ordinal);
+        // the token reaches the guest by fw_cfg from a 0600 file, never on QEMU's command line (any local user reads /proc)
+        Assert.Contains("token=sekrit ", console, StringComparison.Ordinal);
+        var cmdline = (await File.ReadAllTextAsync($"/proc/{host.VmPid(spec.Name)}/cmdline")).Replace('\0', ' ');
+        Assert.Contains("console=ttyS0 quiet panic=-1 vm.name=n1 ", cmdline, StringComparison.Ordinal);
+        Assert.DoesNotContain("sekrit", cmdline, StringComparison.Ordinal);
+        var tokenFile = Path.Combine(host.VmFolder(spec.Name), "token");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
+        Assert.Equal("sekrit", await File.ReadAllTextAsync(tokenFile, Ct));
         var tail = await host.Compute.ConsoleAsync(spec.Name, 16, Ct);
         Assert.NotNull(tail);
         Assert.True(tail.Length <= 16, tail);

@@ -134,6 +134,21 @@ public sealed class SetupEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task KnownHosts_AreAnsweredToANodesAddressWithoutItsToken_TheSecretsAreNot()
+    {
+        await GatewayFiles.WriteReportAsync(_dir.Path, new NodeReport("node-02", W2, "node-02", "ssh-ed25519 AAAAC3Nzaw2", "SHA256:x", 3.5, "none", DateTimeOffset.UtcNow), Ct);
+
+        var (status, body) = await GetAsync(W1, null, "/v1/self/known_hosts");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("node-02,node-02.hpc,127.0.0.23 ssh-ed25519 AAAAC3Nzaw2\n", body);
+        Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync("127.0.0.99", null, "/v1/self/known_hosts")).Status);
+        foreach (var path in new[] { "/v1/self/node-key", "/v1/self/munge.key", "/v1/self/hostname" })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync(W1, null, path)).Status);
+        }
+    }
+
+    [Fact]
     public async Task NotASlurmCluster_HasNoMungeKeyOrSlurmConf()
     {
         await GatewayFiles.WriteSetupAsync(_dir.Path, Spec with { Setup = Spec.Setup with { Slurm = false, MungeKey = null } }, Ct);
@@ -152,5 +167,5 @@ public sealed class SetupEndpointsTests : IAsyncLifetime
         }
     }
 
-    private Task<(HttpStatusCode Status, string Body)> GetAsync(string from, string token, string path) => _server!.GetAsync(from, token, path, Ct);
+    private Task<(HttpStatusCode Status, string Body)> GetAsync(string from, string? token, string path) => _server!.GetAsync(from, token, path, Ct);
 }

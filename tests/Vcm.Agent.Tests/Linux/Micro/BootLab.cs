@@ -93,13 +93,17 @@ public sealed class BootLab : IAsyncDisposable
     }
 
     /// <summary>A tap on the bridge and QEMU (TCG) on it in the host namespace, booting the image's kernel directly.</summary>
-    public async Task<IRunningProcess> StartVmAsync(MicroImageFixture image, string name, string mac, string append, CancellationToken cancellationToken)
+    /// <param name="token">The node's token, handed over as vcm's agent does: the fw_cfg item opt/vcm/token from a 0600 file.</param>
+    public async Task<IRunningProcess> StartVmAsync(MicroImageFixture image, string name, string mac, string append, string token, CancellationToken cancellationToken)
     {
+        var tokenFile = Files.Combine($"{name}.token");
+        await File.WriteAllTextAsync(tokenFile, token, cancellationToken);
+        File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var tap = $"t-{name}";
         await IpAsync(["-n", HostNs, "tuntap", "add", "dev", tap, "mode", "tap"], cancellationToken);
         await IpAsync(["-n", HostNs, "link", "set", tap, "master", "br0", "up"], cancellationToken);
         string[] nic = ["-netdev", $"tap,id=n0,ifname={tap},script=no,downscript=no", "-device", $"virtio-net-pci,netdev=n0,mac={mac},romfile="];
-        return Start(new ProcessSpec("ip", ["netns", "exec", HostNs, .. Qemu(image, Files.Combine($"{name}.console"), append), .. nic]));
+        return Start(new ProcessSpec("ip", ["netns", "exec", HostNs, .. Qemu(image, Files.Combine($"{name}.console"), append), "-fw_cfg", $"name=opt/vcm/token,file={tokenFile}", .. nic]));
     }
 
     /// <summary>QEMU's arguments for the micro image under TCG, with virtio-rng and the serial console in a file.</summary>

@@ -41,8 +41,8 @@ public sealed class MicroBootTests(MicroImageFixture image, ITestOutputHelper ou
             await lab.StartMetadataAsync(Ct);
 
             var started = Stopwatch.GetTimestamp();
-            // vm.name differs from the metadata's hostname, so the hostname the node ends with proves the metadata was read
-            await lab.StartVmAsync(image, "n1", NodeMac, $"console=ttyS0 quiet panic=-1 vm.name=booting vm.token={token}", Ct);
+            // the token comes by fw_cfg only (the node phones home with it); vm.name differs from the metadata's hostname, so the hostname the node ends with proves the metadata was read
+            await lab.StartVmAsync(image, "n1", NodeMac, $"console=ttyS0 quiet panic=-1 vm.name=booting", token, Ct);
             var report = await WaitForReportAsync(lab, Ct);
             output.WriteLine($"phone-home {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s after QEMU started (guest uptime {report.Uptime} s)");
 

@@ -23,7 +23,7 @@ namespace Vcm.Agent.Linux.Images.Debian;
 public sealed partial class DebianImageBuilder(DebianImageOptions options, IProcessRunner runner, ILogger<DebianImageBuilder>? logger = null)
 {
     /// <summary>Bump when the image's layout or guest side change meaning.</summary>
-    public const string BuilderVersion = "6";
+    public const string BuilderVersion = "7";
 
     private const int Executable = 0x1ED; // 0755
 

@@ -25,7 +25,7 @@ public sealed record DebianImageOptions
     public IReadOnlyList<string> InitrdModules { get; init; } = ["virtio_pci", "virtio_blk"];
 
     /// <summary>Loaded by the system's boot script.</summary>
-    public IReadOnlyList<string> BootModules { get; init; } = ["virtio_net", "virtio_rng"];
+    public IReadOnlyList<string> BootModules { get; init; } = ["virtio_net", "virtio_rng", "qemu_fw_cfg"];
 
     /// <summary>The root file system's size: no node disk may be smaller; a larger disk is grown into at boot.</summary>
     public long RootDiskMb { get; init; } = 1536;

@@ -20,5 +20,5 @@ public sealed record MicroImageOptions
     public bool UpdatePackageIndex { get; init; } = true;
 
     /// <summary>Kernel modules to load at boot; what they depend on is added and ordered by the builder.</summary>
-    public IReadOnlyList<string> Modules { get; init; } = ["virtio_pci", "virtio_net", "virtio_blk", "virtio_rng"];
+    public IReadOnlyList<string> Modules { get; init; } = ["virtio_pci", "virtio_net", "virtio_blk", "virtio_rng", "qemu_fw_cfg"];
 }

@@ -7,6 +7,8 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/li
 up() { cut -d' ' -f1 /proc/uptime; }
 arg() { for a in $(cat /proc/cmdline); do case "$a" in "$1="*) echo "${a#*=}"; return 0;; esac; done; return 1; }
 mountpoint -q /proc || mount -t proc proc /proc
+# other users' processes are hidden: root's wget calls carry the node's token in their arguments
+mount -o remount,hidepid=invisible /proc || echo "[boot] /proc without hidepid"
 mountpoint -q /sys || mount -t sysfs sys /sys
 mkdir -p /dev/pts /dev/shm
 mountpoint -q /dev/pts || mount -t devpts -o gid=5,mode=620 devpts /dev/pts
@@ -28,6 +30,9 @@ hostname "$NAME"
 ip link set lo up
 resize2fs /dev/vda >/run/vcm/resize.log 2>&1 || echo "[boot] resize2fs failed: $(tail -1 /run/vcm/resize.log)"
 for m in $(cat /etc/vcm/modules); do modprobe -q "$m" || echo "[boot] modprobe $m failed"; done
+# the node's token: the fw_cfg item opt/vcm/token (never on a command line), kept readable by root only
+FW=/sys/firmware/qemu_fw_cfg/by_name/opt/vcm/token/raw
+if [ -r $FW ]; then (umask 077; cat $FW > /run/vcm/token); else echo "[boot] no node token (fw_cfg opt/vcm/token)"; fi
 
 # SSH: the host key is made on the node's first boot and kept on its disk; keys only, never a password.
 HK=/etc/ssh/ssh_host_ed25519_key

@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # /init of the initramfs of vcm's Debian images (docs/guest-protocol.md): load the virtio modules, mount the node's
 # disk (/dev/vda, ext4, the whole disk) as the root and hand over to the system's init (busybox init, /etc/inittab).
-# Kernel command line: vm.name=NODE vm.token=TOKEN [vm.meta=URL] [vm.probe=1].
+# Kernel command line: vm.name=NODE [vm.meta=URL] [vm.probe=1] (the token comes by fw_cfg: see /usr/lib/vcm/boot).
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc

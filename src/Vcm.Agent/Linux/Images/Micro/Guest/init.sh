@@ -1,6 +1,7 @@
 #!/bin/busybox sh
 # /init of the vcm `micro` guest (docs/guest-protocol.md). An initramfs guest: no disk, so every boot is a first
-# boot. Kernel command line: vm.name=NODE vm.token=TOKEN [vm.meta=URL] [vm.probe=1].
+# boot. Kernel command line: vm.name=NODE [vm.meta=URL] [vm.probe=1]; the node's token comes as the fw_cfg item
+# opt/vcm/token (never on a command line) and is kept in /run/vcm/token, readable by root only.
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
@@ -24,6 +25,9 @@ while read -r m; do
   insmod "/lib/modules/$m.ko" || echo "[init] insmod $m failed"
 done < /etc/vcm/modules
 echo "[init] modules loaded at $(up)s"
+mkdir -p /run/vcm
+FW=/sys/firmware/qemu_fw_cfg/by_name/opt/vcm/token/raw
+if [ -r $FW ]; then (umask 077; cat $FW > /run/vcm/token); else echo "[init] no node token (fw_cfg opt/vcm/token)"; fi
 
 NAME=$(arg vm.name) || NAME=vm
 hostname "$NAME"
@@ -34,7 +38,6 @@ HK=/etc/dropbear/dropbear_ed25519_host_key
 dropbearkey -t ed25519 -f $HK >/dev/null 2>&1 || echo "[ssh] dropbearkey failed"
 dropbear -s -r $HK -p 22 -P /run/dropbear.pid
 # what /sbin/netup reports: the public key line and its fingerprint
-mkdir -p /run/vcm
 dropbearkey -y -f $HK 2>/dev/null | grep '^ssh-' | cut -d' ' -f1,2 > /run/vcm/hostkey
 dropbearkey -y -f $HK 2>/dev/null | grep -o 'SHA256:[^ ]*' > /run/vcm/hostkey.fp
 echo "[ssh] dropbear on :22 at $(up)s, host key $(cat /run/vcm/hostkey.fp)"

@@ -27,7 +27,7 @@ echo "[net] $IF $MAC $ip/$mask router=$router server=$serverid mtu=$mtu at $(up)
 mkdir /run/meta 2>/dev/null || exit 0                 # metadata once per boot, from the first NIC with a lease
 META=$(arg vm.meta) || META=http://$serverid
 [ "$META" = 0 ] && exit 0
-TOKEN=$(arg vm.token) || echo "[meta] no vm.token on the kernel command line"
+TOKEN=$(cat /run/vcm/token 2>/dev/null) || echo "[meta] no node token in /run/vcm/token"
 TRIES=40
 
 # call FILE URL [POST-DATA]: 0 done, 1 the service answered 404, 2 no good answer after TRIES tries
