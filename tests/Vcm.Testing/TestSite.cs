@@ -62,7 +62,7 @@ public sealed class TestSite : IAsyncDisposable
     /// <summary>An API client signing in with <paramref name="token"/>.</summary>
     public VcmClient ClientWith(string token)
     {
-        var http = Manager.App.GetTestClient();
+        var http = NewHttpClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return new VcmClient(http);
     }
