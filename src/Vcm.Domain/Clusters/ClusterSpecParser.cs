@@ -24,7 +24,7 @@ public static partial class ClusterSpecParser
         var shared = ParseShared(input.Shared, problems);
         var image = ParseImage(input.Image, context, problems);
         var packages = ParsePackages(input.Packages, problems);
-        var keys = ParseSshKeys(input.SshKeys, problems);
+        var keys = SshPublicKey.ParseAll(input.SshKeys, "sshKeys", problems);
         var role = ParseRole(input.Role, problems);
         if (role == ClusterRole.Slurm && input.Head == false)
         {
@@ -188,34 +188,6 @@ public static partial class ClusterSpecParser
         }
 
         return packages.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-    }
-
-    private static IReadOnlyList<string> ParseSshKeys(IReadOnlyList<string>? keys, List<Problem> problems)
-    {
-        if (keys is null)
-        {
-            return [];
-        }
-
-        if (keys.Count > SpecLimits.MaxSshKeys)
-        {
-            problems.Add(new Problem("sshKeys", $"lists {keys.Count} keys; at most {SpecLimits.MaxSshKeys} are allowed"));
-            return [];
-        }
-
-        var result = new List<string>(keys.Count);
-        for (var i = 0; i < keys.Count; i++)
-        {
-            var key = (keys[i] ?? "").Trim();
-            if (!SshPublicKey.TryValidate(key, out var error))
-            {
-                problems.Add(new Problem($"sshKeys[{i}]", error));
-            }
-
-            result.Add(key);
-        }
-
-        return result;
     }
 
     private static ClusterRole ParseRole(string? role, List<Problem> problems)

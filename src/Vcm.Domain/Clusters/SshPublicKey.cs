@@ -11,6 +11,38 @@ public static class SshPublicKey
         "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
     ];
 
+    /// <summary>
+    /// Trims and checks a list of keys (at most <see cref="SpecLimits.MaxSshKeys"/>), adding a problem for each bad one
+    /// under <paramref name="field"/>[i]; the keys as given, trimmed.
+    /// </summary>
+    public static IReadOnlyList<string> ParseAll(IReadOnlyList<string>? keys, string field, List<Common.Problem> problems)
+    {
+        if (keys is null)
+        {
+            return [];
+        }
+
+        if (keys.Count > SpecLimits.MaxSshKeys)
+        {
+            problems.Add(new Common.Problem(field, $"lists {keys.Count} keys; at most {SpecLimits.MaxSshKeys} are allowed"));
+            return [];
+        }
+
+        var result = new List<string>(keys.Count);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var key = (keys[i] ?? "").Trim();
+            if (!TryValidate(key, out var error))
+            {
+                problems.Add(new Common.Problem($"{field}[{i}]", error));
+            }
+
+            result.Add(key);
+        }
+
+        return result;
+    }
+
     public static bool TryValidate(string line, out string error)
     {
         error = "";

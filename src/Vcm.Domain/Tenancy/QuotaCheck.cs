@@ -42,6 +42,9 @@ public static class QuotaCheck
         return held.Sum(r => r.NodeHoursIn(from, to));
     }
 
+    /// <summary>The first instant of the calendar month (UTC) of <paramref name="at"/>: what node-hours are counted from.</summary>
+    public static DateTimeOffset MonthStart(DateTimeOffset at) => new(at.UtcDateTime.Year, at.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
+
     private static List<QuotaExcess> Excesses(TenantQuota quota, IReadOnlyList<Reservation> held, Reservation asked, bool checkUnasked)
     {
         var excesses = new List<QuotaExcess>();
@@ -102,7 +105,7 @@ public static class QuotaCheck
     /// <summary>The calendar months (UTC) that [start, end) touches, each as [first instant, first instant of the next).</summary>
     public static IEnumerable<(DateTimeOffset From, DateTimeOffset To)> Months(DateTimeOffset start, DateTimeOffset end)
     {
-        var month = new DateTimeOffset(start.UtcDateTime.Year, start.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var month = MonthStart(start);
         while (month < end)
         {
             var next = month.Year == 9999 && month.Month == 12 ? DateTimeOffset.MaxValue : month.AddMonths(1);

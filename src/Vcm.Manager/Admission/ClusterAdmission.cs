@@ -138,7 +138,7 @@ public sealed class ClusterAdmission(
 
         if (request.Owner?.TenantId is { } tenantId)
         {
-            var monthStart = QuotaCheck.Months(request.Spec.Start, request.Spec.End).First().From;
+            var monthStart = QuotaCheck.MonthStart(request.Spec.Start);
             var (tenant, held) = await transaction.TenantAsync(tenantId, monthStart.ToUnixTimeMilliseconds(), cancellationToken);
             var excesses = tenant is null
                 ? []

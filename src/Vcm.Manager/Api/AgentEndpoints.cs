@@ -6,6 +6,7 @@ using Vcm.Drivers.Rpc;
 using Vcm.Manager.Auth;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Http;
+using Vcm.Store.Auth;
 using Vcm.Store.Hosts;
 
 namespace Vcm.Manager.Api;
@@ -32,7 +33,7 @@ public static class AgentEndpoints
     }
 
     private static async Task<IResult> JoinAsync(
-        HttpRequest http, TokenCache tokens, HostStore hosts, LocalSite site, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest http, TokenStore tokens, HostStore hosts, LocalSite site, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (request, refusal) = await JsonBody.ReadAsync<AgentJoinRequest>(http, AgentJson.Options, cancellationToken);
         if (request is null)
@@ -47,7 +48,7 @@ public static class AgentEndpoints
         }
 
         // Only a join token lets a new agent in (not the admin token); a known agent comes back with its own key.
-        var kind = request.Token is { Length: > 0 and <= 512 } token ? await tokens.KindOfAsync(token, cancellationToken) : null;
+        var kind = request.Token is { Length: > 0 and <= 512 } token ? await tokens.KindOfAsync(token, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken) : null;
         var knownAgent = (await hosts.GetAgentsAsync([request.AgentId], cancellationToken)).GetValueOrDefault(request.AgentId);
         var rejoining = knownAgent is not null && HostStore.KeysMatch(knownAgent.Key, request.AgentKey);
         if (kind != "join" && !rejoining)

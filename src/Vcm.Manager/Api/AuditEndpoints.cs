@@ -55,7 +55,7 @@ public static class AuditEndpoints
         if (tenant is not null)
         {
             var found = tenants.FirstOrDefault(t => t.Value == tenant).Key;
-            if (found is null || !(caller.IsProvider || found == caller.TenantId))
+            if (found is null || !caller.SeesTenant(found))
             {
                 return Problems.NotFound($"A tenant named '{tenant}'");
             }

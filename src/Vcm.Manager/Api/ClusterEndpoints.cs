@@ -121,7 +121,7 @@ public static class ClusterEndpoints
         }
 
         var tenantRecord = tenant is null ? null : await tenancy.FindTenantAsync(tenant, cancellationToken);
-        if (tenant is not null && (tenantRecord is null || !(caller.IsProvider || tenantRecord.Id == caller.TenantId)))
+        if (tenant is not null && (tenantRecord is null || !caller.SeesTenant(tenantRecord.Id)))
         {
             problems.Add(new Domain.Common.Problem("tenant", $"there is no tenant '{tenant}'"));
         }

@@ -20,7 +20,7 @@ public static class ClusterKeys
         for (var i = 0; i < names.Count; i++)
         {
             var user = names[i] is { } name ? await tenancy.FindUserAsync(name, cancellationToken) : null;
-            if (user is null || !(caller.IsProvider || (user.TenantId is not null && user.TenantId == caller.TenantId)))
+            if (user is null || !(user.TenantId is null ? caller.IsProvider : caller.SeesTenant(user.TenantId)))
             {
                 problems.Add(new Problem($"keysOf[{i}]", $"there is no user '{names[i]}' in your tenant"));
             }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vcm.Api;
+using Vcm.Domain.Clusters;
 using Vcm.Domain.Common;
 using Vcm.Domain.Tenancy;
 using Vcm.Manager.Auth;
@@ -30,7 +31,7 @@ public static class KeyEndpoints
     private static async Task<IResult> AddAsync(KeyAddRequest? request, Caller caller, TenancyStore tenancy, TimeProvider clock, CancellationToken cancellationToken)
     {
         var problems = new List<Problem>();
-        var keys = UserEndpoints.CheckKeys(request?.PublicKey is null ? [] : [request.PublicKey], problems, "publicKey");
+        var keys = SshPublicKey.ParseAll(request?.PublicKey is null ? [] : [request.PublicKey], "publicKey", problems);
         if (request?.PublicKey is null)
         {
             problems.Add(new Problem("publicKey", "is required: one OpenSSH public key line"));

@@ -66,7 +66,7 @@ public static class TenantEndpoints
             return Problems.Invalid(problems, "The list query is not valid");
         }
 
-        var tenants = Paging.Page(http, (await tenancy.ListTenantsAsync(cancellationToken)).Where(t => caller.IsProvider || t.Id == caller.TenantId), t => t.Name, limit, cursor);
+        var tenants = Paging.Page(http, (await tenancy.ListTenantsAsync(cancellationToken)).Where(t => caller.SeesTenant(t.Id)), t => t.Name, limit, cursor);
         var views = new List<TenantView>(tenants.Count);
         foreach (var tenant in tenants)
         {
@@ -79,7 +79,7 @@ public static class TenantEndpoints
     private static async Task<IResult> GetAsync(HttpContext http, string name, Caller caller, TenancyStore tenancy, TimeProvider clock, CancellationToken cancellationToken)
     {
         var tenant = await tenancy.FindTenantAsync(name, cancellationToken);
-        if (tenant is null || !(caller.IsProvider || tenant.Id == caller.TenantId))
+        if (tenant is null || !caller.SeesTenant(tenant.Id))
         {
             return Problems.NotFound($"A tenant named '{name}'");
         }
@@ -154,11 +154,11 @@ public static class TenantEndpoints
     {
         var now = clock.GetUtcNow();
         var users = await tenancy.ListUsersAsync(tenant.Id, cancellationToken);
-        var clusters = await tenancy.QuotaClustersAsync(tenant.Id, QuotaCheck.Months(now, now.AddTicks(1)).First().From.ToUnixTimeMilliseconds(), cancellationToken);
+        var clusters = await tenancy.QuotaClustersAsync(tenant.Id, QuotaCheck.MonthStart(now).ToUnixTimeMilliseconds(), cancellationToken);
         return TenancyViews.Tenant(tenant, TenantReservations.Of(clusters), now, users.Count, clusters.Count(c => c.ActiveName is not null));
     }
 
     /// <summary>What the tenant holds from the start of this month on.</summary>
     private static async Task<IReadOnlyList<Reservation>> HeldAsync(TenantRecord tenant, TenancyStore tenancy, DateTimeOffset now, CancellationToken cancellationToken) =>
-        TenantReservations.Of(await tenancy.QuotaClustersAsync(tenant.Id, QuotaCheck.Months(now, now.AddTicks(1)).First().From.ToUnixTimeMilliseconds(), cancellationToken));
+        TenantReservations.Of(await tenancy.QuotaClustersAsync(tenant.Id, QuotaCheck.MonthStart(now).ToUnixTimeMilliseconds(), cancellationToken));
 }

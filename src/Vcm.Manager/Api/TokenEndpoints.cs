@@ -42,13 +42,16 @@ public static class TokenEndpoints
         {
             lifetime = null;
         }
-        else if (request?.Expires is not null && (!DurationText.TryParse(request.Expires, out var asked) || asked <= TimeSpan.Zero || asked > MaxLifetime))
+        else if (request?.Expires is not null)
         {
-            problems.Add(new Problem("expires", "must be a duration from 1m to 3650d, like 30d or 12h, or none"));
-        }
-        else if (request?.Expires is not null && DurationText.TryParse(request.Expires, out var given))
-        {
-            lifetime = given;
+            if (DurationText.TryParse(request.Expires, out var asked) && asked > TimeSpan.Zero && asked <= MaxLifetime)
+            {
+                lifetime = asked;
+            }
+            else
+            {
+                problems.Add(new Problem("expires", "must be a duration from 1m to 3650d, like 30d or 12h, or none"));
+            }
         }
 
         if (request?.Name is { } name && (name.Length > 100 || name.Any(char.IsControl)))

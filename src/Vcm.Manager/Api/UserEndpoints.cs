@@ -51,13 +51,13 @@ public static class UserEndpoints
             problems.Add(new Problem("role", $"must be one of {Roles.NameList}"));
         }
 
-        var keys = CheckKeys(request?.SshKeys, problems);
+        var keys = SshPublicKey.ParseAll(request?.SshKeys, "sshKeys", problems);
         TenantRecord? tenant = null;
         var tenantName = request?.Tenant ?? (caller.IsProvider ? null : (await tenancy.GetTenantAsync(caller.TenantId!, cancellationToken))?.Name);
         if (tenantName is not null)
         {
             tenant = await tenancy.FindTenantAsync(tenantName, cancellationToken);
-            if (tenant is null || !(caller.IsProvider || tenant.Id == caller.TenantId))
+            if (tenant is null || !caller.SeesTenant(tenant.Id))
             {
                 problems.Add(new Problem("tenant", $"there is no tenant '{tenantName}'"));
             }
@@ -103,7 +103,7 @@ public static class UserEndpoints
         if (tenant is not null)
         {
             var found = await tenancy.FindTenantAsync(tenant, cancellationToken);
-            if (found is null || !(caller.IsProvider || found.Id == caller.TenantId))
+            if (found is null || !caller.SeesTenant(found.Id))
             {
                 return Problems.NotFound($"A tenant named '{tenant}'");
             }
@@ -198,36 +198,5 @@ public static class UserEndpoints
     {
         var tenant = user.TenantId is null ? null : await tenancy.GetTenantAsync(user.TenantId, cancellationToken);
         return TenancyViews.User(user, tenant?.Name, (await tenancy.ListKeysAsync(user.Id, cancellationToken)).Count);
-    }
-
-    /// <summary>The keys, trimmed and each checked; every bad one listed.</summary>
-    internal static IReadOnlyList<string> CheckKeys(IReadOnlyList<string>? keys, List<Problem> problems, string field = "sshKeys")
-    {
-        var result = new List<string>();
-        if (keys is null)
-        {
-            return result;
-        }
-
-        if (keys.Count > SpecLimits.MaxSshKeys)
-        {
-            problems.Add(new Problem(field, $"lists {keys.Count} keys; at most {SpecLimits.MaxSshKeys} are allowed"));
-            return result;
-        }
-
-        for (var i = 0; i < keys.Count; i++)
-        {
-            var key = (keys[i] ?? "").Trim();
-            if (SshPublicKey.TryValidate(key, out var error))
-            {
-                result.Add(key);
-            }
-            else
-            {
-                problems.Add(new Problem($"{field}[{i}]", error));
-            }
-        }
-
-        return result;
     }
 }

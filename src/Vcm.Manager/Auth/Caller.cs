@@ -33,9 +33,13 @@ public sealed record Caller
 
     public bool IsProvider => Kind == CallerKind.User && Role == Role.Provider;
 
+    /// <summary>Whether the tenant exists for this caller at all: the provider sees every tenant, a user its own.</summary>
+    public bool SeesTenant(string tenantId) =>
+        IsProvider || (Kind == CallerKind.User && TenantId is not null && tenantId == TenantId);
+
     /// <summary>Whether the cluster exists for this caller at all (otherwise it is answered 404, so names do not leak).</summary>
     public bool Sees(ClusterRecord cluster) =>
-        IsProvider || (Kind == CallerKind.User && TenantId is not null && cluster.TenantId == TenantId);
+        IsProvider || (cluster.TenantId is not null && SeesTenant(cluster.TenantId));
 
     /// <summary>Whether the caller may change or delete the cluster, or reach its nodes as root.</summary>
     public bool Manages(ClusterRecord cluster) =>

@@ -119,7 +119,6 @@ public static class ManagerServer
         services.AddSingleton<SiteStore>();
         services.AddSingleton<EventStore>();
         services.AddSingleton<TokenStore>();
-        services.AddSingleton<TokenCache>();
         services.AddSingleton<TenancyStore>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<AuditStore>();
