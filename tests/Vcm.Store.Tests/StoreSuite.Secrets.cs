@@ -40,7 +40,7 @@ public abstract partial class StoreSuite
         var partKeys = $$$"""{"port":30001,"keys":{"serverKey":"{{{Random("server-key")}}}","clientKey":"{{{Random("client-key")}}}"}}""";
         await Seed.AddAsync(Database, new ClusterPartRecord { Id = Ids.New(), ClusterId = cluster.Id, Site = "b", State = PartState.Admitted, Vpn = partKeys, UpdatedMs = Now, Version = 1 });
         var ourKey = Random("our-key");
-        await new PeerStore(Database).SaveAsync("b", "http://b", ourKey, Random("their-key"), Now, Ct);
+        await new PeerStore(Database).SaveAsync("b", "http://b", ourKey, Random("their-key"), null, Now, Ct);
         return (cluster.Id, agentKey, [adminKey, partVpn, partKeys, ourKey, agentKey, .. tokens]);
     }
 

@@ -23,7 +23,7 @@ public sealed class TestPeers : PeerTransport
     /// <summary>The site acts on PUT requests but its answers are lost on the way back (the caller times out).</summary>
     public void SetLosePutAnswers(string siteName, bool lose) => _losePuts[new Uri(TestSite.UrlOf(siteName)).Host] = lose;
 
-    public override HttpMessageHandler HandlerFor(Uri url) => new Router(this);
+    public override HttpMessageHandler HandlerFor(Uri url, Vcm.Drivers.Tls.TlsCredentials own, System.Security.Cryptography.X509Certificates.X509Certificate2? authority) => new Router(this);
 
     private sealed class Router(TestPeers peers) : HttpMessageHandler
     {

@@ -11,6 +11,7 @@ using Vcm.Agent.Execution;
 using Vcm.Agent.Sim;
 using Vcm.Drivers.Hosts;
 using Vcm.Drivers.Rpc;
+using Vcm.Drivers.Tls;
 
 namespace Vcm.Agent.Hosting;
 
@@ -18,11 +19,28 @@ namespace Vcm.Agent.Hosting;
 public static class AgentServer
 {
     /// <summary>The agent's web application; <paramref name="clock"/> (default the system's) times its background loops.</summary>
-    public static WebApplication Build(AgentOptions options, AgentHosts hosts, Action<ILoggingBuilder>? logging = null, TimeProvider? clock = null)
+    /// <param name="tls">The agent's TLS (by default loaded from its data folder): an https listener serves with its certificate and takes only callers with one of the site's CA.</param>
+    public static WebApplication Build(AgentOptions options, AgentHosts hosts, Action<ILoggingBuilder>? logging = null, TimeProvider? clock = null, AgentTls? tls = null)
     {
+        if (PlainOffLoopback(options.Listen))
+        {
+            throw new ArgumentException($"an agent serves plain HTTP on loopback only; listen at https:// instead of {options.Listen}", nameof(options));
+        }
+
         var identity = AgentIdentity.LoadOrCreate(options.DataDirectory);
+        tls ??= AgentTls.Load(options.DataDirectory);
+        var credentials = tls.Credentials;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Listen);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https =>
+        {
+            // no certificate before the agent has joined: handshakes fail until then
+            https.ServerCertificateSelector = (_, _) => credentials.Current.Certificate;
+            https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+            https.ClientCertificateValidation = (certificate, _, _) => SiteTrust.AcceptsClient(certificate, credentials.Current.Authority, null);
+            https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+        }));
         builder.Logging.ClearProviders();
         if (logging is not null)
         {
@@ -46,9 +64,9 @@ public static class AgentServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(clock ?? TimeProvider.System);
         builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(tls);
         builder.Services.AddSingleton(hosts);
         builder.Services.AddSingleton(new StepExecutor(hosts.ByName));
-        builder.Services.AddHttpClient();
         builder.Services.AddHostedService<AgentJoinService>();
         var supervised = hosts.ByName.Values.OfType<ISupervisedHost>().ToList();
         if (supervised.Count > 0)
@@ -81,6 +99,11 @@ public static class AgentServer
         MapRoutes(app, hosts);
         return app;
     }
+
+    /// <summary>True for a plain-HTTP URL on an address other than loopback, which an agent refuses to serve.</summary>
+    public static bool PlainOffLoopback(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp
+        && !(uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address)));
 
     /// <summary>The URL the server really listens on (after a port-0 bind).</summary>
     public static string ListeningUrl(WebApplication app) =>

@@ -37,6 +37,9 @@ public sealed record LinuxHostContext
     /// <summary>The site's image store: a folder, or the manager's URL (images under /api/v1/images).</summary>
     public required string ImageStore { get; init; }
 
+    /// <summary>The client for the site's manager and the other hosts (mutual TLS with the agent's certificate); null: a plain one.</summary>
+    public HttpClient? Http { get; init; }
+
     /// <summary>The agent's key, presented to the manager when fetching images over HTTP.</summary>
     public string? AgentKey { get; init; }
 

@@ -25,4 +25,7 @@ public static class AgentPaths
 
     public const string Join = "/api/v1/agents/join";
     public const string Heartbeat = "/api/v1/agents/heartbeat";
+
+    /// <summary>GET: the site's CA certificate (checked by the agent against its join token's fingerprint).</summary>
+    public const string SiteCa = "/api/v1/site/ca";
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Vcm.Drivers.Compute;
 using Vcm.Drivers.Network;
 using Vcm.Drivers.Rpc;
+using Vcm.Drivers.Tls;
 
 namespace Vcm.Manager.Agents;
 
@@ -11,14 +12,10 @@ public sealed class HttpAgentClient : IAgentClient, IDisposable
 {
     private readonly HttpClient _http;
 
-    public HttpAgentClient(TimeSpan? timeout = null)
+    /// <summary>Calls agents over mutual TLS with the manager's <paramref name="credentials"/> (agents on loopback may speak plain HTTP).</summary>
+    public HttpAgentClient(TlsCredentials credentials, TimeSpan? timeout = null)
     {
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            MaxConnectionsPerServer = 64,
-        })
+        _http = new HttpClient(credentials.Handler(CertificateRole.Agent))
         {
             Timeout = timeout ?? TimeSpan.FromMinutes(15),
         };

@@ -1,11 +1,14 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vcm.Domain.Common;
 using Vcm.Drivers.Rpc;
+using Vcm.Drivers.Tls;
 using Vcm.Manager.Auth;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Http;
+using Vcm.Manager.Tls;
 using Vcm.Store.Auth;
 using Vcm.Store.Hosts;
 
@@ -33,7 +36,8 @@ public static class AgentEndpoints
     }
 
     private static async Task<IResult> JoinAsync(
-        HttpRequest http, TokenStore tokens, HostStore hosts, LocalSite site, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest http, TokenStore tokens, HostStore hosts, LocalSite site, SiteAuthority authority, ManagerOptions options, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var (request, refusal) = await JsonBody.ReadAsync<AgentJoinRequest>(http, AgentJson.Options, cancellationToken);
         if (request is null)
@@ -41,14 +45,25 @@ public static class AgentEndpoints
             return refusal!;
         }
 
-        var problems = AgentRequestValidator.Join(request.AgentId, request.AgentKey, request.Url, request.Hosts);
+        var problems = AgentRequestValidator.Join(request.AgentId, request.AgentKey, request.Url, request.Hosts).ToList();
+        X509Certificate2? certificate = null;
+        if (request.Csr is not null && problems.Count == 0)
+        {
+            // the certificate names the address the manager dials the agent at
+            var (issued, csrProblems) = authority.SignRequest(
+                request.Csr, "csr", request.AgentId, CertificateRole.Agent, [new Uri(request.Url).Host.Trim('[', ']')], clock.GetUtcNow(), options.CertificateLifetime);
+            certificate = issued;
+            problems.AddRange(csrProblems);
+        }
+
         if (problems.Count > 0)
         {
             return Problems.Invalid(problems, "The join request is not valid", StatusCodes.Status422UnprocessableEntity);
         }
 
         // Only a join token lets a new agent in (not the admin token); a known agent comes back with its own key.
-        var kind = request.Token is { Length: > 0 and <= 512 } token ? await tokens.KindOfAsync(token, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken) : null;
+        var secret = SiteToken.Parse(request.Token).Secret;
+        var kind = secret is { Length: > 0 and <= 512 } ? await tokens.KindOfAsync(secret, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken) : null;
         var knownAgent = (await hosts.GetAgentsAsync([request.AgentId], cancellationToken)).GetValueOrDefault(request.AgentId);
         var rejoining = knownAgent is not null && HostStore.KeysMatch(knownAgent.Key, request.AgentKey);
         if (kind != "join" && !rejoining)
@@ -65,7 +80,8 @@ public static class AgentEndpoints
                 joined.Conflicts.Select(c => new Problem("hosts", c)).ToList());
         }
 
-        return Results.Ok(new AgentJoinResponse(site.Name, joined.Hosts.Select(h => h.Name).ToList()));
+        return Results.Ok(new AgentJoinResponse(
+            site.Name, joined.Hosts.Select(h => h.Name).ToList(), certificate?.ExportCertificatePem(), certificate is null ? null : authority.CertificatePem));
     }
 
     private static async Task<IResult> HeartbeatAsync(HttpRequest http, HostStore hosts, TimeProvider clock, CancellationToken cancellationToken)

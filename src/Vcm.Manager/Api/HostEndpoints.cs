@@ -20,6 +20,9 @@ public static class HostEndpoints
             .WithSummary("The site's hosts with their state and the capacity free right now.");
         api.MapPost("/hosts/tokens", CreateJoinTokenAsync).WithName("createJoinToken").WithTags("hosts").Produces<JoinTokenView>(StatusCodes.Status201Created)
             .WithSummary("A token with which an agent on a new host joins the site (valid for 24 hours).");
+        api.MapGet("/site/ca", (Tls.SiteAuthority authority) => Results.Ok(new SiteCaView(authority.CertificatePem, authority.Fingerprint)))
+            .WithName("getSiteCa").WithTags("sites").Produces<SiteCaView>()
+            .WithSummary("The site's CA certificate, which issues its managers' and agents' certificates; check it against the fingerprint in a join or peer token before trusting it.");
         api.MapGet("/sites", ListSitesAsync).WithName("listSites").WithTags("sites").Produces<IReadOnlyList<SiteView>>()
             .WithSummary("This site and its peers.");
     }
@@ -38,14 +41,15 @@ public static class HostEndpoints
         return Results.Ok(list.Select(h => Views.Host(h, siteNames.GetValueOrDefault(h.SiteId, "?"), used.GetValueOrDefault(h.Id))).ToList());
     }
 
-    private static async Task<IResult> CreateJoinTokenAsync(HttpRequest request, TokenStore tokens, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateJoinTokenAsync(
+        HttpRequest request, TokenStore tokens, Tls.SiteAuthority authority, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var token = TokenStore.NewSecret("vcmjoin_");
+        var secret = TokenStore.NewSecret("vcmjoin_");
         var expires = now + JoinTokenLifetime;
-        await tokens.AddAsync("join", token, now.ToUnixTimeMilliseconds(), expires.ToUnixTimeMilliseconds(), cancellationToken);
+        await tokens.AddAsync("join", secret, now.ToUnixTimeMilliseconds(), expires.ToUnixTimeMilliseconds(), cancellationToken);
         var joinUrl = $"{request.Scheme}://{request.Host}";
-        return Results.Created("/api/v1/hosts", new JoinTokenView(token, expires, joinUrl));
+        return Results.Created("/api/v1/hosts", new JoinTokenView(Drivers.Tls.SiteToken.Format(secret, authority.Fingerprint), expires, joinUrl));
     }
 
     private static async Task<IResult> ListSitesAsync(SiteStore sites, HostStore hosts, Configuration.LocalSite local, CancellationToken cancellationToken)

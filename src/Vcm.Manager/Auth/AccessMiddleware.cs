@@ -12,6 +12,14 @@ namespace Vcm.Manager.Auth;
 public sealed partial class AccessMiddleware(
     RequestDelegate next, Authenticator authenticator, FailedSignIns failures, AuditTrail audit, ILogger<AccessMiddleware> logger)
 {
+    /// <summary>The routes agents and peer sites call, which carry the site's secrets.</summary>
+    public static bool SiteTraffic(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api/v1/agents") || request.Path.StartsWithSegments("/federation");
+
+    // no address: a request made in this process (the test server)
+    private static bool Loopback(System.Net.IPAddress? address) =>
+        address is null || System.Net.IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+
     public async Task InvokeAsync(HttpContext context)
     {
         var endpoint = context.GetEndpoint();
@@ -39,6 +47,13 @@ public sealed partial class AccessMiddleware(
             return;
         }
 
+        if (SiteTraffic(context.Request) && !context.Request.IsHttps && !Loopback(context.Connection.RemoteIpAddress))
+        {
+            await WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden",
+                "Agents and peer sites talk to this manager over HTTPS only; plain HTTP is taken on loopback alone.", Problems.ForbiddenType);
+            return;
+        }
+
         if (access.Anyone)
         {
             await next(context);
@@ -60,7 +75,9 @@ public sealed partial class AccessMiddleware(
             return;
         }
 
-        var caller = await authenticator.AuthenticateAsync(context.Request, access, context.RequestAborted);
+        // Not cancelled when the caller hangs up: a request that was read is seen through to its handler, which decides
+        // what a late request means (a federation part read after its deadline is logged and admits nothing).
+        var caller = await authenticator.AuthenticateAsync(context.Request, access, CancellationToken.None);
         if (caller is null)
         {
             var hadToken = context.Request.Headers.Authorization.Count > 0;

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
+using Vcm.Drivers.Tls;
+using Vcm.Manager.Tls;
 using Vcm.Domain.Tenancy;
 using Vcm.Store.Auth;
 using Vcm.Store.Federation;
@@ -14,8 +17,10 @@ namespace Vcm.Manager.Auth;
 /// remembered for at most a second, so a revoked token or a changed role takes effect within a second everywhere
 /// (and at once on the manager that made the change).
 /// </summary>
-public sealed class Authenticator(TokenStore tokens, TenancyStore tenancy, HostStore hosts, PeerStore peers, TimeProvider clock)
+public sealed class Authenticator(TokenStore tokens, TenancyStore tenancy, HostStore hosts, PeerStore peers, SiteAuthority authority, TimeProvider clock)
 {
+    private readonly ConcurrentDictionary<string, X509Certificate2> _peerAuthorities = new(StringComparer.Ordinal);
+
     private static readonly TimeSpan Remember = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Until)> _users = new(StringComparer.Ordinal);
 
@@ -31,13 +36,13 @@ public sealed class Authenticator(TokenStore tokens, TenancyStore tenancy, HostS
         if (access.Peers)
         {
             var site = request.Headers[Peers.FederationClient.SiteHeader].ToString();
-            if (site.Length is > 0 and <= 64 && await peers.AuthenticateAsync(site, token, cancellationToken) is { } peer)
+            if (site.Length is > 0 and <= 64 && await peers.AuthenticateAsync(site, token, cancellationToken) is { } peer && PeerProvedOverTls(request, peer))
             {
                 return new Caller { Kind = CallerKind.Peer, Id = peer.Id, Name = peer.Name, Peer = peer };
             }
         }
 
-        if (access.Agents && await hosts.FindAgentIdByKeyAsync(token, cancellationToken) is { } agent)
+        if (access.Agents && await hosts.FindAgentIdByKeyAsync(token, cancellationToken) is { } agent && AgentProvedOverTls(request, agent))
         {
             return new Caller { Kind = CallerKind.Agent, Id = agent, Name = agent };
         }
@@ -45,6 +50,25 @@ public sealed class Authenticator(TokenStore tokens, TenancyStore tenancy, HostS
         // a user on a route for agents or peers is known (and refused 403), not a failed sign-in
         return await UserAsync(token, cancellationToken);
     }
+
+    /// <summary>
+    /// Over TLS an agent must also show the certificate this site's CA issued to it (its id as common name); plain
+    /// HTTP reaches the manager only on loopback, where the key alone is taken.
+    /// </summary>
+    public bool AgentProvedOverTls(HttpRequest request, string agentId) =>
+        !request.IsHttps
+        || (request.HttpContext.Connection.ClientCertificate is { } certificate
+            && SiteTrust.AcceptsClient(certificate, authority.Certificate, CertificateRole.Agent)
+            && SiteTrust.CommonName(certificate) == agentId);
+
+    /// <summary>Over TLS a peer must show a manager certificate of the CA pinned for it when the sites were peered.</summary>
+    private bool PeerProvedOverTls(HttpRequest request, Store.Records.PeerRecord peer) =>
+        !request.IsHttps
+        || peer.CaCertificate is null
+        || SiteTrust.AcceptsClient(
+            request.HttpContext.Connection.ClientCertificate,
+            _peerAuthorities.GetOrAdd(peer.CaCertificate, pem => X509Certificate2.CreateFromPem(pem)),
+            CertificateRole.Manager);
 
     /// <summary>Forgets every remembered sign-in (after a token is revoked, a user removed or a role changed here).</summary>
     public void Forget() => _users.Clear();

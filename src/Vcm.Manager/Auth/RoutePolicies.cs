@@ -23,6 +23,7 @@ public static class RoutePolicies
         ["GET /openapi/{documentName}.json"] = Access.Public,
         ["GET /problems/{slug}"] = Access.Public,
         ["POST /api/v1/agents/join"] = Access.Public,
+        ["GET /api/v1/site/ca"] = Access.Public,
         ["POST /federation/v1/peers/accept"] = Access.Public,
 
         // agents (with their key)

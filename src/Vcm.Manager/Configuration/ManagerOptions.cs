@@ -61,5 +61,11 @@ public sealed record ManagerOptions
     /// <summary>A host whose agent has not reported for this long is marked down.</summary>
     public TimeSpan HostDownAfter { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long the certificates the site's CA issues (the manager's own, agents') are valid; each is renewed when a third is left.</summary>
+    public TimeSpan CertificateLifetime { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the manager checks whether its own certificate is due for renewal.</summary>
+    public TimeSpan CertificateCheckInterval { get; init; } = TimeSpan.FromHours(1);
+
     public StoreOptions EffectiveStore => Store ?? StoreOptions.SqliteFile(Path.Combine(DataDirectory, "vcm.db"));
 }

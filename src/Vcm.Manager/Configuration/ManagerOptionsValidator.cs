@@ -1,3 +1,5 @@
+using Vcm.Manager.Tls;
+
 namespace Vcm.Manager.Configuration;
 
 /// <summary>Checks a manager's configuration at start; each problem is a sentence naming the setting.</summary>
@@ -11,6 +13,10 @@ public static class ManagerOptionsValidator
             if (!Uri.TryCreate(url, UriKind.Absolute, out var listen) || listen.Scheme is not ("http" or "https"))
             {
                 problems.Add($"--listen '{url}' is not an http:// or https:// URL.");
+            }
+            else if (listen.Scheme == "http" && !ListenAddresses.IsLoopback(listen))
+            {
+                problems.Add($"--listen '{url}' is plain HTTP on an address other than loopback: the manager serves HTTPS there, write https://{listen.Authority}.");
             }
         }
 
@@ -56,6 +62,11 @@ public static class ManagerOptionsValidator
         if (c.LeaseDuration <= c.PollInterval)
         {
             problems.Add("The lease duration must be longer than the poll interval.");
+        }
+
+        if (options.CertificateLifetime < TimeSpan.FromSeconds(30) || options.CertificateCheckInterval <= TimeSpan.Zero)
+        {
+            problems.Add("Certificates must live at least 30 s and be checked at a positive interval.");
         }
 
         problems.AddRange(CacheImageProblems(options.CacheImages));

@@ -26,7 +26,7 @@ public sealed class ManagerApp(WebApplication app, string adminToken, LocalSite 
         var token = TokenStore.NewSecret("vcmjoin_");
         await App.Services.GetRequiredService<TokenStore>().AddAsync(
             "join", token, now.ToUnixTimeMilliseconds(), (now + HostEndpoints.JoinTokenLifetime).ToUnixTimeMilliseconds(), cancellationToken);
-        return token;
+        return Drivers.Tls.SiteToken.Format(token, App.Services.GetRequiredService<Tls.SiteAuthority>().Fingerprint);
     }
 
     public ValueTask DisposeAsync() => App.DisposeAsync();

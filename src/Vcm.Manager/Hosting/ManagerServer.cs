@@ -17,6 +17,7 @@ using Vcm.Manager.Peers;
 using Vcm.Manager.Hosts;
 using Vcm.Manager.Http;
 using Vcm.Manager.OpenApi;
+using Vcm.Manager.Tls;
 using Vcm.Store;
 using Vcm.Store.Audit;
 using Vcm.Store.Auth;
@@ -81,10 +82,26 @@ public static class ManagerServer
         };
         var adminToken = await AdminToken.EnsureAsync(options.DataDirectory, new TokenStore(database), new TenancyStore(database), clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         var identity = new ManagerIdentity(options.ManagerId ?? LoadOrCreateId(options.DataDirectory));
+        DataFolder.Ensure(options.EffectiveKeyDirectory);
+        var tls = new ManagerTls(SiteAuthority.Open(options.EffectiveKeyDirectory, siteRecord.Name, clock.GetUtcNow()), options, clock);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Listen);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 16 * 1024 * 1024);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+
+            // Any client certificate is taken at the handshake; AccessMiddleware decides what it proves (an agent of
+            // this site's CA, a peer's manager of the CA pinned for it), so a wrong one gets a problem, not a reset.
+            k.ConfigureHttpsDefaults(https =>
+            {
+                https.ServerCertificateSelector = (_, _) => tls.Credentials.Current.Certificate;
+                https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                https.AllowAnyClientCertificate();
+                https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+            });
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
@@ -112,6 +129,9 @@ public static class ManagerServer
         services.AddSingleton(database);
         services.AddSingleton(site);
         services.AddSingleton(identity);
+        services.AddSingleton(tls);
+        services.AddSingleton(tls.Authority);
+        services.AddHostedService<CertificateRenewal>();
         services.AddSingleton<ClusterStore>();
         services.AddSingleton<AdmissionStore>();
         services.AddSingleton<ClusterLeases>();
@@ -148,7 +168,7 @@ public static class ManagerServer
         }
         else
         {
-            services.AddSingleton<IAgentClient, HttpAgentClient>(); // made by the container, which disposes it
+            services.AddSingleton<IAgentClient>(_ => new HttpAgentClient(tls.Credentials)); // made by the container, which disposes it
         }
 
         services.AddSingleton<ClusterController>();

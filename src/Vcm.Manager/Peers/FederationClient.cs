@@ -1,10 +1,14 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Vcm.Api;
 using Vcm.Domain.Clusters;
+using Vcm.Drivers.Tls;
 using Vcm.Manager.Configuration;
+using Vcm.Manager.Tls;
 using Vcm.Store.Records;
 
 namespace Vcm.Manager.Peers;
@@ -14,7 +18,7 @@ namespace Vcm.Manager.Peers;
 /// site presents to that peer (Authorization: Bearer). Failures become <see cref="PeerCallException"/>s that name
 /// the peer and say why in one sentence.
 /// </summary>
-public sealed class FederationClient(PeerTransport transport, LocalSite site, TimeProvider clock)
+public sealed class FederationClient(PeerTransport transport, LocalSite site, ManagerTls tls, TimeProvider clock)
 {
     public const string SiteHeader = "X-Vcm-Site";
 
@@ -24,23 +28,52 @@ public sealed class FederationClient(PeerTransport transport, LocalSite site, Ti
     /// <summary>How long a peer may take to answer one call.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
 
-    public Task<PeerAcceptResponse> AcceptAsync(string peerName, string url, PeerAcceptRequest request, CancellationToken cancellationToken) =>
-        SendAsync<PeerAcceptResponse>(peerName, url, null, HttpMethod.Post, "federation/v1/peers/accept", request, cancellationToken);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, X509Certificate2> _authorities = new(StringComparer.Ordinal);
+
+    public Task<PeerAcceptResponse> AcceptAsync(string peerName, string url, X509Certificate2? authority, PeerAcceptRequest request, CancellationToken cancellationToken) =>
+        SendAsync<PeerAcceptResponse>(peerName, url, null, authority, HttpMethod.Post, "federation/v1/peers/accept", request, cancellationToken);
+
+    /// <summary>
+    /// The peer's CA certificate, taken only when its fingerprint is <paramref name="fingerprint"/> (from the peer
+    /// token): the one call that accepts any server certificate, since what it fetches is checked by its hash.
+    /// </summary>
+    public async Task<X509Certificate2> GetAuthorityAsync(string peerName, string url, string fingerprint, CancellationToken cancellationToken)
+    {
+        var view = await SendAsync<SiteCaView>(peerName, url, null, null, HttpMethod.Get, "api/v1/site/ca", null, cancellationToken);
+        X509Certificate2 authority;
+        try
+        {
+            authority = X509Certificate2.CreateFromPem(view.Certificate);
+        }
+        catch (CryptographicException e)
+        {
+            throw new PeerCallException(peerName, PeerFailure.Refused, $"site {peerName}'s manager at {url} answered no usable CA certificate", null, e);
+        }
+
+        if (!CertificateFingerprint.Matches(authority, fingerprint))
+        {
+            throw new PeerCallException(
+                peerName, PeerFailure.Refused,
+                $"site {peerName}'s manager at {url} shows a CA certificate ({CertificateFingerprint.Of(authority)}) that is not the one the peer token names ({fingerprint}); nothing was added");
+        }
+
+        return authority;
+    }
 
     /// <summary>Asks the peer to admit (or, if it has already, to show) the part of the home cluster <paramref name="cluster"/>.</summary>
     public Task<PartStatus> PutPartAsync(PeerRecord peer, string cluster, PartRequest request, CancellationToken cancellationToken) =>
-        SendAsync<PartStatus>(peer.Name, peer.Url, peer.OurKey, HttpMethod.Put, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", request, cancellationToken);
+        SendAsync<PartStatus>(peer.Name, peer.Url, peer.OurKey, AuthorityOf(peer), HttpMethod.Put, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", request, cancellationToken);
 
     /// <summary>The part's status; asking renews the part's lease at the peer.</summary>
     public Task<PartStatus> GetPartAsync(PeerRecord peer, string cluster, CancellationToken cancellationToken) =>
-        SendAsync<PartStatus>(peer.Name, peer.Url, peer.OurKey, HttpMethod.Get, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", null, cancellationToken);
+        SendAsync<PartStatus>(peer.Name, peer.Url, peer.OurKey, AuthorityOf(peer), HttpMethod.Get, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", null, cancellationToken);
 
     /// <summary>Asks the peer to release the part; true once it is gone there (false: releasing, ask again).</summary>
     public async Task<bool> DeletePartAsync(PeerRecord peer, string cluster, CancellationToken cancellationToken)
     {
         try
         {
-            var status = await SendAsync<PartStatus?>(peer.Name, peer.Url, peer.OurKey, HttpMethod.Delete, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", null, cancellationToken);
+            var status = await SendAsync<PartStatus?>(peer.Name, peer.Url, peer.OurKey, AuthorityOf(peer), HttpMethod.Delete, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", null, cancellationToken);
             return status is null || status.Phase == ClusterPhase.Released;
         }
         catch (PeerCallException e) when (e.Failure == PeerFailure.NotFound)
@@ -49,10 +82,19 @@ public sealed class FederationClient(PeerTransport transport, LocalSite site, Ti
         }
     }
 
+    /// <summary>The CA pinned for the peer (parsed once per PEM text).</summary>
+    private X509Certificate2? AuthorityOf(PeerRecord peer) =>
+        peer.CaCertificate is { } pem ? _authorities.GetOrAdd(pem, p => X509Certificate2.CreateFromPem(p)) : null;
+
     private async Task<T> SendAsync<T>(
-        string peerName, string url, string? key, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+        string peerName, string url, string? key, X509Certificate2? authority, HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient(transport.HandlerFor(new Uri(url)), disposeHandler: false)
+        if (url.StartsWith("https:", StringComparison.OrdinalIgnoreCase) && authority is null && path != "api/v1/site/ca")
+        {
+            throw new PeerCallException(peerName, PeerFailure.Refused, $"site {peerName} was added without its CA certificate, so its manager at {url} cannot be trusted over HTTPS: add the peer again");
+        }
+
+        using var http = new HttpClient(transport.HandlerFor(new Uri(url), tls.Credentials, authority), disposeHandler: false)
         {
             BaseAddress = new Uri(url.TrimEnd('/') + "/"),
             Timeout = CallTimeout,
@@ -74,6 +116,16 @@ public sealed class FederationClient(PeerTransport transport, LocalSite site, Ti
         try
         {
             response = await http.SendAsync(message, cancellationToken);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError && !cancellationToken.IsCancellationRequested)
+        {
+            throw new PeerCallException(
+                peerName, PeerFailure.Unreachable,
+                $"site {peerName}'s manager at {url} did not prove itself with a manager certificate of the CA pinned for it, so nothing was sent ({(e.InnerException ?? e).Message.TrimEnd('.')})",
+                null, e)
+            {
+                NotDelivered = true,
+            };
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {

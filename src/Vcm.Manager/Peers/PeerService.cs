@@ -1,7 +1,10 @@
 using System.Text.RegularExpressions;
 using Vcm.Api;
 using Vcm.Domain.Common;
+using System.Security.Cryptography.X509Certificates;
+using Vcm.Drivers.Tls;
 using Vcm.Manager.Configuration;
+using Vcm.Manager.Tls;
 using Vcm.Store.Auth;
 using Vcm.Store.Federation;
 using Vcm.Store.Records;
@@ -15,7 +18,7 @@ namespace Vcm.Manager.Peers;
 /// its name and the key it will present here. From then on both sides authenticate every call.
 /// </summary>
 public sealed partial class PeerService(
-    PeerStore peers, SiteStore sites, TokenStore tokens, FederationClient client, LocalSite site, TimeProvider clock)
+    PeerStore peers, SiteStore sites, TokenStore tokens, FederationClient client, LocalSite site, SiteAuthority authority, TimeProvider clock)
 {
     public const string TokenKind = "peer";
 
@@ -26,7 +29,7 @@ public sealed partial class PeerService(
         var now = clock.GetUtcNow();
         var token = TokenStore.NewSecret("vcmpeer_");
         await tokens.AddAsync(TokenKind, token, now.ToUnixTimeMilliseconds(), (now + TokenLifetime).ToUnixTimeMilliseconds(), cancellationToken);
-        return new PeerTokenView(token, now + TokenLifetime, site.Name, site.Url);
+        return new PeerTokenView(SiteToken.Format(token, authority.Fingerprint), now + TokenLifetime, site.Name, site.Url);
     }
 
     /// <summary>Checks a peer-add request; every problem at once.</summary>
@@ -49,7 +52,18 @@ public sealed partial class PeerService(
         var name = request.Name!;
         var url = request.Url!.TrimEnd('/');
         var ourKey = TokenStore.NewSecret("vcmkey_");
-        var answer = await client.AcceptAsync(name, url, new PeerAcceptRequest(request.Token!, site.Name, site.Url, ourKey), cancellationToken);
+        var token = SiteToken.Parse(request.Token);
+        X509Certificate2? theirs = null;
+        if (url.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
+        {
+            // pinned before anything is sent: the CA the peer shows must be the one its token names
+            theirs = token.CaFingerprint is { } fingerprint
+                ? await client.GetAuthorityAsync(name, url, fingerprint, cancellationToken)
+                : throw new PeerCallException(name, PeerFailure.Refused, $"the peer token names no CA fingerprint, so site {name}'s manager at {url} cannot be checked: make a new token there with `vcm peer token`");
+        }
+
+        var answer = await client.AcceptAsync(
+            name, url, theirs, new PeerAcceptRequest(token.Secret, site.Name, site.Url, ourKey, authority.CertificatePem), cancellationToken);
         if (answer.Site != name)
         {
             throw new PeerCallException(name, PeerFailure.Refused, $"the manager at {url} is site '{answer.Site}', not '{name}'");
@@ -60,7 +74,7 @@ public sealed partial class PeerService(
             throw new PeerCallException(name, PeerFailure.Refused, $"site {name} answered without a usable key");
         }
 
-        var peer = await peers.SaveAsync(name, url, ourKey, answer.Key, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        var peer = await peers.SaveAsync(name, url, ourKey, answer.Key, theirs?.ExportCertificatePem(), clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         await sites.EnsurePeerAsync(name, url, cancellationToken);
         return peer;
     }
@@ -70,8 +84,8 @@ public sealed partial class PeerService(
         PeerAcceptRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        if (string.IsNullOrEmpty(request.Token) || request.Token.Length > 512
-            || await tokens.KindOfAsync(request.Token, now, cancellationToken) != TokenKind)
+        var secret = SiteToken.Parse(request.Token).Secret;
+        if (secret.Length is 0 or > 512 || await tokens.KindOfAsync(secret, now, cancellationToken) != TokenKind)
         {
             return ([new Problem("token", "is not a valid peer token of this site (they are used once and last an hour)")], true, null);
         }
@@ -84,14 +98,15 @@ public sealed partial class PeerService(
             problems.Add(new Problem("key", "must be 16 to 512 characters"));
         }
 
+        var theirs = CheckAuthority(request, problems);
         if (problems.Count > 0)
         {
             return (problems, false, null);
         }
 
-        await tokens.RemoveAsync(request.Token, cancellationToken);
+        await tokens.RemoveAsync(secret, cancellationToken);
         var ourKey = TokenStore.NewSecret("vcmkey_");
-        await peers.SaveAsync(request.Site, request.Url.TrimEnd('/'), ourKey, request.Key, now, cancellationToken);
+        await peers.SaveAsync(request.Site, request.Url.TrimEnd('/'), ourKey, request.Key, theirs?.ExportCertificatePem(), now, cancellationToken);
         await sites.EnsurePeerAsync(request.Site, request.Url.TrimEnd('/'), cancellationToken);
         return ([], false, new PeerAcceptResponse(site.Name, ourKey));
     }
@@ -104,6 +119,36 @@ public sealed partial class PeerService(
     }
 
     public static PeerView View(PeerRecord peer) => new(peer.Name, peer.Url, DateTimeOffset.FromUnixTimeMilliseconds(peer.AddedMs));
+
+    /// <summary>The peer's CA certificate from an accept request: required for a peer reached over HTTPS, and a CA's.</summary>
+    private static X509Certificate2? CheckAuthority(PeerAcceptRequest request, List<Problem> problems)
+    {
+        if (string.IsNullOrWhiteSpace(request.Ca))
+        {
+            if (request.Url?.StartsWith("https:", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                problems.Add(new Problem("ca", "is required for a peer reached over HTTPS: the CA certificate (PEM) its managers' certificates are issued by"));
+            }
+
+            return null;
+        }
+
+        try
+        {
+            var certificate = request.Ca.Length <= 16 * 1024 ? X509Certificate2.CreateFromPem(request.Ca) : null;
+            if (certificate?.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault() is { CertificateAuthority: true })
+            {
+                return certificate;
+            }
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // reported below
+        }
+
+        problems.Add(new Problem("ca", "must be a CA certificate in PEM"));
+        return null;
+    }
 
     private void CheckName(string? name, string field, List<Problem> problems)
     {

@@ -23,13 +23,13 @@ public sealed class PeerStore(Database database)
     }
 
     /// <summary>Adds the peer or replaces its URL and keys (a new key exchange with the same site).</summary>
-    public async Task<PeerRecord> SaveAsync(string name, string url, string ourKey, string theirKey, long nowMs, CancellationToken cancellationToken)
+    public async Task<PeerRecord> SaveAsync(string name, string url, string ourKey, string theirKey, string? caCertificate, long nowMs, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
         var peer = await db.Peers.AsTracking().FirstOrDefaultAsync(p => p.Name == name, cancellationToken);
         if (peer is null)
         {
-            peer = new PeerRecord { Id = Ids.New(), Name = name, Url = url, OurKey = ourKey, TheirKeyHash = TokenStore.Hash(theirKey), AddedMs = nowMs, Version = 1 };
+            peer = new PeerRecord { Id = Ids.New(), Name = name, Url = url, OurKey = ourKey, TheirKeyHash = TokenStore.Hash(theirKey), CaCertificate = caCertificate, AddedMs = nowMs, Version = 1 };
             db.Peers.Add(peer);
         }
         else
@@ -37,6 +37,7 @@ public sealed class PeerStore(Database database)
             peer.Url = url;
             peer.OurKey = ourKey;
             peer.TheirKeyHash = TokenStore.Hash(theirKey);
+            peer.CaCertificate = caCertificate;
         }
 
         await db.SaveChangesAsync(cancellationToken);

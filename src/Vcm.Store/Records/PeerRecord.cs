@@ -16,6 +16,9 @@ public sealed class PeerRecord
     /// <summary>SHA-256 of the key the peer presents when it calls this site.</summary>
     public required string TheirKeyHash { get; set; }
 
+    /// <summary>The peer site's CA certificate (PEM), pinned at peering; its managers must present certificates it issued.</summary>
+    public string? CaCertificate { get; set; }
+
     public long AddedMs { get; set; }
 
     public long Version { get; set; }

@@ -170,7 +170,7 @@ public sealed class NoServerErrorTests : IAsyncLifetime
     {
         // A peer is known by its key; the part request holds a null node and a node without a name.
         var peers = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Vcm.Store.Federation.PeerStore>(_site.Manager.App.Services);
-        await peers.SaveAsync("other", "http://other.sites.test", "our-key-0123456789abcdef", "their-key-0123456789abcdef", 0, CancellationToken.None);
+        await peers.SaveAsync("other", "http://other.sites.test", "our-key-0123456789abcdef", "their-key-0123456789abcdef", null, 0, CancellationToken.None);
         var before = await DbSnapshot.TakeAsync(_site.Database);
         using var http = _site.NewHttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Put, "/federation/v1/parts/c1")

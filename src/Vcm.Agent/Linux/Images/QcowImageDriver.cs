@@ -48,7 +48,7 @@ public sealed partial class QcowImageDriver : IImageDriver, IImageFileServer
         _context = context;
         _host = new HostCommands(context);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _http = http ?? SharedHttp;
+        _http = http ?? context.Http ?? SharedHttp;
         _store = context.ImageStore.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || context.ImageStore.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
             ? new HttpImageStore(_http, context.ImageStore, context.AgentKey)
             : new FolderImageStore(context.ImageStore);

@@ -54,7 +54,7 @@ public static class AgentCommand
             var dataDirectory = cli.Get(data) ?? Path.Combine(CliPaths.DefaultDataDirectory(), "agent");
             var options = new AgentOptions
             {
-                Listen = cli.Get(listen) ?? "http://127.0.0.1:0",
+                Listen = CheckListen(cli.Get(listen)),
                 DataDirectory = dataDirectory,
                 JoinUrl = cli.Get(join),
                 JoinToken = joinToken,
@@ -95,11 +95,14 @@ public static class AgentCommand
         }
 
         var identity = AgentIdentity.LoadOrCreate(dataDirectory);
+        var listenUrl = CheckListen(o.Listen);
+        var tls = AgentTls.Load(dataDirectory);
+        using var http = tls.Client(Timeout.InfiniteTimeSpan);
         using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(s => { s.SingleLine = true; s.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
         var imageStore = o.ImageStore ?? o.Join ?? Path.Combine(CliPaths.DefaultDataDirectory(), "images");
         using var host = RealAgent.Create(
             services, name, address, o.WanAddress, roleList, dataDirectory, imageStore, o.UnderlayMtu ?? 1500, o.Cpus,
-            Size(o.Memory, "--memory"), Size(o.Disk, "--disk"), identity.Key, logging);
+            Size(o.Memory, "--memory"), Size(o.Disk, "--disk"), identity.Key, http, logging);
         if (o.Teardown)
         {
             var problems = await host.TeardownAsync(ct);
@@ -116,18 +119,24 @@ public static class AgentCommand
 
         var options = new AgentOptions
         {
-            Listen = o.Listen ?? "http://127.0.0.1:0",
+            Listen = listenUrl,
             DataDirectory = dataDirectory,
             JoinUrl = o.Join,
             JoinToken = o.Token,
             ExitWithPid = o.ExitWith,
         };
-        await using var app = AgentServer.Build(options, new AgentHosts([host]), clock: services.Clock);
+        await using var app = AgentServer.Build(options, new AgentHosts([host]), clock: services.Clock, tls: tls);
         await app.StartAsync(ct);
         Console.Error.WriteLine($"vcm agent: host {name} ({address}, {string.Join(",", roleList)}), RPC at {AgentServer.ListeningUrl(app)}{(o.Join is { } j ? $", joining {j}" : "")}");
         await app.WaitForShutdownAsync(ct);
         return ExitCodes.Ok;
     }
+
+    /// <summary>The RPC's URL: https by default; plain HTTP only on loopback.</summary>
+    private static string CheckListen(string? url) =>
+        url is null ? "https://127.0.0.1:0"
+        : AgentServer.PlainOffLoopback(url) ? throw new CliException($"--listen {url} is plain HTTP off loopback: an agent serves HTTPS there (with the certificate its site issues at join), so write https://", ExitCodes.Usage)
+        : url;
 
     private static long? Size(string? text, string option) =>
         text is null ? null

@@ -12,7 +12,7 @@ internal static class RealAgent
 {
     public static LinuxHost Create(
         CliServices services, string name, string address, string? wanAddress, IReadOnlyList<string> roles, string data, string imageStore, int underlayMtu,
-        int? cpus, long? memoryMb, long? diskMb, string agentKey, ILoggerFactory? logging)
+        int? cpus, long? memoryMb, long? diskMb, string agentKey, HttpClient http, ILoggerFactory? logging)
     {
         Directory.CreateDirectory(data);
         var context = new LinuxHostContext
@@ -24,8 +24,9 @@ internal static class RealAgent
             VcmExecutable = Environment.ProcessPath!,
             ImageStore = imageStore,
             AgentKey = agentKey,
+            Http = http,
             PackageSource = Uri.TryCreate(imageStore, UriKind.Absolute, out var store) && store.Scheme is "http" or "https"
-                ? new HttpPackageSource(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, imageStore, agentKey)
+                ? new HttpPackageSource(http, imageStore, agentKey)
                 : null,
             Runner = services.Runner,
             Clock = services.Clock,
