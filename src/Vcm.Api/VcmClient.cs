@@ -76,6 +76,10 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
     public Task<JoinTokenView> CreateJoinTokenAsync(CancellationToken cancellationToken) =>
         SendAsync<JoinTokenView>(new HttpRequestMessage(HttpMethod.Post, "api/v1/hosts/tokens"), cancellationToken);
 
+    /// <summary>The site's CA certificate and fingerprint (anyone may ask).</summary>
+    public Task<SiteCaView> GetSiteCaAsync(CancellationToken cancellationToken) =>
+        SendAsync<SiteCaView>(new HttpRequestMessage(HttpMethod.Get, "api/v1/site/ca"), cancellationToken);
+
     public Task<IReadOnlyList<SiteView>> ListSitesAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<SiteView>>(new HttpRequestMessage(HttpMethod.Get, "api/v1/sites"), cancellationToken);
 

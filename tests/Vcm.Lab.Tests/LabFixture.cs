@@ -162,7 +162,7 @@ public abstract class LabFixture : IAsyncLifetime
             if (File.Exists(Path.Combine(data, "agent.json")))
             {
                 var mgmt = 254 - (host[0] - 'a');
-                using var inspector = new AgentInspector($"http://192.168.{mgmt}.{10 + int.Parse(host[1..], CultureInfo.InvariantCulture)}:9700", data);
+                using var inspector = new AgentInspector($"https://192.168.{mgmt}.{10 + int.Parse(host[1..], CultureInfo.InvariantCulture)}:9700", data);
                 targets.AddRange((await inspector.InventoryAsync()).SelectMany(h => h.Volumes).Select(v => $"{v.Target}/{v.Lun}"));
             }
 

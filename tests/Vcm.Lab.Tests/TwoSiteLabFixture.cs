@@ -27,6 +27,12 @@ public sealed class TwoSiteLabFixture : LabFixture
         }
     }
 
+    /// <summary>Where site a's manager is on the lab's management network (HTTPS): what its agents and site b reach.</summary>
+    public string SiteAMgmtUrl => $"https://192.168.254.1:{new Uri(Cli.Server).Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Where site b's manager is on its management network (HTTPS): what its agents and site a reach.</summary>
+    public string SiteBMgmtUrl => $"https://192.168.253.1:{new Uri(SiteB.Server).Port.ToString(CultureInfo.InvariantCulture)}";
+
     /// <summary>The PID of site b's manager process (the lab runs it as a child).</summary>
     public int SiteBManagerPid => int.Parse(File.ReadAllText(Path.Combine(DataDirectory, "lab", "site-b", "manager.pid")).Trim(), CultureInfo.InvariantCulture);
 

@@ -26,9 +26,28 @@ public sealed class TwoSiteLabTests(TwoSiteLabFixture lab, ITestOutputHelper out
     {
         var sites = await lab.Cli.JsonAsync<List<SiteView>>("site", "list");
         Assert.Contains(sites, s => s is { Name: "a", Local: true });
-        Assert.Contains(sites, s => s.Name == "b" && !s.Local && s.Url == lab.SiteB.Server);
+        Assert.Contains(sites, s => s.Name == "b" && !s.Local && s.Url == lab.SiteBMgmtUrl);
         var peersAtB = await lab.SiteB.JsonAsync<List<PeerView>>("peer", "list");
-        Assert.Equal(["a"], peersAtB.Select(p => p.Name));
+        Assert.Equal([("a", lab.SiteAMgmtUrl)], peersAtB.Select(p => (p.Name, p.Url)));
+    }
+
+    [Fact]
+    public async Task ThePeersTalkOverHttps_AndAPeerTokenNamingAnotherCa_IsRefusedBeforeAnythingIsSent()
+    {
+        // the sites were peered over their management networks' HTTPS, each pinning the other's CA: x1 was built so
+        Assert.Equal([("b", lab.SiteBMgmtUrl)], (await lab.Cli.JsonAsync<List<PeerView>>("peer", "list")).Select(p => (p.Name, p.Url)));
+        Assert.Equal("Ready", (await lab.SiteB.ShowAsync("x1@a")).Phase);
+
+        // a peer token of site b whose fingerprint is site a's own CA's: a refuses to send it to b
+        var token = await lab.SiteB.JsonAsync<PeerTokenView>("peer", "token");
+        var ownCa = await lab.Cli.JsonAsync<SiteCaView>("site", "ca");
+        var wrong = Vcm.Drivers.Tls.SiteToken.Format(Vcm.Drivers.Tls.SiteToken.Parse(token.Token).Secret, ownCa.Fingerprint);
+        var added = await lab.Cli.RunAsync("peer", "add", "b", lab.SiteBMgmtUrl, "--token", wrong);
+
+        Assert.NotEqual(0, added.ExitCode);
+        Assert.Contains("is not the one the peer token names", added.StandardError, StringComparison.Ordinal);
+        Assert.Equal([("b", lab.SiteBMgmtUrl)], (await lab.Cli.JsonAsync<List<PeerView>>("peer", "list")).Select(p => (p.Name, p.Url)));
+        Assert.Equal("Ready", (await lab.Cli.ShowAsync("x1")).Phase);
     }
 
     [Fact]

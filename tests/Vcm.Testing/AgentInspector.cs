@@ -45,7 +45,9 @@ public sealed class AgentInspector(string url, string agentDataDirectory) : IDis
     private static HttpClient Create(string url, string dataDirectory)
     {
         var identity = JsonDocument.Parse(File.ReadAllText(Path.Combine(dataDirectory, "agent.json")));
-        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        // over HTTPS as one of the site's own: with the agent's certificate, trusting its site's CA
+        var http = Vcm.Agent.Hosting.AgentTls.Load(dataDirectory).Client(TimeSpan.FromSeconds(30));
+        http.BaseAddress = new Uri(url);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", identity.RootElement.GetProperty("key").GetString());
         return http;
     }

@@ -27,7 +27,7 @@ public static class LabPeering
 
         try
         {
-            await home.AddPeerAsync(new PeerAddRequest(name, site.Url, token.Token), cancellationToken);
+            await home.AddPeerAsync(new PeerAddRequest(name, site.MgmtUrl, token.Token), cancellationToken);
         }
         catch (VcmApiException e) when (e.Status == 409)
         {

@@ -76,7 +76,7 @@ public sealed record LabPlan(IReadOnlyList<LabSite> Sites, int ManagerPort, int?
     public int ManagerPortOf(LabSite site) => ManagerPort + site.Index;
 
     /// <summary>The URL of a site's manager on the lab's management network, which that site's agents join.</summary>
-    public string MgmtManagerUrl(LabSite site) => $"http://{site.ManagerAddress}:{ManagerPortOf(site).ToString(CultureInfo.InvariantCulture)}";
+    public string MgmtManagerUrl(LabSite site) => $"https://{site.ManagerAddress}:{ManagerPortOf(site).ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>The URL of a site's manager on this machine's loopback.</summary>
     public string LoopbackManagerUrl(LabSite site) => $"http://127.0.0.1:{ManagerPortOf(site).ToString(CultureInfo.InvariantCulture)}";

@@ -31,6 +31,9 @@ public sealed class LabSiteManager(CliServices services, string vcm, LabState st
     /// <summary>The manager's URL on this machine's loopback (what the CLI, `vcm up` and site a's manager use).</summary>
     public string Url => state.Plan.LoopbackManagerUrl(site);
 
+    /// <summary>The manager's URL on the lab's management network (HTTPS): where its agents and peer sites reach it.</summary>
+    public string MgmtUrl => state.Plan.MgmtManagerUrl(site);
+
     /// <summary>Text only this manager's command line holds: nothing else is ever signalled.</summary>
     public string Marker => $"manager --site {site.Name} --data {Folder} ";
 
@@ -38,7 +41,7 @@ public sealed class LabSiteManager(CliServices services, string vcm, LabState st
         vcm,
         [
             "manager", "--site", site.Name, "--data", Folder,
-            "--listen", $"{Url};{state.Plan.MgmtManagerUrl(site)}",
+            "--listen", $"{Url};{MgmtUrl}", "--advertise", MgmtUrl,
             "--images", imageDirectory,
             "--external-subnet", site.ExternalSubnet, "--external-router", site.ExternalRouter,
             "--external-bridge", LabSite.ExternalBridge, "--external-netns", site.ExternalNetns,

@@ -1,5 +1,3 @@
-using Vcm.Manager.Tls;
-
 namespace Vcm.Manager.Configuration;
 
 /// <summary>Checks a manager's configuration at start; each problem is a sentence naming the setting.</summary>

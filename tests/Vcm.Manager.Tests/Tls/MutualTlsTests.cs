@@ -68,12 +68,10 @@ public sealed class MutualTlsTests : IAsyncLifetime
     {
         var agent = await _site.StartAgentAsync("tlc", (await _site.Client.CreateJoinTokenAsync(CancellationToken.None)).Token);
         await _site.WaitForHostsAsync(2);
-        using var other = new TempDirectory("vcm-other-ca");
-        var otherCa = SiteAuthority.Open(other.Path, "other", DateTimeOffset.UtcNow);
-        using var foreign = IssueAgent(otherCa, agent.Identity.Id);
+        using var foreign = ForeignCertificates.Issue(agent.Identity.Id);
 
         // the agent's own key over TLS, with a certificate of another CA: the manager refuses the report
-        using (var http = ClientWith(foreign, _site.Authority.Certificate, CertificateRole.Manager))
+        using (var http = ForeignCertificates.ClientWith(foreign, _site.Authority.Certificate, CertificateRole.Manager))
         {
             using var beat = new HttpRequestMessage(HttpMethod.Post, _site.Url + AgentPaths.Heartbeat)
             {
@@ -85,7 +83,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
         }
 
         // the agent takes no caller whose certificate another CA issued, key or not: the handshake fails
-        using (var http = ClientWith(foreign, _site.Authority.Certificate, CertificateRole.Agent))
+        using (var http = ForeignCertificates.ClientWith(foreign, _site.Authority.Certificate, CertificateRole.Agent))
         {
             using var call = new HttpRequestMessage(HttpMethod.Get, agent.Url + AgentPaths.Hosts);
             call.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent.Identity.Key);
@@ -95,7 +93,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
         }
 
         // the same call with the manager's certificate goes through
-        using (var http = ClientWith(_site.Tls.Credentials.Current.Certificate!, _site.Authority.Certificate, CertificateRole.Agent))
+        using (var http = ForeignCertificates.ClientWith(_site.Tls.Credentials.Current.Certificate!, _site.Authority.Certificate, CertificateRole.Agent))
         {
             using var call = new HttpRequestMessage(HttpMethod.Get, agent.Url + AgentPaths.Hosts);
             call.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent.Identity.Key);
@@ -135,21 +133,4 @@ public sealed class MutualTlsTests : IAsyncLifetime
             await Task.Delay(50);
         }
     }
-
-    /// <summary>An agent certificate for <paramref name="agentId"/> issued by <paramref name="authority"/>, with its key.</summary>
-    public static X509Certificate2 IssueAgent(SiteAuthority authority, string agentId)
-    {
-        var (key, _) = TlsFiles.NewRequest(agentId);
-        using (key)
-        {
-            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=" + agentId, key, System.Security.Cryptography.HashAlgorithmName.SHA256);
-            using var issued = authority.Issue(request.PublicKey, agentId, CertificateRole.Agent, ["127.0.0.1"], DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
-            using var withKey = issued.CopyWithPrivateKey(key);
-            return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
-        }
-    }
-
-    /// <summary>A client presenting <paramref name="own"/> and trusting servers of <paramref name="role"/> issued by <paramref name="authority"/>.</summary>
-    public static HttpClient ClientWith(X509Certificate2 own, X509Certificate2 authority, CertificateRole role) =>
-        new(new TlsCredentials(new TlsIdentity(own, authority)).Handler(role)) { Timeout = TimeSpan.FromSeconds(10) };
 }

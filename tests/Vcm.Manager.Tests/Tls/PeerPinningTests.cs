@@ -50,9 +50,7 @@ public sealed class PeerPinningTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, await CallBAsync(atA.OurKey, _a.Tls.Credentials.Current.Certificate));
 
         // the same key with a certificate of another CA, or with none: refused
-        using var other = new TempDirectory("vcm-other-ca");
-        var otherCa = SiteAuthority.Open(other.Path, "pa", DateTimeOffset.UtcNow);
-        using var foreign = otherCa.IssueManager("pa", ["127.0.0.1"], DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
+        using var foreign = ForeignCertificates.Issue("pa", CertificateRole.Manager);
         Assert.Equal(HttpStatusCode.Unauthorized, await CallBAsync(atA.OurKey, foreign));
         Assert.Equal(HttpStatusCode.Unauthorized, await CallBAsync(atA.OurKey, null));
     }
@@ -77,8 +75,7 @@ public sealed class PeerPinningTests : IAsyncLifetime
 
     private async Task<HttpStatusCode> CallBAsync(string key, X509Certificate2? certificate)
     {
-        var credentials = new TlsCredentials(new TlsIdentity(certificate, _b.Authority.Certificate));
-        using var http = new HttpClient(credentials.Handler(CertificateRole.Manager, presentCertificate: certificate is not null)) { Timeout = TimeSpan.FromSeconds(10) };
+        using var http = ForeignCertificates.ClientWith(certificate, _b.Authority.Certificate, CertificateRole.Manager);
         using var call = new HttpRequestMessage(HttpMethod.Get, _b.Url + "/federation/v1/parts/no-such-cluster");
         call.Headers.Add(FederationClient.SiteHeader, "pa");
         call.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);

@@ -20,9 +20,12 @@ public sealed record LabAgent(string Host, string Url, string Key, string DataFo
         var folder = Path.Combine(labData, "lab", "hosts", host);
         using var identity = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "agent.json")));
         var mgmt = 254 - (host[0] - 'a');
-        var url = $"http://192.168.{mgmt}.{10 + int.Parse(host[1..], CultureInfo.InvariantCulture)}:9700";
+        var url = $"https://192.168.{mgmt}.{10 + int.Parse(host[1..], CultureInfo.InvariantCulture)}:9700";
         return new LabAgent(host, url, identity.RootElement.GetProperty("key").GetString()!, folder);
     }
+
+    /// <summary>A client of the site's own (the agent's certificate, its CA trusted), as the manager and other hosts call it.</summary>
+    public HttpClient Client(TimeSpan timeout) => Vcm.Agent.Hosting.AgentTls.Load(DataFolder).Client(timeout);
 
     /// <summary>The host's cached copy of an image's file (of the image's current version there).</summary>
     public string CachedFile(string image, string file) =>
@@ -34,7 +37,7 @@ public sealed record LabAgent(string Host, string Url, string Key, string DataFo
     /// <summary>Applies one step on this host through its RPC and returns its result; a failed step throws.</summary>
     public async Task<StepResult> ApplyAsync(HostStep step, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var http = Client(Timeout.InfiniteTimeSpan);
         using var request = new HttpRequestMessage(HttpMethod.Post, Url + AgentPaths.Apply)
         {
             Content = JsonContent.Create(new ApplyRequest([new HostWork(Host, [step])]), options: AgentJson.Options),

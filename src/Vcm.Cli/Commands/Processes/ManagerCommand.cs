@@ -13,7 +13,8 @@ namespace Vcm.Cli.Commands.Processes;
 public static class ManagerCommand
 {
     public static readonly Option<string?> Data = new("--data") { Description = "The manager's folder: database (SQLite), admin token (default ./var)." };
-    public static readonly Option<string?> Listen = new("--listen") { Description = "Where the API listens (default http://127.0.0.1:8710)." };
+    public static readonly Option<string?> Listen = new("--listen") { Description = "Where the API listens, ';' between URLs (default http://127.0.0.1:8710); HTTPS on any address but loopback, with a certificate of the site's CA." };
+    public static readonly Option<string?> Advertise = new("--advertise") { Description = "The URL peer sites reach this manager at (default: the first --listen URL); HTTPS off loopback." };
     public static readonly Option<string?> Db = new("--db") { Description = "sqlite (default) or postgres." };
     public static readonly Option<string?> Connection = new("--connection") { Description = "The PostgreSQL connection string (prefer $VCM_DB_CONNECTION: a password given here shows in the process list)." };
     public static readonly Option<string?> Keys = new("--keys") { Description = "The site's key folder, which encrypts the database's secrets (default DATA/keys; managers sharing one database share it)." };
@@ -35,7 +36,7 @@ public static class ManagerCommand
     {
         var command = new Command("manager", "Run a site's manager: the REST API and the controllers.")
         {
-            Data, Listen, Db, Connection, Keys, Site, Id, NoControllers, Workers, LeaseSeconds, Images,
+            Data, Listen, Advertise, Db, Connection, Keys, Site, Id, NoControllers, Workers, LeaseSeconds, Images,
             ExternalSubnet, ExternalRouter, ExternalBridge, ExternalNetns, SubnetPool, CachePercent, CacheWindow,
         };
         command.SetAction(async (cli, ct) =>
@@ -67,6 +68,7 @@ public static class ManagerCommand
         {
             DataDirectory = data,
             Listen = cli.Get(Listen) ?? listenDefault ?? "http://127.0.0.1:8710",
+            AdvertiseUrl = cli.Get(Advertise),
             Store = store,
             KeyDirectory = cli.Get(Keys) is { } keys ? Path.GetFullPath(keys) : null,
             SiteName = cli.Get(Site) ?? "local",

@@ -65,7 +65,9 @@ internal static class UpLab
             External = LabRunner.External(site),
             BuildImages = true,
         };
-        options = options with { Listen = $"{options.Listen};http://{site.ManagerAddress}:{new Uri(options.Listen).Port.ToString(CultureInfo.InvariantCulture)}" };
+        // agents and peer sites reach the manager on the lab's management network, over HTTPS; the CLI on loopback
+        var mgmt = $"https://{site.ManagerAddress}:{new Uri(options.Listen).Port.ToString(CultureInfo.InvariantCulture)}";
+        options = options with { Listen = $"{options.Listen};{mgmt}", AdvertiseUrl = mgmt };
         await ImageStore.EnsureAsync(services.Runner, options.EffectiveImageDirectory, line => Console.Out.WriteLine(line), ct);
 
         // A lab left by an `up` that was killed is taken over as it is: its VMs, agents and managers kept running.

@@ -54,7 +54,7 @@ internal static class UpLocal
         var args = new List<string>
         {
             "agent", "--join", options.Listen, "--token-file", JoinTokenSource.Write(agentDir, await manager.CreateJoinTokenAsync(ct)), "--data", agentDir,
-            "--host-name", Environment.MachineName.ToLowerInvariant(), "--address", "127.0.0.1", "--listen", "http://127.0.0.1:0",
+            "--host-name", Environment.MachineName.ToLowerInvariant(), "--address", "127.0.0.1", "--listen", "https://127.0.0.1:0",
             "--roles", "compute,gateway,storage", "--image-store", options.Listen,
             "--exit-with", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
         };

@@ -7,5 +7,6 @@ public static class SiteCommand
     public static Command Create() => new("site", "Sites: this one and its peers.")
     {
         SiteListCommand.Create(),
+        SiteCaCommand.Create(),
     };
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 
-namespace Vcm.Manager.Tls;
+namespace Vcm.Manager.Configuration;
 
 /// <summary>What the manager's URLs say about its addresses: which are loopback, and the names its certificate must carry.</summary>
 public static class ListenAddresses
