@@ -11,9 +11,12 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
 {
     private bool _ownsHttp;
 
-    public static VcmClient Create(string server, string? token, TimeSpan? timeout = null)
+    /// <param name="handler">How to reach the server (a pinned CA's TLS checks); null: the platform's defaults.</param>
+    public static VcmClient Create(string server, string? token, TimeSpan? timeout = null, HttpMessageHandler? handler = null)
     {
-        var http = new HttpClient { BaseAddress = new Uri(server.TrimEnd('/') + "/"), Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        var http = (handler is null ? new HttpClient() : new HttpClient(handler));
+        http.BaseAddress = new Uri(server.TrimEnd('/') + "/");
+        http.Timeout = timeout ?? TimeSpan.FromSeconds(100);
         if (!string.IsNullOrEmpty(token))
         {
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -73,8 +76,16 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
     public Task<IReadOnlyList<HostView>> ListHostsAsync(CancellationToken cancellationToken) =>
         ListAllAsync<HostView>("api/v1/hosts", cancellationToken);
 
-    public Task<JoinTokenView> CreateJoinTokenAsync(CancellationToken cancellationToken) =>
-        SendAsync<JoinTokenView>(new HttpRequestMessage(HttpMethod.Post, "api/v1/hosts/tokens"), cancellationToken);
+    public Task<JoinTokenView> CreateJoinTokenAsync(CancellationToken cancellationToken, JoinTokenRequest? request = null) =>
+        SendAsync<JoinTokenView>(
+            new HttpRequestMessage(HttpMethod.Post, "api/v1/hosts/tokens") { Content = request is null ? null : JsonContent.Create(request, options: ApiJson.Options) },
+            cancellationToken);
+
+    public Task<IReadOnlyList<JoinTokenView>> ListJoinTokensAsync(CancellationToken cancellationToken) =>
+        ListAllAsync<JoinTokenView>("api/v1/hosts/tokens", cancellationToken);
+
+    public Task RevokeJoinTokenAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/hosts/tokens/{Uri.EscapeDataString(id)}"), cancellationToken);
 
     /// <summary>The site's CA certificate and fingerprint (anyone may ask).</summary>
     public Task<SiteCaView> GetSiteCaAsync(CancellationToken cancellationToken) =>

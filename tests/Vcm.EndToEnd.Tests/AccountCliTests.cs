@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Vcm.Api;
 using Vcm.Drivers.Processes;
 using Vcm.Testing;
@@ -19,30 +18,9 @@ public sealed class AccountCliTests(UpFixture fixture) : IClassFixture<UpFixture
 
     public void Dispose() => _home.Dispose();
 
-    /// <summary>The CLI as the user: no admin token file, no VCM_SERVER or VCM_TOKEN, its own config file.</summary>
-    private Task<ProcessResult> AsUserAsync(string? stdin, params string[] args) =>
-        ProcessRunner.Instance.RunAsync(
-            new ProcessSpec(RepoPaths.Cli, args)
-            {
-                Environment = new Dictionary<string, string?>
-                {
-                    ["VCM_CONFIG"] = Path.Combine(_home.Path, "config", "vcm.json"),
-                    ["VCM_DATA"] = Path.Combine(_home.Path, "no-data"),
-                    ["VCM_SERVER"] = null,
-                    ["VCM_TOKEN"] = null,
-                    ["VCM_HOME"] = null,
-                },
-                StandardInput = stdin,
-                Timeout = TimeSpan.FromMinutes(1),
-            },
-            CancellationToken.None);
+    private Task<ProcessResult> AsUserAsync(string? stdin, params string[] args) => new UserCli(_home.Path).RunAsync(stdin, args);
 
-    private async Task<T> UserJsonAsync<T>(params string[] args)
-    {
-        var result = await AsUserAsync(null, [.. args, "--output", "json"]);
-        Assert.True(result.ExitCode == 0, $"vcm {string.Join(' ', args)} exited {result.ExitCode}: {result.StandardError}");
-        return JsonSerializer.Deserialize<T>(result.StandardOutput, ApiJson.Options)!;
-    }
+    private Task<T> UserJsonAsync<T>(params string[] args) => new UserCli(_home.Path).JsonAsync<T>(args);
 
     [Fact]
     public async Task Login_WhoAmI_TokenCreateListRevoke_EndToEnd()

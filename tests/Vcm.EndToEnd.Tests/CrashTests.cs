@@ -27,7 +27,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
         _agentUrl = $"http://127.0.0.1:{FreePort.Next()}";
         _agentData = _root.Combine("agent");
         await StartManagerAsync();
-        var token = (await _cli.JsonAsync<JoinTokenView>("host", "token")).Token;
+        var token = (await _cli.JsonAsync<JoinTokenView>("host", "token")).Token!;
         StartAgent(token);
         _joinToken = token;
         await WaitForHostsAsync();

@@ -32,7 +32,7 @@ public sealed class MultiManagerTests(ITestOutputHelper output) : IAsyncLifetime
         (_one, _managerOne) = await StartServingAsync(_root.Combine("one"), "m-one", connection);
         (_two, _managerTwo) = await StartServingAsync(_root.Combine("two"), "m-two", connection);
 
-        var token = (await _one.JsonAsync<JoinTokenView>("host", "token")).Token;
+        var token = (await _one.JsonAsync<JoinTokenView>("host", "token")).Token!;
         _agentUrl = $"http://127.0.0.1:{FreePort.Next()}";
         // the join token by the environment, as an operator keeps it off the process list
         _agent = VcmProcess.Start(

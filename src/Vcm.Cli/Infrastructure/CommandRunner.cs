@@ -40,6 +40,13 @@ public static class CommandRunner
             {
                 return Fail(invocation, $"Cannot reach the vcm manager at {invocation.ServerUrl}; is `vcm up` running there?", ExitCodes.Unreachable, null);
             }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError)
+            {
+                return Fail(
+                    invocation,
+                    $"The certificate of {invocation.ServerUrl} is not trusted here: sign in with `vcm login {invocation.ServerUrl} --ca-fingerprint FINGERPRINT` (`vcm site ca` at the site prints it).",
+                    ExitCodes.Unreachable, null);
+            }
             catch (HttpRequestException e)
             {
                 return Fail(invocation, $"The request to {invocation.ServerUrl} failed: {e.Message}", ExitCodes.Unreachable, null);

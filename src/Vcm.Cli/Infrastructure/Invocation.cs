@@ -58,7 +58,14 @@ public sealed class Invocation(ParseResult parse) : IDisposable
             throw new CliException($"No token: run `vcm login {ServerUrl}`, set VCM_TOKEN, or run this where {Path.Combine(CliPaths.DefaultDataDirectory(), "admin.token")} exists.", ExitCodes.Unauthorized);
         }
 
-        return _client = VcmClient.Create(ServerUrl, token);
+        return _client = VcmClient.Create(ServerUrl, token, handler: PinnedHandler(ServerUrl));
+    }
+
+    /// <summary>For an HTTPS server a context pinned a CA for: a handler that trusts that CA's manager certificates alone.</summary>
+    public HttpMessageHandler? PinnedHandler(string server)
+    {
+        var pem = Config.Contexts.Values.FirstOrDefault(c => c.Ca is not null && SameServer(c.Server, server))?.Ca;
+        return pem is null ? null : SitePins.Handler(pem);
     }
 
     public void Dispose() => _client?.Dispose();

@@ -51,6 +51,8 @@ public static class RoutePolicies
         ["GET /api/v1/sites"] = Reader,
         ["GET /api/v1/hosts"] = Provider,
         ["POST /api/v1/hosts/tokens"] = Provider,
+        ["GET /api/v1/hosts/tokens"] = Provider,
+        ["DELETE /api/v1/hosts/tokens/{id}"] = Provider,
         ["GET /api/v1/peers"] = Provider,
         ["POST /api/v1/peers"] = Provider,
         ["DELETE /api/v1/peers/{name}"] = Provider,

@@ -23,10 +23,9 @@ public sealed class ManagerApp(WebApplication app, string adminToken, LocalSite 
     {
         var clock = App.Services.GetRequiredService<TimeProvider>();
         var now = clock.GetUtcNow();
-        var token = TokenStore.NewSecret("vcmjoin_");
-        await App.Services.GetRequiredService<TokenStore>().AddAsync(
-            "join", token, now.ToUnixTimeMilliseconds(), (now + HostEndpoints.JoinTokenLifetime).ToUnixTimeMilliseconds(), cancellationToken);
-        return Drivers.Tls.SiteToken.Format(token, App.Services.GetRequiredService<Tls.SiteAuthority>().Fingerprint);
+        var (_, secret) = await App.Services.GetRequiredService<TokenStore>().CreateJoinTokenAsync(
+            "vcm up", now.ToUnixTimeMilliseconds(), (now + HostEndpoints.JoinTokenLifetime).ToUnixTimeMilliseconds(), cancellationToken);
+        return Drivers.Tls.SiteToken.Format(secret, App.Services.GetRequiredService<Tls.SiteAuthority>().Fingerprint);
     }
 
     public ValueTask DisposeAsync() => App.DisposeAsync();

@@ -71,6 +71,36 @@ public sealed class TokenStore(Database database)
         return (record, secret);
     }
 
+    public const string JoinKind = "join";
+
+    /// <summary>Makes a join token; the secret is returned once and only its hash is kept.</summary>
+    public async Task<(TokenRecord Record, string Secret)> CreateJoinTokenAsync(string? name, long nowMs, long expiresMs, CancellationToken cancellationToken)
+    {
+        var secret = NewSecret("vcmjoin_");
+        var record = new TokenRecord { Id = "jt-" + Ids.New()[^12..], Kind = JoinKind, Hash = Hash(secret), CreatedMs = nowMs, ExpiresMs = expiresMs, Name = name };
+        await using var db = database.CreateContext();
+        db.Tokens.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        return (record, secret);
+    }
+
+    /// <summary>The site's join tokens (expired ones too, until revoked), oldest first.</summary>
+    public async Task<IReadOnlyList<TokenRecord>> ListJoinTokensAsync(CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Tokens.Where(t => t.Kind == JoinKind).OrderBy(t => t.CreatedMs).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Revokes a token of the kind by id; false when there is none of that kind.</summary>
+    public async Task<bool> RevokeAsync(string id, string kind, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var removed = await db.Tokens.Where(t => t.Id == id && t.Kind == kind).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return removed > 0;
+    }
+
     /// <summary>The API tokens of some users (all users' when null), newest first; join tokens are not listed.</summary>
     public async Task<IReadOnlyList<TokenRecord>> ListUserTokensAsync(IReadOnlyList<string>? userIds, CancellationToken cancellationToken)
     {

@@ -28,7 +28,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
     [Fact]
     public async Task AnAgentJoinsOverTls_GetsACertificateOfTheSiteCa_AndAClusterIsBuiltThroughItOverMutualTls()
     {
-        var token = (await _site.Client.CreateJoinTokenAsync(CancellationToken.None)).Token;
+        var token = (await _site.Client.CreateJoinTokenAsync(CancellationToken.None)).Token!;
         Assert.Equal(_site.Authority.Fingerprint, SiteToken.Parse(token).CaFingerprint);
 
         var agent = await _site.StartAgentAsync("tla", token);
@@ -52,7 +52,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
     [Fact]
     public async Task AJoinTokenNamingAnotherCa_TheAgentDoesNotJoin()
     {
-        var token = SiteToken.Parse((await _site.Client.CreateJoinTokenAsync(CancellationToken.None)).Token);
+        var token = SiteToken.Parse((await _site.Client.CreateJoinTokenAsync(CancellationToken.None)).Token!);
         var forged = SiteToken.Format(token.Secret, "sha256:" + new string('0', 64));
 
         var agent = await _site.StartAgentAsync("tlb", forged);
@@ -66,7 +66,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
     [Fact]
     public async Task ACertificateOfAnotherCa_IsRefused_ByTheManagerAndByTheAgent()
     {
-        var agent = await _site.StartAgentAsync("tlc", (await _site.Client.CreateJoinTokenAsync(CancellationToken.None)).Token);
+        var agent = await _site.StartAgentAsync("tlc", (await _site.Client.CreateJoinTokenAsync(CancellationToken.None)).Token!);
         await _site.WaitForHostsAsync(2);
         using var foreign = ForeignCertificates.Issue(agent.Identity.Id);
 
@@ -105,7 +105,7 @@ public sealed class MutualTlsTests : IAsyncLifetime
     [Fact]
     public async Task PlainHttpToAnAgent_IsRefused()
     {
-        var agent = await _site.StartAgentAsync("tld", (await _site.Client.CreateJoinTokenAsync(CancellationToken.None)).Token);
+        var agent = await _site.StartAgentAsync("tld", (await _site.Client.CreateJoinTokenAsync(CancellationToken.None)).Token!);
         await _site.WaitForHostsAsync(2);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         using var call = new HttpRequestMessage(HttpMethod.Get, agent.Url.Replace("https://", "http://", StringComparison.Ordinal) + AgentPaths.Hosts);

@@ -21,7 +21,7 @@ public sealed class RenewalTests : IAsyncLifetime
     [Fact]
     public async Task TheManagersAndTheAgentsCertificates_AreRenewedInPlace_AndTheSiteKeepsWorking()
     {
-        var agent = await _site.StartAgentAsync("rnw", (await _site.Client.CreateJoinTokenAsync(CancellationToken.None)).Token);
+        var agent = await _site.StartAgentAsync("rnw", (await _site.Client.CreateJoinTokenAsync(CancellationToken.None)).Token!);
         await _site.WaitForHostsAsync(2);
         await TlsSite.WaitForLogAsync(agent.Logs, "joined ");
         var managerFirst = _site.Tls.Credentials.Current.Certificate!.SerialNumber;

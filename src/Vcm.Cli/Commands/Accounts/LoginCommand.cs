@@ -12,9 +12,10 @@ public static class LoginCommand
         var server = new Argument<string>("server") { Description = "The manager's URL, like https://vcm.example.org:8710." };
         var tokenFile = new Option<string?>("--token-file") { Description = "A file holding the API token (default: read it from standard input; never give it as an argument)." };
         var contextName = new Option<string?>("--context") { Description = "The context's name (default: the server's host name)." };
+        var fingerprint = new Option<string?>("--ca-fingerprint") { Description = "For an HTTPS server: the SHA-256 fingerprint of its site's CA (`vcm site ca` there prints it); the CA is then pinned for this server." };
         var command = new Command("login", "Sign in to a manager with an API token (from `vcm token create`) and make it the current context.")
         {
-            server, tokenFile, contextName,
+            server, tokenFile, contextName, fingerprint,
         };
         command.SetAction(async (cli, ct) =>
         {
@@ -25,11 +26,27 @@ public static class LoginCommand
             }
 
             var token = await ReadTokenAsync(cli.Get(tokenFile), ct);
-            using var client = VcmClient.Create(url, token);
-            var me = await client.WhoAmIAsync(ct);
+            var ca = cli.Get(fingerprint) is { } pin
+                ? uri.Scheme == "https" ? await SitePins.FetchAsync(url, pin, ct) : throw new CliException("--ca-fingerprint is for an https:// server.", ExitCodes.Usage)
+                : null;
+            using var client = VcmClient.Create(url, token, handler: ca is null ? null : SitePins.Handler(ca));
+            WhoAmIView me;
+            try
+            {
+                me = await client.WhoAmIAsync(ct);
+            }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError)
+            {
+                throw new CliException(
+                    ca is null
+                        ? $"The certificate of {url} is not one this machine trusts; give --ca-fingerprint with the fingerprint `vcm site ca` prints at the site."
+                        : $"{url} did not show a manager certificate of the pinned CA for that address.",
+                    ExitCodes.Failed);
+            }
+
             var name = cli.Get(contextName) ?? uri.Host;
             var config = cli.Config;
-            config.Contexts[name] = new CliContext(url, token, me.User);
+            config.Contexts[name] = new CliContext(url, token, me.User, ca);
             (config with { Current = name }).Save();
             if (cli.Json)
             {

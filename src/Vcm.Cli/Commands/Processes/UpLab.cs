@@ -96,7 +96,7 @@ internal static class UpLab
             {
                 await other.EnsureAsync(options.EffectiveImageDirectory, ct);
                 var remote = await other.WaitReadyAsync(TimeSpan.FromMinutes(1), ct);
-                state = await runner.StartAgentsAsync(state, other.Site, (await remote.CreateJoinTokenAsync(ct)).Token, ct);
+                state = await runner.StartAgentsAsync(state, other.Site, (await remote.CreateJoinTokenAsync(ct)).Token ?? throw new CliException($"Site {other.Site.Name}'s manager made a join token without its secret.", ExitCodes.Failed), ct);
                 remotes.Add((other, remote));
             }
 
