@@ -3,6 +3,7 @@ using Vcm.Bench;
 using Vcm.Store;
 
 // vcm benchmarks. Usage: Vcm.Bench control-plane [--db sqlite|postgres|both] [--hosts N] [--big N] [--many N] [--nodes N]
+//                        Vcm.Bench tenancy [--db sqlite|postgres|both] [--rounds N] [--tenants N] [--members N] [--hosts N] [--big N] [--many N] [--nodes N]
 //                        Vcm.Bench lab-build [--rounds N]
 //                        Vcm.Bench federation [--rounds N]
 //                        Vcm.Bench distribution [--mib N] [--rate MIB_PER_S] [--receivers 1,2,4,8] [--chunk MIB]
@@ -110,9 +111,9 @@ if (scenario == "distribution")
     return 0;
 }
 
-if (scenario != "control-plane")
+if (scenario is not "control-plane" and not "tenancy")
 {
-    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, lab-build, federation, distribution");
+    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, tenancy, lab-build, federation, distribution, software, cost-model");
     return 2;
 }
 
@@ -120,12 +121,33 @@ var hosts = int.Parse(Option("--hosts", "1000"), CultureInfo.InvariantCulture);
 var big = int.Parse(Option("--big", "10000"), CultureInfo.InvariantCulture);
 var many = int.Parse(Option("--many", "100"), CultureInfo.InvariantCulture);
 var nodes = int.Parse(Option("--nodes", "100"), CultureInfo.InvariantCulture);
-var providers = Option("--db", "both") switch
+var providers = Option("--db", scenario == "tenancy" ? "sqlite" : "both") switch
 {
     "sqlite" => new[] { StoreProvider.Sqlite },
     "postgres" => [StoreProvider.Postgres],
     _ => [StoreProvider.Sqlite, StoreProvider.Postgres],
 };
+
+if (scenario == "tenancy")
+{
+    var rounds = int.Parse(Option("--rounds", "5"), CultureInfo.InvariantCulture);
+    var tenants = int.Parse(Option("--tenants", "4"), CultureInfo.InvariantCulture);
+    var members = int.Parse(Option("--members", "2"), CultureInfo.InvariantCulture);
+    foreach (var provider in providers)
+    {
+        Console.Error.WriteLine($"bench: tenancy A/B on {provider}, {hosts} simulated hosts, {rounds} rounds");
+        var lines = await new TenancyBench(provider, hosts, big, many, nodes, rounds, tenants, members).RunAsync();
+        Console.WriteLine();
+        Console.WriteLine($"**{provider}** ({hosts:N0} simulated hosts, zero driver latency)");
+        Console.WriteLine();
+        foreach (var line in lines)
+        {
+            Console.WriteLine(line);
+        }
+    }
+
+    return 0;
+}
 
 foreach (var provider in providers)
 {

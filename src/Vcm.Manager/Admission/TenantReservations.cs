@@ -1,6 +1,6 @@
 using Vcm.Domain.Clusters;
 using Vcm.Domain.Tenancy;
-using Vcm.Store.Records;
+using Vcm.Store.Tenancy;
 
 namespace Vcm.Manager.Admission;
 
@@ -10,14 +10,14 @@ public static class TenantReservations
     public static Reservation Of(ClusterSpec spec) => Of(spec, spec.Start, spec.End);
 
     /// <summary>A live cluster holds its whole window; a released one the part of it until it was released.</summary>
-    public static Reservation Of(ClusterRecord cluster)
+    public static Reservation Of(QuotaHolding cluster)
     {
         var start = DateTimeOffset.FromUnixTimeMilliseconds(cluster.StartMs);
-        var end = DateTimeOffset.FromUnixTimeMilliseconds(cluster.ActiveName is null ? Math.Min(cluster.EndMs, Math.Max(cluster.StartMs, cluster.PhaseSinceMs)) : cluster.EndMs);
+        var end = DateTimeOffset.FromUnixTimeMilliseconds(cluster.Live ? cluster.EndMs : Math.Min(cluster.EndMs, Math.Max(cluster.StartMs, cluster.PhaseSinceMs)));
         return Of(cluster.Spec, start, end);
     }
 
-    public static IReadOnlyList<Reservation> Of(IEnumerable<ClusterRecord> clusters) => clusters.Select(Of).Where(r => r.End > r.Start).ToList();
+    public static IReadOnlyList<Reservation> Of(IEnumerable<QuotaHolding> clusters) => clusters.Select(Of).Where(r => r.End > r.Start).ToList();
 
     private static Reservation Of(ClusterSpec spec, DateTimeOffset start, DateTimeOffset end)
     {

@@ -155,7 +155,7 @@ public static class TenantEndpoints
         var now = clock.GetUtcNow();
         var users = await tenancy.ListUsersAsync(tenant.Id, cancellationToken);
         var clusters = await tenancy.QuotaClustersAsync(tenant.Id, QuotaCheck.MonthStart(now).ToUnixTimeMilliseconds(), cancellationToken);
-        return TenancyViews.Tenant(tenant, TenantReservations.Of(clusters), now, users.Count, clusters.Count(c => c.ActiveName is not null));
+        return TenancyViews.Tenant(tenant, TenantReservations.Of(clusters), now, users.Count, clusters.Count(c => c.Live));
     }
 
     /// <summary>What the tenant holds from the start of this month on.</summary>

@@ -4,6 +4,7 @@ using Vcm.Domain.Scheduling;
 using Vcm.Domain.Text;
 using Vcm.Store.Records;
 using Vcm.Store.Sites;
+using Vcm.Store.Tenancy;
 
 namespace Vcm.Store.Admission;
 
@@ -71,9 +72,9 @@ public sealed class AdmissionTransaction : IAsyncDisposable
     }
 
     /// <summary>A tenant and its clusters that can count against its quota from <paramref name="sinceMs"/> on (live ones, and final ones whose window reaches past it).</summary>
-    public async Task<(TenantRecord? Tenant, IReadOnlyList<ClusterRecord> Clusters)> TenantAsync(string tenantId, long sinceMs, CancellationToken cancellationToken) =>
+    public async Task<(TenantRecord? Tenant, IReadOnlyList<QuotaHolding> Clusters)> TenantAsync(string tenantId, long sinceMs, CancellationToken cancellationToken) =>
         (await _db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken),
-         await _db.Clusters.Where(c => c.TenantId == tenantId && (c.ActiveName != null || c.EndMs > sinceMs)).ToListAsync(cancellationToken));
+         await QuotaHolding.Of(_db.Clusters, tenantId, sinceMs).ToListAsync(cancellationToken));
 
     public Task<HostRecord?> HostAsync(string id, CancellationToken cancellationToken) =>
         _db.Hosts.FirstOrDefaultAsync(h => h.Id == id, cancellationToken);

@@ -22,10 +22,10 @@ public sealed class TenancyStore(Database database)
     }
 
     /// <summary>A tenant's clusters that can count against its quota from <paramref name="sinceMs"/> on (live ones, and final ones whose window reaches past it).</summary>
-    public async Task<IReadOnlyList<ClusterRecord>> QuotaClustersAsync(string tenantId, long sinceMs, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<QuotaHolding>> QuotaClustersAsync(string tenantId, long sinceMs, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        return await db.Clusters.Where(c => c.TenantId == tenantId && (c.ActiveName != null || c.EndMs > sinceMs)).ToListAsync(cancellationToken);
+        return await QuotaHolding.Of(db.Clusters, tenantId, sinceMs).ToListAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<TenantRecord>> ListTenantsAsync(CancellationToken cancellationToken)

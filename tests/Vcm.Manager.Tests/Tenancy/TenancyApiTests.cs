@@ -1,4 +1,6 @@
 using System.Net;
+using Dapper;
+using Microsoft.EntityFrameworkCore;
 using Vcm.Api;
 using Vcm.Domain.Clusters;
 using Vcm.Testing;
@@ -242,6 +244,36 @@ public sealed class TenancyApiTests : IAsyncLifetime
             Assert.Equal(4L, shown.Usage.NodeHoursThisMonth); // "ca" and "q2": 2 nodes for 1 h each, both this month
         }
         Assert.Equal("q3", bOnly.Name);
+    }
+
+    [Fact]
+    public async Task Quota_IsCountedWithoutReadingSecrets_AnUnreadableAdminKeyStopsNoAdmission()
+    {
+        // a quota is counted from each cluster's window and spec alone (every admission counts it, so it must be
+        // cheap): "ca"'s admin key, made unreadable here, is never decrypted for it
+        var sealedGarbage = Store.Secrets.SiteSecrets.Prefix + Convert.ToBase64String(new byte[48]).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        string original;
+        await using (var db = _world.Site.Database.CreateContext())
+        {
+            var connection = db.Database.GetDbConnection();
+            original = await connection.ExecuteScalarAsync<string>("SELECT admin_private_key FROM clusters WHERE name = 'ca'") ?? "";
+            await connection.ExecuteAsync("UPDATE clusters SET admin_private_key = @key WHERE name = 'ca'", new { key = sealedGarbage });
+        }
+
+        try
+        {
+            await _world.Site.Client.SetQuotaAsync("a", "nodes=10,node-hours=100", Ct);
+            var created = await _world["a-member"].CreateClusterAsync(new ClusterSpecInput { Name = "q4", Workers = 1 }, Ct);
+            var shown = await _world["a-reader"].GetTenantAsync("a", Ct);
+
+            Assert.Equal("q4", created.Name);
+            Assert.Equal((4L, 2), (shown.Usage.Nodes, shown.LiveClusters)); // "ca" and "q4", 2 nodes each
+        }
+        finally
+        {
+            await using var db = _world.Site.Database.CreateContext();
+            await db.Database.GetDbConnection().ExecuteAsync("UPDATE clusters SET admin_private_key = @key WHERE name = 'ca'", new { key = original });
+        }
     }
 
     [Fact]
