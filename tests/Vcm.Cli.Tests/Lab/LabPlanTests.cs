@@ -59,8 +59,8 @@ public sealed class LabPlanTests
 
         Assert.Equal("http://127.0.0.1:8720", plan.LoopbackManagerUrl(a));
         Assert.Equal("http://127.0.0.1:8721", plan.LoopbackManagerUrl(b));
-        Assert.Equal("http://192.168.254.1:8720", plan.MgmtManagerUrl(a));
-        Assert.Equal("http://192.168.253.1:8721", plan.MgmtManagerUrl(b));
+        Assert.Equal("https://192.168.254.1:8720", plan.MgmtManagerUrl(a));
+        Assert.Equal("https://192.168.253.1:8721", plan.MgmtManagerUrl(b));
     }
 
     [Fact]
