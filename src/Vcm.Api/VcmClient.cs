@@ -87,6 +87,31 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
     public Task RevokeJoinTokenAsync(string id, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/hosts/tokens/{Uri.EscapeDataString(id)}"), cancellationToken);
 
+    /// <summary>The site's free capacity over time; each argument optional (the server's defaults).</summary>
+    public Task<CapacityTimelineView> GetCapacityAsync(
+        string? from, string? to, string? step, int? cpus, string? memory, string? disk, CancellationToken cancellationToken) =>
+        SendAsync<CapacityTimelineView>(
+            new HttpRequestMessage(HttpMethod.Get, WithQuery("api/v1/capacity", ("from", from), ("to", to), ("step", step), ("cpus", Text(cpus)), ("memory", memory), ("disk", disk))),
+            cancellationToken);
+
+    /// <summary>Where a request fits at the site for starts in [from, to]; each argument optional (the server's defaults).</summary>
+    public Task<FitWindowsView> GetFitAsync(
+        string? from, string? to, long? workers, bool? head, long? cpus, string? memory, string? disk, string? duration, CancellationToken cancellationToken) =>
+        SendAsync<FitWindowsView>(
+            new HttpRequestMessage(HttpMethod.Get, WithQuery(
+                "api/v1/capacity/fit", ("from", from), ("to", to), ("workers", Text(workers)), ("head", head is null ? null : head.Value ? "true" : "false"),
+                ("cpus", Text(cpus)), ("memory", memory), ("disk", disk), ("duration", duration))),
+            cancellationToken);
+
+    private static string? Text(long? number) => number?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The path with the given query values (those not null), escaped.</summary>
+    private static string WithQuery(string path, params (string Name, string? Value)[] values)
+    {
+        var query = values.Where(v => v.Value is not null).Select(v => $"{v.Name}={Uri.EscapeDataString(v.Value!)}").ToList();
+        return query.Count > 0 ? path + "?" + string.Join('&', query) : path;
+    }
+
     /// <summary>The site's CA certificate and fingerprint (anyone may ask).</summary>
     public Task<SiteCaView> GetSiteCaAsync(CancellationToken cancellationToken) =>
         SendAsync<SiteCaView>(new HttpRequestMessage(HttpMethod.Get, "api/v1/site/ca"), cancellationToken);

@@ -31,6 +31,7 @@ public static class VcmCommandLine
         HostCommand.Create(services),
         ImageCommand.Create(services),
         SiteCommand.Create(),
+        Commands.Sites.CapacityCommand.Create(),
         PeerCommand.Create(),
         NodeCommand.Create(),
         SshCommand.Create(services),

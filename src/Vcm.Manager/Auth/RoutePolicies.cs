@@ -49,6 +49,8 @@ public static class RoutePolicies
 
         // the site: capacity for everyone, hosts and peers for the provider
         ["GET /api/v1/sites"] = Reader,
+        ["GET /api/v1/capacity"] = Reader,
+        ["GET /api/v1/capacity/fit"] = Reader,
         ["GET /api/v1/hosts"] = Provider,
         ["POST /api/v1/hosts/tokens"] = Provider,
         ["GET /api/v1/hosts/tokens"] = Provider,

@@ -188,6 +188,7 @@ public static class ManagerServer
         api.MapClusters();
         api.MapNodes();
         api.MapHostsAndSites();
+        api.MapCapacity();
         api.MapPeers();
         api.MapImageStore();
         api.MapImages();

@@ -10,4 +10,12 @@ public sealed class AdmissionStore(Database database)
     /// </summary>
     public Task<AdmissionTransaction> BeginAsync(string siteId, CancellationToken cancellationToken) =>
         AdmissionTransaction.BeginAsync(database, siteId, cancellationToken);
+
+    /// <summary>The site's ready hosts and the claims that end after <paramref name="fromMs"/>, read outside any admission (it locks nothing).</summary>
+    public async Task<(IReadOnlyList<Domain.Scheduling.HostCapacity> Hosts, IReadOnlyList<Domain.Scheduling.Claim> Claims)> ReadCalendarAsync(
+        string siteId, long fromMs, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await AdmissionTransaction.ReadCalendarAsync(db, siteId, fromMs, cancellationToken);
+    }
 }

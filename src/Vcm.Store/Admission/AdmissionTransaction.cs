@@ -59,11 +59,16 @@ public sealed class AdmissionTransaction : IAsyncDisposable
     }
 
     /// <summary>The site's ready hosts, and every claim that ends after <paramref name="fromMs"/> (all that can matter for a window starting then).</summary>
-    public async Task<(IReadOnlyList<HostCapacity> Hosts, IReadOnlyList<Claim> Claims)> CalendarAsync(long fromMs, CancellationToken cancellationToken)
+    public Task<(IReadOnlyList<HostCapacity> Hosts, IReadOnlyList<Claim> Claims)> CalendarAsync(long fromMs, CancellationToken cancellationToken) =>
+        ReadCalendarAsync(_db, _siteId, fromMs, cancellationToken);
+
+    /// <summary>What <see cref="CalendarAsync"/> reads, in any context (a read of the calendar outside an admission too).</summary>
+    internal static async Task<(IReadOnlyList<HostCapacity> Hosts, IReadOnlyList<Claim> Claims)> ReadCalendarAsync(
+        VcmDbContext db, string siteId, long fromMs, CancellationToken cancellationToken)
     {
-        var siteNames = await _db.Sites.ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
-        var hosts = await _db.Hosts.Where(h => h.SiteId == _siteId && h.State == HostState.Ready).ToListAsync(cancellationToken);
-        var claims = await _db.Claims.Where(c => c.EndMs > fromMs).ToListAsync(cancellationToken);
+        var siteNames = await db.Sites.ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        var hosts = await db.Hosts.Where(h => h.SiteId == siteId && h.State == HostState.Ready).ToListAsync(cancellationToken);
+        var claims = await db.Claims.Where(c => c.EndMs > fromMs).ToListAsync(cancellationToken);
         return (
             hosts.Select(h => new HostCapacity(h.Id, h.Name, siteNames[h.SiteId], new Resources(h.Cpus, h.MemoryMb, h.DiskMb), (HostRoles)h.Roles)).ToList(),
             claims.Select(c => new Claim(

@@ -1,0 +1,5 @@
+namespace Vcm.Api;
+
+/// <summary>The site's free capacity over time, step by step (GET /api/v1/capacity); <see cref="Shape"/> is the node shape counted, if one was asked.</summary>
+public sealed record CapacityTimelineView(
+    string Site, DateTimeOffset From, DateTimeOffset To, string Step, string? Shape, IReadOnlyList<CapacityStepView> Steps);

@@ -1,0 +1,4 @@
+namespace Vcm.Api;
+
+/// <summary>Where a request of <see cref="Duration"/> fits at the site, for starts from <see cref="From"/> to <see cref="To"/> (GET /api/v1/capacity/fit).</summary>
+public sealed record FitWindowsView(string Site, DateTimeOffset From, DateTimeOffset To, string Duration, IReadOnlyList<FitWindowView> Windows);
