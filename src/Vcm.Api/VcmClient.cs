@@ -112,6 +112,12 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
         return query.Count > 0 ? path + "?" + string.Join('&', query) : path;
     }
 
+    public Task<SiteLimitsView> GetSiteLimitsAsync(CancellationToken cancellationToken) =>
+        SendAsync<SiteLimitsView>(new HttpRequestMessage(HttpMethod.Get, "api/v1/site/limits"), cancellationToken);
+
+    public Task<SiteLimitsView> SetSiteLimitsAsync(SiteLimitsRequest request, CancellationToken cancellationToken) =>
+        SendAsync<SiteLimitsView>(new HttpRequestMessage(HttpMethod.Put, "api/v1/site/limits") { Content = JsonContent.Create(request, options: ApiJson.Options) }, cancellationToken);
+
     /// <summary>The site's CA certificate and fingerprint (anyone may ask).</summary>
     public Task<SiteCaView> GetSiteCaAsync(CancellationToken cancellationToken) =>
         SendAsync<SiteCaView>(new HttpRequestMessage(HttpMethod.Get, "api/v1/site/ca"), cancellationToken);

@@ -33,7 +33,13 @@ public static partial class ClusterSpecParser
 
         var files = ParseFiles(input.Files, input.Head ?? true, problems);
         var install = ParseInstall(input.Install, problems);
+        var windowProblems = problems.Count;
         var (start, end) = ParseWindow(input, context.Now, problems);
+        if (problems.Skip(windowProblems).All(p => p.Field is not ("start" or "end" or "duration")))
+        {
+            problems.AddRange(context.Limits.Check(start, end, context.Now, input.End is not null && input.Duration is null ? "end" : "duration"));
+        }
+
         var sites = ParseSites(input.Sites, context, workers + ((input.Head ?? true) ? 1 : 0), problems);
         var wanRate = ParseWanRate(input.WanRate, problems);
         var policy = ParsePolicy(input.Policy, problems);

@@ -11,4 +11,7 @@ public sealed record SpecContext(DateTimeOffset Now, IReadOnlySet<string> Images
     public Ipv4Subnet SubnetPool { get; init; } = Ipv4Subnet.DefaultPool;
 
     public IReadOnlyCollection<Ipv4Subnet> UsedSubnets { get; init; } = [];
+
+    /// <summary>The site's limits on reservations (the provider's), checked with the window.</summary>
+    public SiteLimits Limits { get; init; } = SiteLimits.None;
 }

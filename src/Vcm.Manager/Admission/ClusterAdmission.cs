@@ -46,9 +46,11 @@ public sealed class ClusterAdmission(
         {
             SubnetPool = Ipv4Subnet.Parse(site.SubnetPool),
             UsedSubnets = used,
+            Limits = SiteStore.LimitsOf(await sites.GetLocalAsync(cancellationToken)),
         });
         var badFields = readProblems.Select(p => p.Field).ToHashSet(StringComparer.Ordinal);
         var problems = readProblems.Concat(parsed.Problems.Where(p => !badFields.Contains(p.Field))).ToList();
+
         if (parsed.Spec is { } spec && spec.Sites.Count > 0 && spec.Sites.All(s => s.Count is not null)
             && spec.Sites.FirstOrDefault(s => s.Site == site.Name) is not { Count: > 0 })
         {

@@ -59,7 +59,7 @@ public static class CapacityEndpoints
                 Name = "fit", Workers = workers ?? 1, Head = head, Cpus = cpus, Memory = memory, Disk = disk, Duration = duration ?? "1h",
                 Start = start <= now ? "now" : start.ToString("O", CultureInfo.InvariantCulture),
             },
-            new SpecContext(now, images, siteNames));
+            new SpecContext(now, images, siteNames) { Limits = SiteStore.LimitsOf(await sites.GetLocalAsync(cancellationToken)) });
         problems.AddRange(parsed.Problems.Where(p => p.Field != "start"));
         if (problems.Count > 0 || parsed.Spec is not { } spec)
         {

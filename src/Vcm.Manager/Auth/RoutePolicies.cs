@@ -51,6 +51,8 @@ public static class RoutePolicies
         ["GET /api/v1/sites"] = Reader,
         ["GET /api/v1/capacity"] = Reader,
         ["GET /api/v1/capacity/fit"] = Reader,
+        ["GET /api/v1/site/limits"] = Reader,
+        ["PUT /api/v1/site/limits"] = Provider,
         ["GET /api/v1/hosts"] = Provider,
         ["POST /api/v1/hosts/tokens"] = Provider,
         ["GET /api/v1/hosts/tokens"] = Provider,

@@ -189,6 +189,7 @@ public static class ManagerServer
         api.MapNodes();
         api.MapHostsAndSites();
         api.MapCapacity();
+        api.MapSiteLimits();
         api.MapPeers();
         api.MapImageStore();
         api.MapImages();

@@ -29,5 +29,11 @@ public sealed class SiteRecord
     /// <summary>Where clusters' default subnets come from (a free /24 each), e.g. 10.0.0.0/8.</summary>
     public string? SubnetPool { get; set; }
 
+    /// <summary>The longest window a reservation here may have (ms); null: no limit.</summary>
+    public long? MaxLeaseMs { get; set; }
+
+    /// <summary>How far ahead of now a reservation here may start (ms); null: no limit.</summary>
+    public long? MaxAdvanceMs { get; set; }
+
     public long Version { get; set; }
 }

@@ -45,6 +45,31 @@ public sealed class SiteStore(Database database)
         return site;
     }
 
+    /// <summary>This site's record (with its limits).</summary>
+    public async Task<SiteRecord> GetLocalAsync(CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Sites.FirstAsync(s => s.IsLocal, cancellationToken);
+    }
+
+    /// <summary>This site's reservation limits, as admission applies them.</summary>
+    public static Domain.Clusters.SiteLimits LimitsOf(SiteRecord site) => new(
+        site.MaxLeaseMs is { } lease ? TimeSpan.FromMilliseconds(lease) : null,
+        site.MaxAdvanceMs is { } advance ? TimeSpan.FromMilliseconds(advance) : null);
+
+    /// <summary>Sets this site's reservation limits (null: none).</summary>
+    public async Task<SiteRecord> SetLimitsAsync(long? maxLeaseMs, long? maxAdvanceMs, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var site = await db.Sites.AsTracking().FirstAsync(s => s.IsLocal, cancellationToken);
+        site.MaxLeaseMs = maxLeaseMs;
+        site.MaxAdvanceMs = maxAdvanceMs;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return site;
+    }
+
     public async Task<IReadOnlyList<SiteRecord>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();

@@ -8,5 +8,6 @@ public static class SiteCommand
     {
         SiteListCommand.Create(),
         SiteCaCommand.Create(),
+        SiteLimitsCommand.Create(),
     };
 }

@@ -1,0 +1,29 @@
+using Vcm.Domain.Common;
+
+namespace Vcm.Domain.Clusters;
+
+/// <summary>
+/// The limits a site's provider sets on reservations, enforced at admission: the longest window, and how far ahead of
+/// now a window may start. Null: no limit.
+/// </summary>
+public sealed record SiteLimits(TimeSpan? MaxLease, TimeSpan? MaxAdvance)
+{
+    public static readonly SiteLimits None = new(null, null);
+
+    /// <summary>Every limit the window breaks, named by the request's field (<paramref name="durationField"/>: duration or end).</summary>
+    public IReadOnlyList<Problem> Check(DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, string durationField)
+    {
+        var problems = new List<Problem>();
+        if (MaxLease is { } lease && end - start > lease)
+        {
+            problems.Add(new Problem(durationField, $"makes a window of {DurationText.Format(end - start)}; this site's longest lease is {DurationText.Format(lease)}"));
+        }
+
+        if (MaxAdvance is { } advance && start - now > advance)
+        {
+            problems.Add(new Problem("start", $"is {DurationText.Format(start - now)} ahead; this site takes reservations at most {DurationText.Format(advance)} ahead"));
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Vcm.Api;
+using Vcm.Domain.Common;
+using Vcm.Manager.Http;
+using Vcm.Store.Records;
+using Vcm.Store.Sites;
+
+namespace Vcm.Manager.Api;
+
+/// <summary>/api/v1/site/limits: the limits the provider sets on reservations here (read by anyone who may reserve, set by the provider).</summary>
+public static class SiteLimitsEndpoints
+{
+    private static readonly TimeSpan Longest = TimeSpan.FromDays(3650);
+
+    public static void MapSiteLimits(this RouteGroupBuilder api)
+    {
+        api.MapGet("/site/limits", async (SiteStore sites, CancellationToken ct) => Results.Ok(View(await sites.GetLocalAsync(ct))))
+            .WithName("getSiteLimits").WithTags("sites").Produces<SiteLimitsView>()
+            .WithSummary("The limits on reservations at this site: the longest lease, and how far ahead a reservation may start.");
+        api.MapPut("/site/limits", SetAsync).WithName("setSiteLimits").WithTags("sites").Produces<SiteLimitsView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Sets the site's reservation limits (a duration like 30d, or none; a field left out stays). Admission enforces them from the next request on; what is reserved stays.");
+    }
+
+    private static async Task<IResult> SetAsync(SiteLimitsRequest? request, SiteStore sites, CancellationToken cancellationToken)
+    {
+        var current = await sites.GetLocalAsync(cancellationToken);
+        var problems = new List<Problem>();
+        var lease = Read("maxLease", request?.MaxLease, current.MaxLeaseMs, problems);
+        var advance = Read("maxAdvance", request?.MaxAdvance, current.MaxAdvanceMs, problems);
+        if (problems.Count > 0)
+        {
+            return Problems.Invalid(problems, "The site limits are not valid");
+        }
+
+        return Results.Ok(View(await sites.SetLimitsAsync(lease, advance, cancellationToken)));
+    }
+
+    private static long? Read(string field, string? text, long? current, List<Problem> problems)
+    {
+        if (text is null)
+        {
+            return current;
+        }
+
+        if (text is "none")
+        {
+            return null;
+        }
+
+        if (DurationText.TryParse(text, out var duration) && duration >= TimeSpan.FromMinutes(1) && duration <= Longest)
+        {
+            return (long)duration.TotalMilliseconds;
+        }
+
+        problems.Add(new Problem(field, "must be a duration from 1m to 3650d, like 7d or 12h, or none"));
+        return current;
+    }
+
+    private static SiteLimitsView View(SiteRecord site)
+    {
+        var limits = SiteStore.LimitsOf(site);
+        return new SiteLimitsView(
+            limits.MaxLease is { } lease ? DurationText.Format(lease) : null,
+            limits.MaxAdvance is { } advance ? DurationText.Format(advance) : null);
+    }
+}
