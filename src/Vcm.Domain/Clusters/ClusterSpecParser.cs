@@ -34,6 +34,7 @@ public static partial class ClusterSpecParser
         var files = ParseFiles(input.Files, input.Head ?? true, problems);
         var install = ParseInstall(input.Install, problems);
         var (start, end) = ParseWindow(input, context.Now, problems);
+        var latestStart = ParseLatestStart(input, start, context.Now, problems);
         var sites = ParseSites(input.Sites, context, workers + ((input.Head ?? true) ? 1 : 0), problems);
         var wanRate = ParseWanRate(input.WanRate, problems);
         var policy = ParsePolicy(input.Policy, problems);
@@ -67,7 +68,7 @@ public static partial class ClusterSpecParser
             Subnet = subnet!,
             WanRate = wanRate,
         };
-        return new SpecParseResult(spec, []);
+        return new SpecParseResult(spec, [], latestStart is { } latest ? WholeMilliseconds(latest) : null);
     }
 
     private static string? ParseName(string? name, List<Problem> problems)
@@ -390,6 +391,41 @@ public static partial class ClusterSpecParser
         }
 
         return (start, end);
+    }
+
+    /// <summary>A flexible start's latest start: a time, not in the past, not before the start, with a duration (not an end).</summary>
+    private static DateTimeOffset? ParseLatestStart(ClusterSpecInput input, DateTimeOffset start, DateTimeOffset now, List<Problem> problems)
+    {
+        if (input.LatestStart is null)
+        {
+            return null;
+        }
+
+        if (input.End is not null)
+        {
+            problems.Add(new Problem("end", "a flexible start (latestStart) needs a duration, not an end"));
+        }
+
+        if (!TryParseTime(input.LatestStart, out var latest))
+        {
+            problems.Add(new Problem("latestStart", $"'{Shorten(input.LatestStart)}' is not a time like 2026-12-01T09:00:00Z"));
+            return null;
+        }
+
+        if (latest < now - SpecLimits.StartGrace)
+        {
+            problems.Add(new Problem("latestStart", $"{latest:u} is in the past"));
+        }
+        else if (latest - now > SpecLimits.MaxStartAhead)
+        {
+            problems.Add(new Problem("latestStart", $"{latest:u} is more than {SpecLimits.MaxStartAhead.TotalDays:0} days ahead"));
+        }
+        else if (latest < start && !problems.Any(p => p.Field == "start"))
+        {
+            problems.Add(new Problem("latestStart", $"{latest:u} is before the start {start:u}: the range of starts ends before it begins"));
+        }
+
+        return latest;
     }
 
     private static IReadOnlyList<SiteShare> ParseSites(IReadOnlyList<string>? sites, SpecContext context, int nodes, List<Problem> problems)
