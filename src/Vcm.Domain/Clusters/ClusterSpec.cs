@@ -65,6 +65,9 @@ public sealed record ClusterSpec
     public IReadOnlyList<string> LayerPackages() =>
         Packages.Concat(Role.Packages()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>The same spec, its window moved to begin at <paramref name="start"/> (the start a flexible start chose).</summary>
+    public ClusterSpec StartingAt(DateTimeOffset start) => this with { Start = start, End = start + (End - Start) };
+
     /// <summary>The nodes this spec asks for, in their canonical order: head first, then node-01, node-02 ….</summary>
     public IReadOnlyList<NodeName> NodeNames() => NodeName.For(Workers, Head);
 }

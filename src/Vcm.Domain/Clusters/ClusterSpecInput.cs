@@ -43,6 +43,13 @@ public sealed record ClusterSpecInput
     /// <summary>An ISO 8601 time with an offset.</summary>
     public string? End { get; init; }
 
+    /// <summary>
+    /// A flexible start: the latest time the cluster may start, an ISO 8601 time with an offset. vcm starts it at the
+    /// earliest time from <see cref="Start"/> to this one at which the whole window (given by <see cref="Duration"/>)
+    /// fits at this site; the spec then holds that start.
+    /// </summary>
+    public string? LatestStart { get; init; }
+
     /// <summary>How long from the start, like <c>2h</c> or <c>7d</c>; instead of <see cref="End"/>.</summary>
     public string? Duration { get; init; }
 

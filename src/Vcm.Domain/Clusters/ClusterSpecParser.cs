@@ -35,9 +35,14 @@ public static partial class ClusterSpecParser
         var install = ParseInstall(input.Install, problems);
         var windowProblems = problems.Count;
         var (start, end) = ParseWindow(input, context.Now, problems);
-        if (problems.Skip(windowProblems).All(p => p.Field is not ("start" or "end" or "duration")))
+        var latestStart = ParseLatestStart(input, start, context.Now, problems);
+        if (problems.Skip(windowProblems).All(p => p.Field is not ("start" or "end" or "duration" or "latestStart")))
         {
             problems.AddRange(context.Limits.Check(start, end, context.Now, input.End is not null && input.Duration is null ? "end" : "duration"));
+            if (latestStart is { } furthest && context.Limits.MaxAdvance is { } advance && furthest - context.Now > advance)
+            {
+                problems.Add(new Problem("latestStart", $"is {DurationText.Format(furthest - context.Now)} ahead; this site takes reservations at most {DurationText.Format(advance)} ahead"));
+            }
         }
 
         var sites = ParseSites(input.Sites, context, workers + ((input.Head ?? true) ? 1 : 0), problems);
@@ -73,7 +78,7 @@ public static partial class ClusterSpecParser
             Subnet = subnet!,
             WanRate = wanRate,
         };
-        return new SpecParseResult(spec, []);
+        return new SpecParseResult(spec, [], latestStart is { } latest ? WholeMilliseconds(latest) : null);
     }
 
     private static string? ParseName(string? name, List<Problem> problems)
@@ -396,6 +401,41 @@ public static partial class ClusterSpecParser
         }
 
         return (start, end);
+    }
+
+    /// <summary>A flexible start's latest start: a time, not in the past, not before the start, with a duration (not an end).</summary>
+    private static DateTimeOffset? ParseLatestStart(ClusterSpecInput input, DateTimeOffset start, DateTimeOffset now, List<Problem> problems)
+    {
+        if (input.LatestStart is null)
+        {
+            return null;
+        }
+
+        if (input.End is not null)
+        {
+            problems.Add(new Problem("end", "a flexible start (latestStart) needs a duration, not an end"));
+        }
+
+        if (!TryParseTime(input.LatestStart, out var latest))
+        {
+            problems.Add(new Problem("latestStart", $"'{Shorten(input.LatestStart)}' is not a time like 2026-12-01T09:00:00Z"));
+            return null;
+        }
+
+        if (latest < now - SpecLimits.StartGrace)
+        {
+            problems.Add(new Problem("latestStart", $"{latest:u} is in the past"));
+        }
+        else if (latest - now > SpecLimits.MaxStartAhead)
+        {
+            problems.Add(new Problem("latestStart", $"{latest:u} is more than {SpecLimits.MaxStartAhead.TotalDays:0} days ahead"));
+        }
+        else if (latest < start && !problems.Any(p => p.Field == "start"))
+        {
+            problems.Add(new Problem("latestStart", $"{latest:u} is before the start {start:u}: the range of starts ends before it begins"));
+        }
+
+        return latest;
     }
 
     private static IReadOnlyList<SiteShare> ParseSites(IReadOnlyList<string>? sites, SpecContext context, int nodes, List<Problem> problems)

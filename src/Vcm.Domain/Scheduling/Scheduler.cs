@@ -10,9 +10,17 @@ public static class Scheduler
     /// <summary>How many later start times <see cref="Admit"/> tries before giving up the search.</summary>
     public const int MaxStartCandidates = 5000;
 
-    /// <summary>Plans the request at its own start, or finds the earliest start at which it would fit.</summary>
+    /// <summary>
+    /// Plans the request at its own start, or finds the earliest start at which it would fit. With
+    /// <paramref name="latestStart"/> (a flexible start) the request is admitted at the earliest start from its own
+    /// to <paramref name="latestStart"/> at which the whole window fits (<see cref="Placement.Start"/>), and refused
+    /// with the earliest start after that when none does. The earliest fitting start is always the request's own
+    /// or the end of a claim: moving a fitting start back to the last claim end before it only drops claims from
+    /// the window, so every later candidate is among the calendar's claim ends.
+    /// </summary>
     public static AdmissionDecision Admit(
-        string clusterId, PlacementRequest request, IReadOnlyList<HostCapacity> hosts, ClaimCalendar calendar)
+        string clusterId, PlacementRequest request, IReadOnlyList<HostCapacity> hosts, ClaimCalendar calendar,
+        DateTimeOffset? latestStart = null)
     {
         var plan = Plan(clusterId, request, hosts, calendar);
         if (plan.Placement is not null)
@@ -34,14 +42,19 @@ public static class Scheduler
                 break;
             }
 
-            if (Plan(clusterId, request.At(start), hosts, calendar).Placement is not null)
+            if (Plan(clusterId, request.At(start), hosts, calendar).Placement is { } later)
             {
-                return AdmissionDecision.Refuse(plan.Reason!, start);
+                return start <= latestStart
+                    ? AdmissionDecision.Admit(later)
+                    : AdmissionDecision.Refuse(plan.Reason! + NoneBetween(request.Start, latestStart), start);
             }
         }
 
-        return AdmissionDecision.Refuse(plan.Reason!, null);
+        return AdmissionDecision.Refuse(plan.Reason! + NoneBetween(request.Start, latestStart), null);
     }
+
+    private static string NoneBetween(DateTimeOffset start, DateTimeOffset? latestStart) =>
+        latestStart is { } latest ? $"; it fits at no start from {start:u} to {latest:u}" : "";
 
     /// <summary>Plans the request for exactly its window.</summary>
     public static PlanResult Plan(
@@ -106,7 +119,7 @@ public static class Scheduler
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => new Claim(clusterId, kv.Key, request.Start, request.End, kv.Value))
             .ToList();
-        return PlanResult.Ok(new Placement(nodeHosts, gateway.HostId, storageHost, claims));
+        return PlanResult.Ok(new Placement(nodeHosts, gateway.HostId, storageHost, claims, request.Start));
     }
 
     // Fill the fullest hosts first, so that idle hosts stay idle for large requests.

@@ -15,6 +15,10 @@ public sealed record AdmissionRequest
     /// <summary>Which nodes to place here and which to ask peers for, given the calendar as admission sees it.</summary>
     public required Func<CalendarCache.Snapshot, Split> Split { get; init; }
 
+    /// <summary>A flexible start: the latest start allowed; the cluster starts at the earliest from the spec's start to this
+    /// that fits here, and its spec is stored with that start.</summary>
+    public DateTimeOffset? LatestStart { get; init; }
+
     /// <summary>A repeated request with the same key gets the first one's cluster.</summary>
     public string? IdempotencyKey { get; init; }
 

@@ -33,9 +33,10 @@ public sealed class ClusterAdmission(
 
     /// <summary>
     /// Parses and validates a create request; the spec (with its package set resolved, when it has one), or every
-    /// problem. Whether the name is free is the caller's to ask (a taken name is a conflict, not a bad request).
+    /// problem; with a flexible start, the latest start it allows. Whether the name is free is the caller's to ask (a
+    /// taken name is a conflict, not a bad request).
     /// </summary>
-    public async Task<(ClusterSpec? Spec, LayerPlan? Plan, IReadOnlyList<Problem> Problems)> ParseAsync(
+    public async Task<(ClusterSpec? Spec, LayerPlan? Plan, IReadOnlyList<Problem> Problems, DateTimeOffset? LatestStart)> ParseAsync(
         ClusterSpecInput input, IReadOnlyList<Problem> readProblems, CancellationToken cancellationToken)
     {
         var (images, siteNames) = await sites.CatalogAsync(cancellationToken);
@@ -57,6 +58,11 @@ public sealed class ClusterAdmission(
             problems.Add(new Problem("sites", $"this site ({site.Name}) runs the cluster's gateway and its first nodes: give it a count of at least 1"));
         }
 
+        if (parsed.LatestStart is not null && parsed.Spec is { } flexible && flexible.Sites.FirstOrDefault(s => s.Site != site.Name) is { } peer)
+        {
+            problems.Add(new Problem("sites", $"names site {peer.Site}, but a flexible start (latestStart) is for clusters of this site ({site.Name}) only"));
+        }
+
         LayerPlan? plan = null;
         if (problems.Count == 0 && parsed.Spec is { } withPackages && withPackages.LayerPackages().Count > 0)
         {
@@ -71,7 +77,7 @@ public sealed class ClusterAdmission(
             problems.Add(new Problem("disk", $"is {sized.Disk}; image {sized.Image} needs a disk of at least {stored.MinDiskMb} MiB"));
         }
 
-        return problems.Count > 0 ? (null, null, problems) : (parsed.Spec, plan, []);
+        return problems.Count > 0 ? (null, null, problems, null) : (parsed.Spec, plan, [], parsed.LatestStart);
     }
 
     /// <summary>A package set is checked against the archive's index when it is asked for: every unknown package is named.</summary>
@@ -138,6 +144,15 @@ public sealed class ClusterAdmission(
         await using var transaction = await store.BeginAsync(site.Id, cancellationToken);
         var snapshot = cache.At(transaction.Version - 1) ?? await LoadAsync(transaction, now, cancellationToken);
 
+        var id = Ids.New();
+        var split = request.Split(snapshot);
+        var spansSites = split.Remote.Count > 0 || request.Origin is not null;
+        var decision = SitePlacement.Place(id, request.Spec, split.Local, exactStart: spansSites, snapshot, site.Name, request.LatestStart);
+        if (decision.Placement is { } chosen && chosen.Start != request.Spec.Start)
+        {
+            request = request with { Spec = request.Spec.StartingAt(chosen.Start) }; // the flexible start's choice
+        }
+
         if (request.Owner?.TenantId is { } tenantId)
         {
             var monthStart = QuotaCheck.MonthStart(request.Spec.Start);
@@ -152,10 +167,6 @@ public sealed class ClusterAdmission(
             }
         }
 
-        var id = Ids.New();
-        var split = request.Split(snapshot);
-        var spansSites = split.Remote.Count > 0 || request.Origin is not null;
-        var decision = SitePlacement.Place(id, request.Spec, split.Local, exactStart: spansSites, snapshot, site.Name);
         if (!decision.Admitted)
         {
             cache.Store(snapshot);

@@ -34,7 +34,7 @@ public sealed class PartBroker(
             return AdmissionOutcome.Replay(earlier, idempotencyKey, requestHash);
         }
 
-        var (spec, plan, problems) = await admission.ParseAsync(input, readProblems, cancellationToken);
+        var (spec, plan, problems, latestStart) = await admission.ParseAsync(input, readProblems, cancellationToken);
         var taken = input.Name is { } name && !problems.Any(p => p.Field == "name") && await clusters.NameIsLiveAsync(name, cancellationToken);
         if (spec is null)
         {
@@ -47,7 +47,13 @@ public sealed class PartBroker(
         }
 
         AdmissionRequest Request(Func<CalendarCache.Snapshot, Split> split) =>
-            new() { Spec = spec, Split = split, IdempotencyKey = idempotencyKey, IdempotencyHash = requestHash, Plan = plan, Owner = owner };
+            new() { Spec = spec, Split = split, IdempotencyKey = idempotencyKey, IdempotencyHash = requestHash, Plan = plan, Owner = owner, LatestStart = latestStart };
+        if (latestStart is not null)
+        {
+            // A flexible start is for clusters of this site only: no peer is asked, nothing spills.
+            return await admission.AdmitAsync(Request(_ => Split.AllHere(spec.NodeNames())), cancellationToken);
+        }
+
         if (spec.Sites.Count > 0 && spec.Sites.All(s => s.Count is not null))
         {
             var split = Split.Fixed(spec, site.Name);

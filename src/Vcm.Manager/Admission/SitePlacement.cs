@@ -8,10 +8,12 @@ public static class SitePlacement
 {
     /// <summary>
     /// Places <paramref name="nodes"/> of the spec here for its window. With <paramref name="exactStart"/> (a share of a
-    /// cluster that spans sites: the other sites are asked for this very window) a later start that would fit is a refusal.
+    /// cluster that spans sites: the other sites are asked for this very window) a later start that would fit is a refusal;
+    /// with <paramref name="latestStart"/> (a flexible start) one up to that time is admitted (<see cref="Placement.Start"/>).
     /// </summary>
     public static AdmissionDecision Place(
-        string clusterId, ClusterSpec spec, IReadOnlyList<NodeName> nodes, bool exactStart, CalendarCache.Snapshot snapshot, string siteName)
+        string clusterId, ClusterSpec spec, IReadOnlyList<NodeName> nodes, bool exactStart, CalendarCache.Snapshot snapshot, string siteName,
+        DateTimeOffset? latestStart = null)
     {
         var request = PlacementRequest.For(spec) with { Nodes = nodes };
         if (exactStart || nodes.Count != spec.NodeCount)
@@ -19,7 +21,7 @@ public static class SitePlacement
             request = request with { Sites = [] };
         }
 
-        var decision = Scheduler.Admit(clusterId, request, snapshot.Hosts, snapshot.Calendar);
+        var decision = Scheduler.Admit(clusterId, request, snapshot.Hosts, snapshot.Calendar, exactStart ? null : latestStart);
         return decision.Admitted && exactStart && decision.Placement!.Claims.Any(c => c.Start != spec.Start)
             ? AdmissionDecision.Refuse($"site {siteName} has no room for {nodes.Count} nodes at {spec.Start:u}", null)
             : decision;

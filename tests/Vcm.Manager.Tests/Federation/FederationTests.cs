@@ -237,6 +237,42 @@ public sealed class FederationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FlexibleStart_NamingAPeer_400_NothingStoredAtEitherSite()
+    {
+        await PeerAsync();
+        var (beforeA, beforeB) = (await DbSnapshot.TakeAsync(_a.Database), await DbSnapshot.TakeAsync(_b.Database));
+
+        var response = await _a.Client.Http.PostAsJsonAsync("api/v1/clusters", new
+        {
+            name = "flex", workers = 1, sites = new[] { "a:1", "b:1" }, latestStart = DateTimeOffset.UtcNow.AddHours(2).ToString("O"), duration = "1h",
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await Api.Requests.ProblemAsync(response);
+        Assert.Equal(["sites"], problem.Errors!.Select(e => e.Field));
+        Assert.Contains("a flexible start (latestStart) is for clusters of this site (a) only", problem.Errors![0].Message, StringComparison.Ordinal);
+        Assert.Equal("", DbSnapshot.Diff(beforeA, await DbSnapshot.TakeAsync(_a.Database)));
+        Assert.Equal("", DbSnapshot.Diff(beforeB, await DbSnapshot.TakeAsync(_b.Database)));
+    }
+
+    [Fact]
+    public async Task FlexibleStart_TooBigForHome_IsRefused_NotSpilledToThePeer()
+    {
+        await PeerAsync();
+        var beforeB = await DbSnapshot.TakeAsync(_b.Database);
+
+        var response = await _a.Client.Http.PostAsJsonAsync("api/v1/clusters", new
+        {
+            name = "flex", workers = 7, cpus = 16, latestStart = DateTimeOffset.UtcNow.AddHours(2).ToString("O"), duration = "1h",
+        });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("it would not fit even on idle hosts", (await Api.Requests.ProblemAsync(response)).Detail, StringComparison.Ordinal);
+        Assert.Empty(await _a.Client.ListClustersAsync(all: true, CancellationToken.None));
+        Assert.Equal("", DbSnapshot.Diff(beforeB, await DbSnapshot.TakeAsync(_b.Database)));
+    }
+
+    [Fact]
     public async Task Create_WithoutSites_TooBigForHome_SpillsOnlyTheRestToThePeer()
     {
         await PeerAsync();
@@ -294,7 +330,7 @@ public sealed class FederationTests : IAsyncLifetime
     {
         await PeerAsync();
         var admission = _a.Manager.App.Services.GetRequiredService<Admission.ClusterAdmission>();
-        var (spec, _, problems) = await admission.ParseAsync(
+        var (spec, _, problems, _) = await admission.ParseAsync(
             new Vcm.Domain.Clusters.ClusterSpecInput { Name = "w", Workers = 1, Sites = ["a:1", "b:1"] }, [], CancellationToken.None);
         Assert.Empty(problems);
 

@@ -40,10 +40,10 @@ public sealed class SpecShapeTests : IAsyncLifetime
     };
 
     /// <summary>
-    /// Request fields that say the same as others in another way: the window as a length instead of an end, and users
-    /// whose registered keys join sshKeys.
+    /// Request fields that say the same as others in another way: the window as a length instead of an end, a flexible
+    /// start's latest start (the spec holds the start chosen), and users whose registered keys join sshKeys.
     /// </summary>
-    private static readonly string[] InputOnly = ["duration", "keysOf"];
+    private static readonly string[] InputOnly = ["duration", "latestStart", "keysOf"];
 
     /// <summary>What a part at a peer keeps differently from its home: its own name, no shared volume (that stays home), no sites.</summary>
     private static readonly string[] DifferentInAPart = ["name", "shared", "sites"];
@@ -108,6 +108,11 @@ public sealed class SpecShapeTests : IAsyncLifetime
         var viewSchema = Resolve(schemas, paths.GetProperty("/api/v1/clusters/{name}").GetProperty("get").GetProperty("responses").GetProperty("200")
             .GetProperty("content").GetProperty("application/json").GetProperty("schema"));
         var specSchema = Resolve(schemas, viewSchema.GetProperty("properties").GetProperty("spec")).GetProperty("properties");
+        foreach (var field in InputOnly)
+        {
+            Assert.True(requestSchema.TryGetProperty(field, out _), $"the create request's schema lacks {field}");
+        }
+
         foreach (var field in Values.Keys)
         {
             Assert.True(requestSchema.TryGetProperty(field, out _), $"the create request's schema lacks {field}");

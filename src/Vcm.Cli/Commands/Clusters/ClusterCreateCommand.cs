@@ -23,6 +23,7 @@ public static class ClusterCreateCommand
         var files = new Option<string[]>("--file") { Description = "LOCAL:REMOTE: put a local file onto the head node at the absolute path REMOTE during the build (may be given more than once).", AllowMultipleArgumentsPerToken = false };
         var sshKeys = new Option<string[]>("--ssh-key") { Description = "A public key file (may be given more than once).", AllowMultipleArgumentsPerToken = false };
         var start = new Option<string?>("--start") { Description = "now (default) or a time like 2026-12-01T09:00:00Z." };
+        var between = StartBetween.Option();
         var end = new Option<string?>("--end") { Description = "The end time." };
         var duration = new Option<string?>("--for") { Description = "How long, like 2h or 7d (default 1h), instead of --end." };
         var policy = new Option<string?>("--policy") { Description = "pack (few hosts, default) or spread (many hosts)." };
@@ -36,10 +37,11 @@ public static class ClusterCreateCommand
 
         var command = new Command("create", "Reserve a virtual cluster; admitted only if capacity exists for its whole window.")
         {
-            name, workers, cpus, memory, disk, shared, image, packages, install, role, files, sshKeys, start, end, duration, policy, sites, wanRate, subnet, noHead, wait, timeout, idempotencyKey,
+            name, workers, cpus, memory, disk, shared, image, packages, install, role, files, sshKeys, start, between, end, duration, policy, sites, wanRate, subnet, noHead, wait, timeout, idempotencyKey,
         };
         command.SetAction(async (cli, ct) =>
         {
+            var (startAt, latestStart) = StartBetween.Window(cli.Get(start), cli.Get(between));
             var request = new ClusterSpecInput
             {
                 Name = cli.Get(name),
@@ -55,7 +57,8 @@ public static class ClusterCreateCommand
                 Role = cli.Get(role),
                 Install = cli.Get(install),
                 Files = ReadFiles(cli.Get(files) ?? []),
-                Start = cli.Get(start),
+                Start = startAt,
+                LatestStart = latestStart,
                 End = cli.Get(end),
                 Duration = cli.Get(duration),
                 Policy = cli.Get(policy),
@@ -78,6 +81,11 @@ public static class ClusterCreateCommand
             }
             else
             {
+                if (latestStart is not null)
+                {
+                    Console.Out.WriteLine(StartBetween.Chosen(created, cli.Get(between)!));
+                }
+
                 ClusterPrinter.Summary(created);
                 if (created.Nodes is { Count: > 0 } nodes && nodes.Count <= 50)
                 {
