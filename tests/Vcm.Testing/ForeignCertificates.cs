@@ -21,8 +21,7 @@ public static class ForeignCertificates
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=" + commonName, key, HashAlgorithmName.SHA256);
         using var issued = authority.Issue(request.PublicKey, commonName, role, ["127.0.0.1"], DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
-        using var withKey = issued.CopyWithPrivateKey(key);
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        return TlsFiles.WithKey(issued, key);
     }
 
     /// <summary>A client presenting <paramref name="own"/> (or nothing) that trusts servers of <paramref name="role"/> issued by <paramref name="authority"/>.</summary>

@@ -144,13 +144,7 @@ internal sealed partial class AgentJoinService(
             return false;
         }
 
-        using var any = new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-        })
-        {
-            Timeout = TimeSpan.FromSeconds(10),
-        };
+        using var any = new HttpClient(TlsCredentials.AnyServer()) { Timeout = TimeSpan.FromSeconds(10) };
         var view = await any.GetFromJsonAsync<System.Text.Json.JsonElement>(options.JoinUrl + AgentPaths.SiteCa, cancellationToken);
         var pem = view.ValueKind == System.Text.Json.JsonValueKind.Object && view.TryGetProperty("certificate", out var text) ? text.GetString() : null;
         if (tls.TrustAuthority(pem ?? "", fingerprint) is { } refused)

@@ -22,7 +22,7 @@ public static class AgentServer
     /// <param name="tls">The agent's TLS (by default loaded from its data folder): an https listener serves with its certificate and takes only callers with one of the site's CA.</param>
     public static WebApplication Build(AgentOptions options, AgentHosts hosts, Action<ILoggingBuilder>? logging = null, TimeProvider? clock = null, AgentTls? tls = null)
     {
-        if (PlainOffLoopback(options.Listen))
+        if (Loopback.PlainOffLoopback(options.Listen))
         {
             throw new ArgumentException($"an agent serves plain HTTP on loopback only; listen at https:// instead of {options.Listen}", nameof(options));
         }
@@ -99,11 +99,6 @@ public static class AgentServer
         MapRoutes(app, hosts);
         return app;
     }
-
-    /// <summary>True for a plain-HTTP URL on an address other than loopback, which an agent refuses to serve.</summary>
-    public static bool PlainOffLoopback(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp
-        && !(uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && System.Net.IPAddress.IsLoopback(address)));
 
     /// <summary>The URL the server really listens on (after a port-0 bind).</summary>
     public static string ListeningUrl(WebApplication app) =>

@@ -88,8 +88,7 @@ public sealed class AgentTls
                 return "the certificate the manager issued is not an agent certificate of the site's CA";
             }
 
-            using var joined = issued.CopyWithPrivateKey(key);
-            withKey = X509CertificateLoader.LoadPkcs12(joined.Export(X509ContentType.Pkcs12), null);
+            withKey = TlsFiles.WithKey(issued, key);
         }
         catch (CryptographicException e)
         {

@@ -22,10 +22,7 @@ public static class SitePins
             ?? throw new CliException($"--ca-fingerprint '{fingerprint}' is not a SHA-256 fingerprint (sha256: and 64 hex digits, as `vcm site ca` prints it).", ExitCodes.Usage);
 
         // the one call that takes any server certificate: what it answers is checked by its hash
-        using var any = VcmClient.Create(server, null, TimeSpan.FromSeconds(30), new SocketsHttpHandler
-        {
-            SslOptions = new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-        });
+        using var any = VcmClient.Create(server, null, TimeSpan.FromSeconds(30), TlsCredentials.AnyServer());
         var view = await any.GetSiteCaAsync(cancellationToken);
         X509Certificate2 authority;
         try

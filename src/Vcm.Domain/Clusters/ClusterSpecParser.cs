@@ -552,7 +552,8 @@ public static partial class ClusterSpecParser
     private static DateTimeOffset WholeMilliseconds(DateTimeOffset time) =>
         DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
 
-    private static bool TryParseTime(string text, out DateTimeOffset time) =>
+    /// <summary>A time as requests write it: ISO 8601 with a date and a time (an offset, else UTC).</summary>
+    public static bool TryParseTime(string text, out DateTimeOffset time) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time)
         && text.Contains('T', StringComparison.Ordinal) | text.Contains(' ', StringComparison.Ordinal);
 

@@ -18,6 +18,17 @@ public sealed class TlsCredentials
     public void Update(TlsIdentity identity) => _current = identity;
 
     /// <summary>
+    /// A handler that takes any server certificate: only for fetching a site's CA certificate, which the caller then
+    /// checks against the fingerprint its token names.
+    /// </summary>
+    public static SocketsHttpHandler AnyServer() => new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+    };
+
+    /// <summary>
     /// A handler for calls to servers of <paramref name="expected"/> role (null: either) issued by <paramref name="authority"/>
     /// (by default this site's CA), presenting this process's certificate when the server asks for one. Plain HTTP URLs
     /// go through it unchanged.

@@ -75,6 +75,13 @@ public static class TlsFiles
         return (key, request.CreateSigningRequestPem());
     }
 
+    /// <summary>The certificate with <paramref name="key"/> joined to it, not tied to the key object (disposing that leaves it usable).</summary>
+    public static X509Certificate2 WithKey(X509Certificate2 certificate, ECDsa key)
+    {
+        using var joined = certificate.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(joined.Export(X509ContentType.Pkcs12), null);
+    }
+
     /// <summary>True when less than a third of the certificate's lifetime is left: time to renew it.</summary>
     public static bool DueForRenewal(X509Certificate2 certificate, DateTimeOffset now)
     {

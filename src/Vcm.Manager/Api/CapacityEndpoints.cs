@@ -124,8 +124,7 @@ public static class CapacityEndpoints
             return now;
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            && text.Contains('T', StringComparison.Ordinal))
+        if (ClusterSpecParser.TryParseTime(text, out var time))
         {
             return DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
         }

@@ -17,8 +17,7 @@ public sealed partial class AccessMiddleware(
         request.Path.StartsWithSegments("/api/v1/agents") || request.Path.StartsWithSegments("/federation");
 
     // no address: a request made in this process (the test server)
-    private static bool Loopback(System.Net.IPAddress? address) =>
-        address is null || System.Net.IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+    private static bool Loopback(System.Net.IPAddress? address) => address is null || Vcm.Drivers.Tls.Loopback.Is(address);
 
     public async Task InvokeAsync(HttpContext context)
     {

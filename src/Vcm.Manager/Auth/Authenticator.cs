@@ -17,10 +17,9 @@ namespace Vcm.Manager.Auth;
 /// remembered for at most a second, so a revoked token or a changed role takes effect within a second everywhere
 /// (and at once on the manager that made the change).
 /// </summary>
-public sealed class Authenticator(TokenStore tokens, TenancyStore tenancy, HostStore hosts, PeerStore peers, SiteAuthority authority, TimeProvider clock)
+public sealed class Authenticator(
+    TokenStore tokens, TenancyStore tenancy, HostStore hosts, PeerStore peers, SiteAuthority authority, Peers.PeerAuthorities peerAuthorities, TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<string, X509Certificate2> _peerAuthorities = new(StringComparer.Ordinal);
-
     private static readonly TimeSpan Remember = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Until)> _users = new(StringComparer.Ordinal);
 
@@ -65,10 +64,7 @@ public sealed class Authenticator(TokenStore tokens, TenancyStore tenancy, HostS
     private bool PeerProvedOverTls(HttpRequest request, Store.Records.PeerRecord peer) =>
         !request.IsHttps
         || peer.CaCertificate is null
-        || SiteTrust.AcceptsClient(
-            request.HttpContext.Connection.ClientCertificate,
-            _peerAuthorities.GetOrAdd(peer.CaCertificate, pem => X509Certificate2.CreateFromPem(pem)),
-            CertificateRole.Manager);
+        || SiteTrust.AcceptsClient(request.HttpContext.Connection.ClientCertificate, peerAuthorities.For(peer), CertificateRole.Manager);
 
     /// <summary>Forgets every remembered sign-in (after a token is revoked, a user removed or a role changed here).</summary>
     public void Forget() => _users.Clear();

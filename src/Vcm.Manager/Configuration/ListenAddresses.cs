@@ -6,9 +6,6 @@ namespace Vcm.Manager.Configuration;
 /// <summary>What the manager's URLs say about its addresses: which are loopback, and the names its certificate must carry.</summary>
 public static class ListenAddresses
 {
-    public static bool IsLoopback(Uri url) =>
-        url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
-
     /// <summary>The names a client may dial this manager by: each URL's host, and every local address for a wildcard host.</summary>
     public static IReadOnlyList<string> CertificateNames(IEnumerable<string> urls)
     {

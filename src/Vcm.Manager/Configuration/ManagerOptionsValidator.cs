@@ -12,7 +12,7 @@ public static class ManagerOptionsValidator
             {
                 problems.Add($"--listen '{url}' is not an http:// or https:// URL.");
             }
-            else if (listen.Scheme == "http" && !ListenAddresses.IsLoopback(listen))
+            else if (listen.Scheme == "http" && !Vcm.Drivers.Tls.Loopback.Is(listen))
             {
                 problems.Add($"--listen '{url}' is plain HTTP on an address other than loopback: the manager serves HTTPS there, write https://{listen.Authority}.");
             }

@@ -149,6 +149,7 @@ public static class ManagerServer
         services.AddSingleton<PeerStore>();
         services.AddSingleton<PartStore>();
         services.AddSingleton(peerTransport ?? new PeerTransport());
+        services.AddSingleton<PeerAuthorities>();
         services.AddSingleton<FederationClient>();
         services.AddSingleton<PeerService>();
         services.AddSingleton<PartBroker>();

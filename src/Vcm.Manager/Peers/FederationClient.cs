@@ -18,7 +18,7 @@ namespace Vcm.Manager.Peers;
 /// site presents to that peer (Authorization: Bearer). Failures become <see cref="PeerCallException"/>s that name
 /// the peer and say why in one sentence.
 /// </summary>
-public sealed class FederationClient(PeerTransport transport, LocalSite site, ManagerTls tls, TimeProvider clock)
+public sealed class FederationClient(PeerTransport transport, LocalSite site, ManagerTls tls, PeerAuthorities authorities, TimeProvider clock)
 {
     public const string SiteHeader = "X-Vcm-Site";
 
@@ -27,8 +27,6 @@ public sealed class FederationClient(PeerTransport transport, LocalSite site, Ma
 
     /// <summary>How long a peer may take to answer one call.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, X509Certificate2> _authorities = new(StringComparer.Ordinal);
 
     public Task<PeerAcceptResponse> AcceptAsync(string peerName, string url, X509Certificate2? authority, PeerAcceptRequest request, CancellationToken cancellationToken) =>
         SendAsync<PeerAcceptResponse>(peerName, url, null, authority, HttpMethod.Post, "federation/v1/peers/accept", request, cancellationToken);
@@ -62,18 +60,18 @@ public sealed class FederationClient(PeerTransport transport, LocalSite site, Ma
 
     /// <summary>Asks the peer to admit (or, if it has already, to show) the part of the home cluster <paramref name="cluster"/>.</summary>
     public Task<PartStatus> PutPartAsync(PeerRecord peer, string cluster, PartRequest request, CancellationToken cancellationToken) =>
-        SendAsync<PartStatus>(peer.Name, peer.Url, peer.OurKey, AuthorityOf(peer), HttpMethod.Put, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", request, cancellationToken);
+        SendAsync<PartStatus>(peer.Name, peer.Url, peer.OurKey, authorities.For(peer), HttpMethod.Put, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", request, cancellationToken);
 
     /// <summary>The part's status; asking renews the part's lease at the peer.</summary>
     public Task<PartStatus> GetPartAsync(PeerRecord peer, string cluster, CancellationToken cancellationToken) =>
-        SendAsync<PartStatus>(peer.Name, peer.Url, peer.OurKey, AuthorityOf(peer), HttpMethod.Get, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", null, cancellationToken);
+        SendAsync<PartStatus>(peer.Name, peer.Url, peer.OurKey, authorities.For(peer), HttpMethod.Get, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", null, cancellationToken);
 
     /// <summary>Asks the peer to release the part; true once it is gone there (false: releasing, ask again).</summary>
     public async Task<bool> DeletePartAsync(PeerRecord peer, string cluster, CancellationToken cancellationToken)
     {
         try
         {
-            var status = await SendAsync<PartStatus?>(peer.Name, peer.Url, peer.OurKey, AuthorityOf(peer), HttpMethod.Delete, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", null, cancellationToken);
+            var status = await SendAsync<PartStatus?>(peer.Name, peer.Url, peer.OurKey, authorities.For(peer), HttpMethod.Delete, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", null, cancellationToken);
             return status is null || status.Phase == ClusterPhase.Released;
         }
         catch (PeerCallException e) when (e.Failure == PeerFailure.NotFound)
@@ -81,10 +79,6 @@ public sealed class FederationClient(PeerTransport transport, LocalSite site, Ma
             return true;
         }
     }
-
-    /// <summary>The CA pinned for the peer (parsed once per PEM text).</summary>
-    private X509Certificate2? AuthorityOf(PeerRecord peer) =>
-        peer.CaCertificate is { } pem ? _authorities.GetOrAdd(pem, p => X509Certificate2.CreateFromPem(p)) : null;
 
     private async Task<T> SendAsync<T>(
         string peerName, string url, string? key, X509Certificate2? authority, HttpMethod method, string path, object? body, CancellationToken cancellationToken)

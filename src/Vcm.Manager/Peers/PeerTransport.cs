@@ -17,12 +17,7 @@ public class PeerTransport
         ConnectTimeout = TimeSpan.FromSeconds(5),
     };
 
-    private static readonly SocketsHttpHandler AnyServer = new()
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        SslOptions = new System.Net.Security.SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-    };
+    private static readonly SocketsHttpHandler AnyServer = TlsCredentials.AnyServer();
 
     private readonly ConcurrentDictionary<string, SocketsHttpHandler> _pinned = new(StringComparer.Ordinal);
 

@@ -127,9 +127,6 @@ public sealed class SiteAuthority
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=x", key, HashAlgorithmName.SHA256);
         using var issued = Issue(request.PublicKey, siteName, CertificateRole.Manager, names, now, lifetime);
-        using var withKey = issued.CopyWithPrivateKey(key);
-
-        // a certificate whose key is not tied to the key object above, so disposing that object leaves it usable
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        return TlsFiles.WithKey(issued, key);
     }
 }

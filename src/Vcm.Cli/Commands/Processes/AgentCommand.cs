@@ -135,7 +135,7 @@ public static class AgentCommand
     /// <summary>The RPC's URL: https by default; plain HTTP only on loopback.</summary>
     private static string CheckListen(string? url) =>
         url is null ? "https://127.0.0.1:0"
-        : AgentServer.PlainOffLoopback(url) ? throw new CliException($"--listen {url} is plain HTTP off loopback: an agent serves HTTPS there (with the certificate its site issues at join), so write https://", ExitCodes.Usage)
+        : Vcm.Drivers.Tls.Loopback.PlainOffLoopback(url) ? throw new CliException($"--listen {url} is plain HTTP off loopback: an agent serves HTTPS there (with the certificate its site issues at join), so write https://", ExitCodes.Usage)
         : url;
 
     private static long? Size(string? text, string option) =>
