@@ -87,11 +87,12 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
     public Task RevokeJoinTokenAsync(string id, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/hosts/tokens/{Uri.EscapeDataString(id)}"), cancellationToken);
 
-    /// <summary>The site's free capacity over time; each argument optional (the server's defaults).</summary>
+    /// <summary>The site's free capacity over time (with <paramref name="peers"/>, each peer's too); each argument optional (the server's defaults).</summary>
     public Task<CapacityTimelineView> GetCapacityAsync(
-        string? from, string? to, string? step, int? cpus, string? memory, string? disk, CancellationToken cancellationToken) =>
+        string? from, string? to, string? step, int? cpus, string? memory, string? disk, bool peers, CancellationToken cancellationToken) =>
         SendAsync<CapacityTimelineView>(
-            new HttpRequestMessage(HttpMethod.Get, WithQuery("api/v1/capacity", ("from", from), ("to", to), ("step", step), ("cpus", Text(cpus)), ("memory", memory), ("disk", disk))),
+            new HttpRequestMessage(HttpMethod.Get, WithQuery(
+                "api/v1/capacity", ("from", from), ("to", to), ("step", step), ("cpus", Text(cpus)), ("memory", memory), ("disk", disk), ("peers", peers ? "true" : null))),
             cancellationToken);
 
     /// <summary>Where a request fits at the site for starts in [from, to]; each argument optional (the server's defaults).</summary>

@@ -24,15 +24,21 @@ public static class QuotaCheck
     public static Reservation PeakFrom(IReadOnlyList<Reservation> held, DateTimeOffset now)
     {
         var end = held.Select(r => r.End).Where(e => e > now).DefaultIfEmpty(now).Max();
-        var window = new Reservation(now, end > now ? end : now.AddTicks(1), 0, 0, 0, 0);
-        var during = held.Where(r => r.Overlaps(window.Start, window.End)).ToList();
+        return PeakWithin(held, now, end > now ? end : now.AddTicks(1));
+    }
+
+    /// <summary>What is held at the busiest moment of [<paramref name="from"/>, <paramref name="to"/>), each resource on its own.</summary>
+    public static Reservation PeakWithin(IReadOnlyList<Reservation> held, DateTimeOffset from, DateTimeOffset to)
+    {
+        var window = new Reservation(from, to, 0, 0, 0, 0);
+        var during = held.Where(r => r.Overlaps(from, to)).ToList();
         long At(Func<Reservation, long> amount)
         {
             var t = Peak(during, window, amount);
             return during.Where(r => r.Start <= t && t < r.End).Sum(amount);
         }
 
-        return new Reservation(now, end, At(r => r.Nodes), At(r => r.Vcpus), At(r => r.MemoryMb), At(r => r.SharedMb));
+        return new Reservation(from, to, At(r => r.Nodes), At(r => r.Vcpus), At(r => r.MemoryMb), At(r => r.SharedMb));
     }
 
     /// <summary>Node-hours held in the calendar month (UTC) of <paramref name="at"/>.</summary>

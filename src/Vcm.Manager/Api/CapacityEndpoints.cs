@@ -7,7 +7,14 @@ using Vcm.Domain.Clusters;
 using Vcm.Domain.Common;
 using Vcm.Domain.Scheduling;
 using Vcm.Domain.Sizes;
+using Vcm.Domain.Tenancy;
+using Vcm.Manager.Admission;
+using Vcm.Manager.Auth;
 using Vcm.Manager.Configuration;
+using Vcm.Manager.Peers;
+using Vcm.Store.Federation;
+using Vcm.Store.Records;
+using Vcm.Store.Tenancy;
 using Vcm.Manager.Http;
 using Vcm.Store.Admission;
 using Vcm.Store.Sites;
@@ -28,11 +35,14 @@ public static class CapacityEndpoints
 
     public static readonly TimeSpan MaxFitSpan = TimeSpan.FromDays(366);
 
+    /// <summary>How long the view waits for each peer's capacity.</summary>
+    public static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(5);
+
     public static void MapCapacity(this RouteGroupBuilder api)
     {
         api.MapGet("/capacity", GetAsync).WithName("getCapacity").WithTags("sites").Produces<CapacityTimelineView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithSummary("The site's free capacity over time: from (default now), to (default a day later), step (default 1h); with cpus (and memory, disk) also how many such nodes fit in each step.");
+            .WithSummary("The site's free capacity over time: from (default now), to (default a day later), step (default 1h); with cpus (and memory, disk) also how many such nodes fit in each step; a tenant's user also sees its quota headroom in each step; with peers=true, each peer's capacity too.");
         api.MapGet("/capacity/fit", FitAsync).WithName("getCapacityFit").WithTags("sites").Produces<FitWindowsView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Where a request (workers, head, cpus, memory, disk, duration — as a cluster create takes them) fits at this site, for starts from from (default now) to to (default 7 days later): runs of starts, each start in them fits its whole window.");
@@ -44,8 +54,8 @@ public static class CapacityEndpoints
     {
         var problems = new List<Problem>();
         var now = clock.GetUtcNow();
-        var start = Time("from", from, now, problems);
-        var end = to is null ? start + FitSpan : Time("to", to, now, problems);
+        var start = CapacityQuery.Time("from", from, now, problems);
+        var end = to is null ? start + FitSpan : CapacityQuery.Time("to", to, now, problems);
         if (problems.Count == 0 && (end <= start || end - start > MaxFitSpan))
         {
             problems.Add(new Problem("to", $"must be after from, by at most {MaxFitSpan.TotalDays:0} days"));
@@ -74,94 +84,98 @@ public static class CapacityEndpoints
     }
 
     private static async Task<IResult> GetAsync(
-        string? from, string? to, string? step, int? cpus, string? memory, string? disk,
-        AdmissionStore store, LocalSite site, TimeProvider clock, CancellationToken cancellationToken)
+        string? from, string? to, string? step, int? cpus, string? memory, string? disk, bool? peers, Caller caller,
+        AdmissionStore store, TenancyStore tenancy, PeerStore peerStore, FederationClient federation, LocalSite site, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
-        var problems = new List<Problem>();
-        var now = clock.GetUtcNow();
-        var start = Time("from", from, now, problems);
-        var span = DurationOf("step", step, DefaultStep, problems);
-        var end = to is null ? start + DefaultSpan : Time("to", to, now, problems);
-        if (problems.Count == 0 && end <= start)
-        {
-            problems.Add(new Problem("to", "must be after from"));
-        }
-        else if (problems.Count == 0 && (end - start).Ticks / span.Ticks >= CapacityTimeline.MaxSteps)
-        {
-            problems.Add(new Problem("step", $"makes more than {CapacityTimeline.MaxSteps} steps between from and to: take a longer step or a shorter range"));
-        }
-
-        Resources? shape = null;
-        if (cpus is not null || memory is not null || disk is not null)
-        {
-            if (cpus is < 1 or > SpecLimits.MaxCpus)
-            {
-                problems.Add(new Problem("cpus", $"must be from 1 to {SpecLimits.MaxCpus}"));
-            }
-
-            var mem = Size("memory", memory, SpecLimits.DefaultMemory, problems);
-            var dsk = Size("disk", disk, SpecLimits.DefaultDisk, problems);
-            shape = new Resources(cpus ?? SpecLimits.DefaultCpus, mem.Mebibytes, dsk.Mebibytes);
-        }
-
+        var (query, problems) = CapacityQuery.Read(from, to, step, cpus, memory, disk, clock.GetUtcNow());
         if (problems.Count > 0)
         {
             return Problems.Invalid(problems, "The capacity query is not valid");
         }
 
-        var (hosts, claims) = await store.ReadCalendarAsync(site.Id, start.ToUnixTimeMilliseconds(), cancellationToken);
-        var steps = CapacityTimeline.Of(hosts, new ClaimCalendar(claims), start, end, span, shape);
-        return Results.Ok(new CapacityTimelineView(
-            site.Name, start, end, DurationText.Format(span), shape?.ToString(),
+        var view = await LocalAsync(query, store, site, cancellationToken);
+        if (caller.TenantId is { } tenantId && await tenancy.GetTenantAsync(tenantId, cancellationToken) is { } tenant)
+        {
+            view = await WithHeadroomAsync(view, query, tenant, tenancy, cancellationToken);
+        }
+
+        if (peers is true)
+        {
+            var known = await peerStore.ListAsync(cancellationToken);
+            view = view with { Peers = await Task.WhenAll(known.Select(p => PeerAsync(p, query, federation, cancellationToken))) };
+        }
+
+        return Results.Ok(view);
+    }
+
+    /// <summary>GET /federation/v1/capacity: this site's free capacity, for a peer's capacity view (no tenant, no peers of its own).</summary>
+    public static void MapPeerCapacity(this WebApplication app) =>
+        app.MapGet("/federation/v1/capacity", ForPeerAsync).WithName("getPeerCapacity").WithTags("federation").Produces<CapacityTimelineView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("A peer asks this site's free capacity over time, as GET /api/v1/capacity gives it.");
+
+    private static async Task<IResult> ForPeerAsync(
+        string? from, string? to, string? step, int? cpus, string? memory, string? disk,
+        AdmissionStore store, LocalSite site, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (query, problems) = CapacityQuery.Read(from, to, step, cpus, memory, disk, clock.GetUtcNow());
+        return problems.Count > 0
+            ? Problems.Invalid(problems, "The capacity query is not valid")
+            : Results.Ok(await LocalAsync(query, store, site, cancellationToken));
+    }
+
+    private static async Task<CapacityTimelineView> LocalAsync(CapacityQuery query, AdmissionStore store, LocalSite site, CancellationToken cancellationToken)
+    {
+        var (hosts, claims) = await store.ReadCalendarAsync(site.Id, query.From.ToUnixTimeMilliseconds(), cancellationToken);
+        var steps = CapacityTimeline.Of(hosts, new ClaimCalendar(claims), query.From, query.To, query.Step, query.Shape);
+        return new CapacityTimelineView(
+            site.Name, query.From, query.To, DurationText.Format(query.Step), query.Shape?.ToString(),
             steps.Select(s => new CapacityStepView(
-                s.Start, s.End, s.Free.Cpus, ByteSize.FromMebibytes(s.Free.MemoryMb).ToString(), ByteSize.FromMebibytes(s.Free.DiskMb).ToString(), s.Nodes)).ToList()));
+                s.Start, s.End, s.Free.Cpus, ByteSize.FromMebibytes(s.Free.MemoryMb).ToString(), ByteSize.FromMebibytes(s.Free.DiskMb).ToString(), s.Nodes)).ToList());
     }
 
-    private static DateTimeOffset Time(string field, string? text, DateTimeOffset now, List<Problem> problems)
+    /// <summary>Each step with what the tenant's quota still allows through it.</summary>
+    private static async Task<CapacityTimelineView> WithHeadroomAsync(
+        CapacityTimelineView view, CapacityQuery query, TenantRecord tenant, TenancyStore tenancy, CancellationToken cancellationToken)
     {
-        if (text is null or "now")
+        var quota = TenantQuotas.Read(tenant);
+        var held = TenantReservations.Of(await tenancy.QuotaClustersAsync(tenant.Id, QuotaCheck.MonthStart(query.From).ToUnixTimeMilliseconds(), cancellationToken));
+        return view with
         {
-            return now;
-        }
-
-        if (ClusterSpecParser.TryParseTime(text, out var time))
-        {
-            return DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
-        }
-
-        problems.Add(new Problem(field, "must be now or an ISO 8601 time like 2027-04-06T09:00+09:00"));
-        return now;
+            Tenant = tenant.Name,
+            Steps = view.Steps.Select(s =>
+            {
+                var room = QuotaHeadroom.Within(quota, held, s.Start, s.End);
+                return s with
+                {
+                    Quota = new QuotaHeadroomView(
+                        room.Nodes, room.Vcpus,
+                        room.MemoryMb is { } m ? ByteSize.FromMebibytes(m).ToString() : null,
+                        room.SharedMb is { } sh ? ByteSize.FromMebibytes(sh).ToString() : null,
+                        room.NodeHours,
+                        query.Shape is { } shape ? room.NodesOf(shape.Cpus, shape.MemoryMb) : null),
+                };
+            }).ToList(),
+        };
     }
 
-    private static TimeSpan DurationOf(string field, string? text, TimeSpan fallback, List<Problem> problems)
+    /// <summary>A peer's capacity over the same steps; a peer that cannot answer in time is named with the reason, not an error of the whole view.</summary>
+    private static async Task<PeerCapacityView> PeerAsync(PeerRecord peer, CapacityQuery query, FederationClient federation, CancellationToken cancellationToken)
     {
-        if (text is null)
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(PeerTimeout);
+        try
         {
-            return fallback;
+            return new PeerCapacityView(peer.Name, await federation.GetCapacityAsync(peer, query.ToQueryString(), deadline.Token), null);
         }
-
-        if (DurationText.TryParse(text, out var duration) && duration >= TimeSpan.FromMinutes(1))
+        catch (PeerCallException e)
         {
-            return duration;
+            return new PeerCapacityView(peer.Name, null, e.Message);
         }
-
-        problems.Add(new Problem(field, "must be a duration of at least 1m, like 15m, 1h or 1d"));
-        return fallback;
-    }
-
-    private static ByteSize Size(string field, string? text, ByteSize fallback, List<Problem> problems)
-    {
-        if (text is null)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return fallback;
+            return new PeerCapacityView(peer.Name, null, $"site {peer.Name}'s manager at {peer.Url} did not answer within {PeerTimeout.TotalSeconds:0} s");
         }
-
-        if (ByteSize.TryParse(text, out var size, out var error))
-        {
-            return size;
-        }
-
-        problems.Add(new Problem(field, error));
-        return fallback;
     }
 }

@@ -36,6 +36,7 @@ public static class RoutePolicies
         // peer sites (with their key)
         ["PUT /federation/v1/parts/{cluster}"] = Access.PeersOnly,
         ["GET /federation/v1/parts/{cluster}"] = Access.PeersOnly,
+        ["GET /federation/v1/capacity"] = Access.PeersOnly,
         ["DELETE /federation/v1/parts/{cluster}"] = Access.PeersOnly,
 
         // clusters: a tenant's, each answered by Caller.Sees / Caller.Manages

@@ -197,6 +197,7 @@ public static class ManagerServer
         api.MapPackages();
         api.MapTenancy();
         app.MapFederation();
+        app.MapPeerCapacity();
         return new ManagerApp(app, adminToken, site, database);
     }
 

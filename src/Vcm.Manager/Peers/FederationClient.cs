@@ -66,6 +66,10 @@ public sealed class FederationClient(PeerTransport transport, LocalSite site, Ma
     public Task<PartStatus> GetPartAsync(PeerRecord peer, string cluster, CancellationToken cancellationToken) =>
         SendAsync<PartStatus>(peer.Name, peer.Url, peer.OurKey, authorities.For(peer), HttpMethod.Get, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", null, cancellationToken);
 
+    /// <summary>The peer's free capacity over the steps <paramref name="query"/> asks for (a query string: from, to, step and the node shape).</summary>
+    public Task<CapacityTimelineView> GetCapacityAsync(PeerRecord peer, string query, CancellationToken cancellationToken) =>
+        SendAsync<CapacityTimelineView>(peer.Name, peer.Url, peer.OurKey, authorities.For(peer), HttpMethod.Get, "federation/v1/capacity" + query, null, cancellationToken);
+
     /// <summary>Asks the peer to release the part; true once it is gone there (false: releasing, ask again).</summary>
     public async Task<bool> DeletePartAsync(PeerRecord peer, string cluster, CancellationToken cancellationToken)
     {

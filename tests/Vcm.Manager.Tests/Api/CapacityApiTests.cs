@@ -24,11 +24,11 @@ public sealed class CapacityApiTests : IAsyncLifetime
     [Fact]
     public async Task AReservationShowsInTheStepsOfItsWindow_AndNodesOfAShapeAreCounted()
     {
-        var before = await _site.Client.GetCapacityAsync(null, Iso(Now.AddHours(6)), "1h", 8, "16G", null, CancellationToken.None);
+        var before = await _site.Client.GetCapacityAsync(null, Iso(Now.AddHours(6)), "1h", 8, "16G", null, false, CancellationToken.None);
 
         await _site.Client.CreateClusterAsync(
             new ClusterSpecInput { Name = "later", Workers = 3, Cpus = 8, Memory = "16G", Start = Iso(Now.AddHours(2)), Duration = "2h" }, CancellationToken.None);
-        var after = await _site.Client.GetCapacityAsync(null, Iso(Now.AddHours(6)), "1h", 8, "16G", null, CancellationToken.None);
+        var after = await _site.Client.GetCapacityAsync(null, Iso(Now.AddHours(6)), "1h", 8, "16G", null, false, CancellationToken.None);
 
         Assert.Equal(6, after.Steps.Count);
         Assert.Equal(Now, after.From);
@@ -43,6 +43,32 @@ public sealed class CapacityApiTests : IAsyncLifetime
         Assert.Equal(
             [idle.Nodes, idle.Nodes, idle.Nodes - 4, idle.Nodes - 4, idle.Nodes, idle.Nodes],
             after.Steps.Select(s => s.Nodes));
+    }
+
+    [Fact]
+    public async Task ATenantsUser_SeesItsQuotaHeadroomInEachStep_TheProviderSeesNone()
+    {
+        await _site.Client.CreateTenantAsync(new TenantCreateRequest("lab", "nodes=6,vcpus=16,node-hours=100"), CancellationToken.None);
+        await _site.Client.CreateUserAsync(new UserCreateRequest("ann", "lab", "member", null), CancellationToken.None);
+        var token = await _site.Client.CreateTokenAsync(new TokenCreateRequest("ann", "test", null), CancellationToken.None);
+        using var ann = _site.ClientWith(token.Secret!);
+
+        // a head and two workers of 4 cpus from 10:00 to 12:00: 3 nodes, 12 vcpus and 6 node-hours of the quota
+        await ann.CreateClusterAsync(
+            new ClusterSpecInput { Name = "mine", Workers = 2, Cpus = 4, Start = Iso(Now.AddHours(2)), Duration = "2h" }, CancellationToken.None);
+        var seen = await ann.GetCapacityAsync(null, Iso(Now.AddHours(4)), "1h", 2, "1G", null, false, CancellationToken.None);
+        var provider = await _site.Client.GetCapacityAsync(null, Iso(Now.AddHours(4)), "1h", 2, "1G", null, false, CancellationToken.None);
+
+        Assert.Equal("lab", seen.Tenant);
+        Assert.Equal([6L, 6L, 3L, 3L], seen.Steps.Select(s => s.Quota!.Nodes!.Value));
+        Assert.Equal([16L, 16L, 4L, 4L], seen.Steps.Select(s => s.Quota!.Vcpus!.Value));
+        Assert.All(seen.Steps, s => Assert.Equal(94, s.Quota!.NodeHours));
+        Assert.All(seen.Steps, s => Assert.Null(s.Quota!.Memory));
+        // nodes of 2 cpus the quota still allows: min(nodes left, vcpus left / 2)
+        Assert.Equal([6L, 6L, 2L, 2L], seen.Steps.Select(s => s.Quota!.NodesOfShape!.Value));
+        Assert.Null(provider.Tenant);
+        Assert.All(provider.Steps, s => Assert.Null(s.Quota));
+        Assert.Equal(provider.Steps.Select(s => s.Cpus), seen.Steps.Select(s => s.Cpus));
     }
 
     [Fact]
@@ -76,11 +102,11 @@ public sealed class CapacityApiTests : IAsyncLifetime
     public async Task ABadQuery_ListsEveryProblem()
     {
         var refused = await Assert.ThrowsAsync<VcmApiException>(() =>
-            _site.Client.GetCapacityAsync("yesterday", null, "0s", 0, "lots", null, CancellationToken.None));
+            _site.Client.GetCapacityAsync("yesterday", null, "0s", 0, "lots", null, false, CancellationToken.None));
         var backwards = await Assert.ThrowsAsync<VcmApiException>(() =>
-            _site.Client.GetCapacityAsync(Iso(Now.AddHours(2)), Iso(Now), null, null, null, null, CancellationToken.None));
+            _site.Client.GetCapacityAsync(Iso(Now.AddHours(2)), Iso(Now), null, null, null, null, false, CancellationToken.None));
         var tooMany = await Assert.ThrowsAsync<VcmApiException>(() =>
-            _site.Client.GetCapacityAsync(null, Iso(Now.AddDays(400)), "1m", null, null, null, CancellationToken.None));
+            _site.Client.GetCapacityAsync(null, Iso(Now.AddDays(400)), "1m", null, null, null, false, CancellationToken.None));
 
         Assert.Equal(400, refused.Status);
         Assert.Equal(["cpus", "from", "memory", "step"], refused.Problem.Errors!.Select(e => e.Field).Order(StringComparer.Ordinal));

@@ -74,6 +74,33 @@ public sealed class FederationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Capacity_WithPeers_ShowsEachPeersOwnCapacity_AndNamesAPeerThatCannotAnswer()
+    {
+        await PeerAsync();
+        await _b.Client.CreateClusterAsync(new ClusterSpecInput { Name = "busy", Workers = 2, Cpus = 4, Duration = "3h" }, CancellationToken.None);
+        var from = DateTimeOffset.UtcNow.AddMinutes(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var to = DateTimeOffset.UtcNow.AddHours(5).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+        var seen = await _a.Client.GetCapacityAsync(from, to, "1h", 4, null, null, true, CancellationToken.None);
+        var atB = await _b.Client.GetCapacityAsync(from, to, "1h", 4, null, null, false, CancellationToken.None);
+        var alone = await _a.Client.GetCapacityAsync(from, to, "1h", 4, null, null, false, CancellationToken.None);
+        _peers.SetDown("b", true);
+        var down = await _a.Client.GetCapacityAsync(from, to, "1h", 4, null, null, true, CancellationToken.None);
+
+        Assert.Equal("a", seen.Site);
+        var b = Assert.Single(seen.Peers!);
+        Assert.Equal("b", b.Site);
+        Assert.Null(b.Error);
+        Assert.Equal(atB.Steps, b.Capacity!.Steps);
+        Assert.Equal(alone.Steps, seen.Steps);
+        Assert.NotEqual(seen.Steps.Select(s => s.Cpus), b.Capacity.Steps.Select(s => s.Cpus)); // b's cluster holds 12 cpus for 3 h
+        Assert.Null(alone.Peers);
+        var unreachable = Assert.Single(down.Peers!);
+        Assert.Null(unreachable.Capacity);
+        Assert.Contains("site b", unreachable.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddPeer_BadInput_ListsEveryProblem_AndStoresNothing()
     {
         var before = await DbSnapshot.TakeAsync(_a.Database);
