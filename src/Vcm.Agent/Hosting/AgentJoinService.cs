@@ -161,7 +161,7 @@ internal sealed partial class AgentJoinService(
         var client = _heartbeats ??= tls.Client(TimeSpan.FromSeconds(10));
         using var message = new HttpRequestMessage(HttpMethod.Post, options.JoinUrl + AgentPaths.Heartbeat)
         {
-            Content = JsonContent.Create(new AgentHeartbeat(identity.Id, url, hosts.Facts), options: AgentJson.Options),
+            Content = JsonContent.Create(new AgentHeartbeat(identity.Id, url, hosts.Facts, await VmUsageReports.ReadAsync(hosts, logger, cancellationToken)), options: AgentJson.Options),
         };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", identity.Key);
         using var response = await client.SendAsync(message, cancellationToken);

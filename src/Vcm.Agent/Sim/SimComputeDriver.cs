@@ -27,12 +27,12 @@ internal sealed class SimComputeDriver(SimHost host) : IComputeDriver
                     return new Ensured<VmStatus>(EnsureOutcome.Unchanged, existing);
                 }
 
-                var restarted = new VmStatus(spec.Name, VmState.Running);
+                var restarted = new VmStatus(spec.Name, VmState.Running, Usage: Simulated(spec));
                 state.Vms[spec.Name] = restarted;
                 return new Ensured<VmStatus>(EnsureOutcome.Updated, restarted);
             }
 
-            var vm = new VmStatus(spec.Name, VmState.Running);
+            var vm = new VmStatus(spec.Name, VmState.Running, Usage: Simulated(spec));
             state.Vms[spec.Name] = vm;
             state.VmDisks[spec.Name] = spec.Disk;
             state.VmCreations[spec.Name] = state.VmCreations.GetValueOrDefault(spec.Name) + 1;
@@ -48,6 +48,9 @@ internal sealed class SimComputeDriver(SimHost host) : IComputeDriver
 
     public Task<string?> ConsoleAsync(string name, int maxBytes, CancellationToken cancellationToken) =>
         Task.FromResult(host.Read(s => s.Vms.TryGetValue(name, out var vm) ? $"[simulated console of {name}: {vm.State}]\n" : null));
+
+    /// <summary>A simulated VM uses no CPU time and holds all of its memory.</summary>
+    private static VmUsage Simulated(VmSpec spec) => new(0, spec.MemoryMb * 1024 * 1024);
 
     public Task<IReadOnlyList<VmStatus>> ListVmsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<VmStatus>>(host.Read(s => s.Vms.Values.ToList()));

@@ -111,7 +111,7 @@ public sealed class SimHost : IHostDrivers
                 return false;
             }
 
-            _state.Vms[name] = vm with { State = VmState.Stopped, Detail = "killed" };
+            _state.Vms[name] = vm with { State = VmState.Stopped, Detail = "killed", Usage = null };
             Save();
             return true;
         }

@@ -2,9 +2,15 @@ using System.Globalization;
 
 namespace Vcm.Drivers.Processes;
 
-/// <summary>What /proc/PID/stat says of a process: its state, how many threads it has, when it started.</summary>
-internal readonly record struct ProcessStat(char State, int Threads, long StartTime)
+/// <summary>
+/// What /proc/PID/stat says of a process: its state, how many threads it has, when it started, the CPU time it used
+/// (user and system, in clock ticks) and its resident set (in pages).
+/// </summary>
+internal readonly record struct ProcessStat(char State, int Threads, long StartTime, long CpuTicks = 0, long RssPages = 0)
 {
+    /// <summary>Clock ticks per second of /proc's CPU times: USER_HZ, fixed at 100 in Linux's user-space ABI.</summary>
+    public const double TicksPerSecond = 100;
+
     /// <summary>
     /// True once the process has exited: a zombie (or dead) with no thread left. A zombie thread group leader whose
     /// other threads still run (it called pthread_exit) is a running process.
@@ -33,6 +39,8 @@ internal readonly record struct ProcessStat(char State, int Threads, long StartT
         return new ProcessStat(
             fields[0][0],
             int.Parse(fields[17], NumberStyles.Integer, CultureInfo.InvariantCulture),
-            long.Parse(fields[19], NumberStyles.Integer, CultureInfo.InvariantCulture));
+            long.Parse(fields[19], NumberStyles.Integer, CultureInfo.InvariantCulture),
+            long.Parse(fields[11], NumberStyles.Integer, CultureInfo.InvariantCulture) + long.Parse(fields[12], NumberStyles.Integer, CultureInfo.InvariantCulture),
+            long.Parse(fields[21], NumberStyles.Integer, CultureInfo.InvariantCulture));
     }
 }

@@ -13,6 +13,20 @@ public abstract record AdmissionOutcome
             ? new KeyReused(key, earlier)
             : new Admitted(earlier, Replayed: true);
 
+    /// <summary>The outcome's name in the manager's metrics.</summary>
+    public string Label => this switch
+    {
+        Admitted { Replayed: true } => "replayed",
+        Admitted => "admitted",
+        Invalid => "invalid",
+        NameTaken => "name_taken",
+        KeyReused => "key_reused",
+        NoCapacity => "no_capacity",
+        OverQuota => "over_quota",
+        PeerFailed => "peer_failed",
+        _ => "other",
+    };
+
     /// <summary>Stored, phase Scheduled; <see cref="Replayed"/> when an idempotency key matched an earlier create.</summary>
     public sealed record Admitted(ClusterRecord Cluster, bool Replayed) : AdmissionOutcome;
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Vcm.Domain.Clusters;
 using Vcm.Domain.Common;
@@ -9,6 +10,7 @@ using Vcm.Domain.Scheduling;
 using Vcm.Drivers.Images;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Images;
+using Vcm.Manager.Metrics;
 using Vcm.Manager.Peers;
 using Vcm.Store.Admission;
 using Vcm.Store.Clusters;
@@ -27,7 +29,7 @@ namespace Vcm.Manager.Admission;
 /// </summary>
 public sealed class ClusterAdmission(
     AdmissionStore store, ClusterStore clusters, SiteStore sites, CalendarCache cache, LocalSite site, ManagerIdentity manager,
-    TimeProvider clock, ControllerOptions options, IImageLayers layers, ReadyEstimator estimator, CacheImages cacheImages)
+    TimeProvider clock, ControllerOptions options, IImageLayers layers, ReadyEstimator estimator, CacheImages cacheImages, ManagerMetrics metrics)
 {
     private readonly SemaphoreSlim _serial = new(1, 1);
 
@@ -95,7 +97,24 @@ public sealed class ClusterAdmission(
             : (resolution.Plan, []);
     }
 
+    /// <summary>Admits the request, or refuses it with the reason; timed, by outcome, in the manager's metrics.</summary>
     public async Task<AdmissionOutcome> AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var admitted = await AdmitOnceAsync(request, cancellationToken);
+            outcome = admitted.Label;
+            return admitted;
+        }
+        finally
+        {
+            metrics.Admissions.WithLabels(outcome).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    private async Task<AdmissionOutcome> AdmitOnceAsync(AdmissionRequest request, CancellationToken cancellationToken)
     {
         if (request.IdempotencyKey is { } key && await clusters.FindByIdempotencyKeyAsync(key, cancellationToken) is { } earlier)
         {

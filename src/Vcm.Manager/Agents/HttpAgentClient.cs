@@ -12,10 +12,14 @@ public sealed class HttpAgentClient : IAgentClient, IDisposable
 {
     private readonly HttpClient _http;
 
-    /// <summary>Calls agents over mutual TLS with the manager's <paramref name="credentials"/> (agents on loopback may speak plain HTTP).</summary>
-    public HttpAgentClient(TlsCredentials credentials, TimeSpan? timeout = null)
+    /// <summary>
+    /// Calls agents over mutual TLS with the manager's <paramref name="credentials"/> (agents on loopback may speak
+    /// plain HTTP); with <paramref name="metrics"/>, every call is timed and its errors counted.
+    /// </summary>
+    public HttpAgentClient(TlsCredentials credentials, TimeSpan? timeout = null, Metrics.ManagerMetrics? metrics = null)
     {
-        _http = new HttpClient(credentials.Handler(CertificateRole.Agent))
+        var handler = credentials.Handler(CertificateRole.Agent);
+        _http = new HttpClient(metrics is null ? handler : new AgentCallMeter(handler, metrics))
         {
             Timeout = timeout ?? TimeSpan.FromMinutes(15),
         };

@@ -8,6 +8,7 @@ using Vcm.Drivers.Tls;
 using Vcm.Manager.Auth;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Http;
+using Vcm.Manager.Metrics;
 using Vcm.Manager.Tls;
 using Vcm.Store.Auth;
 using Vcm.Store.Hosts;
@@ -84,7 +85,7 @@ public static class AgentEndpoints
             site.Name, joined.Hosts.Select(h => h.Name).ToList(), certificate?.ExportCertificatePem(), certificate is null ? null : authority.CertificatePem));
     }
 
-    private static async Task<IResult> HeartbeatAsync(HttpRequest http, HostStore hosts, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> HeartbeatAsync(HttpRequest http, HostStore hosts, NodeUsageBook usage, TimeProvider clock, CancellationToken cancellationToken)
     {
         var header = http.Headers.Authorization.ToString();
         var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
@@ -105,12 +106,22 @@ public static class AgentEndpoints
         }
 
         var problems = AgentRequestValidator.Agent(beat.AgentId, beat.Url, beat.Hosts);
+        if (problems.Count == 0)
+        {
+            problems.AddRange(AgentRequestValidator.Usage(beat.Vms, beat.Hosts.Select(h => h.Name).ToList()));
+        }
+
         if (problems.Count > 0)
         {
             return Problems.Invalid(problems, "The heartbeat is not valid", StatusCodes.Status422UnprocessableEntity);
         }
 
         var ok = await hosts.HeartbeatAsync(beat.AgentId, key, beat.Url, beat.Hosts.Select(Report).ToList(), clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        if (ok)
+        {
+            usage.Record(beat.Hosts.Select(h => h.Name), beat.Vms ?? []);
+        }
+
         return ok ? Results.NoContent() : unauthorized;
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Vcm.Domain.Common;
 using Vcm.Drivers.Hosts;
+using Vcm.Drivers.Rpc;
 
 namespace Vcm.Manager.Api;
 
@@ -25,6 +26,41 @@ public static partial class AgentRequestValidator
         if (string.IsNullOrEmpty(key) || key.Length < 16 || key.Length > 256)
         {
             problems.Add(new Problem("agentKey", "must be 16 to 256 characters"));
+        }
+
+        return problems;
+    }
+
+    /// <summary>A heartbeat's VM usage: each for one of the heartbeat's own hosts, with a VM name and figures that can be true.</summary>
+    public static List<Problem> Usage(IReadOnlyList<VmUsageReport?>? vms, IReadOnlyCollection<string> hosts)
+    {
+        var problems = new List<Problem>();
+        if (vms is null)
+        {
+            return problems;
+        }
+
+        if (vms.Count > MaxHosts)
+        {
+            problems.Add(new Problem("vms", $"lists {vms.Count} VMs; at most {MaxHosts} are allowed"));
+            return problems;
+        }
+
+        var own = hosts.ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < vms.Count; i++)
+        {
+            if (vms[i] is not { } vm || vm.Host is null || !own.Contains(vm.Host))
+            {
+                problems.Add(new Problem($"vms[{i}].host", "must be one of the heartbeat's hosts"));
+            }
+            else if (string.IsNullOrEmpty(vm.Vm) || !NamePattern().IsMatch(vm.Vm))
+            {
+                problems.Add(new Problem($"vms[{i}].vm", "must be letters, digits and '-', at most 63 characters"));
+            }
+            else if (!double.IsFinite(vm.CpuSeconds) || vm.CpuSeconds < 0 || vm.MemoryBytes < 0)
+            {
+                problems.Add(new Problem($"vms[{i}]", "cpuSeconds and memoryBytes must be 0 or more"));
+            }
         }
 
         return problems;

@@ -55,6 +55,7 @@ public static class RoutePolicies
         ["GET /api/v1/site/limits"] = Reader,
         ["PUT /api/v1/site/limits"] = Provider,
         ["GET /api/v1/hosts"] = Provider,
+        ["GET /metrics"] = Provider,
         ["POST /api/v1/hosts/tokens"] = Provider,
         ["GET /api/v1/hosts/tokens"] = Provider,
         ["DELETE /api/v1/hosts/tokens/{id}"] = Provider,

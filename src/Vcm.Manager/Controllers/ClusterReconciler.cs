@@ -39,10 +39,13 @@ public sealed partial class ClusterReconciler(
     PartBroker broker,
     Images.LayerBuilds layerBuilds,
     Images.ReadyEstimator estimator,
+    Metrics.ManagerMetrics metrics,
     ILogger<ClusterReconciler> logger)
 {
     public async Task<ReconcileResult> ReconcileAsync(string clusterId, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        string? phase = null;
         try
         {
             await using var session = await clusters.OpenSessionAsync(clusterId, cancellationToken);
@@ -52,6 +55,7 @@ public sealed partial class ClusterReconciler(
             }
 
             var scope = new ClusterScope(session, clock.GetUtcNow(), manager.Id);
+            phase = scope.Phase.ToString();
             var result = await NextStepAsync(scope, cancellationToken);
             if (!scope.Failed)
             {
@@ -69,7 +73,15 @@ public sealed partial class ClusterReconciler(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            metrics.ReconcileErrors.Inc();
             return await RecordErrorAsync(clusterId, e, cancellationToken);
+        }
+        finally
+        {
+            if (phase is not null)
+            {
+                metrics.Reconciles.WithLabels(phase).Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            }
         }
     }
 

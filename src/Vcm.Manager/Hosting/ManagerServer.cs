@@ -15,6 +15,7 @@ using Vcm.Manager.Configuration;
 using Vcm.Manager.Federation;
 using Vcm.Manager.Peers;
 using Vcm.Manager.Hosts;
+using Vcm.Manager.Metrics;
 using Vcm.Manager.Http;
 using Vcm.Manager.OpenApi;
 using Vcm.Manager.Tls;
@@ -133,6 +134,9 @@ public static class ManagerServer
         services.AddSingleton(tls.Authority);
         services.AddHostedService<CertificateRenewal>();
         services.AddSingleton<ClusterStore>();
+        services.AddSingleton<ClusterCensus>();
+        services.AddSingleton<NodeUsageBook>();
+        services.AddSingleton<ManagerMetrics>();
         services.AddSingleton<AdmissionStore>();
         services.AddSingleton<ClusterLeases>();
         services.AddSingleton<HostStore>();
@@ -169,7 +173,7 @@ public static class ManagerServer
         }
         else
         {
-            services.AddSingleton<IAgentClient>(_ => new HttpAgentClient(tls.Credentials)); // made by the container, which disposes it
+            services.AddSingleton<IAgentClient>(sp => new HttpAgentClient(tls.Credentials, metrics: sp.GetRequiredService<ManagerMetrics>())); // made by the container, which disposes it
         }
 
         services.AddSingleton<ClusterController>();
@@ -198,6 +202,7 @@ public static class ManagerServer
         api.MapTenancy();
         app.MapFederation();
         app.MapPeerCapacity();
+        app.MapMetrics();
         return new ManagerApp(app, adminToken, site, database);
     }
 

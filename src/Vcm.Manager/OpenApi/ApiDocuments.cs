@@ -32,6 +32,7 @@ public static class ApiDocuments
     [
         new("/healthz", "v1", Public),
         new("/problems/", "v1", Public),
+        new("/metrics", "v1", [[Bearer]]), // a provider's token, as a Prometheus scrape config's authorization sends it
         new("/openapi/", "v1", Public), // the documents themselves; not described in them
         new("/api/v1/agents/join", "agent", Public), // the join token is in the body
         new("/api/v1/agents/", "agent", [[AgentKey]]),

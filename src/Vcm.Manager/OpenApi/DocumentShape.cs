@@ -18,6 +18,7 @@ public sealed class DocumentShape(ApiDocument api)
         ["peers"] = "The sites this one federates with.",
         ["images"] = "The site's image store: base images and package-set layers.",
         ["health"] = "Whether the manager is up.",
+        ["metrics"] = "The manager's metrics, for Prometheus.",
         ["problems"] = "What each problem type of the API's errors means.",
         ["agents"] = "How agents join the site and report.",
         ["packages"] = "The site's package cache, as an apt repository.",

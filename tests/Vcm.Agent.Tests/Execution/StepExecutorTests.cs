@@ -122,7 +122,7 @@ public sealed class StepExecutorTests
         Assert.Equal(
             [StepOutcome.Created, StepOutcome.Created, StepOutcome.Created, StepOutcome.Created],
             result.Results.Select(r => r.Outcome));
-        Assert.Equal(new VmStatus(Vm.Name, VmState.Running), result.Results[^1].Vm);
+        Assert.Equal(new VmStatus(Vm.Name, VmState.Running, Usage: new VmUsage(0, Vm.MemoryMb * 1024 * 1024)), result.Results[^1].Vm);
         Assert.Equal(VmState.Running, Assert.Single(sim.Inventory().Vms).State);
     }
 

@@ -177,7 +177,7 @@ public sealed class AgentServerTests : IAsyncLifetime
         Assert.All(response.Hosts, h => Assert.Equal(
             [StepOutcome.Created, StepOutcome.Created, StepOutcome.Created, StepOutcome.Created],
             h.Results.Select(r => r.Outcome)));
-        Assert.Equal(new VmStatus(Vm.Name, VmState.Running), response.Hosts[0].Results[^1].Vm);
+        Assert.Equal(new VmStatus(Vm.Name, VmState.Running, Usage: new VmUsage(0, Vm.MemoryMb * 1024 * 1024)), response.Hosts[0].Results[^1].Vm);
         Assert.Equal([Vm.Name], Sim("rpc-002").Inventory().Vms.Select(v => v.Name));
         Assert.Equal([Vm.Name], Sim("rpc-003").Inventory().Vms.Select(v => v.Name));
         Assert.Empty(Sim("rpc-001").Inventory().Vms);
@@ -284,7 +284,7 @@ public sealed class AgentServerTests : IAsyncLifetime
         var inventory = await SendAsync<HostInventory>(HttpMethod.Get, AgentPaths.Inventory("rpc-001"));
 
         Assert.Equal("rpc-001", inventory.Host);
-        Assert.Equal([new VmStatus(Vm.Name, VmState.Running)], inventory.Vms);
+        Assert.Equal([new VmStatus(Vm.Name, VmState.Running, Usage: new VmUsage(0, Vm.MemoryMb * 1024 * 1024))], inventory.Vms);
         Assert.Equal([Segment.Bridge], inventory.Segments);
         Assert.Equal(["micro"], inventory.Images);
         Assert.Equal([Disk.Name], inventory.Disks);

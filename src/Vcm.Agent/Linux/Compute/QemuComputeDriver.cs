@@ -113,8 +113,8 @@ public sealed partial class QemuComputeDriver : IComputeDriver
                     continue;
                 }
 
-                vms.Add(Daemons.RunningPid(vm.PidFile, vm.Marker) is not null
-                    ? new VmStatus(vm.Name, VmState.Running)
+                vms.Add(Daemons.RunningPid(vm.PidFile, vm.Marker) is { } pid
+                    ? new VmStatus(vm.Name, VmState.Running, Usage: ProcessUsage.Of(pid) is { } used ? new VmUsage(used.CpuSeconds, used.ResidentBytes) : null)
                     : new VmStatus(vm.Name, VmState.Stopped, "died"));
             }
         }

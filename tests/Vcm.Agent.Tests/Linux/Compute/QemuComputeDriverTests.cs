@@ -94,7 +94,10 @@ public sealed class QemuComputeDriverTests(TestGuest guest, ITestOutputHelper ou
 
         var restarted = host.NewCompute();
 
-        Assert.Equal(new VmStatus(spec.Name, VmState.Running), Assert.Single(await restarted.ListVmsAsync(Ct)));
+        var listed = Assert.Single(await restarted.ListVmsAsync(Ct));
+        Assert.Equal((spec.Name, VmState.Running), (listed.Name, listed.State));
+        // what QEMU's process uses, read from /proc: it has booted, so it has used CPU time and holds memory
+        Assert.True(listed.Usage is { CpuSeconds: > 0, MemoryBytes: > 16 * 1024 * 1024 }, $"usage {listed.Usage}");
         Assert.Equal(EnsureOutcome.Unchanged, (await restarted.EnsureVmAsync(spec, Ct)).Outcome);
         Assert.Equal(pid, host.VmPid(spec.Name));
         Assert.Equal(DeleteOutcome.Deleted, await restarted.DeleteVmAsync(spec.Name, Ct));
