@@ -32,16 +32,25 @@ public static class FitWindows
             }
         }
 
+        return RunsOf(points, to, point => Scheduler.Plan("fit", request.At(point), hosts, calendar).Placement is not null);
+    }
+
+    /// <summary>
+    /// The runs of starts that fit, from points (in order) at which the answer may change: each point's answer holds
+    /// until the next point, the last one's until <paramref name="to"/>.
+    /// </summary>
+    public static IReadOnlyList<FitWindow> RunsOf(IEnumerable<DateTimeOffset> points, DateTimeOffset to, Func<DateTimeOffset, bool> fits)
+    {
         var windows = new List<FitWindow>();
         DateTimeOffset? open = null;
         foreach (var point in points.Take(MaxPoints))
         {
-            var fits = Scheduler.Plan("fit", request.At(point), hosts, calendar).Placement is not null;
-            if (fits && open is null)
+            var fitsThere = fits(point);
+            if (fitsThere && open is null)
             {
                 open = point;
             }
-            else if (!fits && open is { } first)
+            else if (!fitsThere && open is { } first)
             {
                 windows.Add(new FitWindow(first, point - Tick));
                 open = null;

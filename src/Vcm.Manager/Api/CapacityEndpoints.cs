@@ -45,12 +45,12 @@ public static class CapacityEndpoints
             .WithSummary("The site's free capacity over time: from (default now), to (default a day later), step (default 1h); with cpus (and memory, disk) also how many such nodes fit in each step; a tenant's user also sees its quota headroom in each step; with peers=true, each peer's capacity too.");
         api.MapGet("/capacity/fit", FitAsync).WithName("getCapacityFit").WithTags("sites").Produces<FitWindowsView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithSummary("Where a request (workers, head, cpus, memory, disk, duration — as a cluster create takes them) fits at this site, for starts from from (default now) to to (default 7 days later): runs of starts, each start in them fits its whole window.");
+            .WithSummary("Where a request (workers, head, cpus, memory, disk, duration — as a cluster create takes them) fits at this site, for starts from from (default now) to to (default 7 days later): runs of starts, each start in them fits its whole window; for a tenant's user, within its quota too.");
     }
 
     private static async Task<IResult> FitAsync(
-        string? from, string? to, long? workers, bool? head, long? cpus, string? memory, string? disk, string? duration,
-        AdmissionStore store, SiteStore sites, LocalSite site, TimeProvider clock, CancellationToken cancellationToken)
+        string? from, string? to, long? workers, bool? head, long? cpus, string? memory, string? disk, string? duration, Caller caller,
+        AdmissionStore store, SiteStore sites, TenancyStore tenancy, LocalSite site, TimeProvider clock, CancellationToken cancellationToken)
     {
         var problems = new List<Problem>();
         var now = clock.GetUtcNow();
@@ -79,8 +79,17 @@ public static class CapacityEndpoints
         var (hosts, claims) = await store.ReadCalendarAsync(site.Id, start.ToUnixTimeMilliseconds(), cancellationToken);
         var request = PlacementRequest.For(spec) with { Sites = [] };
         var windows = FitWindows.Of(request.At(start), hosts.Where(h => h.Site == site.Name).ToList(), new ClaimCalendar(claims), start, end);
+        string? tenantName = null;
+        if (caller.TenantId is { } tenantId && await tenancy.GetTenantAsync(tenantId, cancellationToken) is { } tenant)
+        {
+            // a start the quota refuses is no fit for this tenant
+            var held = TenantReservations.Of(await tenancy.QuotaClustersAsync(tenant.Id, QuotaCheck.MonthStart(start).ToUnixTimeMilliseconds(), cancellationToken));
+            windows = QuotaFit.Both(windows, QuotaFit.Starts(TenantQuotas.Read(tenant), held, TenantReservations.Of(spec), request.Duration, start, end));
+            tenantName = tenant.Name;
+        }
+
         return Results.Ok(new FitWindowsView(
-            site.Name, start, end, DurationText.Format(request.Duration), windows.Select(w => new FitWindowView(w.First, w.Last)).ToList()));
+            site.Name, start, end, DurationText.Format(request.Duration), windows.Select(w => new FitWindowView(w.First, w.Last)).ToList(), tenantName));
     }
 
     private static async Task<IResult> GetAsync(

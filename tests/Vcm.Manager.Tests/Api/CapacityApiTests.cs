@@ -89,6 +89,29 @@ public sealed class CapacityApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ForATenantsUser_FitLeavesOutTheStartsItsQuotaRefuses()
+    {
+        await _site.Client.CreateTenantAsync(new TenantCreateRequest("few", "nodes=4"), CancellationToken.None);
+        await _site.Client.CreateUserAsync(new UserCreateRequest("bo", "few", "member", null), CancellationToken.None);
+        var token = await _site.Client.CreateTokenAsync(new TokenCreateRequest("bo", "test", null), CancellationToken.None);
+        using var bo = _site.ClientWith(token.Secret!);
+        // three of the tenant's four nodes are held from 10:00 to 12:00
+        await bo.CreateClusterAsync(new ClusterSpecInput { Name = "held", Workers = 2, Start = Iso(Now.AddHours(2)), Duration = "2h" }, CancellationToken.None);
+
+        var mine = await bo.GetFitAsync(null, Iso(Now.AddHours(6)), 1, null, null, null, null, "1h", CancellationToken.None);
+        var provider = await _site.Client.GetFitAsync(null, Iso(Now.AddHours(6)), 1, null, null, null, null, "1h", CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<VcmApiException>(() => bo.CreateClusterAsync(
+            new ClusterSpecInput { Name = "more", Workers = 1, Start = Iso(Now.AddHours(1).AddMinutes(30)), Duration = "1h" }, CancellationToken.None));
+
+        // two more nodes for an hour fit the quota only for starts whose hour misses 10:00-12:00
+        Assert.Equal("few", mine.Tenant);
+        Assert.Equal([new FitWindowView(Now, Now.AddHours(1)), new FitWindowView(Now.AddHours(4), Now.AddHours(6))], mine.Windows);
+        Assert.Null(provider.Tenant);
+        Assert.Equal([new FitWindowView(Now, Now.AddHours(6))], provider.Windows);
+        Assert.Equal(409, refused.Status); // a start between the runs is refused over quota, as fit said
+    }
+
+    [Fact]
     public async Task AFitQueryIsReadAsACreateIs_EveryProblemListed()
     {
         var refused = await Assert.ThrowsAsync<VcmApiException>(() =>
