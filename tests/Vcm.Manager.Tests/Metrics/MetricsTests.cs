@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -109,24 +108,13 @@ public sealed class MetricsTests : IAsyncLifetime
         return await _site.Anonymous.SendAsync(message);
     }
 
-    private async Task<Scrape> ScrapeAsync()
+    private async Task<MetricsText> ScrapeAsync()
     {
         using var http = _site.NewHttpClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _site.Manager.AdminToken);
         using var response = await http.GetAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
-        return new Scrape(await response.Content.ReadAsStringAsync());
-    }
-
-    /// <summary>One scrape's text; <see cref="Value"/> reads one series, as its name and labels are written.</summary>
-    private sealed record Scrape(string Text)
-    {
-        public double Value(string series)
-        {
-            var line = Text.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal))
-                ?? throw new Xunit.Sdk.XunitException($"no series {series} in:\n{Text}");
-            return double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
-        }
+        return new MetricsText(await response.Content.ReadAsStringAsync());
     }
 }
