@@ -35,6 +35,14 @@ public sealed partial class VcmClient
     public Task<UserView> SetRoleAsync(string user, string role, CancellationToken cancellationToken) =>
         SendAsync<UserView>(Json(HttpMethod.Put, $"api/v1/users/{Uri.EscapeDataString(user)}/role", new RoleRequest(role)), cancellationToken);
 
+    /// <summary>Sets (null: removes) a user's password for local sign-in.</summary>
+    public Task SetPasswordAsync(string user, string? password, CancellationToken cancellationToken) =>
+        SendAsync(Json(HttpMethod.Put, $"api/v1/users/{Uri.EscapeDataString(user)}/password", new PasswordRequest(password)), cancellationToken);
+
+    /// <summary>Signs in with a local account: a new API token (needs no token of its own).</summary>
+    public Task<TokenView> SignInAsync(SignInRequest request, CancellationToken cancellationToken) =>
+        SendAsync<TokenView>(Json(HttpMethod.Post, "api/v1/session", request), cancellationToken);
+
     public Task RemoveUserAsync(string name, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/users/{Uri.EscapeDataString(name)}"), cancellationToken);
 

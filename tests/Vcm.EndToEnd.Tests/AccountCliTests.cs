@@ -69,6 +69,31 @@ public sealed class AccountCliTests(UpFixture fixture) : IClassFixture<UpFixture
     }
 
     [Fact]
+    public async Task PasswordLogin_AUserWithAPassword_SignsInWithIt_AWrongOneIsOneSentence()
+    {
+        await _admin.JsonAsync<TenantView>("tenant", "create", "pw");
+        await _admin.JsonAsync<UserView>("user", "add", "carol", "--tenant", "pw", "--role", "member");
+        var passwd = await _admin.RunAsync("user", "passwd", "carol");
+        var set = await ProcessRunner.Instance.RunAsync(
+            new ProcessSpec(RepoPaths.Cli, ["user", "passwd", "carol", "--output", "json"]) { Environment = _admin.Environment, StandardInput = "a long enough secret\n" },
+            CancellationToken.None);
+
+        var wrong = await AsUserAsync("not it at all, no\n", "login", _admin.Server, "--user", "carol");
+        var login = await AsUserAsync("a long enough secret\n", "login", _admin.Server, "--user", "carol", "--context", "pw");
+        var me = await UserJsonAsync<WhoAmIView>("whoami");
+        var tokens = await UserJsonAsync<List<TokenView>>("token", "list");
+
+        Assert.Equal(2, passwd.ExitCode); // no password on standard input
+        Assert.True(set.ExitCode == 0, set.StandardError);
+        Assert.Contains("\"set\"", set.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(6, wrong.ExitCode);
+        Assert.Equal("The user name or the password is wrong.", wrong.StandardError.Trim());
+        Assert.True(login.ExitCode == 0, login.StandardError);
+        Assert.Equal(("carol", "pw", "member"), (me.User, me.Tenant, me.Role));
+        Assert.StartsWith("vcm login on ", Assert.Single(tokens).Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Login_WrongToken_OneSentence_NothingKept()
     {
         var login = await AsUserAsync("vcmu_not-a-token\n", "login", _admin.Server);

@@ -11,6 +11,7 @@ public static class TenancyEndpoints
         api.MapUsers();
         api.MapKeys();
         api.MapTokens();
+        api.MapSession();
         api.MapAudit();
     }
 }

@@ -54,10 +54,7 @@ public static class TokenEndpoints
             }
         }
 
-        if (request?.Name is { } name && (name.Length > 100 || name.Any(char.IsControl)))
-        {
-            problems.Add(new Problem("name", "must be at most 100 characters with no control characters"));
-        }
+        CheckName(request?.Name, problems);
 
         var owner = await OwnerAsync(request?.User, caller, tenancy, cancellationToken);
         if (owner is null)
@@ -74,6 +71,15 @@ public static class TokenEndpoints
         var (record, secret) = await tokens.CreateUserTokenAsync(
             owner.Id, request?.Name, now.ToUnixTimeMilliseconds(), lifetime is { } l ? (now + l).ToUnixTimeMilliseconds() : null, cancellationToken);
         return Results.Created($"/api/v1/tokens/{record.Id}", TenancyViews.Token(record, owner.Name, secret));
+    }
+
+    /// <summary>A token's name: at most 100 characters, none a control character.</summary>
+    internal static void CheckName(string? name, List<Problem> problems)
+    {
+        if (name is not null && (name.Length > 100 || name.Any(char.IsControl)))
+        {
+            problems.Add(new Problem("name", "must be at most 100 characters with no control characters"));
+        }
     }
 
     private static async Task<IResult> ListAsync(

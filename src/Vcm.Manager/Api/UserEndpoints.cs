@@ -32,6 +32,9 @@ public static class UserEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .WithSummary("Sets a user's role (If-Match: its ETag).");
+        group.MapPut("/{name}/password", SetPasswordAsync).WithName("setUserPassword").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Sets (null: removes) a user's password for signing in with POST /api/v1/session: a user its own, a tenant-admin or the provider those it manages.");
         group.MapDelete("/{name}", DeleteAsync).WithName("removeUser").Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Removes a user with its keys and tokens; its clusters stay its tenant's.");
@@ -89,6 +92,29 @@ public static class UserEndpoints
         return user is null
             ? Problems.Conflict($"A user named '{request.Name}' exists already.")
             : Results.Created($"/api/v1/users/{user.Name}", TenancyViews.User(user, tenant?.Name, keys.Count));
+    }
+
+    private static async Task<IResult> SetPasswordAsync(
+        string name, PasswordRequest? request, Caller caller, TenancyStore tenancy, Passwords passwords, CancellationToken cancellationToken)
+    {
+        var user = await tenancy.FindUserAsync(name, cancellationToken);
+        if (user is null || !caller.SeesUser(user))
+        {
+            return Problems.NotFound($"A user named '{name}'");
+        }
+
+        if (request?.Password is { } password && !PasswordRule.IsValid(password))
+        {
+            return Problems.Invalid([new Problem("password", PasswordRule.Rule)], "The password is not valid");
+        }
+
+        if (user.Id != caller.Id && !(Roles.TryParse(user.Role, out var role) && caller.Role.Holds(role)))
+        {
+            return Problems.Forbidden($"A {Roles.Name(caller.Role)} cannot set the password of a {user.Role}.");
+        }
+
+        await tenancy.SetPasswordHashAsync(user.Id, request?.Password is { } given ? passwords.Hash(user, given) : null, cancellationToken);
+        return Results.NoContent();
     }
 
     private static async Task<IResult> ListAsync(

@@ -25,6 +25,7 @@ public static class RoutePolicies
         ["POST /api/v1/agents/join"] = Access.Public,
         ["GET /api/v1/site/ca"] = Access.Public,
         ["POST /federation/v1/peers/accept"] = Access.Public,
+        ["POST /api/v1/session"] = Access.Public, // the name and password are in the body
 
         // agents (with their key)
         ["POST /api/v1/agents/heartbeat"] = Access.AgentsOnly,
@@ -78,6 +79,7 @@ public static class RoutePolicies
         ["GET /api/v1/users"] = TenantAdmin,
         ["GET /api/v1/users/{name}"] = TenantAdmin,
         ["PUT /api/v1/users/{name}/role"] = TenantAdmin,
+        ["PUT /api/v1/users/{name}/password"] = Reader, // its own; a tenant-admin or the provider, those it manages
         ["DELETE /api/v1/users/{name}"] = TenantAdmin,
         ["GET /api/v1/keys"] = Reader,
         ["POST /api/v1/keys"] = Reader,

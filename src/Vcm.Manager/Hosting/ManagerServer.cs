@@ -145,6 +145,7 @@ public static class ManagerServer
         services.AddSingleton<TokenStore>();
         services.AddSingleton<TenancyStore>();
         services.AddSingleton<Authenticator>();
+        services.AddSingleton<Passwords>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton(sp => new FailedSignIns(clock));

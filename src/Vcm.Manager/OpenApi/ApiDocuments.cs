@@ -35,6 +35,7 @@ public static class ApiDocuments
         new("/metrics", "v1", [[Bearer]]), // a provider's token, as a Prometheus scrape config's authorization sends it
         new("/openapi/", "v1", Public), // the documents themselves; not described in them
         new("/api/v1/agents/join", "agent", Public), // the join token is in the body
+        new("/api/v1/session", "v1", Public), // the name and password are in the body
         new("/api/v1/agents/", "agent", [[AgentKey]]),
         new("/api/v1/images/{name}/", "agent", [[AgentKey], [AdminToken]]),
         new("/api/v1/packages/", "agent", [[AgentKey], [AdminToken]]),

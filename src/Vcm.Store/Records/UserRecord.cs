@@ -14,5 +14,8 @@ public sealed class UserRecord
 
     public long CreatedMs { get; set; }
 
+    /// <summary>The user's password as a salted hash (ASP.NET Core Identity's PBKDF2 format), or null: no password sign-in.</summary>
+    public string? PasswordHash { get; set; }
+
     public long Version { get; set; } = 1;
 }

@@ -177,6 +177,14 @@ public sealed class TenancyStore(Database database)
         return user;
     }
 
+    /// <summary>Sets (or, with null, removes) a user's password hash; false when there is no such user.</summary>
+    public async Task<bool> SetPasswordHashAsync(string userId, string? hash, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Users.Where(u => u.Id == userId)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.PasswordHash, hash).SetProperty(x => x.Version, x => x.Version + 1), cancellationToken) > 0;
+    }
+
     /// <summary>Removes a user, its keys and its tokens (its clusters stay its tenant's); false when there was none.</summary>
     public async Task<bool> DeleteUserAsync(string id, CancellationToken cancellationToken)
     {

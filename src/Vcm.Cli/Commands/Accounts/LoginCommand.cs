@@ -4,7 +4,10 @@ using Vcm.Cli.Infrastructure;
 
 namespace Vcm.Cli.Commands.Accounts;
 
-/// <summary>vcm login SERVER [--token-file F] [--context NAME]: checks a token with the server and keeps it in the config file.</summary>
+/// <summary>
+/// vcm login SERVER [--token-file F | --user NAME] [--context NAME]: checks a token with the server (or, with --user,
+/// signs in with the user's password for a new one) and keeps it in the config file.
+/// </summary>
 public static class LoginCommand
 {
     public static Command Create()
@@ -13,9 +16,10 @@ public static class LoginCommand
         var tokenFile = new Option<string?>("--token-file") { Description = "A file holding the API token (default: read it from standard input; never give it as an argument)." };
         var contextName = new Option<string?>("--context") { Description = "The context's name (default: the server's host name)." };
         var fingerprint = new Option<string?>("--ca-fingerprint") { Description = "For an HTTPS server: the SHA-256 fingerprint of its site's CA (`vcm site ca` there prints it); the CA is then pinned for this server." };
-        var command = new Command("login", "Sign in to a manager with an API token (from `vcm token create`) and make it the current context.")
+        var user = new Option<string?>("--user") { Description = "Sign in with this local account's password (read from standard input, or typed without echo) instead of a token." };
+        var command = new Command("login", "Sign in to a manager with an API token (from `vcm token create`), or with --user and a password, and make it the current context.")
         {
-            server, tokenFile, contextName, fingerprint,
+            server, tokenFile, contextName, fingerprint, user,
         };
         command.SetAction(async (cli, ct) =>
         {
@@ -25,10 +29,17 @@ public static class LoginCommand
                 throw new CliException($"'{url}' is not a server URL; give it as http://HOST:PORT or https://HOST:PORT.", ExitCodes.Usage);
             }
 
-            var token = await ReadTokenAsync(cli.Get(tokenFile), ct);
+            if (cli.Get(user) is not null && cli.Get(tokenFile) is not null)
+            {
+                throw new CliException("Give either --user (a password sign-in) or --token-file, not both.", ExitCodes.Usage);
+            }
+
             var ca = cli.Get(fingerprint) is { } pin
                 ? uri.Scheme == "https" ? await SitePins.FetchAsync(url, pin, ct) : throw new CliException("--ca-fingerprint is for an https:// server.", ExitCodes.Usage)
                 : null;
+            var token = cli.Get(user) is { } account
+                ? await SignInAsync(url, account, ca is null ? null : SitePins.Handler(ca), ct)
+                : await ReadTokenAsync(cli.Get(tokenFile), ct);
             using var client = VcmClient.Create(url, token, handler: ca is null ? null : SitePins.Handler(ca));
             WhoAmIView me;
             try
@@ -60,6 +71,20 @@ public static class LoginCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>A new token from a password sign-in (named after this machine, 30 days).</summary>
+    private static async Task<string> SignInAsync(string url, string account, HttpMessageHandler? handler, CancellationToken cancellationToken)
+    {
+        var password = await SecretInput.ReadAsync($"password for {account}: ", cancellationToken);
+        if (string.IsNullOrEmpty(password))
+        {
+            throw new CliException("No password was given; pipe it in or type it at the prompt.", ExitCodes.Usage);
+        }
+
+        using var anonymous = VcmClient.Create(url, null, handler: handler);
+        var token = await anonymous.SignInAsync(new SignInRequest(account, password, $"vcm login on {Environment.MachineName}", "30d"), cancellationToken);
+        return token.Secret!;
     }
 
     private static async Task<string> ReadTokenAsync(string? file, CancellationToken cancellationToken)

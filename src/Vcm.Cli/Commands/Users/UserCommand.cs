@@ -11,6 +11,7 @@ public static class UserCommand
         UserListCommand.Create(),
         UserShowCommand.Create(),
         UserSetRoleCommand.Create(),
+        UserPasswdCommand.Create(),
         UserRemoveCommand.Create(),
     };
 }
