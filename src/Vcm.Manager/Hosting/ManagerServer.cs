@@ -28,6 +28,7 @@ using Vcm.Store.Federation;
 using Vcm.Store.Hosts;
 using Vcm.Store.Packages;
 using Vcm.Store.Secrets;
+using Vcm.Store.Series;
 using Vcm.Store.Sites;
 using Vcm.Store.Tenancy;
 
@@ -133,6 +134,7 @@ public static class ManagerServer
         services.AddSingleton(tls.Authority);
         services.AddHostedService<CertificateRenewal>();
         services.AddSingleton<ClusterStore>();
+        services.AddSingleton<SeriesStore>();
         services.AddSingleton<AdmissionStore>();
         services.AddSingleton<ClusterLeases>();
         services.AddSingleton<HostStore>();
@@ -191,6 +193,7 @@ public static class ManagerServer
         api.MapHostsAndSites();
         api.MapCapacity();
         api.MapSiteLimits();
+        api.MapSeries();
         api.MapPeers();
         api.MapImageStore();
         api.MapImages();
