@@ -78,6 +78,7 @@ public sealed class CalendarBench(StoreProvider provider, int hosts, int claims,
         var nowMs = now.ToUnixTimeMilliseconds();
         for (var batch = 0; batch < claims / ClaimsPerCluster; batch += 100)
         {
+            var batchClaims = new List<ClaimRecord>();
             for (var c = batch; c < Math.Min(batch + 100, claims / ClaimsPerCluster); c++)
             {
                 var startMs = nowMs + (long)(random.NextDouble() * TimeSpan.FromDays(30).TotalMilliseconds);
@@ -91,7 +92,7 @@ public sealed class CalendarBench(StoreProvider provider, int hosts, int claims,
                 });
                 foreach (var host in hostIds.OrderBy(_ => random.Next()).Take(ClaimsPerCluster))
                 {
-                    db.Claims.Add(new ClaimRecord
+                    batchClaims.Add(new ClaimRecord
                     {
                         Id = $"{id}-{host}", ClusterId = id, HostId = host, StartMs = startMs, EndMs = endMs,
                         Cpus = random.Next(8, 33), MemoryMb = 64 * 1024, DiskMb = 20 * 1024,
@@ -99,6 +100,8 @@ public sealed class CalendarBench(StoreProvider provider, int hosts, int claims,
                 }
             }
 
+            await db.SaveChangesAsync(); // the clusters first: the model has no navigation that would order the rows
+            db.Claims.AddRange(batchClaims);
             await db.SaveChangesAsync();
             db.ChangeTracker.Clear();
         }
