@@ -111,9 +111,9 @@ if (scenario == "distribution")
     return 0;
 }
 
-if (scenario is not "control-plane" and not "tenancy")
+if (scenario is not "control-plane" and not "tenancy" and not "calendar")
 {
-    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, tenancy, lab-build, federation, distribution, software, cost-model");
+    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, tenancy, calendar, lab-build, federation, distribution, software, cost-model");
     return 2;
 }
 
@@ -121,12 +121,34 @@ var hosts = int.Parse(Option("--hosts", "1000"), CultureInfo.InvariantCulture);
 var big = int.Parse(Option("--big", "10000"), CultureInfo.InvariantCulture);
 var many = int.Parse(Option("--many", "100"), CultureInfo.InvariantCulture);
 var nodes = int.Parse(Option("--nodes", "100"), CultureInfo.InvariantCulture);
-var providers = Option("--db", scenario == "tenancy" ? "sqlite" : "both") switch
+var providers = Option("--db", scenario is "tenancy" or "calendar" ? "sqlite" : "both") switch
 {
     "sqlite" => new[] { StoreProvider.Sqlite },
     "postgres" => [StoreProvider.Postgres],
     _ => [StoreProvider.Sqlite, StoreProvider.Postgres],
 };
+
+if (scenario == "calendar")
+{
+    var claims = int.Parse(Option("--claims", "10000"), CultureInfo.InvariantCulture);
+    var calendarRounds = int.Parse(Option("--rounds", "20"), CultureInfo.InvariantCulture);
+    foreach (var provider in providers)
+    {
+        Console.Error.WriteLine($"bench: admission against a calendar of {claims:N0} claims on {provider}, {hosts} simulated hosts");
+        var lines = await new CalendarBench(provider, hosts, claims, calendarRounds).RunAsync();
+        Console.WriteLine();
+        Console.WriteLine($"**{provider}** ({hosts:N0} simulated hosts, {claims:N0} claims over the coming month; one request at a time over HTTP)");
+        Console.WriteLine();
+        Console.WriteLine("| request | median | p95 |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var line in lines)
+        {
+            Console.WriteLine(line);
+        }
+    }
+
+    return 0;
+}
 
 if (scenario == "tenancy")
 {

@@ -28,6 +28,9 @@ internal sealed class SimSite : IAsyncDisposable
     /// <summary>The manager's base address.</summary>
     public string Listen { get; }
 
+    /// <summary>The manager in this process (its database, its site), for benches that seed the database directly.</summary>
+    public ManagerApp Manager => _manager;
+
     /// <summary>A client with the admin token of `vcm up` (the first provider's).</summary>
     public VcmClient Provider { get; }
 

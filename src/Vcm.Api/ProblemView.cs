@@ -23,4 +23,7 @@ public sealed record ProblemView
 
     /// <summary>For a request over its tenant's quota: each quota exceeded.</summary>
     public IReadOnlyList<QuotaExcessView>? Quotas { get; init; }
+
+    /// <summary>With 409 for a series: each occurrence that does not fit, with its date and why.</summary>
+    public IReadOnlyList<RefusedOccurrenceView>? Refused { get; init; }
 }

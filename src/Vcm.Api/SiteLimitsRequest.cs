@@ -1,4 +1,7 @@
 namespace Vcm.Api;
 
-/// <summary>Sets the site's reservation limits: a duration like 30d, or none; a field left out stays as it is.</summary>
-public sealed record SiteLimitsRequest(string? MaxLease, string? MaxAdvance);
+/// <summary>
+/// Sets the site's reservation limits: a duration like 30d, or none; the most occurrences of one series (1 to 1000);
+/// a field left out stays as it is.
+/// </summary>
+public sealed record SiteLimitsRequest(string? MaxLease, string? MaxAdvance, int? MaxOccurrences = null);

@@ -24,6 +24,8 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
 
     public DbSet<ClaimRecord> Claims => Set<ClaimRecord>();
 
+    public DbSet<SeriesRecord> Series => Set<SeriesRecord>();
+
     public DbSet<EventRecord> Events => Set<EventRecord>();
 
     public DbSet<TokenRecord> Tokens => Set<TokenRecord>();
@@ -60,6 +62,7 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
         modelBuilder.Entity<ClusterRecord>().ToTable("clusters");
         modelBuilder.Entity<NodeRecord>().ToTable("nodes");
         modelBuilder.Entity<ClaimRecord>().ToTable("claims");
+        modelBuilder.Entity<SeriesRecord>().ToTable("series");
         modelBuilder.Entity<EventRecord>().ToTable("events");
         modelBuilder.Entity<TokenRecord>().ToTable("tokens");
         modelBuilder.Entity<ImageRecord>().ToTable("images").HasKey(i => i.Name);

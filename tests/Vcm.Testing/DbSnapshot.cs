@@ -10,7 +10,7 @@ public static class DbSnapshot
 {
     public static readonly string[] Tables =
         ["sites", "agents", "hosts", "clusters", "nodes", "claims", "events", "tokens", "images", "peers", "cluster_parts",
-         "package_requests", "layer_builds", "image_fetches", "cache_images", "tenants", "users", "user_keys", "schema_migrations"];
+         "package_requests", "layer_builds", "image_fetches", "cache_images", "tenants", "users", "user_keys", "series", "schema_migrations"];
 
     public static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> TakeAsync(Database database)
     {

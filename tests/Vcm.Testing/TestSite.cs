@@ -167,6 +167,26 @@ public sealed class TestSite : IAsyncDisposable
         throw new TimeoutException($"cluster {name} is {view.Phase} ({view.Reason}), not {phase}");
     }
 
+    /// <summary>Reconciles the cluster until it is in the phase (controllers off, a manual clock), letting the clock catch up with short requeues.</summary>
+    public async Task<Manager.Controllers.ReconcileResult> ReconcileUntilAsync(ManualClock clock, string id, string name, string phase)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var result = await Reconciler.ReconcileAsync(id, CancellationToken.None);
+            if ((await Client.GetClusterAsync(name, nodes: false, CancellationToken.None)).Phase == phase)
+            {
+                return result;
+            }
+
+            if (result.RequeueAfter is { } after && after > TimeSpan.Zero && after < TimeSpan.FromMinutes(1))
+            {
+                clock.Advance(after);
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"{name} never became {phase}; it is {(await Client.GetClusterAsync(name, nodes: false, CancellationToken.None)).Phase}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Manager.App.StopAsync();

@@ -28,6 +28,7 @@ public static class VcmCommandLine
         AgentCommand.Create(services),
         MetadataCommand.Create(),
         ClusterCommand.Create(),
+        Commands.Series.SeriesCommand.Create(),
         HostCommand.Create(services),
         ImageCommand.Create(services),
         SiteCommand.Create(),

@@ -4,7 +4,7 @@ namespace Vcm.Domain.Clusters;
 /// A cluster request as the user wrote it, every field optional and unparsed: the body of POST /api/v1/clusters.
 /// Its fields are those of <see cref="ClusterSpec"/> (plus <see cref="Duration"/>), with the same names and syntax.
 /// </summary>
-public sealed record ClusterSpecInput
+public record ClusterSpecInput
 {
     public string? Name { get; init; }
 

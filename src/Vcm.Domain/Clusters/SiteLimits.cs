@@ -8,7 +8,13 @@ namespace Vcm.Domain.Clusters;
 /// </summary>
 public sealed record SiteLimits(TimeSpan? MaxLease, TimeSpan? MaxAdvance)
 {
+    /// <summary>How many occurrences a series may have when the provider sets no number.</summary>
+    public const int DefaultMaxOccurrences = 100;
+
     public static readonly SiteLimits None = new(null, null);
+
+    /// <summary>The most occurrences one series may have (each is admitted as a cluster at once).</summary>
+    public int MaxOccurrences { get; init; } = DefaultMaxOccurrences;
 
     /// <summary>Every limit the window breaks, named by the request's field (<paramref name="durationField"/>: duration or end).</summary>
     public IReadOnlyList<Problem> Check(DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, string durationField)

@@ -99,14 +99,29 @@ public sealed record Ipv4Subnet(uint Network, int PrefixLength) : Text.ITextValu
     public static Ipv4Subnet FirstFree(Ipv4Subnet pool, int nodes, IReadOnlyCollection<Ipv4Subnet> used)
     {
         var size = SizedFor(Format(pool.Network), nodes);
-        var step = size.Size;
-        for (ulong network = pool.Network; network + step <= (ulong)pool.Network + pool.Size; network += step)
+        ulong step = size.Size;
+        var poolEnd = (ulong)pool.Network + (pool.PrefixLength == 0 ? 1UL << 32 : pool.Size);
+
+        // the used blocks as address ranges, by start; one walk over them (not every block against every used one)
+        var taken = used.Select(u => (Start: (ulong)(u.Network & u.Mask), End: (ulong)(u.Network & u.Mask) + (u.PrefixLength == 0 ? 1UL << 32 : u.Size)))
+            .OrderBy(r => r.Start).ToList();
+        var next = 0;
+        ulong reach = 0; // the highest end of the ranges passed so far
+        for (ulong network = pool.Network; network + step <= poolEnd;)
         {
-            var candidate = new Ipv4Subnet((uint)network, size.PrefixLength);
-            if (!used.Any(u => u.Overlaps(candidate)))
+            while (next < taken.Count && taken[next].Start < network + step)
             {
-                return candidate;
+                reach = Math.Max(reach, taken[next].End);
+                next++;
             }
+
+            if (reach <= network)
+            {
+                return new Ipv4Subnet((uint)network, size.PrefixLength);
+            }
+
+            // the next block of the pool's grid at or after the end of what is in use
+            network = pool.Network + ((reach - pool.Network + step - 1) / step * step);
         }
 
         return size;

@@ -56,46 +56,58 @@ public static class Scheduler
     private static string NoneBetween(DateTimeOffset start, DateTimeOffset? latestStart) =>
         latestStart is { } latest ? $"; it fits at no start from {start:u} to {latest:u}" : "";
 
-    /// <summary>Plans the request for exactly its window.</summary>
+    /// <summary>
+    /// Plans the request for exactly its window. Each host's free capacity is read once (into an array, in the order of
+    /// <paramref name="hosts"/>) and the nodes are counted before anything is sorted or chosen, so a window that does not
+    /// fit — most of those a flexible start's search tries — costs one pass over the hosts.
+    /// </summary>
     public static PlanResult Plan(
         string clusterId, PlacementRequest request, IReadOnlyList<HostCapacity> hosts, ClaimCalendar calendar)
     {
-        var candidates = hosts.Where(h => request.Sites.Count == 0 || request.Sites.Contains(h.Site)).ToList();
-        var free = candidates.ToDictionary(
-            h => h.HostId,
-            h => h.Capacity - calendar.PeakUsage(h.HostId, request.Start, request.End),
-            StringComparer.Ordinal);
-        var held = new Dictionary<string, Resources>(StringComparer.Ordinal);
+        var candidates = request.Sites.Count == 0 ? hosts : hosts.Where(h => request.Sites.Contains(h.Site)).ToList();
+        var free = new Resources[candidates.Count];
+        var anyGateway = false;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            free[i] = candidates[i].Capacity - calendar.PeakUsage(candidates[i].HostId, request.Start, request.End);
+            anyGateway |= candidates[i].Has(HostRoles.Gateway);
+        }
 
-        var gateway = candidates.Where(h => h.Has(HostRoles.Gateway))
-            .OrderByDescending(h => free[h.HostId].Cpus).ThenBy(h => h.Name, StringComparer.Ordinal).FirstOrDefault();
-        if (gateway is null)
+        if (!anyGateway)
         {
             return PlanResult.Fail("no host with the gateway role is available" + SitesText(request));
         }
 
+        // the gateway holds nothing of its own: the most free cpus (by name on a tie), as free before the shared volume
+        var gateway = Best(candidates, free, HostRoles.Gateway, f => f.Cpus, _ => true);
+        var held = new Dictionary<string, Resources>(StringComparer.Ordinal);
         string? storageHost = null;
         if (request.SharedMb > 0)
         {
-            var storage = candidates.Where(h => h.Has(HostRoles.Storage) && free[h.HostId].DiskMb >= request.SharedMb)
-                .OrderByDescending(h => free[h.HostId].DiskMb).ThenBy(h => h.Name, StringComparer.Ordinal).FirstOrDefault();
-            if (storage is null)
+            var storage = Best(candidates, free, HostRoles.Storage, f => f.DiskMb, f => f.DiskMb >= request.SharedMb);
+            if (storage < 0)
             {
-                var best = candidates.Where(h => h.Has(HostRoles.Storage)).Select(h => free[h.HostId].DiskMb).DefaultIfEmpty(0).Max();
+                var best = Enumerable.Range(0, candidates.Count).Where(i => candidates[i].Has(HostRoles.Storage)).Select(i => free[i].DiskMb).DefaultIfEmpty(0).Max();
                 return PlanResult.Fail($"no storage host has {request.SharedMb}M free for the shared volume (the most free is {Math.Max(0, best)}M)" + SitesText(request));
             }
 
-            storageHost = storage.HostId;
+            storageHost = candidates[storage].HostId;
             var volume = new Resources(0, 0, request.SharedMb);
-            free[storageHost] -= volume;
+            free[storage] -= volume;
             held[storageHost] = volume;
         }
 
-        var compute = candidates.Where(h => h.Has(HostRoles.Compute))
-            .Select(h => (Host: h, Fits: free[h.HostId].CountOf(request.PerNode)))
-            .Where(x => x.Fits > 0)
-            .ToList();
-        var total = compute.Sum(x => Math.Min(x.Fits, request.Nodes.Count));
+        var compute = new List<(HostCapacity Host, long Fits)>();
+        long total = 0;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (candidates[i].Has(HostRoles.Compute) && free[i].CountOf(request.PerNode) is > 0 and var fits)
+            {
+                compute.Add((candidates[i], fits));
+                total += Math.Min(fits, request.Nodes.Count);
+            }
+        }
+
         if (total < request.Nodes.Count)
         {
             return PlanResult.Fail(
@@ -119,7 +131,23 @@ public static class Scheduler
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => new Claim(clusterId, kv.Key, request.Start, request.End, kv.Value))
             .ToList();
-        return PlanResult.Ok(new Placement(nodeHosts, gateway.HostId, storageHost, claims, request.Start));
+        return PlanResult.Ok(new Placement(nodeHosts, candidates[gateway].HostId, storageHost, claims, request.Start));
+    }
+
+    /// <summary>The index of the host with the role, allowed by <paramref name="allowed"/>, with the most of <paramref name="by"/> (by name on a tie); -1 if none.</summary>
+    private static int Best(IReadOnlyList<HostCapacity> hosts, Resources[] free, HostRoles role, Func<Resources, long> by, Func<Resources, bool> allowed)
+    {
+        var best = -1;
+        for (var i = 0; i < hosts.Count; i++)
+        {
+            if (hosts[i].Has(role) && allowed(free[i])
+                && (best < 0 || by(free[i]) > by(free[best]) || (by(free[i]) == by(free[best]) && string.CompareOrdinal(hosts[i].Name, hosts[best].Name) < 0)))
+            {
+                best = i;
+            }
+        }
+
+        return best;
     }
 
     // Fill the fullest hosts first, so that idle hosts stay idle for large requests.

@@ -16,6 +16,7 @@ using Vcm.Store.Admission;
 using Vcm.Store.Clusters;
 using Vcm.Store.Packages;
 using Vcm.Store.Records;
+using Vcm.Store.Series;
 using Vcm.Store.Sites;
 
 namespace Vcm.Manager.Admission;
@@ -27,9 +28,10 @@ namespace Vcm.Manager.Admission;
 /// Admissions of one site are serialised (a lock on the site row, and in-process), so two never plan against the
 /// same free capacity. A cluster with nodes at other sites is then completed by <see cref="PartBroker"/>.
 /// </summary>
-public sealed class ClusterAdmission(
+public sealed partial class ClusterAdmission(
     AdmissionStore store, ClusterStore clusters, SiteStore sites, CalendarCache cache, LocalSite site, ManagerIdentity manager,
-    TimeProvider clock, ControllerOptions options, IImageLayers layers, ReadyEstimator estimator, CacheImages cacheImages, ManagerMetrics metrics)
+    TimeProvider clock, ControllerOptions options, IImageLayers layers, ReadyEstimator estimator, CacheImages cacheImages, SeriesStore series,
+    ManagerMetrics metrics)
 {
     private readonly SemaphoreSlim _serial = new(1, 1);
 
@@ -41,18 +43,8 @@ public sealed class ClusterAdmission(
     public async Task<(ClusterSpec? Spec, LayerPlan? Plan, IReadOnlyList<Problem> Problems, DateTimeOffset? LatestStart)> ParseAsync(
         ClusterSpecInput input, IReadOnlyList<Problem> readProblems, CancellationToken cancellationToken)
     {
-        var (images, siteNames) = await sites.CatalogAsync(cancellationToken);
-        var used = input.Subnet is null
-            ? (await clusters.LiveSubnetsAsync(site.Id, cancellationToken)).Select(Ipv4Subnet.Parse).ToList()
-            : [];
-        var parsed = ClusterSpecParser.Parse(input, new SpecContext(clock.GetUtcNow(), images, siteNames)
-        {
-            SubnetPool = Ipv4Subnet.Parse(site.SubnetPool),
-            UsedSubnets = used,
-            Limits = SiteStore.LimitsOf(await sites.GetLocalAsync(cancellationToken)),
-        });
-        var badFields = readProblems.Select(p => p.Field).ToHashSet(StringComparer.Ordinal);
-        var problems = readProblems.Concat(parsed.Problems.Where(p => !badFields.Contains(p.Field))).ToList();
+        var parsed = ClusterSpecParser.Parse(input, await ContextAsync(input, cancellationToken));
+        var problems = Merge(readProblems, parsed.Problems);
 
         if (parsed.Spec is { } spec && spec.Sites.Count > 0 && spec.Sites.All(s => s.Count is not null)
             && spec.Sites.FirstOrDefault(s => s.Site == site.Name) is not { Count: > 0 })
@@ -72,15 +64,41 @@ public sealed class ClusterAdmission(
             problems.AddRange(packageProblems);
         }
 
-        if (parsed.Spec is { } sized && !problems.Any(p => p.Field is "disk" or "image")
-            && (await layers.ListAsync(cancellationToken)).FirstOrDefault(i => i.Name == sized.Image) is { MinDiskMb: > 0 } stored
-            && stored.MinDiskMb > sized.Disk.Mebibytes)
+        if (parsed.Spec is { } sized && !problems.Any(p => p.Field is "disk" or "image"))
         {
-            problems.Add(new Problem("disk", $"is {sized.Disk}; image {sized.Image} needs a disk of at least {stored.MinDiskMb} MiB"));
+            problems.AddRange(await DiskProblemsAsync(sized, cancellationToken));
         }
 
         return problems.Count > 0 ? (null, null, problems, null) : (parsed.Spec, plan, [], parsed.LatestStart);
     }
+
+    /// <summary>What the spec parser needs of this site: its images and peers, the subnets in use, its limits.</summary>
+    private async Task<SpecContext> ContextAsync(ClusterSpecInput input, CancellationToken cancellationToken)
+    {
+        var (images, siteNames) = await sites.CatalogAsync(cancellationToken);
+        var used = input.Subnet is null
+            ? (await clusters.LiveSubnetsAsync(site.Id, cancellationToken)).Select(Ipv4Subnet.Parse).ToList()
+            : [];
+        return new SpecContext(clock.GetUtcNow(), images, siteNames)
+        {
+            SubnetPool = Ipv4Subnet.Parse(site.SubnetPool),
+            UsedSubnets = used,
+            Limits = SiteStore.LimitsOf(await sites.GetLocalAsync(cancellationToken)),
+        };
+    }
+
+    /// <summary>The problems of reading the body, then the parser's on fields the body read well.</summary>
+    private static List<Problem> Merge(IReadOnlyList<Problem> readProblems, IReadOnlyList<Problem> parsed)
+    {
+        var badFields = readProblems.Select(p => p.Field).ToHashSet(StringComparer.Ordinal);
+        return readProblems.Concat(parsed.Where(p => !badFields.Contains(p.Field))).ToList();
+    }
+
+    /// <summary>The image's own minimum disk, when the spec asks for less.</summary>
+    private async Task<IReadOnlyList<Problem>> DiskProblemsAsync(ClusterSpec spec, CancellationToken cancellationToken) =>
+        (await layers.ListAsync(cancellationToken)).FirstOrDefault(i => i.Name == spec.Image) is { MinDiskMb: > 0 } stored && stored.MinDiskMb > spec.Disk.Mebibytes
+            ? [new Problem("disk", $"is {spec.Disk}; image {spec.Image} needs a disk of at least {stored.MinDiskMb} MiB")]
+            : [];
 
     /// <summary>A package set is checked against the archive's index when it is asked for: every unknown package is named.</summary>
     private async Task<(LayerPlan? Plan, IReadOnlyList<Problem> Problems)> ResolvePackagesAsync(ClusterSpec spec, CancellationToken cancellationToken)
@@ -216,25 +234,9 @@ public sealed class ClusterAdmission(
             rows.Cluster.NextReconcileMs = (now + options.PartsDeadline).ToUnixTimeMilliseconds();
         }
 
-        if (request.Plan is { } plan && costs is not null)
-        {
-            rows.Cluster.Estimate = estimator.Estimate(costs, plan, placement.NodeHosts.Values.Distinct().ToList(), request.Spec.Install);
-        }
-
         try
         {
-            await transaction.InsertAsync(rows.Cluster, rows.Nodes, rows.Claims, [rows.Admitted], rows.Parts, cancellationToken);
-            if (request.Origin is null)
-            {
-                await transaction.AddRequestAsync(new PackageRequestRecord
-                {
-                    ClusterId = id,
-                    Image = request.Spec.Image,
-                    Packages = PackageText.Join(request.Spec.LayerPackages()),
-                    AtMs = now.ToUnixTimeMilliseconds(),
-                }, cancellationToken);
-            }
-
+            await InsertAsync(transaction, rows, request, placement, costs, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch
@@ -250,6 +252,29 @@ public sealed class ClusterAdmission(
 
         cache.Store(snapshot with { Version = transaction.Version });
         return new AdmissionOutcome.Admitted(rows.Cluster, Replayed: false);
+    }
+
+    /// <summary>Stores an admitted cluster's rows with its estimate, and (for a create here) its package set (not yet committed).</summary>
+    private async Task InsertAsync(
+        AdmissionTransaction transaction, AdmittedRows rows, AdmissionRequest request, Placement placement, CostInputs? costs, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (request.Plan is { } plan && costs is not null)
+        {
+            rows.Cluster.Estimate = estimator.Estimate(costs, plan, placement.NodeHosts.Values.Distinct().ToList(), request.Spec.Install);
+        }
+
+        await transaction.InsertAsync(rows.Cluster, rows.Nodes, rows.Claims, [rows.Admitted], rows.Parts, cancellationToken);
+        if (request.Origin is null)
+        {
+            await transaction.AddRequestAsync(new PackageRequestRecord
+            {
+                ClusterId = rows.Cluster.Id,
+                Image = request.Spec.Image,
+                Packages = PackageText.Join(request.Spec.LayerPackages()),
+                AtMs = now.ToUnixTimeMilliseconds(),
+            }, cancellationToken);
+        }
     }
 
     /// <summary>Reads the site's ready hosts and every claim that has not ended.</summary>

@@ -16,18 +16,27 @@ public static class ClusterRequestReader
 {
     public const int MaxBodyBytes = 1 << 20;
 
-    /// <summary>The request's fields: the JSON properties of <see cref="ClusterSpecInput"/>, whatever it holds.</summary>
-    private static readonly JsonTypeInfo Contract = ApiJson.Options.GetTypeInfo(typeof(ClusterSpecInput));
+    /// <summary>A request's fields: the JSON properties of <typeparamref name="T"/> (a cluster's, or a series' with its rule), whatever it holds.</summary>
+    private static class Contract<T>
+        where T : ClusterSpecInput, new()
+    {
+        public static readonly JsonTypeInfo Info = ApiJson.Options.GetTypeInfo(typeof(T));
 
-    private static readonly Dictionary<string, JsonPropertyInfo> Fields = Contract.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        public static readonly Dictionary<string, JsonPropertyInfo> Fields = Info.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
+    }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The request's fields and every problem of its body; <c>TooLarge</c> when the body is over <see cref="MaxBodyBytes"/>
     /// (or over the server's own limit), which is answered 413.</summary>
-    public static async Task<(ClusterSpecInput Input, IReadOnlyList<Problem> Problems, bool TooLarge)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static Task<(ClusterSpecInput Input, IReadOnlyList<Problem> Problems, bool TooLarge)> ReadAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ReadAsync<ClusterSpecInput>(request, cancellationToken);
+
+    /// <summary>As <see cref="ReadAsync(HttpRequest, CancellationToken)"/>, for a request of type <typeparamref name="T"/> (a series' request).</summary>
+    public static async Task<(T Input, IReadOnlyList<Problem> Problems, bool TooLarge)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : ClusterSpecInput, new()
     {
-        var tooLarge = (new ClusterSpecInput(), (IReadOnlyList<Problem>)[new Problem("", $"the body is larger than {MaxBodyBytes / 1024} KiB")], true);
+        var tooLarge = (new T(), (IReadOnlyList<Problem>)[new Problem("", $"the body is larger than {MaxBodyBytes / 1024} KiB")], true);
         if (request.ContentLength > MaxBodyBytes)
         {
             return tooLarge;
@@ -52,11 +61,14 @@ public static class ClusterRequestReader
             return tooLarge;
         }
 
-        var (input, problems) = Read(buffer.ToArray());
+        var (input, problems) = Read<T>(buffer.ToArray());
         return (input, problems, false);
     }
 
-    public static (ClusterSpecInput Input, IReadOnlyList<Problem> Problems) Read(byte[] body)
+    public static (ClusterSpecInput Input, IReadOnlyList<Problem> Problems) Read(byte[] body) => Read<ClusterSpecInput>(body);
+
+    public static (T Input, IReadOnlyList<Problem> Problems) Read<T>(byte[] body)
+        where T : ClusterSpecInput, new()
     {
         try
         {
@@ -64,7 +76,7 @@ public static class ClusterRequestReader
         }
         catch (DecoderFallbackException e)
         {
-            return (new ClusterSpecInput(), [new Problem("", $"the body is not valid UTF-8 text (byte {e.Index + 1} is not)")]);
+            return (new T(), [new Problem("", $"the body is not valid UTF-8 text (byte {e.Index + 1} is not)")]);
         }
 
         JsonDocument document;
@@ -75,19 +87,19 @@ public static class ClusterRequestReader
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" (line {line + 1}, position {e.BytePositionInLine + 1})" : "";
-            return (new ClusterSpecInput(), [new Problem("", body.Length == 0 ? "the body is empty; send a JSON object" : $"the body is not valid JSON{where}")]);
+            return (new T(), [new Problem("", body.Length == 0 ? "the body is empty; send a JSON object" : $"the body is not valid JSON{where}")]);
         }
 
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                return (new ClusterSpecInput(), [new Problem("", "the body must be a JSON object")]);
+                return (new T(), [new Problem("", "the body must be a JSON object")]);
             }
 
             var problems = new List<Problem>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            var input = (ClusterSpecInput)Contract.CreateObject!();
+            var input = (T)Contract<T>.Info.CreateObject!();
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (!TryName(property, out var name))
@@ -96,7 +108,7 @@ public static class ClusterRequestReader
                     continue;
                 }
 
-                if (!Fields.TryGetValue(name, out var field))
+                if (!Contract<T>.Fields.TryGetValue(name, out var field))
                 {
                     problems.Add(new Problem(Shorten(name), "is not a known field"));
                     continue;

@@ -14,14 +14,16 @@ public static class SiteLimitsEndpoints
 {
     private static readonly TimeSpan Longest = TimeSpan.FromDays(3650);
 
+    private const int MostOccurrences = 1000;
+
     public static void MapSiteLimits(this RouteGroupBuilder api)
     {
         api.MapGet("/site/limits", async (SiteStore sites, CancellationToken ct) => Results.Ok(View(await sites.GetLocalAsync(ct))))
             .WithName("getSiteLimits").WithTags("sites").Produces<SiteLimitsView>()
-            .WithSummary("The limits on reservations at this site: the longest lease, and how far ahead a reservation may start.");
+            .WithSummary("The limits on reservations at this site: the longest lease, how far ahead a reservation may start, the most occurrences of a series.");
         api.MapPut("/site/limits", SetAsync).WithName("setSiteLimits").WithTags("sites").Produces<SiteLimitsView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithSummary("Sets the site's reservation limits (a duration like 30d, or none; a field left out stays). Admission enforces them from the next request on; what is reserved stays.");
+            .WithSummary("Sets the site's reservation limits (a duration like 30d, or none; maxOccurrences 1 to 1000; a field left out stays). Admission enforces them from the next request on; what is reserved stays.");
     }
 
     private static async Task<IResult> SetAsync(SiteLimitsRequest? request, SiteStore sites, CancellationToken cancellationToken)
@@ -30,12 +32,25 @@ public static class SiteLimitsEndpoints
         var problems = new List<Problem>();
         var lease = Read("maxLease", request?.MaxLease, current.MaxLeaseMs, problems);
         var advance = Read("maxAdvance", request?.MaxAdvance, current.MaxAdvanceMs, problems);
+        var occurrences = current.MaxOccurrences;
+        if (request?.MaxOccurrences is { } most)
+        {
+            if (most is >= 1 and <= MostOccurrences)
+            {
+                occurrences = most;
+            }
+            else
+            {
+                problems.Add(new Problem("maxOccurrences", $"is {most}; give a number from 1 to {MostOccurrences}"));
+            }
+        }
+
         if (problems.Count > 0)
         {
             return Problems.Invalid(problems, "The site limits are not valid");
         }
 
-        return Results.Ok(View(await sites.SetLimitsAsync(lease, advance, cancellationToken)));
+        return Results.Ok(View(await sites.SetLimitsAsync(lease, advance, occurrences, cancellationToken)));
     }
 
     private static long? Read(string field, string? text, long? current, List<Problem> problems)
@@ -64,6 +79,7 @@ public static class SiteLimitsEndpoints
         var limits = SiteStore.LimitsOf(site);
         return new SiteLimitsView(
             limits.MaxLease is { } lease ? DurationText.Format(lease) : null,
-            limits.MaxAdvance is { } advance ? DurationText.Format(advance) : null);
+            limits.MaxAdvance is { } advance ? DurationText.Format(advance) : null,
+            limits.MaxOccurrences);
     }
 }

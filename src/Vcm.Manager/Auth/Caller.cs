@@ -38,13 +38,19 @@ public sealed record Caller
         IsProvider || (Kind == CallerKind.User && TenantId is not null && tenantId == TenantId);
 
     /// <summary>Whether the cluster exists for this caller at all (otherwise it is answered 404, so names do not leak).</summary>
-    public bool Sees(ClusterRecord cluster) =>
-        IsProvider || (cluster.TenantId is not null && SeesTenant(cluster.TenantId));
+    public bool Sees(ClusterRecord cluster) => SeesOwned(cluster.TenantId);
 
     /// <summary>Whether the caller may change or delete the cluster, or reach its nodes as root.</summary>
-    public bool Manages(ClusterRecord cluster) =>
+    public bool Manages(ClusterRecord cluster) => ManagesOwned(cluster.TenantId, cluster.CreatedBy);
+
+    /// <summary>Whether something a tenant owns (a cluster, a series) exists for this caller (the provider's own: only for the provider).</summary>
+    public bool SeesOwned(string? tenantId) =>
+        IsProvider || (tenantId is not null && SeesTenant(tenantId));
+
+    /// <summary>Whether the caller may change or delete what <paramref name="createdBy"/> made for <paramref name="tenantId"/>.</summary>
+    public bool ManagesOwned(string? tenantId, string? createdBy) =>
         IsProvider
-        || (Sees(cluster) && (Role.Holds(Role.TenantAdmin) || (Role.Holds(Role.Member) && cluster.CreatedBy == Id)));
+        || (SeesOwned(tenantId) && (Role.Holds(Role.TenantAdmin) || (Role.Holds(Role.Member) && createdBy == Id)));
 
     /// <summary>Whether the caller manages this user: a provider every user, a tenant-admin its tenant's.</summary>
     public bool ManagesUser(UserRecord user) =>

@@ -49,6 +49,13 @@ public static class RoutePolicies
         ["GET /api/v1/clusters/{name}/nodes/{node}/console"] = Member,
         ["GET /api/v1/clusters/{name}/nodes/{node}/ssh"] = Member,
 
+        // series: a tenant's, as its clusters (Caller.SeesOwned / Caller.ManagesOwned)
+        ["POST /api/v1/series"] = Member,
+        ["GET /api/v1/series"] = Reader,
+        ["GET /api/v1/series/{name}"] = Reader,
+        ["DELETE /api/v1/series/{name}"] = Member,
+        ["DELETE /api/v1/series/{name}/occurrences/{date}"] = Member,
+
         // the site: capacity for everyone, hosts and peers for the provider
         ["GET /api/v1/sites"] = Reader,
         ["GET /api/v1/capacity"] = Reader,

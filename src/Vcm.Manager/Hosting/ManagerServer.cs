@@ -29,6 +29,7 @@ using Vcm.Store.Federation;
 using Vcm.Store.Hosts;
 using Vcm.Store.Packages;
 using Vcm.Store.Secrets;
+using Vcm.Store.Series;
 using Vcm.Store.Sites;
 using Vcm.Store.Tenancy;
 
@@ -137,6 +138,7 @@ public static class ManagerServer
         services.AddSingleton<ClusterCensus>();
         services.AddSingleton<NodeUsageBook>();
         services.AddSingleton<ManagerMetrics>();
+        services.AddSingleton<SeriesStore>();
         services.AddSingleton<AdmissionStore>();
         services.AddSingleton<ClusterLeases>();
         services.AddSingleton<HostStore>();
@@ -196,6 +198,7 @@ public static class ManagerServer
         api.MapHostsAndSites();
         api.MapCapacity();
         api.MapSiteLimits();
+        api.MapSeries();
         api.MapPeers();
         api.MapImageStore();
         api.MapImages();

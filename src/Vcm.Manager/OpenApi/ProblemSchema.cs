@@ -67,6 +67,23 @@ public static class ProblemSchema
                         },
                     },
                 },
+                ["refused"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array,
+                    Description = "For a series not admitted: each occurrence that does not fit, with its local date and why.",
+                    Items = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string> { "date", "start", "cluster", "reason" },
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            ["date"] = Text("The local date of the occurrence's start.", "date"),
+                            ["start"] = Text("The occurrence's start.", "date-time"),
+                            ["cluster"] = Text("The name its cluster would have had."),
+                            ["reason"] = Text("Why it does not fit: capacity, a name taken, the tenant's quota."),
+                        },
+                    },
+                },
                 ["traceId"] = Text("The request's trace id, under which the manager logs what happened."),
             },
         };

@@ -133,6 +133,13 @@ public sealed class AdmissionTransaction : IAsyncDisposable
             [c.Id, c.ClusterId, c.HostId, c.StartMs, c.EndMs, c.Cpus, c.MemoryMb, c.DiskMb], cancellationToken);
     }
 
+    /// <summary>Stores a series row (not yet committed), before the clusters of its occurrences that name it.</summary>
+    public async Task InsertSeriesAsync(SeriesRecord series, CancellationToken cancellationToken)
+    {
+        _db.Series.Add(series);
+        await _db.SaveChangesAsync(cancellationToken);
+    }
+
     /// <summary>Records a create's package set with the cluster (not yet committed): the history cache images are made from.</summary>
     public async Task AddRequestAsync(PackageRequestRecord request, CancellationToken cancellationToken)
     {

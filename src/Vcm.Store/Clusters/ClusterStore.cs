@@ -47,6 +47,15 @@ public sealed class ClusterStore(Database database)
         return await db.Clusters.AnyAsync(c => c.ActiveName == name, cancellationToken);
     }
 
+    /// <summary>Which of <paramref name="names"/> live clusters have.</summary>
+    public async Task<IReadOnlySet<string>> LiveNamesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var list = names.ToList();
+        return (await db.Clusters.Where(c => c.ActiveName != null && list.Contains(c.ActiveName)).Select(c => c.ActiveName!).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>For each image or layer clusters booted from: how many did (all time) and how many of those are live.</summary>
     public async Task<IReadOnlyDictionary<string, (int All, int Live)>> ImageUsesAsync(CancellationToken cancellationToken)
     {

@@ -106,5 +106,8 @@ public sealed class ClusterRecord
 
     public long? RenewedMs { get; set; }
 
+    /// <summary>The series it is an occurrence of; null for a cluster made on its own.</summary>
+    public string? SeriesId { get; set; }
+
     public long Version { get; set; }
 }

@@ -35,5 +35,8 @@ public sealed class SiteRecord
     /// <summary>How far ahead of now a reservation here may start (ms); null: no limit.</summary>
     public long? MaxAdvanceMs { get; set; }
 
+    /// <summary>The most occurrences one series here may have; null: the default (SiteLimits.DefaultMaxOccurrences).</summary>
+    public int? MaxOccurrences { get; set; }
+
     public long Version { get; set; }
 }

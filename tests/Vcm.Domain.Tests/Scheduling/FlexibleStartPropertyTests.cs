@@ -13,20 +13,11 @@ namespace Vcm.Domain.Tests.Scheduling;
 /// </summary>
 public sealed class FlexibleStartPropertyTests
 {
-    private static readonly DateTimeOffset T0 = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T0 = RandomClaims.T0;
 
-    public sealed record RandomClaim(int Host, int StartMinute, int Minutes, int Cpus, int MemoryGb, int SharedGb);
+    public sealed record Case(IReadOnlyList<RandomClaims.RandomClaim> Claims, int Nodes, int Cpus, int MemoryGb, int SharedGb, int From, int Range, int Minutes, bool Spread);
 
-    public sealed record Case(IReadOnlyList<RandomClaim> Claims, int Nodes, int Cpus, int MemoryGb, int SharedGb, int From, int Range, int Minutes, bool Spread);
-
-    private static readonly Gen<RandomClaim> ClaimGen =
-        from host in Gen.Choose(0, 2)
-        from start in Gen.Choose(0, 120)
-        from minutes in Gen.Choose(1, 90)
-        from cpus in Gen.Choose(1, 8)
-        from memory in Gen.Choose(1, 16)
-        from shared in Gen.Frequency((4, Gen.Constant(0)), (1, Gen.Choose(1, 60)))
-        select new RandomClaim(host, start, minutes, cpus, memory, shared);
+    private static readonly Gen<RandomClaims.RandomClaim> ClaimGen = RandomClaims.Gen(lastStart: 120, maxCpus: 8, maxMemoryGb: 16);
 
     private static readonly Gen<Case> CaseGen =
         from claims in Gen.Choose(0, 8).SelectMany(n => Gen.ListOf(ClaimGen, n))
@@ -51,9 +42,7 @@ public sealed class FlexibleStartPropertyTests
     {
         var hosts = Enumerable.Range(0, 3).Select(i => new HostCapacity(
             $"h{i}", $"host-{i}", "a", new Resources(16, 32 * 1024, 100 * 1024), i == 0 ? HostRoles.All : HostRoles.Compute)).ToList();
-        var calendar = new ClaimCalendar(c.Claims.Select((claim, i) => new Claim(
-            $"old{i}", $"h{claim.Host}", T0.AddMinutes(claim.StartMinute), T0.AddMinutes(claim.StartMinute + claim.Minutes),
-            new Resources(claim.Cpus, claim.MemoryGb * 1024L, claim.SharedGb * 1024L))));
+        var calendar = new ClaimCalendar(c.Claims.Select((claim, i) => claim.ToClaim($"old{i}")));
         var request = new PlacementRequest(
             NodeName.For(c.Nodes - 1, true), new Resources(c.Cpus, c.MemoryGb * 1024L, 10 * 1024), c.SharedGb * 1024L,
             T0.AddMinutes(c.From), T0.AddMinutes(c.From + c.Minutes), c.Spread ? PlacementPolicy.Spread : PlacementPolicy.Pack, []);

@@ -24,9 +24,9 @@ public sealed class SiteLimitsTests : IAsyncLifetime
     [Fact]
     public async Task LeasesLongerOrFurtherAheadThanTheLimits_AreRefusedWithEveryProblem_NothingReserved()
     {
-        Assert.Equal(new SiteLimitsView(null, null), await _site.Client.GetSiteLimitsAsync(CancellationToken.None));
+        Assert.Equal(new SiteLimitsView(null, null, 100), await _site.Client.GetSiteLimitsAsync(CancellationToken.None));
         var set = await _site.Client.SetSiteLimitsAsync(new SiteLimitsRequest("7d", "30d"), CancellationToken.None);
-        Assert.Equal(new SiteLimitsView("7d", "30d"), set);
+        Assert.Equal(new SiteLimitsView("7d", "30d", 100), set);
         var before = await DbSnapshot.TakeAsync(_site.Database);
 
         var both = await Assert.ThrowsAsync<VcmApiException>(() => _site.Client.CreateClusterAsync(
@@ -42,7 +42,7 @@ public sealed class SiteLimitsTests : IAsyncLifetime
 
         // within the limits, admitted; lifted, a longer one too
         await _site.Client.CreateClusterAsync(new ClusterSpecInput { Name = "fits", Workers = 1, Start = Iso(Now.AddDays(29)), Duration = "7d" }, CancellationToken.None);
-        Assert.Equal(new SiteLimitsView(null, "30d"), await _site.Client.SetSiteLimitsAsync(new SiteLimitsRequest("none", null), CancellationToken.None));
+        Assert.Equal(new SiteLimitsView(null, "30d", 100), await _site.Client.SetSiteLimitsAsync(new SiteLimitsRequest("none", null), CancellationToken.None));
         await _site.Client.CreateClusterAsync(new ClusterSpecInput { Name = "long", Workers = 1, Duration = "8d" }, CancellationToken.None);
     }
 
@@ -50,11 +50,22 @@ public sealed class SiteLimitsTests : IAsyncLifetime
     public async Task BadLimits_AreRefusedWithEachField_NothingChanged()
     {
         var refused = await Assert.ThrowsAsync<VcmApiException>(() =>
-            _site.Client.SetSiteLimitsAsync(new SiteLimitsRequest("forever", "0s"), CancellationToken.None));
+            _site.Client.SetSiteLimitsAsync(new SiteLimitsRequest("forever", "0s", 0), CancellationToken.None));
 
         Assert.Equal(400, refused.Status);
-        Assert.Equal(["maxAdvance", "maxLease"], refused.Problem.Errors!.Select(e => e.Field).Order(StringComparer.Ordinal));
-        Assert.Equal(new SiteLimitsView(null, null), await _site.Client.GetSiteLimitsAsync(CancellationToken.None));
+        Assert.Equal(["maxAdvance", "maxLease", "maxOccurrences"], refused.Problem.Errors!.Select(e => e.Field).Order(StringComparer.Ordinal));
+        Assert.Equal(new SiteLimitsView(null, null, 100), await _site.Client.GetSiteLimitsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task MaxOccurrences_IsSetAndShown_OtherLimitsStay()
+    {
+        await _site.Client.SetSiteLimitsAsync(new SiteLimitsRequest("7d", null), CancellationToken.None);
+
+        var set = await _site.Client.SetSiteLimitsAsync(new SiteLimitsRequest(null, null, 12), CancellationToken.None);
+
+        Assert.Equal(new SiteLimitsView("7d", null, 12), set);
+        Assert.Equal(set, await _site.Client.GetSiteLimitsAsync(CancellationToken.None));
     }
 
     private static string Iso(DateTimeOffset time) => time.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);

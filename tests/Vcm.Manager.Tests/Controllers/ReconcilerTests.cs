@@ -262,25 +262,7 @@ public sealed class ReconcilerTests : IAsyncLifetime
 
     private async Task<string> PhaseAsync(string name) => (await _site.Client.GetClusterAsync(name, nodes: false, CancellationToken.None)).Phase;
 
-    /// <summary>Reconciles until the phase is reached, letting the manual clock catch up with short requeues.</summary>
-    private async Task<ReconcileResult> RunUntilAsync(string id, string name, string phase)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var result = await StepAsync(id);
-            if (await PhaseAsync(name) == phase)
-            {
-                return result;
-            }
-
-            if (result.RequeueAfter is { } after && after > TimeSpan.Zero && after < TimeSpan.FromMinutes(1))
-            {
-                _clock.Advance(after);
-            }
-        }
-
-        throw new Xunit.Sdk.XunitException($"{name} never became {phase}; it is {await PhaseAsync(name)}");
-    }
+    private Task<ReconcileResult> RunUntilAsync(string id, string name, string phase) => _site.ReconcileUntilAsync(_clock, id, name, phase);
 
     private IReadOnlyList<SimHost> Sims() => _site.Agent.Hosts.ByName.Values.Cast<SimHost>().ToList();
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Vcm.Api;
 using Vcm.Cli.Infrastructure;
 using Vcm.Domain.Clusters;
+using Vcm.Domain.Series;
 
 namespace Vcm.Cli.Commands.Clusters;
 
@@ -34,15 +35,16 @@ public static class ClusterCreateCommand
         var wait = new Option<bool>("--wait") { Description = "Show progress and return when the cluster is Ready (or failed)." };
         var timeout = new Option<string?>("--timeout") { Description = "How long --wait waits at most (default 30m)." };
         var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "Repeating a create with the same key returns the first result." };
+        var (repeat, timeZone, allowPartial) = (Repeat.RuleOption(), Repeat.TimeZoneOption(), Repeat.AllowPartialOption());
 
         var command = new Command("create", "Reserve a virtual cluster; admitted only if capacity exists for its whole window.")
         {
-            name, workers, cpus, memory, disk, shared, image, packages, install, role, files, sshKeys, start, between, end, duration, policy, sites, wanRate, subnet, noHead, wait, timeout, idempotencyKey,
+            name, workers, cpus, memory, disk, shared, image, packages, install, role, files, sshKeys, start, between, end, duration, policy, sites, wanRate, subnet, noHead, wait, timeout, idempotencyKey, repeat, timeZone, allowPartial,
         };
         command.SetAction(async (cli, ct) =>
         {
             var (startAt, latestStart) = StartBetween.Window(cli.Get(start), cli.Get(between));
-            var request = new ClusterSpecInput
+            var request = new SeriesInput
             {
                 Name = cli.Get(name),
                 Workers = cli.Get(workers),
@@ -65,9 +67,17 @@ public static class ClusterCreateCommand
                 Sites = List(cli.Get(sites)),
                 Subnet = cli.Get(subnet),
                 WanRate = cli.Get(wanRate),
+                Repeat = cli.Get(repeat),
+                TimeZone = cli.Get(timeZone),
+                AllowPartial = cli.Get(allowPartial) ? true : null,
             };
             var waitFor = ParseTimeout(cli.Get(timeout));
             var client = cli.Client();
+            if (Repeat.Check(request, cli.Get(wait), cli.Get(idempotencyKey)))
+            {
+                return await Repeat.CreateAsync(cli, client, request, ct);
+            }
+
             var created = await client.CreateClusterAsync(request, ct, cli.Get(idempotencyKey));
             if (cli.Get(wait))
             {
