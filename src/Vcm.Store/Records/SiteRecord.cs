@@ -35,5 +35,8 @@ public sealed class SiteRecord
     /// <summary>How far ahead of now a reservation here may start (ms); null: no limit.</summary>
     public long? MaxAdvanceMs { get; set; }
 
+    /// <summary>How many times one cluster here may be extended; null: no limit.</summary>
+    public int? MaxExtensions { get; set; }
+
     public long Version { get; set; }
 }
