@@ -34,7 +34,13 @@ public sealed class ResizeRunningTests
         Assert.Equal(ready.Nodes!.Select(n => n.Ip), site.Agent.Hosts.ByName.Values.Cast<SimHost>().SelectMany(h => h.GatewaySpecs()).Single().Nodes.Select(n => n.Ip));
 
         await site.Client.ResizeClusterAsync("r", new ResizeRequest(2), CancellationToken.None);
-        var shrunk = await WaitAsync(site, v => v.Nodes!.Count == 3 && v.Phase == "Ready");
+        var shrunk = await WaitAsync(site, v =>
+        {
+            // crash-safe order: a released worker's row goes only after its VM (read after the row, so never older)
+            var vms = Vms(site);
+            Assert.All(new[] { "node-03", "node-04" }.Where(n => v.Nodes!.All(x => x.Name != n)), n => Assert.DoesNotContain(n, vms));
+            return v.Nodes!.Count == 3 && v.Phase == "Ready";
+        });
 
         Assert.Equal(["head", "node-01", "node-02"], shrunk.Nodes!.Select(n => n.Name));
         Assert.Equal(["head", "node-01", "node-02"], Vms(site).Order(StringComparer.Ordinal));
