@@ -117,6 +117,21 @@ public sealed class ExtendResizeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MaxExtensions_NotACount_400_NothingChanged()
+    {
+        var refused = await Assert.ThrowsAsync<VcmApiException>(() =>
+            _site.Client.SetSiteLimitsAsync(new SiteLimitsRequest(null, null, "many"), CancellationToken.None));
+        var negative = await Assert.ThrowsAsync<VcmApiException>(() =>
+            _site.Client.SetSiteLimitsAsync(new SiteLimitsRequest(null, null, "-1"), CancellationToken.None));
+
+        Assert.Equal(["maxExtensions"], refused.Problem.Errors!.Select(e => e.Field));
+        Assert.Equal(400, negative.Status);
+        Assert.Equal(new SiteLimitsView(null, null, null), await _site.Client.GetSiteLimitsAsync(CancellationToken.None));
+        Assert.Equal(new SiteLimitsView(null, null, "0"), await _site.Client.SetSiteLimitsAsync(new SiteLimitsRequest(null, null, "0"), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.BadRequest, (await Post("c", "extend", new { by = "1h" })).StatusCode); // 0 extensions allowed
+    }
+
+    [Fact]
     public async Task Extend_AScheduledCluster_Fits()
     {
         var extended = await _site.Client.ExtendClusterAsync("later", new ExtendRequest(null, "2h"), CancellationToken.None);
