@@ -7,9 +7,10 @@ using Xunit;
 namespace Vcm.Manager.Tests.Controllers;
 
 /// <summary>
-/// Resizing a running cluster on simulated hosts: grown, its new workers are built and joined to its gateway's DHCP
-/// and DNS (the cluster is Degraded "resizing" meanwhile, then Ready); shrunk, the highest-numbered workers' VMs,
-/// disks and gateway entries go, and a host left without nodes loses its segment — then their rows and capacity.
+/// Extending and resizing a running cluster on simulated hosts: extended, it stays Ready with its claims
+/// lengthened; grown, its new workers are built and joined to its gateway's DHCP and DNS (the cluster is Degraded
+/// "resizing" meanwhile, then Ready); shrunk, the highest-numbered workers' VMs, disks and gateway entries go, and a
+/// host left without nodes loses its segment — then their rows and capacity.
 /// With host operations failing now and then (some after the change was made), it converges all the same.
 /// </summary>
 public sealed class ResizeRunningTests
@@ -21,7 +22,15 @@ public sealed class ResizeRunningTests
     {
         await using var site = await TestSite.StartAsync(TestDatabase.FromEnvironment(), hosts: 4, sim: new SimOptions { FailureRate = failureRate, Seed = 11 });
         await site.Client.CreateClusterAsync(new ClusterSpecInput { Name = "r", Workers = 2, Policy = "spread", Duration = "1h" }, CancellationToken.None);
-        await site.WaitForPhaseAsync("r", "Ready");
+        var before = await site.WaitForPhaseAsync("r", "Ready");
+
+        // a Ready cluster is extended in place: its window and claims run on, it stays Ready
+        var extended = await site.Client.ExtendClusterAsync("r", new ExtendRequest(null, "1h"), CancellationToken.None);
+        Assert.Equal((before.End.AddHours(1), "Ready"), (extended.End, extended.Phase));
+        await using (var db = site.Database.CreateContext())
+        {
+            Assert.All(db.Claims.Where(c => c.ClusterId == before.Id), c => Assert.Equal(before.End.AddHours(1).ToUnixTimeMilliseconds(), c.EndMs));
+        }
 
         var grown = await site.Client.ResizeClusterAsync("r", new ResizeRequest(4), CancellationToken.None);
         Assert.Equal(5, grown.NodesTotal);
