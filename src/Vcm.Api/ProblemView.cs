@@ -18,6 +18,12 @@ public sealed record ProblemView
     /// <summary>With 409 from admission: the earliest start at which the same request would fit.</summary>
     public DateTimeOffset? EarliestStart { get; init; }
 
+    /// <summary>With 409 from an extension: the latest end the calendar has room for (the current end when it has none).</summary>
+    public DateTimeOffset? LatestEnd { get; init; }
+
+    /// <summary>With 409 from growing a cluster: the largest worker count the calendar has room for.</summary>
+    public int? LargestWorkers { get; init; }
+
     /// <summary>For a request over its tenant's quota: the tenant.</summary>
     public string? Tenant { get; init; }
 

@@ -55,6 +55,12 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
     public Task<ClusterView> DeleteClusterAsync(string name, CancellationToken cancellationToken) =>
         SendAsync<ClusterView>(new HttpRequestMessage(HttpMethod.Delete, $"api/v1/clusters/{Uri.EscapeDataString(name)}"), cancellationToken);
 
+    public Task<ClusterView> ExtendClusterAsync(string name, ExtendRequest request, CancellationToken cancellationToken) =>
+        SendAsync<ClusterView>(new HttpRequestMessage(HttpMethod.Post, $"api/v1/clusters/{Uri.EscapeDataString(name)}/extend") { Content = JsonContent.Create(request, options: ApiJson.Options) }, cancellationToken);
+
+    public Task<ClusterView> ResizeClusterAsync(string name, ResizeRequest request, CancellationToken cancellationToken) =>
+        SendAsync<ClusterView>(new HttpRequestMessage(HttpMethod.Post, $"api/v1/clusters/{Uri.EscapeDataString(name)}/resize") { Content = JsonContent.Create(request, options: ApiJson.Options) }, cancellationToken);
+
     public Task<IReadOnlyList<EventView>> ListEventsAsync(string name, CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<EventView>>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(name)}/events"), cancellationToken);
 

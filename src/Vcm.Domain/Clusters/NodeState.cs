@@ -23,4 +23,7 @@ public enum NodeState
 
     /// <summary>Everything of it is removed.</summary>
     Released,
+
+    /// <summary>A shrink released it: its VM and host objects are being removed, then its row and capacity go.</summary>
+    Removing,
 }

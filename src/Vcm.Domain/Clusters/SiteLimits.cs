@@ -3,10 +3,10 @@ using Vcm.Domain.Common;
 namespace Vcm.Domain.Clusters;
 
 /// <summary>
-/// The limits a site's provider sets on reservations, enforced at admission: the longest window, and how far ahead of
-/// now a window may start. Null: no limit.
+/// The limits a site's provider sets on reservations, enforced at admission: the longest window, how far ahead of
+/// now a window may start, and how many times a cluster may be extended. Null: no limit.
 /// </summary>
-public sealed record SiteLimits(TimeSpan? MaxLease, TimeSpan? MaxAdvance)
+public sealed record SiteLimits(TimeSpan? MaxLease, TimeSpan? MaxAdvance, int? MaxExtensions = null)
 {
     /// <summary>How many occurrences a series may have when the provider sets no number.</summary>
     public const int DefaultMaxOccurrences = 100;

@@ -57,4 +57,13 @@ public enum EventReason
 
     /// <summary>A node phoned home with part of the cluster's set-up inside it failed (NFS, Slurm, the tenant's files): a Warning listing what.</summary>
     SetupIncomplete,
+
+    /// <summary>The cluster's window was extended (the old end and the new).</summary>
+    Extended,
+
+    /// <summary>The cluster's worker count was changed (the old count and the new).</summary>
+    Resized,
+
+    /// <summary>The workers a shrink released are removed from their hosts, and their capacity is free.</summary>
+    NodesRemoved,
 }

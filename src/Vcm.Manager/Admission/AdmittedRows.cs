@@ -47,17 +47,7 @@ public sealed record AdmittedRows(
             cluster.RenewedMs = nowMs;
         }
 
-        var claims = placement.Claims.Select(c => new ClaimRecord
-        {
-            Id = Ids.New(),
-            ClusterId = id,
-            HostId = c.HostId,
-            StartMs = c.Start.ToUnixTimeMilliseconds(),
-            EndMs = c.End.ToUnixTimeMilliseconds(),
-            Cpus = c.Amount.Cpus,
-            MemoryMb = c.Amount.MemoryMb,
-            DiskMb = c.Amount.DiskMb,
-        }).ToList();
+        var claims = ClaimRows.Of(id, placement.Claims);
         var local = nodes.Where(n => n.HostId is not null).ToList();
         var where = $"{local.Count} nodes on {local.Select(n => n.HostId).Distinct().Count()} hosts";
         var elsewhere = string.Concat(split.Remote.Select(kv => $", {kv.Value.Count} at site {kv.Key}"));

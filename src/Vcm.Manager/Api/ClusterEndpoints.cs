@@ -188,7 +188,7 @@ public static class ClusterEndpoints
         return Results.Ok(list.Select(Views.Event).ToList());
     }
 
-    private static async Task<ClusterView> ViewAsync(
+    internal static async Task<ClusterView> ViewAsync(
         ClusterRecord cluster, bool withNodes, ClusterStore clusters, SiteStore sites, HostStore hosts, PartStore parts, CancellationToken cancellationToken)
     {
         var siteName = (await sites.ListAsync(cancellationToken)).FirstOrDefault(s => s.Id == cluster.SiteId)?.Name ?? "?";

@@ -20,10 +20,10 @@ public static class SiteLimitsEndpoints
     {
         api.MapGet("/site/limits", async (SiteStore sites, CancellationToken ct) => Results.Ok(View(await sites.GetLocalAsync(ct))))
             .WithName("getSiteLimits").WithTags("sites").Produces<SiteLimitsView>()
-            .WithSummary("The limits on reservations at this site: the longest lease, how far ahead a reservation may start, the most occurrences of a series.");
+            .WithSummary("The limits on reservations at this site: the longest lease, how far ahead a reservation may start, how many times a cluster may be extended, the most occurrences of a series.");
         api.MapPut("/site/limits", SetAsync).WithName("setSiteLimits").WithTags("sites").Produces<SiteLimitsView>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .WithSummary("Sets the site's reservation limits (a duration like 30d, or none; maxOccurrences 1 to 1000; a field left out stays). Admission enforces them from the next request on; what is reserved stays.");
+            .WithSummary("Sets the site's reservation limits (a duration like 30d, a count of extensions, or none; maxOccurrences 1 to 1000; a field left out stays). Admission enforces them from the next request on; what is reserved stays.");
     }
 
     private static async Task<IResult> SetAsync(SiteLimitsRequest? request, SiteStore sites, CancellationToken cancellationToken)
@@ -45,12 +45,13 @@ public static class SiteLimitsEndpoints
             }
         }
 
+        var extensions = ReadCount("maxExtensions", request?.MaxExtensions, current.MaxExtensions, problems);
         if (problems.Count > 0)
         {
             return Problems.Invalid(problems, "The site limits are not valid");
         }
 
-        return Results.Ok(View(await sites.SetLimitsAsync(lease, advance, occurrences, cancellationToken)));
+        return Results.Ok(View(await sites.SetLimitsAsync(lease, advance, occurrences, extensions, cancellationToken)));
     }
 
     private static long? Read(string field, string? text, long? current, List<Problem> problems)
@@ -74,12 +75,34 @@ public static class SiteLimitsEndpoints
         return current;
     }
 
+    private static int? ReadCount(string field, string? text, int? current, List<Problem> problems)
+    {
+        if (text is null)
+        {
+            return current;
+        }
+
+        if (text is "none")
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count <= 10_000)
+        {
+            return count;
+        }
+
+        problems.Add(new Problem(field, "must be a whole number from 0 to 10000, or none"));
+        return current;
+    }
+
     private static SiteLimitsView View(SiteRecord site)
     {
         var limits = SiteStore.LimitsOf(site);
         return new SiteLimitsView(
             limits.MaxLease is { } lease ? DurationText.Format(lease) : null,
             limits.MaxAdvance is { } advance ? DurationText.Format(advance) : null,
-            limits.MaxOccurrences);
+            limits.MaxOccurrences,
+            limits.MaxExtensions?.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -45,6 +45,8 @@ public static class RoutePolicies
         ["GET /api/v1/clusters"] = Reader,
         ["GET /api/v1/clusters/{name}"] = Reader,
         ["DELETE /api/v1/clusters/{name}"] = Member,
+        ["POST /api/v1/clusters/{name}/extend"] = Member,
+        ["POST /api/v1/clusters/{name}/resize"] = Member,
         ["GET /api/v1/clusters/{name}/events"] = Reader,
         ["GET /api/v1/clusters/{name}/nodes/{node}/console"] = Member,
         ["GET /api/v1/clusters/{name}/nodes/{node}/ssh"] = Member,

@@ -20,6 +20,7 @@ namespace Vcm.Manager.Controllers;
 /// <item>lease timer: Scheduled → Provisioning at the start; any live phase → Releasing at the end or on delete;</item>
 /// <item>provisioning: ensure every host object (idempotent, deterministic names) → Ready, or Failed;</item>
 /// <item>watching: a Ready cluster's VMs are checked; one not running makes it Degraded, and repair makes it Ready;</item>
+/// <item>resizing: workers a shrink released are removed from their hosts, then their rows and claims; a grown Ready cluster → Degraded, built → Ready;</item>
 /// <item>releasing: delete every host object, free the claims → Released.</item>
 /// </list>
 /// Phase methods only decide: what a pass saw and decided — node observations, part rows, events, the cluster row —
@@ -102,6 +103,11 @@ public sealed partial class ClusterReconciler(
         if (phase != ClusterPhase.Releasing && (cluster.DeletionRequestedMs is not null || scope.NowMs >= cluster.EndMs || PartLeaseExpired(scope)))
         {
             return BeginRelease(scope);
+        }
+
+        if (await ResizeAsync(scope, cancellationToken) is { } resized)
+        {
+            return resized;
         }
 
         return phase switch

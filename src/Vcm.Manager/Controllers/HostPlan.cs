@@ -34,11 +34,12 @@ public sealed class HostPlan
         _external = external;
         _cluster = cluster;
         _spec = cluster.Spec;
-        _nodes = nodes;
+        _nodes = nodes.Where(n => n.State != NodeState.Removing).ToList();
         _hosts = hosts;
         _vni = vni;
         Bridge = HostObjectNames.Bridge(vni);
-        LocalNodes = nodes.Where(n => n.HostId is not null).ToList();
+        LocalNodes = _nodes.Where(n => n.HostId is not null).ToList();
+        RemovingNodes = nodes.Where(n => n.State == NodeState.Removing && n.HostId is not null).ToList();
         NodeHostIds = LocalNodes.Select(n => n.HostId!).Distinct(StringComparer.Ordinal).ToList();
         SegmentHostIds = NodeHostIds.Append(cluster.GatewayHostId!).Distinct(StringComparer.Ordinal).ToList();
     }
@@ -56,6 +57,9 @@ public sealed class HostPlan
 
     /// <summary>The nodes this site runs (a cluster's other nodes are built by other sites).</summary>
     public IReadOnlyList<NodeRecord> LocalNodes { get; }
+
+    /// <summary>Workers a shrink released: their VMs and host objects are to be removed (<see cref="RemoveReleased"/>).</summary>
+    public IReadOnlyList<NodeRecord> RemovingNodes { get; }
 
     /// <summary>Hosts that run the cluster's VMs here.</summary>
     public IReadOnlyList<string> NodeHostIds { get; }
@@ -121,16 +125,28 @@ public sealed class HostPlan
     public IReadOnlyList<HostWork> VpnWork() =>
         Vpns.Count == 0 ? [] : [new HostWork(HostName(_cluster.GatewayHostId!), Vpns.Select(v => (HostStep)new EnsureVpnStep(v)).ToList())];
 
+    /// <summary>
+    /// The VMs and disks of the workers a shrink released, and the segment on each host left with none of the
+    /// cluster's nodes (the gateway's host keeps it); every step is tried. The gateway's DHCP and DNS entries for them
+    /// go when <see cref="Infrastructure"/> ensures the gateway without them.
+    /// </summary>
+    public IReadOnlyList<HostWork> RemoveReleased()
+    {
+        var work = new Dictionary<string, List<HostStep>>(StringComparer.Ordinal);
+        DeleteNodes(work, RemovingNodes);
+        foreach (var hostId in RemovingNodes.Select(n => n.HostId!).Distinct(StringComparer.Ordinal).Where(h => !SegmentHostIds.Contains(h)))
+        {
+            Steps(work, hostId).Add(new DeleteSegmentStep(Bridge));
+        }
+
+        return work.Select(kv => new HostWork(HostName(kv.Key), kv.Value, ContinueOnError: true)).ToList();
+    }
+
     /// <summary>Everything the cluster may have made, removed per host in dependency order; every step is tried.</summary>
     public IReadOnlyList<HostWork> Release()
     {
         var work = new Dictionary<string, List<HostStep>>(StringComparer.Ordinal);
-        foreach (var node in LocalNodes)
-        {
-            var steps = Steps(work, node.HostId!);
-            steps.Add(new DeleteVmStep(VmName(node)));
-            steps.Add(new DeleteDiskStep(HostObjectNames.Disk(_cluster.Id, node.Name)));
-        }
+        DeleteNodes(work, LocalNodes.Concat(RemovingNodes));
 
         Steps(work, _cluster.GatewayHostId!).AddRange(Vpns.Select(v => new DeleteVpnStep(v.Name)));
         Steps(work, _cluster.GatewayHostId!).Add(new DeleteGatewayStep(HostObjectNames.Gateway(_cluster.Id)));
@@ -139,12 +155,22 @@ public sealed class HostPlan
             Steps(work, storage).Add(new DeleteVolumeStep(HostObjectNames.Volume(_cluster.Id)));
         }
 
-        foreach (var hostId in SegmentHostIds)
+        foreach (var hostId in SegmentHostIds.Concat(RemovingNodes.Select(n => n.HostId!)).Distinct(StringComparer.Ordinal))
         {
             Steps(work, hostId).Add(new DeleteSegmentStep(Bridge));
         }
 
         return work.Select(kv => new HostWork(HostName(kv.Key), kv.Value, ContinueOnError: true)).ToList();
+    }
+
+    private void DeleteNodes(Dictionary<string, List<HostStep>> work, IEnumerable<NodeRecord> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            var steps = Steps(work, node.HostId!);
+            steps.Add(new DeleteVmStep(VmName(node)));
+            steps.Add(new DeleteDiskStep(HostObjectNames.Disk(_cluster.Id, node.Name)));
+        }
     }
 
     private SegmentSpec Segment(string hostId) => new()

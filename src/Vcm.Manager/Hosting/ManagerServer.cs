@@ -153,6 +153,7 @@ public static class ManagerServer
         services.AddSingleton(sp => new FailedSignIns(clock));
         services.AddSingleton<CalendarCache>();
         services.AddSingleton<ClusterAdmission>();
+        services.AddSingleton<ClusterChanges>();
         services.AddSingleton<PeerStore>();
         services.AddSingleton<PartStore>();
         services.AddSingleton(peerTransport ?? new PeerTransport());
@@ -194,6 +195,7 @@ public static class ManagerServer
         app.MapAgents();
         var api = app.MapGroup("/api/v1");
         api.MapClusters();
+        api.MapClusterChanges();
         api.MapNodes();
         api.MapHostsAndSites();
         api.MapCapacity();

@@ -38,6 +38,15 @@ public static class Problems
             type: NoCapacityType,
             extensions: new Dictionary<string, object?> { ["earliestStart"] = earliestStart });
 
+    /// <summary>A change to a cluster (an extension, a resize) the calendar has no room for, with the most that would fit (<paramref name="fitsName"/>: latestEnd, largestWorkers).</summary>
+    public static IResult NoCapacityForChange(string detail, string fitsName, object fits) =>
+        Results.Problem(
+            title: "Not enough capacity for the change",
+            detail: detail,
+            statusCode: StatusCodes.Status409Conflict,
+            type: NoCapacityType,
+            extensions: new Dictionary<string, object?> { [fitsName] = fits });
+
     /// <summary>A request (or a lowered quota) that a tenant's quota does not leave room for: each quota named with its limit, what is in use and what was asked.</summary>
     public static IResult OverQuota(string tenant, IReadOnlyList<Domain.Tenancy.QuotaExcess> excesses, string? detail = null) =>
         Results.Problem(

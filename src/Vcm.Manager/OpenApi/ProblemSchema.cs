@@ -47,6 +47,12 @@ public static class ProblemSchema
                 },
                 ["earliestStart"] = Text(
                     "For a refusal for capacity: the earliest start at which the same request would fit (absent when none would).", "date-time"),
+                ["latestEnd"] = Text(
+                    "For an extension refused for capacity: the latest end the calendar has room for (the current end when it has none).", "date-time"),
+                ["largestWorkers"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Integer, Format = "int32", Description = "For a resize refused for capacity: the largest worker count the calendar has room for.",
+                },
                 ["site"] = Text("For a peer site's failure: the site."),
                 ["tenant"] = Text("For a request over its tenant's quota: the tenant."),
                 ["quotas"] = new OpenApiSchema

@@ -13,7 +13,7 @@ namespace Vcm.Store.Admission;
 /// stores the admitted cluster with its nodes, claims, events and parts, and commits — or, disposed without a
 /// commit, leaves nothing behind.
 /// </summary>
-public sealed class AdmissionTransaction : IAsyncDisposable
+public sealed partial class AdmissionTransaction : IAsyncDisposable
 {
     private static readonly string[] NodeColumns =
         ["id", "cluster_id", "name", "role", "idx", "host_id", "remote_host", "site", "mac", "ip", "state", "detail", "version", "token", "ssh_port"];
@@ -122,6 +122,11 @@ public sealed class AdmissionTransaction : IAsyncDisposable
             await _db.SaveChangesAsync(cancellationToken);
         }
 
+        await InsertRowsAsync(nodes, claims, cancellationToken);
+    }
+
+    private async Task InsertRowsAsync(IReadOnlyList<NodeRecord> nodes, IReadOnlyList<ClaimRecord> claims, CancellationToken cancellationToken)
+    {
         // raw rows, so the node tokens are encrypted here (EF's converters encrypt what goes through the model)
         var connection = _db.Database.GetDbConnection();
         await BulkInsert.RunAsync(connection, _transaction.DbTransaction, "nodes", NodeColumns, nodes, n =>

@@ -35,4 +35,39 @@ internal static class ClusterRemoval
         await db.Clusters.Where(c => c.Id == clusterId).ExecuteDeleteAsync(cancellationToken);
         return true;
     }
+
+    /// <summary>
+    /// Deletes nodes a shrink released (their host objects are gone) and gives back their capacity: each node's share
+    /// (<paramref name="perNode"/>) is taken off a claim of the cluster on its host — the latest-starting one that
+    /// holds a node's share, so a grown node's claim goes first — and a claim left empty is deleted. Bumps the site's calendar version.
+    /// </summary>
+    public static async Task RemoveNodesAsync(
+        VcmDbContext db, string clusterId, string siteId, IReadOnlyList<(string Name, string? HostId)> nodes, Domain.Scheduling.Resources perNode,
+        CancellationToken cancellationToken)
+    {
+        var names = nodes.Select(n => n.Name).ToList();
+        await db.Nodes.Where(n => n.ClusterId == clusterId && names.Contains(n.Name)).ExecuteDeleteAsync(cancellationToken);
+        var claims = await db.Claims.AsTracking().Where(c => c.ClusterId == clusterId).ToListAsync(cancellationToken);
+        foreach (var hostId in nodes.Select(n => n.HostId).OfType<string>())
+        {
+            var claim = claims.Where(c => c.HostId == hostId && c.Cpus >= perNode.Cpus && c.MemoryMb >= perNode.MemoryMb && c.DiskMb >= perNode.DiskMb)
+                .OrderByDescending(c => c.StartMs).FirstOrDefault();
+            if (claim is null)
+            {
+                continue;
+            }
+
+            claim.Cpus -= perNode.Cpus;
+            claim.MemoryMb -= perNode.MemoryMb;
+            claim.DiskMb -= perNode.DiskMb;
+            if (claim is { Cpus: 0, MemoryMb: 0, DiskMb: 0 })
+            {
+                db.Claims.Remove(claim);
+                claims.Remove(claim);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await CalendarVersion.BumpAsync(db, siteId, cancellationToken);
+    }
 }

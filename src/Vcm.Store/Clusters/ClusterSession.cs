@@ -116,6 +116,14 @@ public sealed class ClusterSession : IAsyncDisposable
         await ClusterRemoval.FreeClaimsAsync(_db, Cluster.Id, Cluster.SiteId, cancellationToken);
     }
 
+    /// <summary>Deletes nodes a shrink released, once nothing of them is left on their hosts, and frees their capacity (see <see cref="ClusterRemoval.RemoveNodesAsync"/>).</summary>
+    public async Task RemoveNodesAsync(IReadOnlyList<NodeRecord> nodes, Domain.Scheduling.Resources perNode, CancellationToken cancellationToken)
+    {
+        await BeginAsync(cancellationToken);
+        await ClusterRemoval.RemoveNodesAsync(_db, Cluster.Id, Cluster.SiteId, nodes.Select(n => (n.Name, n.HostId)).ToList(), perNode, cancellationToken);
+        _nodes = _nodes?.Where(n => !nodes.Any(r => r.Name == n.Name)).ToList();
+    }
+
     /// <summary>Deletes the cluster outright while nothing of it is built (see <see cref="ClusterRemoval.DeleteUnbuiltAsync"/>).</summary>
     public async Task<bool> DeleteUnbuiltAsync(CancellationToken cancellationToken)
     {

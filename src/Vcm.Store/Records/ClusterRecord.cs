@@ -38,6 +38,9 @@ public sealed class ClusterRecord
 
     public long EndMs { get; set; }
 
+    /// <summary>How many times its window was extended (the site's maximum extensions counts these).</summary>
+    public int Extensions { get; set; }
+
     public long CreatedMs { get; set; }
 
     public long UpdatedMs { get; set; }

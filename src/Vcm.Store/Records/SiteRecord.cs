@@ -38,5 +38,8 @@ public sealed class SiteRecord
     /// <summary>The most occurrences one series here may have; null: the default (SiteLimits.DefaultMaxOccurrences).</summary>
     public int? MaxOccurrences { get; set; }
 
+    /// <summary>How many times one cluster here may be extended; null: no limit.</summary>
+    public int? MaxExtensions { get; set; }
+
     public long Version { get; set; }
 }

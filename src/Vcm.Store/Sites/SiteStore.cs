@@ -55,13 +55,14 @@ public sealed class SiteStore(Database database)
     /// <summary>This site's reservation limits, as admission applies them.</summary>
     public static Domain.Clusters.SiteLimits LimitsOf(SiteRecord site) => new(
         site.MaxLeaseMs is { } lease ? TimeSpan.FromMilliseconds(lease) : null,
-        site.MaxAdvanceMs is { } advance ? TimeSpan.FromMilliseconds(advance) : null)
+        site.MaxAdvanceMs is { } advance ? TimeSpan.FromMilliseconds(advance) : null,
+        site.MaxExtensions)
     {
         MaxOccurrences = site.MaxOccurrences ?? Domain.Clusters.SiteLimits.DefaultMaxOccurrences,
     };
 
     /// <summary>Sets this site's reservation limits (null: none).</summary>
-    public async Task<SiteRecord> SetLimitsAsync(long? maxLeaseMs, long? maxAdvanceMs, int? maxOccurrences, CancellationToken cancellationToken)
+    public async Task<SiteRecord> SetLimitsAsync(long? maxLeaseMs, long? maxAdvanceMs, int? maxOccurrences, int? maxExtensions, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
@@ -69,6 +70,7 @@ public sealed class SiteStore(Database database)
         site.MaxLeaseMs = maxLeaseMs;
         site.MaxAdvanceMs = maxAdvanceMs;
         site.MaxOccurrences = maxOccurrences;
+        site.MaxExtensions = maxExtensions;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return site;

@@ -10,6 +10,8 @@ public static class ClusterCommand
         ClusterListCommand.Create(),
         ClusterShowCommand.Create(),
         ClusterDeleteCommand.Create(),
+        ClusterExtendCommand.Create(),
+        ClusterResizeCommand.Create(),
         ClusterEventsCommand.Create(),
     };
 }
