@@ -31,7 +31,7 @@ namespace Vcm.Manager.Admission;
 public sealed partial class ClusterAdmission(
     AdmissionStore store, ClusterStore clusters, SiteStore sites, CalendarCache cache, LocalSite site, ManagerIdentity manager,
     TimeProvider clock, ControllerOptions options, IImageLayers layers, ReadyEstimator estimator, CacheImages cacheImages, SeriesStore series,
-    ManagerMetrics metrics)
+    ManagerMetrics metrics, Live.ChangeSignal changes)
 {
     private readonly SemaphoreSlim _serial = new(1, 1);
 
@@ -238,6 +238,7 @@ public sealed partial class ClusterAdmission(
         {
             await InsertAsync(transaction, rows, request, placement, costs, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            changes.Changed(rows.Cluster.Id);
         }
         catch
         {

@@ -48,6 +48,8 @@ public static class RoutePolicies
         ["POST /api/v1/clusters/{name}/extend"] = Member,
         ["POST /api/v1/clusters/{name}/resize"] = Member,
         ["GET /api/v1/clusters/{name}/events"] = Reader,
+        ["GET /api/v1/clusters/{name}/watch"] = Reader,
+        ["GET /api/v1/watch"] = Reader,
         ["GET /api/v1/clusters/{name}/nodes/{node}/console"] = Member,
         ["GET /api/v1/clusters/{name}/nodes/{node}/ssh"] = Member,
 
