@@ -227,6 +227,12 @@ public sealed partial class ClusterAdmission(
                 : [await transaction.FreeClientPortAsync(PartVpnKeys.FirstClientPort, cancellationToken)];
         }
 
+        if (request.DryRun)
+        {
+            cache.Store(snapshot); // nothing written: the transaction rolls back, the calendar is as it was
+            return new AdmissionOutcome.Fits(request.Spec.Start, request.Spec.End);
+        }
+
         var rows = AdmittedRows.Build(id, site.Id, request, split, placement, snapshot.Hosts, ports, manager.Id, now);
         if (rows.Parts.Count > 0)
         {

@@ -192,6 +192,7 @@ public static class ManagerServer
 
         var app = builder.Build();
         app.UseHttpErrors();
+        app.UseWebSockets();
         app.UseRouting();
         app.UseMiddleware<AccessMiddleware>();
         app.MapApiDocuments();
@@ -203,6 +204,7 @@ public static class ManagerServer
         api.MapClusterChanges();
         api.MapNodes();
         api.MapWatch();
+        api.MapEvents();
         api.MapHostsAndSites();
         api.MapCapacity();
         api.MapSiteLimits();
