@@ -46,6 +46,17 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
         return SendAsync<ClusterView>(message, cancellationToken);
     }
 
+    /// <summary>Whether the request would be admitted now, with nothing stored (POST …/clusters?dryRun=true).</summary>
+    public Task<DryRunView> DryRunClusterAsync(ClusterSpecInput request, CancellationToken cancellationToken) =>
+        SendAsync<DryRunView>(new HttpRequestMessage(HttpMethod.Post, "api/v1/clusters?dryRun=true") { Content = JsonContent.Create(request, options: ApiJson.Options) }, cancellationToken);
+
+    /// <summary>The latest events of every cluster the caller sees, newest first.</summary>
+    public Task<IReadOnlyList<ClusterEventView>> ListRecentEventsAsync(int? limit, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<ClusterEventView>>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/events{(limit is { } n ? $"?limit={n}" : "")}"), cancellationToken);
+
+    public Task<NodeUsageView> GetNodeUsageAsync(string cluster, string node, CancellationToken cancellationToken) =>
+        SendAsync<NodeUsageView>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(cluster)}/nodes/{Uri.EscapeDataString(node)}/usage"), cancellationToken);
+
     public Task<IReadOnlyList<ClusterView>> ListClustersAsync(bool all, CancellationToken cancellationToken) =>
         ListAllAsync<ClusterView>($"api/v1/clusters{(all ? "?all=true" : "")}", cancellationToken);
 

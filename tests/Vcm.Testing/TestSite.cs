@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Vcm.Agent.Hosting;
 using Vcm.Agent.Sim;
 using Vcm.Api;
+using Vcm.Drivers.Rpc;
 using Vcm.Manager.Controllers;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
@@ -74,6 +75,22 @@ public sealed class TestSite : IAsyncDisposable
 
     public SimHost Host(string name) => (SimHost)Agent.Hosts.ByName[name];
 
+    /// <summary>The site's in-process agent (as <see cref="StartAsync"/> joined it) and its key.</summary>
+    public const string AgentId = "agent-in-process";
+
+    public const string AgentKey = "in-process-key-0123456789";
+
+    /// <summary>Sends a heartbeat as the site's agent: its hosts, and the VMs' use given.</summary>
+    public async Task<HttpResponseMessage> HeartbeatAsync(IReadOnlyList<VmUsageReport> usage)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, AgentPaths.Heartbeat)
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new AgentHeartbeat(AgentId, "http://in-process", Agent.Hosts.Facts, usage), options: AgentJson.Options),
+        };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AgentKey);
+        return await Anonymous.SendAsync(message);
+    }
+
     public static async Task<TestSite> StartAsync(
         StoreProvider provider,
         int hosts = 4,
@@ -124,7 +141,7 @@ public sealed class TestSite : IAsyncDisposable
             f.Name, Vcm.Manager.Api.Views.RolesFlags(f.Roles), f.Cpus, f.MemoryMb, f.DiskMb, f.Kvm, f.Address, f.Driver,
             f.Roles.Contains("gateway") ? $"192.0.2.{i + 1}" : null)).ToList();
         await new HostStore(database.Database).JoinAsync(
-            manager.Site.Id, "agent-in-process", "in-process-key-0123456789", "http://in-process", reports, clock.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
+            manager.Site.Id, AgentId, AgentKey, "http://in-process", reports, clock.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
         var url = kestrel
             ? new Uri(manager.App.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
                 .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First())

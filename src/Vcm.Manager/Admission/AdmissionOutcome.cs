@@ -24,6 +24,7 @@ public abstract record AdmissionOutcome
         NoCapacity => "no_capacity",
         OverQuota => "over_quota",
         PeerFailed => "peer_failed",
+        Fits => "fits",
         _ => "other",
     };
 
@@ -35,6 +36,9 @@ public abstract record AdmissionOutcome
 
     /// <summary>Valid, but a live cluster has the name already.</summary>
     public sealed record NameTaken(string Name) : AdmissionOutcome;
+
+    /// <summary>A dry run that would be admitted: the window it would get (a flexible start's choice).</summary>
+    public sealed record Fits(DateTimeOffset Start, DateTimeOffset End) : AdmissionOutcome;
 
     /// <summary>The Idempotency-Key was used before with another request.</summary>
     public sealed record KeyReused(string Key, ClusterRecord Earlier) : AdmissionOutcome;

@@ -33,4 +33,7 @@ public sealed record AdmissionRequest
 
     /// <summary>Whose cluster it is (null: the provider's own, as is every part made for a peer).</summary>
     public ClusterOwner? Owner { get; init; }
+
+    /// <summary>Only ask whether it would be admitted: every check of a create, then nothing stored (<see cref="AdmissionOutcome.Fits"/>).</summary>
+    public bool DryRun { get; init; }
 }

@@ -162,6 +162,10 @@ public sealed partial class ClusterAdmission
             }
 
             await transaction.CommitAsync(cancellationToken);
+            foreach (var cluster in admitted)
+            {
+                changes.Changed(cluster.Id);
+            }
         }
         catch
         {

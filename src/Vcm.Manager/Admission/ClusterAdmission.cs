@@ -31,7 +31,7 @@ namespace Vcm.Manager.Admission;
 public sealed partial class ClusterAdmission(
     AdmissionStore store, ClusterStore clusters, SiteStore sites, CalendarCache cache, LocalSite site, ManagerIdentity manager,
     TimeProvider clock, ControllerOptions options, IImageLayers layers, ReadyEstimator estimator, CacheImages cacheImages, SeriesStore series,
-    ManagerMetrics metrics)
+    ManagerMetrics metrics, Live.ChangeSignal changes)
 {
     private readonly SemaphoreSlim _serial = new(1, 1);
 
@@ -227,6 +227,12 @@ public sealed partial class ClusterAdmission(
                 : [await transaction.FreeClientPortAsync(PartVpnKeys.FirstClientPort, cancellationToken)];
         }
 
+        if (request.DryRun)
+        {
+            cache.Store(snapshot); // nothing written: the transaction rolls back, the calendar is as it was
+            return new AdmissionOutcome.Fits(request.Spec.Start, request.Spec.End);
+        }
+
         var rows = AdmittedRows.Build(id, site.Id, request, split, placement, snapshot.Hosts, ports, manager.Id, now);
         if (rows.Parts.Count > 0)
         {
@@ -238,6 +244,7 @@ public sealed partial class ClusterAdmission(
         {
             await InsertAsync(transaction, rows, request, placement, costs, now, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            changes.Changed(rows.Cluster.Id);
         }
         catch
         {

@@ -21,7 +21,7 @@ namespace Vcm.Manager.Admission;
 /// window and adds their nodes and claims; shrinking marks the highest-numbered workers Removing (their controller
 /// removes them from their hosts, then their rows and claims) — or, before anything is built, deletes them at once.
 /// </summary>
-public sealed class ClusterChanges(AdmissionStore store, SiteStore sites, CalendarCache cache, LocalSite site, ManagerIdentity manager, TimeProvider clock)
+public sealed class ClusterChanges(AdmissionStore store, SiteStore sites, CalendarCache cache, LocalSite site, ManagerIdentity manager, TimeProvider clock, Live.ChangeSignal changes)
 {
     public async Task<ChangeOutcome> ExtendAsync(string name, ExtendRequest request, CancellationToken cancellationToken)
     {
@@ -169,6 +169,7 @@ public sealed class ClusterChanges(AdmissionStore store, SiteStore sites, Calend
             cluster.NextReconcileMs = nowMs;
             await transaction.SaveAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            changes.Changed(cluster.Id);
             return new ChangeOutcome.Changed(cluster);
         }
         catch (DbUpdateConcurrencyException)

@@ -98,6 +98,28 @@ public sealed class PartBroker(
         return new AdmissionOutcome.NoCapacity(string.Join("; ", refusals), null);
     }
 
+    /// <summary>
+    /// Whether a create would be admitted, with nothing stored: the same reading, validation (a taken name is one more
+    /// problem), quota and placement as <see cref="AdmitAsync"/>, for this site's share — peers are not asked (their
+    /// parts are admitted only by a real create), so a request that needs them is answered for the nodes here.
+    /// </summary>
+    public async Task<AdmissionOutcome> DryRunAsync(
+        ClusterSpecInput input, IReadOnlyList<Problem> readProblems, ClusterOwner? owner, CancellationToken cancellationToken)
+    {
+        var (spec, plan, problems, latestStart) = await admission.ParseAsync(input, readProblems, cancellationToken);
+        var taken = input.Name is { } name && !problems.Any(p => p.Field == "name") && await clusters.NameIsLiveAsync(name, cancellationToken);
+        if (spec is null || taken)
+        {
+            return new AdmissionOutcome.Invalid(taken ? [.. problems, ClusterAdmission.NameTaken(input.Name!)] : problems);
+        }
+
+        var split = latestStart is null && spec.Sites.Count > 0 && spec.Sites.All(s => s.Count is not null)
+            ? Split.Fixed(spec, site.Name)
+            : Split.AllHere(spec.NodeNames());
+        return await admission.AdmitAsync(
+            new AdmissionRequest { Spec = spec, Split = _ => split, Plan = plan, Owner = owner, LatestStart = latestStart, DryRun = true }, cancellationToken);
+    }
+
     /// <summary>Asks each peer to admit its part; withdraws everything if one does not.</summary>
     private async Task<AdmissionOutcome> CompleteAsync(AdmissionOutcome.Admitted admitted, CancellationToken cancellationToken)
     {

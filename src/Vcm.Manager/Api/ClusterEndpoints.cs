@@ -34,7 +34,7 @@ public static class ClusterEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status502BadGateway)
-            .WithSummary("Reserve a virtual cluster for a window; admitted only if capacity exists for all of it.");
+            .WithSummary("Reserve a virtual cluster for a window; admitted only if capacity exists for all of it. With dryRun=true nothing is stored: the same checks answer 400 listing every problem (a taken name among them), or 200 {fits, start, end} / {fits: false, earliest, reason} for this site's share (peers are not asked).");
         group.MapGet("/", ListAsync).WithName("listClusters").Produces<IReadOnlyList<ClusterView>>().ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("The caller's tenant's live clusters (the provider's: all), a page at a time (limit, cursor; Link rel=next); all=true: released ones too; filters phase, tenant, site, prefix.");
         group.MapGet("/{name}", GetAsync).WithName("getCluster").Produces<ClusterView>().ProducesProblem(StatusCodes.Status404NotFound)
@@ -47,7 +47,7 @@ public static class ClusterEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, Caller caller, PartBroker admission, ClusterController controller, ClusterStore clusters,
+        HttpRequest request, bool? dryRun, Caller caller, PartBroker admission, ClusterController controller, ClusterStore clusters,
         SiteStore sites, HostStore hosts, PartStore parts, TenancyStore tenancy, CancellationToken cancellationToken)
     {
         var (input, readProblems, tooLarge) = await ClusterRequestReader.ReadAsync(request, cancellationToken);
@@ -64,6 +64,10 @@ public static class ClusterEndpoints
         var (withKeys, keyProblems) = await ClusterKeys.AddUsersKeysAsync(input, caller, tenancy, cancellationToken);
         input = withKeys;
         readProblems = [.. readProblems, .. keyProblems];
+        if (dryRun == true)
+        {
+            return await DryRunAsync(input, readProblems, caller, admission, cancellationToken);
+        }
 
         var key = request.Headers["Idempotency-Key"].FirstOrDefault();
         if (key is { Length: > 200 })
@@ -101,6 +105,22 @@ public static class ClusterEndpoints
             default:
                 throw new InvalidOperationException("unknown admission outcome");
         }
+    }
+
+    /// <summary>?dryRun=true: every check of a create, nothing stored; 400 with every problem, else 200 whether it fits.</summary>
+    private static async Task<IResult> DryRunAsync(
+        Domain.Clusters.ClusterSpecInput input, IReadOnlyList<Domain.Common.Problem> readProblems, Caller caller, PartBroker admission, CancellationToken cancellationToken)
+    {
+        var owner = new ClusterOwner(caller.IsProvider ? null : caller.TenantId, caller.Id);
+        return await admission.DryRunAsync(input, readProblems, owner, cancellationToken) switch
+        {
+            AdmissionOutcome.Invalid invalid => Problems.Invalid(invalid.Problems),
+            AdmissionOutcome.Fits fits => Results.Ok(new DryRunView(true, fits.Start, fits.End, null, null)),
+            AdmissionOutcome.NoCapacity refused => Results.Ok(new DryRunView(false, null, null, refused.EarliestStart, refused.Reason)),
+            AdmissionOutcome.OverQuota over => Results.Ok(new DryRunView(
+                false, null, null, null, $"tenant {over.Tenant}'s quota leaves no room for this: " + string.Join("; ", over.Excesses))),
+            var other => throw new InvalidOperationException($"a dry run cannot end {other.Label}"),
+        };
     }
 
     private static async Task<IResult> ListAsync(

@@ -7,12 +7,13 @@ using Vcm.Manager.Agents;
 using Vcm.Manager.Auth;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Http;
+using Vcm.Manager.Metrics;
 using Vcm.Store.Clusters;
 using Vcm.Store.Hosts;
 
 namespace Vcm.Manager.Api;
 
-/// <summary>/api/v1/clusters/{name}/nodes/{node}: the serial console's tail, and how to reach the node by SSH.</summary>
+/// <summary>/api/v1/clusters/{name}/nodes/{node}: the serial console's tail, how to reach the node by SSH, a web shell on it.</summary>
 public static class NodeEndpoints
 {
     public static void MapNodes(this RouteGroupBuilder api)
@@ -23,6 +24,12 @@ public static class NodeEndpoints
             .WithSummary("The last bytes of a node's serial console.");
         group.MapGet("/ssh", SshAsync).WithName("getNodeSshTarget").Produces<SshTargetView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Where to connect to a node's SSH server, with the host key it reported.");
+        group.MapGet("/usage", UsageAsync).WithName("getNodeUsage").Produces<NodeUsageView>().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A node's recent CPU (percent of one CPU) and memory, one sample per heartbeat of its host's agent, the last 120, oldest first; none for a node at another site.");
+        group.MapGet("/shell", ShellEndpoints.ShellAsync).WithName("openNodeShell")
+            .Produces(StatusCodes.Status101SwitchingProtocols).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("A shell on the node in the browser: a WebSocket whose binary frames are the terminal's bytes both ways; a text frame {\"resize\":{\"cols\":N,\"rows\":N}} resizes it (cols, rows: its first size, default 80x24). Closed 1000 when the shell ends, 1008 when the node cannot be reached.");
     }
 
     private static async Task<IResult> ConsoleAsync(
@@ -52,6 +59,20 @@ public static class NodeEndpoints
         return text is null
             ? Problems.NotFound($"A console for node '{node}' on host {host.Name}")
             : Results.Text(text, "text/plain; charset=utf-8");
+    }
+
+    private static async Task<IResult> UsageAsync(
+        string name, string node, Caller caller, ClusterStore clusters, HostStore hosts, NodeUsageBook usage, CancellationToken cancellationToken)
+    {
+        var (cluster, record, problem) = await FindAsync(name, node, caller, clusters, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var host = record!.HostId is null ? null : (await hosts.GetAsync([record.HostId], cancellationToken)).GetValueOrDefault(record.HostId);
+        var samples = host is null ? [] : usage.Samples(host.Name, HostObjectNames.Vm(cluster!.Id, record.Name));
+        return Results.Ok(new NodeUsageView(samples.Select(s => new UsageSampleView(s.At, s.CpuPercent, s.MemoryBytes)).ToList()));
     }
 
     private static async Task<IResult> SshAsync(
@@ -84,7 +105,7 @@ public static class NodeEndpoints
             admin == true ? cluster.AdminPrivateKey : null));
     }
 
-    private static async Task<(Store.Records.ClusterRecord?, Store.Records.NodeRecord?, IResult?)> FindAsync(
+    internal static async Task<(Store.Records.ClusterRecord?, Store.Records.NodeRecord?, IResult?)> FindAsync(
         string name, string node, Caller caller, ClusterStore clusters, CancellationToken cancellationToken)
     {
         var cluster = await clusters.FindAsync(name, cancellationToken);

@@ -49,8 +49,13 @@ public static class RoutePolicies
         ["POST /api/v1/clusters/{name}/extend"] = Member,
         ["POST /api/v1/clusters/{name}/resize"] = Member,
         ["GET /api/v1/clusters/{name}/events"] = Reader,
+        ["GET /api/v1/clusters/{name}/watch"] = Reader,
+        ["GET /api/v1/watch"] = Reader,
         ["GET /api/v1/clusters/{name}/nodes/{node}/console"] = Member,
         ["GET /api/v1/clusters/{name}/nodes/{node}/ssh"] = Member,
+        ["GET /api/v1/clusters/{name}/nodes/{node}/shell"] = Member,
+        ["GET /api/v1/clusters/{name}/nodes/{node}/usage"] = Reader,
+        ["GET /api/v1/events"] = Reader,
 
         // series: a tenant's, as its clusters (Caller.SeesOwned / Caller.ManagesOwned)
         ["POST /api/v1/series"] = Member,

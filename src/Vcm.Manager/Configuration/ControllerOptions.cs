@@ -31,4 +31,8 @@ public sealed record ControllerOptions
     /// <summary>How long a new cluster with parts at other sites may wait for them to be admitted before its controller
     /// withdraws it (its manager died while asking the peers).</summary>
     public TimeSpan PartsDeadline { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the watch feed compares every live cluster's version, for changes made by another manager
+    /// sharing the database (this manager's own changes are signalled at once).</summary>
+    public TimeSpan WatchRecheck { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -20,6 +20,7 @@ public sealed partial class ClusterController(
     ManagerIdentity manager,
     ControllerOptions options,
     TimeProvider clock,
+    Live.ChangeSignal changes,
     ILogger<ClusterController> logger) : BackgroundService
 {
     private readonly WorkQueue _queue = new(clock);
@@ -53,6 +54,7 @@ public sealed partial class ClusterController(
         }, cancellationToken);
         if (requested)
         {
+            changes.Changed(clusterId);
             await leases.RequestAsync(clusterId, now, cancellationToken);
             Trigger(clusterId);
         }

@@ -41,6 +41,7 @@ public sealed partial class ClusterReconciler(
     Images.LayerBuilds layerBuilds,
     Images.ReadyEstimator estimator,
     Metrics.ManagerMetrics metrics,
+    Live.ChangeSignal changes,
     ILogger<ClusterReconciler> logger)
 {
     public async Task<ReconcileResult> ReconcileAsync(string clusterId, CancellationToken cancellationToken)
@@ -63,7 +64,13 @@ public sealed partial class ClusterReconciler(
                 scope.Succeeded();
             }
 
+            var wrote = session.HasChanges;
             await session.CommitAsync(scope.NowMs, cancellationToken);
+            if (wrote)
+            {
+                changes.Changed(clusterId);
+            }
+
             return result;
         }
         catch (DbUpdateConcurrencyException)
@@ -147,6 +154,8 @@ public sealed partial class ClusterReconciler(
         {
             LogNotRecorded(logger, clusterId, e);
         }
+
+        changes.Changed(clusterId);
 
         var delay = RetryDelay(attempts);
         LogFailed(logger, clusterId, attempts, delay.TotalSeconds, error);

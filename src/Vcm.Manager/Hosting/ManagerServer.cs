@@ -17,6 +17,8 @@ using Vcm.Manager.Peers;
 using Vcm.Manager.Hosts;
 using Vcm.Manager.Metrics;
 using Vcm.Manager.Http;
+using Vcm.Manager.Live;
+using Vcm.Manager.Watch;
 using Vcm.Manager.OpenApi;
 using Vcm.Manager.Tls;
 using Vcm.Store;
@@ -182,6 +184,9 @@ public static class ManagerServer
             services.AddSingleton<IAgentClient>(sp => new HttpAgentClient(tls.Credentials, metrics: sp.GetRequiredService<ManagerMetrics>())); // made by the container, which disposes it
         }
 
+        services.AddSingleton<ChangeSignal>();
+        services.AddSingleton<ClusterFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterFeed>());
         services.AddSingleton<ClusterController>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterController>());
         services.AddHostedService<HostMonitor>();
@@ -189,6 +194,7 @@ public static class ManagerServer
 
         var app = builder.Build();
         app.UseHttpErrors();
+        app.UseWebSockets();
         app.UseRouting();
         app.UseMiddleware<AccessMiddleware>();
         app.MapApiDocuments();
@@ -199,6 +205,8 @@ public static class ManagerServer
         api.MapClusters();
         api.MapClusterChanges();
         api.MapNodes();
+        api.MapWatch();
+        api.MapEvents();
         api.MapHostsAndSites();
         api.MapCapacity();
         api.MapSiteLimits();

@@ -80,6 +80,24 @@ public sealed class ClusterStore(Database database)
         return await query.OrderByDescending(c => c.CreatedMs).ToListAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The versions of the live clusters (<paramref name="ids"/> null), or of the clusters named (live or final; a
+    /// removed one is missing): two columns, no spec read.
+    /// </summary>
+    public async Task<IReadOnlyList<ClusterVersion>> VersionsAsync(IReadOnlyCollection<string>? ids, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var query = ids is null ? db.Clusters.Where(c => c.ActiveName != null) : db.Clusters.Where(c => ids.Contains(c.Id));
+        return await query.Select(c => new ClusterVersion(c.Id, c.Version, c.ActiveName != null)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The clusters with these ids (any phase).</summary>
+    public async Task<IReadOnlyList<ClusterRecord>> GetManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await db.Clusters.Where(c => ids.Contains(c.Id)).ToListAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<NodeRecord>> GetNodesAsync(string clusterId, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();

@@ -21,4 +21,21 @@ public sealed class EventStore(Database database)
         newest.Reverse();
         return newest;
     }
+
+    /// <summary>
+    /// The newest events of every cluster (<paramref name="tenantId"/> null and <paramref name="everyTenant"/>), or of
+    /// one tenant's clusters, newest first, each with its cluster's name.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Cluster, EventRecord Event)>> RecentAsync(
+        bool everyTenant, string? tenantId, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        var rows = await db.Events
+            .Join(db.Clusters, e => e.ClusterId, c => c.Id, (e, c) => new { Event = e, c.Name, c.TenantId })
+            .Where(r => everyTenant || (tenantId != null && r.TenantId == tenantId))
+            .OrderByDescending(r => r.Event.AtMs).ThenByDescending(r => r.Event.Id)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => (r.Name, r.Event)).ToList();
+    }
 }

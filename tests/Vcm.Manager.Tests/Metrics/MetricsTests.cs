@@ -17,8 +17,6 @@ namespace Vcm.Manager.Tests.Metrics;
 /// </summary>
 public sealed class MetricsTests : IAsyncLifetime
 {
-    private const string SiteAgent = "agent-in-process";
-    private const string SiteKey = "in-process-key-0123456789";
     private TestSite _site = null!;
 
     public async Task InitializeAsync() => _site = await TestSite.StartAsync(TestDatabase.FromEnvironment(), hosts: 2);
@@ -57,7 +55,7 @@ public sealed class MetricsTests : IAsyncLifetime
         var ready = await _site.Client.GetClusterAsync("u", true, CancellationToken.None);
 
         var usage = await VmUsageReports.ReadAsync(_site.Agent.Hosts, NullLogger.Instance, CancellationToken.None);
-        var beat = await HeartbeatAsync(new AgentHeartbeat(SiteAgent, "http://in-process", _site.Agent.Hosts.Facts, usage));
+        var beat = await _site.HeartbeatAsync(usage);
         var metrics = await ScrapeAsync();
 
         Assert.Equal(HttpStatusCode.NoContent, beat.StatusCode);
@@ -75,8 +73,8 @@ public sealed class MetricsTests : IAsyncLifetime
     [Fact]
     public async Task AHeartbeatReportingAnotherAgentsHostOrNonsense_Is422_AndShowsNothing()
     {
-        var beat = await HeartbeatAsync(new AgentHeartbeat(SiteAgent, "http://in-process", _site.Agent.Hosts.Facts,
-            [new VmUsageReport("not-mine", "vc-x-node-01", 1, 1), new VmUsageReport(_site.Agent.Hosts.Facts[0].Name, "vc-x-node-02", -1, 1)]));
+        var beat = await _site.HeartbeatAsync(
+            [new VmUsageReport("not-mine", "vc-x-node-01", 1, 1), new VmUsageReport(_site.Agent.Hosts.Facts[0].Name, "vc-x-node-02", -1, 1)]);
         var metrics = await ScrapeAsync();
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, beat.StatusCode);
@@ -99,13 +97,6 @@ public sealed class MetricsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Forbidden, asTenantAdmin.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-    }
-
-    private async Task<HttpResponseMessage> HeartbeatAsync(AgentHeartbeat beat)
-    {
-        using var message = new HttpRequestMessage(HttpMethod.Post, AgentPaths.Heartbeat) { Content = JsonContent.Create(beat, options: AgentJson.Options) };
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SiteKey);
-        return await _site.Anonymous.SendAsync(message);
     }
 
     private async Task<MetricsText> ScrapeAsync()
