@@ -18,6 +18,7 @@ using Vcm.Manager.Hosts;
 using Vcm.Manager.Metrics;
 using Vcm.Manager.Http;
 using Vcm.Manager.OpenApi;
+using Vcm.Manager.Portal;
 using Vcm.Manager.Tls;
 using Vcm.Store;
 using Vcm.Store.Audit;
@@ -187,6 +188,7 @@ public static class ManagerServer
 
         var app = builder.Build();
         app.UseHttpErrors();
+        app.UsePortal(PortalFiles.DefaultRoot);
         app.UseRouting();
         app.UseMiddleware<AccessMiddleware>();
         app.MapApiDocuments();
