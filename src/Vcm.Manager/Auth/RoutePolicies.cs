@@ -26,6 +26,7 @@ public static class RoutePolicies
         ["GET /api/v1/site/ca"] = Access.Public,
         ["POST /federation/v1/peers/accept"] = Access.Public,
         ["POST /api/v1/session"] = Access.Public, // the name and password are in the body
+        ["GET /api/v1/auth"] = Access.Public, // which ways of signing in the site offers
 
         // agents (with their key)
         ["POST /api/v1/agents/heartbeat"] = Access.AgentsOnly,
@@ -78,6 +79,7 @@ public static class RoutePolicies
 
         // tenants, users, keys, tokens
         ["GET /api/v1/whoami"] = Reader,
+        ["DELETE /api/v1/session"] = Reader,
         ["GET /api/v1/audit"] = TenantAdmin,
         ["POST /api/v1/tenants"] = Provider,
         ["GET /api/v1/tenants"] = Reader,

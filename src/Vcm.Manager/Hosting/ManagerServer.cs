@@ -149,6 +149,8 @@ public static class ManagerServer
         services.AddSingleton<TenancyStore>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<Passwords>();
+        services.AddSingleton<WebSessions>();
+        services.AddSingleton<AuthMethods>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton(sp => new FailedSignIns(clock));
