@@ -5,7 +5,7 @@ namespace Vcm.Portal.Tests;
 
 /// <summary>
 /// One browser page on the portal, in its own context. It records what would show a broken page: uncaught script
-/// errors, console errors (a Content-Security-Policy refusal among them) and dialogs (an injected alert()).
+/// errors, console errors (a Content-Security-Policy refusal among them; not the browser's note of a 4xx answer) and dialogs (an injected alert()).
 /// </summary>
 public sealed class PortalPage : IAsyncDisposable
 {
@@ -21,7 +21,8 @@ public sealed class PortalPage : IAsyncDisposable
         page.PageError += (_, error) => Errors.Add("page error: " + error);
         page.Console += (_, message) =>
         {
-            if (message.Type == "error")
+            // a 4xx answer the page expects (401 before sign-in, 404, 409) is logged by the browser too: not a fault of the page
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
             {
                 Errors.Add("console: " + message.Text);
             }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { get, watch } from "../api";
 import { follow } from "../router";
-import { when } from "../format";
+import { bytes, mebibytes, when } from "../format";
 import type { CapacityTimeline, ClusterView, EventView, TenantView, WhoAmI } from "../types";
 import { Progress } from "../parts/Progress";
 import { Calendar } from "../parts/Calendar";
@@ -90,7 +90,7 @@ export function Landing({ me }: { me: WhoAmI }) {
           <h2 id="capacity-title">Capacity at {capacity?.site ?? "the site"}</h2>
           {capacity && capacity.steps.length > 0 && (
             <>
-              <p>Free now: {capacity.steps[0].cpus} vCPUs, {capacity.steps[0].memory} memory, {capacity.steps[0].disk} disk.</p>
+              <p>Free now: {capacity.steps[0].cpus} vCPUs, {bytes(mebibytes(capacity.steps[0].memory) * 1048576)} memory, {bytes(mebibytes(capacity.steps[0].disk) * 1048576)} disk.</p>
               <Calendar steps={capacity.steps} label="Free vCPUs per day, the coming four weeks" />
             </>
           )}

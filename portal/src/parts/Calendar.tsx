@@ -30,6 +30,7 @@ export function Calendar({ steps, fit, need, selected, onPick, label }: Calendar
   const counted = steps.some(s => s.nodes != null);
   const value = (s: CapacityStep) => counted ? Math.min(s.nodes ?? 0, s.quota?.nodesOfShape ?? Infinity) : s.cpus;
   const top = Math.max(1, ...steps.map(value), need ?? 0);
+  const hourly = steps.length > 0 && Date.parse(steps[0].end) - Date.parse(steps[0].start) < 86400_000;
   return (
     <figure class="calendar">
       <figcaption>{label}</figcaption>
@@ -45,7 +46,7 @@ export function Calendar({ steps, fit, need, selected, onPick, label }: Calendar
               {start && onPick
                 ? <button type="button" aria-label={`Reserve from ${when(start)}`} onClick={() => onPick(start)}>{bar}</button>
                 : <span class="cell" aria-label={text}>{bar}</span>}
-              <span class="tick" aria-hidden="true">{day(s.start)}</span>
+              <span class="tick" aria-hidden="true">{hourly ? when(s.start).substring(5, 13) + "h" : day(s.start)}</span>
             </li>
           );
         })}
