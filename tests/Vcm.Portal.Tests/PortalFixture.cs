@@ -8,7 +8,7 @@ namespace Vcm.Portal.Tests;
 
 /// <summary>
 /// One `vcm up --sim 3` (which serves the portal at /) with two tenants, <c>a</c> (user alice) and <c>b</c> (user bob),
-/// each user with a local password, and one headless Debian chromium driven by Playwright. Each test opens its own
+/// and a provider user pat, each user with a local password, and one headless Debian chromium driven by Playwright. Each test opens its own
 /// browser context (its own cookies) and uses its own cluster names.
 /// </summary>
 public sealed class PortalFixture : IAsyncLifetime
@@ -39,10 +39,15 @@ public sealed class PortalFixture : IAsyncLifetime
     {
         (Up, Cli) = await SimUp.StartAsync(_data.Path);
         Directory.CreateDirectory(Home);
-        foreach (var (tenant, user) in new[] { ("a", "alice"), ("b", "bob") })
+        await Cli.JsonAsync<UserView>("user", "add", "pat", "--role", "provider");
+        foreach (var (tenant, user) in new[] { ("a", "alice"), ("b", "bob"), (null, "pat") })
         {
-            await Cli.JsonAsync<TenantView>("tenant", "create", tenant);
-            await Cli.JsonAsync<UserView>("user", "add", user, "--tenant", tenant, "--role", "member");
+            if (tenant is not null)
+            {
+                await Cli.JsonAsync<TenantView>("tenant", "create", tenant);
+                await Cli.JsonAsync<UserView>("user", "add", user, "--tenant", tenant, "--role", "member");
+            }
+
             var set = await ProcessRunner.Instance.RunAsync(
                 new ProcessSpec(RepoPaths.Cli, ["user", "passwd", user]) { Environment = Cli.Environment, StandardInput = Password + "\n" },
                 CancellationToken.None);

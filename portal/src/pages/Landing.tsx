@@ -77,7 +77,7 @@ export function Landing({ me }: { me: WhoAmI }) {
                   <tr key={c.name} data-cluster={c.name}>
                     <td><a href={`/clusters/${encodeURIComponent(c.name)}`} onClick={follow}>{c.name}</a></td>
                     <td><Progress phase={c.phase} ready={c.nodesReady} total={c.nodesTotal} /></td>
-                    <td>{when(c.start)} – {when(c.end)}</td>
+                    <td class="window">{when(c.start)} – {when(c.end)}</td>
                   </tr>
                 ))}
               </tbody>

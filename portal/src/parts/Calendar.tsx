@@ -34,7 +34,7 @@ export function Calendar({ steps, fit, need, selected, onPick, label }: Calendar
   return (
     <figure class="calendar">
       <figcaption>{label}</figcaption>
-      <ol class="bars" aria-label={label}>
+      <ol class="bars" aria-label={label} tabIndex={0}>
         {steps.map(s => {
           const v = value(s);
           const start = fitsAt(fit, s);
@@ -45,7 +45,7 @@ export function Calendar({ steps, fit, need, selected, onPick, label }: Calendar
             <li key={s.start} class={cls} title={text}>
               {start && onPick
                 ? <button type="button" aria-label={`Reserve from ${when(start)}`} onClick={() => onPick(start)}>{bar}</button>
-                : <span class="cell" aria-label={text}>{bar}</span>}
+                : <span class="cell" role="img" aria-label={text}>{bar}</span>}
               <span class="tick" aria-hidden="true">{hourly ? when(s.start).substring(5, 13) + "h" : day(s.start)}</span>
             </li>
           );
