@@ -89,4 +89,25 @@ public sealed class PortalPagesTests(PortalFixture fixture) : IClassFixture<Port
         Assert.Equal(0, links);
         Assert.Empty(provider.Errors);
     }
+
+    [Fact]
+    public async Task WebShell_OpensATerminalInThePage_UnderTheContentSecurityPolicy()
+    {
+        var made = await fixture.AsUserAsync("alice", "cluster", "create", "sh1", "--workers", "1");
+        Assert.True(made.ExitCode == 0, made.StandardError);
+        await using var portal = await fixture.OpenAsync();
+        var page = portal.Page;
+        await portal.SignInAsync("alice");
+
+        await page.GotoAsync("/clusters/sh1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open a shell on head" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Shell on head", Exact = false })).ToBeVisibleAsync();
+        await Expect(page.Locator(".shell .xterm-screen")).ToBeVisibleAsync();
+        // a simulated node has no SSH server to reach: the socket is answered and closed, the terminal stays in the page
+        await Expect(page.Locator(".shell [role=status]")).ToContainTextAsync("closed", new() { Timeout = 30_000 });
+        var screen = await page.Locator(".shell .xterm-screen").BoundingBoxAsync();
+
+        Assert.True(screen is { Width: > 200, Height: > 100 }, $"the terminal is {screen?.Width}x{screen?.Height}");
+        Assert.Empty(portal.Errors); // no script error, no style or script refused by the Content-Security-Policy
+    }
 }

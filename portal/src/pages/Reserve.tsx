@@ -33,7 +33,13 @@ export function Reserve({ me }: { me: WhoAmI }) {
   const [fit, setFit] = useState<FitWindows | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [images, setImages] = useState<string[]>([]);
   const seq = useRef(0);
+
+  useEffect(() => {
+    // base images only (a layer is chosen by the packages asked for)
+    get<{ name: string; parent?: string | null }[]>("/api/v1/images").then(list => setImages(list.filter(i => !i.parent).map(i => i.name))).catch(() => {});
+  }, []);
 
   const set = (patch: Partial<Form>) => setForm(f => ({ ...f, ...patch }));
 
@@ -105,7 +111,8 @@ export function Reserve({ me }: { me: WhoAmI }) {
         </fieldset>
         <fieldset>
           <legend>Software and access</legend>
-          <Field id="image" label="Image" hint="micro, debian-12, …" form={form} set={set} problems={fieldProblems("image")} />
+          <Field id="image" label="Image" hint="micro, debian-12, …" suggest="images" form={form} set={set} problems={fieldProblems("image")} />
+          <datalist id="images">{images.map(i => <option key={i} value={i} />)}</datalist>
           <Field id="packages" label="Packages" hint="comma-separated Debian packages" form={form} set={set} problems={fieldProblems("packages")} />
           <Field id="sshKeys" label="SSH public keys" hint="one per line; your registered keys are added" multiline form={form} set={set} problems={fieldProblems("sshKeys")} />
           <Field id="sites" label="Sites" hint="e.g. a:2,b:2; empty for this site" form={form} set={set} problems={fieldProblems("sites")} />
@@ -116,6 +123,7 @@ export function Reserve({ me }: { me: WhoAmI }) {
           <Field id="latestStart" label="Latest start" hint="optional: the earliest start up to this time that fits" form={form} set={set} problems={fieldProblems("latestStart")} />
           <Field id="duration" label="Duration" hint="like 1h, 4h or 7d" form={form} set={set} problems={fieldProblems("duration")} />
           <Field id="repeat" label="Repeat" hint="optional RRULE, e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=10" form={form} set={set} problems={fieldProblems("repeat")} />
+          {form.repeat.trim() && <Field id="timeZone" label="Time zone of the series" hint="e.g. Asia/Tokyo: 09:00 stays 09:00 across DST" form={form} set={set} problems={fieldProblems("timeZone")} />}
         </fieldset>
         <div class="status" aria-live="polite">
           {check instanceof ApiError && check.status === 400 && <p class="error">Problems: {(check.problem.errors ?? []).length}. Each is shown by its field.</p>}
