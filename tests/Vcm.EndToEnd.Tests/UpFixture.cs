@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Vcm.Api;
 using Vcm.Testing;
 using Xunit;
 
@@ -14,30 +12,7 @@ public sealed class UpFixture : IAsyncLifetime
 
     public VcmCli Cli { get; private set; } = null!;
 
-    public async Task InitializeAsync()
-    {
-        var server = $"http://127.0.0.1:{FreePort.Next()}";
-        Cli = new VcmCli(server, _data.Path);
-        Up = VcmProcess.Start(Cli.Environment, "up", "--sim", "3", "--data", _data.Path, "--listen", server);
-        await Up.WaitForLineAsync("agent: vcm agent:");
-        await Cli.WaitUntilUpAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var result = await Cli.RunAsync("host", "list", "--output", "json");
-            if (result.ExitCode == 0 && JsonSerializer.Deserialize<List<HostView>>(result.StandardOutput, ApiJson.Options)!.Count == 3)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the agent's hosts never joined:\n{Up.Log}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    public async Task InitializeAsync() => (Up, Cli) = await SimUp.StartAsync(_data.Path);
 
     public async Task DisposeAsync()
     {

@@ -20,6 +20,7 @@ using Vcm.Manager.Http;
 using Vcm.Manager.Live;
 using Vcm.Manager.Watch;
 using Vcm.Manager.OpenApi;
+using Vcm.Manager.Portal;
 using Vcm.Manager.Tls;
 using Vcm.Store;
 using Vcm.Store.Audit;
@@ -195,6 +196,7 @@ public static class ManagerServer
         var app = builder.Build();
         app.UseHttpErrors();
         app.UseWebSockets();
+        app.UsePortal(PortalFiles.DefaultRoot);
         app.UseRouting();
         app.UseMiddleware<AccessMiddleware>();
         app.MapApiDocuments();
