@@ -28,8 +28,8 @@ public static class NodeEndpoints
             .WithSummary("A node's recent CPU (percent of one CPU) and memory, one sample per heartbeat of its host's agent, the last 120, oldest first; none for a node at another site.");
         group.MapGet("/shell", ShellEndpoints.ShellAsync).WithName("openNodeShell")
             .Produces(StatusCodes.Status101SwitchingProtocols).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("A shell on the node in the browser: a WebSocket whose binary frames are the terminal's bytes both ways; a text frame {\"resize\":{\"cols\":N,\"rows\":N}} resizes it (cols, rows: its first size, default 80x24). Closed 1000 when the shell ends, 1008 when the node cannot be reached.");
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A shell on the node in the browser: a WebSocket whose binary frames are the terminal's bytes both ways; a text frame {\"resize\":{\"cols\":N,\"rows\":N}} resizes it (cols, rows: its first size, default 80x24). Closed 1000 when the shell ends, 1008 with the reason when the node cannot be reached (yet).");
     }
 
     private static async Task<IResult> ConsoleAsync(

@@ -14,7 +14,8 @@ namespace Vcm.Manager.Api;
 /// <summary>
 /// GET /api/v1/clusters/{name}/nodes/{node}/shell: a WebSocket to a shell on the node, through its gateway's forwarded
 /// SSH port — the route `vcm ssh` takes —, logged in with the cluster's admin key and the node's reported host key
-/// pinned. Only for those who manage the cluster; every refusal is answered before the upgrade.
+/// pinned. Only for those who manage the cluster; every refusal is answered before the upgrade, and a node that cannot
+/// be reached (yet) in the close frame (1008 with the reason).
 /// </summary>
 public static partial class ShellEndpoints
 {
@@ -52,13 +53,16 @@ public static partial class ShellEndpoints
             return Problems.Invalid(problems, "The shell request is not valid");
         }
 
+        using var socket = await http.WebSockets.AcceptWebSocketAsync();
         if (cluster!.ExternalIp is not { } external || record!.SshPort is not { } port || record.HostKey is not { } hostKey || cluster.AdminPrivateKey is not { } key)
         {
-            return Problems.Conflict($"Node '{node}' of '{name}' cannot be reached by SSH yet: the site has no external network, the cluster is not provisioned, or the node has not reported its host key.");
+            // a state, not a refusal: said in the close frame, which a browser's page can show (it cannot read a status
+            // answered before the upgrade)
+            await ShellBridge.CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, $"{node} cannot be reached by SSH yet (no external network, not provisioned, or no host key)", cancellationToken);
+            return Results.Empty;
         }
 
         var target = new ShellTarget(external.Split('/')[0], port, site.External?.Netns, "root", hostKey, key);
-        using var socket = await http.WebSockets.AcceptWebSocketAsync();
         NodeShell shell;
         try
         {
