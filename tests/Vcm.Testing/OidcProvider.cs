@@ -52,6 +52,29 @@ public static class OidcProvider
         }
     }
 
+    /// <summary>
+    /// The manager's options for this provider: vcm-tenant-a-admins → tenant-a tenant-admin, vcm-tenant-a-members →
+    /// tenant-a member, vcm-tenant-b-members → tenant-b member, vcm-providers → provider; the groups come with scope groups.
+    /// </summary>
+    public static async Task<Vcm.Manager.Configuration.OidcOptions> ManagerOptionsAsync() => new()
+    {
+        Issuer = (await IssuerAsync()).ToString().TrimEnd('/'),
+        ClientId = ClientId,
+        ClientSecret = ClientSecret,
+        Name = "Test provider",
+        Scopes = "openid profile groups",
+        Groups =
+        [
+            Grant("vcm-tenant-a-admins=tenant-a:tenant-admin"),
+            Grant("vcm-tenant-a-members=tenant-a:member"),
+            Grant("vcm-tenant-b-members=tenant-b:member"),
+            Grant("vcm-providers=provider"),
+        ],
+    };
+
+    private static Vcm.Domain.Tenancy.GroupGrant Grant(string text) =>
+        Vcm.Domain.Tenancy.GroupGrant.TryParse(text, out var grant, out var problem) ? grant! : throw new ArgumentException(problem, nameof(text));
+
     /// <summary>Sets a user's password (NAME-pw) and groups at the provider, as a site's directory would: a new user, or new groups.</summary>
     public static async Task SetUserAsync(string name, params string[] groups)
     {

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vcm.Store.Auth;
+
+namespace Vcm.Manager.Auth.Oidc;
+
+/// <summary>
+/// The end of a sign-in at the provider, after the handler checked state, nonce, PKCE and the ID token: the user is
+/// made or updated from its groups, then either a web session starts and the browser goes back to the path it came
+/// from, or (`vcm login --web`) the browser is sent to the CLI's loopback address with a one-time code. A failure is a
+/// page that says so; nothing is signed in.
+/// </summary>
+public static partial class OidcCallback
+{
+    public const string ReturnItem = "vcm.return";
+    public const string CliItem = "vcm.cli";
+    public const string ChallengeItem = "vcm.challenge";
+
+    public static readonly TimeSpan CliCodeLifetime = TimeSpan.FromMinutes(2);
+
+    public static async Task CompleteAsync(TicketReceivedContext context)
+    {
+        context.HandleResponse();
+        var http = context.HttpContext;
+        var services = http.RequestServices;
+        var outcome = await services.GetRequiredService<SingleSignOn>().SignInAsync(context.Principal!, http.RequestAborted);
+        if (outcome.User is not { } user)
+        {
+            await OidcPages.RefusedAsync(http, StatusCodes.Status403Forbidden, outcome.Refusal!);
+            return;
+        }
+
+        var items = context.Properties!.Items;
+        if (items.TryGetValue(CliItem, out var cli) && cli is not null && items.TryGetValue(ChallengeItem, out var challenge) && challenge is not null)
+        {
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var code = await services.GetRequiredService<SingleSignOnStore>().AddCliCodeAsync(
+                user.Id, challenge, now.ToUnixTimeMilliseconds(), (now + CliCodeLifetime).ToUnixTimeMilliseconds(), http.RequestAborted);
+            http.Response.Redirect(cli + "?code=" + Uri.EscapeDataString(code));
+            return;
+        }
+
+        // a browser's sign-in starts a web session: built on the lead's WebSessions (next commit, after merging main)
+        await OidcPages.RefusedAsync(http, StatusCodes.Status501NotImplemented, "Browser sessions are not built on this branch yet; use vcm login --web.");
+    }
+
+    public static async Task FailedAsync(RemoteFailureContext context)
+    {
+        context.HandleResponse();
+        var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcCallback));
+        LogFailed(logger, context.Failure?.Message ?? "unknown");
+        await OidcPages.RefusedAsync(context.HttpContext, StatusCodes.Status400BadRequest,
+            "The answer from the identity provider could not be checked (a wrong or replayed state, a nonce or token that does not match, or an error at the provider), so nobody was signed in. Start again from the sign-in page.");
+    }
+
+    public static async Task DeniedAsync(AccessDeniedContext context)
+    {
+        context.HandleResponse();
+        await OidcPages.RefusedAsync(context.HttpContext, StatusCodes.Status403Forbidden, "The identity provider did not let you sign in to vcm (access was denied there).");
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "single sign-on: a callback was refused: {Failure}")]
+    private static partial void LogFailed(ILogger logger, string failure);
+}
