@@ -99,6 +99,26 @@ public sealed partial class OidcBrowser : IDisposable
         return await RedirectOfAsync(posted);
     }
 
+    /// <summary>Ends the provider's session from its end-session URL (its confirmation page answered yes); returns where the provider sends the browser then.</summary>
+    public async Task<Uri> SignOutAtProviderAsync(Uri logout)
+    {
+        using var page = await _http.GetAsync(logout);
+        var html = await page.Content.ReadAsStringAsync();
+        var form = LogoutFormPattern().Match(html);
+        if (page.StatusCode != HttpStatusCode.OK || !form.Success)
+        {
+            throw new InvalidOperationException($"the provider's sign-out page at {logout} ({(int)page.StatusCode}) has no form: {html}");
+        }
+
+        using var posted = await _http.PostAsync(
+            new Uri(logout, WebUtility.HtmlDecode(form.Groups["action"].Value)),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["xsrf"] = form.Groups["xsrf"].Value, ["logout"] = "yes" }));
+        return await RedirectOfAsync(posted);
+    }
+
+    [GeneratedRegex("<form id=\"op.logoutForm\" method=\"post\" action=\"(?<action>[^\"]+)\"><input type=\"hidden\" name=\"xsrf\" value=\"(?<xsrf>[^\"]+)\"/>")]
+    private static partial Regex LogoutFormPattern();
+
     [GeneratedRegex("<form method=\"post\" action=\"(?<action>[^\"]+)\">(?<body>.*?)</form>", RegexOptions.Singleline)]
     private static partial Regex FormPattern();
 

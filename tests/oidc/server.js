@@ -25,28 +25,18 @@ const users = new Map([
   ['eve', { password: 'eve-pw', groups: ['staff'] }],
 ]);
 
-const clients = [
-  {
-    client_id: 'vcm',
-    client_secret: 'vcm-test-secret',
-    application_type: 'native',
-    redirect_uris: ['http://127.0.0.1/auth/oidc/callback'],
-    post_logout_redirect_uris: ['http://127.0.0.1/'],
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'client_secret_post',
-  },
-  {
-    client_id: 'other',
-    client_secret: 'other-test-secret',
-    application_type: 'native',
-    redirect_uris: ['http://127.0.0.1/auth/oidc/callback'],
-    post_logout_redirect_uris: ['http://127.0.0.1/'],
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'client_secret_post',
-  },
-];
+const client = (id) => ({
+  client_id: id,
+  client_secret: `${id}-test-secret`,
+  application_type: 'native',
+  redirect_uris: ['http://127.0.0.1/auth/oidc/callback'],
+  post_logout_redirect_uris: ['http://127.0.0.1/'],
+  grant_types: ['authorization_code'],
+  response_types: ['code'],
+  token_endpoint_auth_method: 'client_secret_post',
+});
+
+const clients = [client('vcm'), client('other')];
 
 const provider = new Provider(issuer, {
   clients,
@@ -54,7 +44,18 @@ const provider = new Provider(issuer, {
   claims: { openid: ['sub'], profile: ['name', 'preferred_username'], groups: ['groups'] },
   scopes: ['openid', 'profile', 'groups'],
   conformIdTokenClaims: false, // the groups go into the ID token too
-  features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+  features: {
+    devInteractions: { enabled: false },
+    rpInitiatedLogout: {
+      enabled: true,
+      async logoutSource(ctx, form) {
+        ctx.body = page('Sign out', `${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>`);
+      },
+      async postLogoutSuccessSource(ctx) {
+        ctx.body = page('Signed out', '<p>You are signed out.</p>');
+      },
+    },
+  },
   pkce: { required: () => true },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,8 +12,10 @@ namespace Vcm.Manager.Api;
 
 /// <summary>
 /// POST /api/v1/session: a local account signs in with its name and password and gets an API token, as `vcm token
-/// create` makes them (12 h unless asked otherwise, at most 30 d). A wrong name or password is one answer (401), counted
-/// against the address like a wrong token; past the limit the address waits (429).
+/// create` makes them (12 h unless asked otherwise, at most 30 d), or with <c>web</c> a browser's session in an
+/// HttpOnly cookie (<see cref="WebSessions"/>). A wrong name or password is one answer (401), counted against the
+/// address like a wrong token; past the limit the address waits (429). DELETE /api/v1/session signs out; GET
+/// /api/v1/auth tells a sign-in page which ways of signing in this site offers.
 /// </summary>
 public static class SessionEndpoints
 {
@@ -25,20 +26,30 @@ public static class SessionEndpoints
     {
         api.MapPost("/session", SignInAsync).WithName("signIn").WithTags("tokens").Produces<TokenView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .WithSummary("Signs in with a local account's name and password; the answer holds a new API token (shown once).");
+            .Produces<SessionView>(StatusCodes.Status201Created)
+            .WithSummary("Signs in with a local account's name and password; the answer holds a new API token (shown once), or with web: true starts a browser's session in an HttpOnly cookie.");
+        api.MapDelete("/session", SignOutAsync).WithName("signOut").WithTags("tokens").Produces<SignOutView>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .WithSummary("Signs out: ends the browser's session (or revokes the API token used) and clears the cookies; logout names where to end the session at the identity provider.");
+        api.MapGet("/auth", (AuthMethods methods) => Results.Ok(methods.View)).WithName("authMethods").WithTags("tokens").Produces<AuthMethodsView>()
+            .WithSummary("How one signs in here: a local account's password, and the OpenID provider when one is configured.");
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext http, Caller caller, WebSessions sessions, AuthMethods methods, CancellationToken cancellationToken)
+    {
+        var idToken = await sessions.EndAsync(http, caller, cancellationToken);
+        return Results.Ok(new SignOutView(idToken is null ? null : await methods.ProviderLogoutAsync(http, idToken, cancellationToken)));
     }
 
     private static async Task<IResult> SignInAsync(
-        HttpContext http, SignInRequest? request, TenancyStore tenancy, TokenStore tokens, Passwords passwords, FailedSignIns failures, TimeProvider clock,
+        HttpContext http, SignInRequest? request, TenancyStore tenancy, TokenStore tokens, Passwords passwords, FailedSignIns failures, WebSessions sessions,
+        TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var address = http.Connection.RemoteIpAddress;
-        if (failures.RetryAfter(address) is { } wait)
+        if (failures.Refusal(http) is { } tooMany)
         {
-            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return Results.Problem(
-                title: "Too many failed sign-ins", detail: $"Too many failed sign-ins came from this address; try again in {Math.Ceiling(wait.TotalSeconds)} s.",
-                statusCode: StatusCodes.Status429TooManyRequests, type: Problems.TooManyType);
+            return tooMany;
         }
 
         var problems = new List<Problem>();
@@ -71,6 +82,12 @@ public static class SessionEndpoints
             failures.Record(address);
             return Results.Problem(
                 title: "Unauthorized", detail: "The user name or the password is wrong.", statusCode: StatusCodes.Status401Unauthorized, type: Problems.UnauthorizedType);
+        }
+
+        if (request.Web == true)
+        {
+            var session = await sessions.StartAsync(http, user!, "password", null, cancellationToken);
+            return Results.Created("/api/v1/whoami", session);
         }
 
         var now = clock.GetUtcNow();

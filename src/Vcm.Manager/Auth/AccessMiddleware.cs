@@ -7,7 +7,8 @@ namespace Vcm.Manager.Auth;
 /// <summary>
 /// Runs after routing and before any endpoint reads its body: looks the route up in <see cref="RoutePolicies"/>,
 /// authenticates the caller among the kinds it admits and lets the request through, or answers 401 (no valid
-/// token), 403 (a caller the route does not admit), or 429 (too many failed sign-ins from the address).
+/// token or session), 403 (a caller the route does not admit, or a browser's session used from another site or
+/// without its CSRF header), or 429 (too many failed sign-ins from the address).
 /// </summary>
 public sealed partial class AccessMiddleware(
     RequestDelegate next, Authenticator authenticator, FailedSignIns failures, AuditTrail audit, ILogger<AccessMiddleware> logger)
@@ -77,6 +78,13 @@ public sealed partial class AccessMiddleware(
         // Not cancelled when the caller hangs up: a request that was read is seen through to its handler, which decides
         // what a late request means (a federation part read after its deadline is logged and admits nothing).
         var caller = await authenticator.AuthenticateAsync(context.Request, access, CancellationToken.None);
+        if (caller is null && WebSessions.SecretOf(context.Request) is not null)
+        {
+            // an ended or expired session is not a guessed token: the browser signs in again
+            await WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", "The session has ended; sign in again.", Problems.UnauthorizedType);
+            return;
+        }
+
         if (caller is null)
         {
             var hadToken = context.Request.Headers.Authorization.Count > 0;
@@ -94,6 +102,13 @@ public sealed partial class AccessMiddleware(
                 await audit.RecordAsync(context, null, action, StatusCodes.Status401Unauthorized, "sign-in failed: unknown, expired or revoked token");
             }
 
+            return;
+        }
+
+        if (WebSessions.SecretOf(context.Request) is { } session && WebSessions.CrossSiteProblem(context.Request, session) is { } crossSite)
+        {
+            await WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", crossSite, Problems.ForbiddenType);
+            await audit.RecordAsync(context, caller, action, StatusCodes.Status403Forbidden, "refused: " + crossSite);
             return;
         }
 

@@ -13,7 +13,7 @@ namespace Vcm.Manager.Auth;
 
 /// <summary>
 /// Finds who presents a bearer token: a user (by an API token, the admin token included), an agent (by its key) or
-/// a peer site (by its key and the X-Vcm-Site header) — agents and peers only where the route admits them. A user's sign-in is
+/// a peer site (by its key and the X-Vcm-Site header), or a browser's session cookie (a user's session only) — agents and peers only where the route admits them. A user's sign-in is
 /// remembered for at most a second, so a revoked token or a changed role takes effect within a second everywhere
 /// (and at once on the manager that made the change).
 /// </summary>
@@ -25,6 +25,12 @@ public sealed class Authenticator(
 
     public async Task<Caller?> AuthenticateAsync(HttpRequest request, Access access, CancellationToken cancellationToken)
     {
+        if (WebSessions.SecretOf(request) is { } session)
+        {
+            // a browser's session cookie signs in only a user, and only as a session (not an API token put in a cookie)
+            return await UserAsync(session, cancellationToken, sessionOnly: true);
+        }
+
         var header = request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
         if (token.Length is 0 or > 512)
@@ -69,24 +75,24 @@ public sealed class Authenticator(
     /// <summary>Forgets every remembered sign-in (after a token is revoked, a user removed or a role changed here).</summary>
     public void Forget() => _users.Clear();
 
-    private async Task<Caller?> UserAsync(string token, CancellationToken cancellationToken)
+    private async Task<Caller?> UserAsync(string token, CancellationToken cancellationToken, bool sessionOnly = false)
     {
         var now = clock.GetUtcNow();
         var hash = TokenStore.Hash(token);
         if (_users.TryGetValue(hash, out var known) && known.Until > now)
         {
-            return known.Caller;
+            return sessionOnly && known.Caller.TokenKind != TokenStore.SessionKind ? null : known.Caller;
         }
 
         var record = await tokens.FindValidAsync(token, now.ToUnixTimeMilliseconds(), cancellationToken);
-        if (record?.UserId is null || await tenancy.GetUserAsync(record.UserId, cancellationToken) is not { } user
+        if (record?.UserId is null || (sessionOnly && record.Kind != TokenStore.SessionKind) || await tenancy.GetUserAsync(record.UserId, cancellationToken) is not { } user
             || !Roles.TryParse(user.Role, out var role))
         {
             _users.TryRemove(hash, out _);
             return null;
         }
 
-        var caller = new Caller { Kind = CallerKind.User, Id = user.Id, Name = user.Name, Role = role, TenantId = user.TenantId, TokenId = record.Id };
+        var caller = new Caller { Kind = CallerKind.User, Id = user.Id, Name = user.Name, Role = role, TenantId = user.TenantId, TokenId = record.Id, TokenKind = record.Kind };
         _users[hash] = (caller, now + Remember);
         return caller;
     }

@@ -28,6 +28,9 @@ public sealed record Caller
     /// <summary>The token a user signed in with.</summary>
     public string? TokenId { get; init; }
 
+    /// <summary>The kind of that token: user (an API token), admin, or session (a browser's).</summary>
+    public string? TokenKind { get; init; }
+
     /// <summary>A peer site's record.</summary>
     public PeerRecord? Peer { get; init; }
 

@@ -26,6 +26,7 @@ public static class RoutePolicies
         ["GET /api/v1/site/ca"] = Access.Public,
         ["POST /federation/v1/peers/accept"] = Access.Public,
         ["POST /api/v1/session"] = Access.Public, // the name and password are in the body
+        ["GET /api/v1/auth"] = Access.Public, // which ways of signing in the site offers
         ["GET /auth/oidc/login"] = Access.Public, // starts a sign-in at the identity provider
         ["POST /api/v1/session/cli"] = Access.Public, // the one-time code and its verifier are in the body
 
@@ -80,6 +81,7 @@ public static class RoutePolicies
 
         // tenants, users, keys, tokens
         ["GET /api/v1/whoami"] = Reader,
+        ["DELETE /api/v1/session"] = Reader,
         ["GET /api/v1/audit"] = TenantAdmin,
         ["POST /api/v1/tenants"] = Provider,
         ["GET /api/v1/tenants"] = Reader,

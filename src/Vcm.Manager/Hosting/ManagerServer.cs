@@ -150,6 +150,8 @@ public static class ManagerServer
         services.AddSingleton<TenancyStore>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<Passwords>();
+        services.AddSingleton<WebSessions>();
+        services.AddSingleton<AuthMethods>();
         services.AddSingleSignOn(options);
         services.AddSingleton<AuditStore>();
         services.AddSingleton<AuditTrail>();

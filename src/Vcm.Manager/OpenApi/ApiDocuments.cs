@@ -35,7 +35,8 @@ public static class ApiDocuments
         new("/metrics", "v1", [[Bearer]]), // a provider's token, as a Prometheus scrape config's authorization sends it
         new("/openapi/", "v1", Public), // the documents themselves; not described in them
         new("/api/v1/agents/join", "agent", Public), // the join token is in the body
-        new("/api/v1/session", "v1", Public), // the name and password are in the body
+        new("/api/v1/session", "v1", Public, "POST"), // the name and password are in the body
+        new("/api/v1/auth", "v1", Public), // which ways of signing in the site offers
         new("/api/v1/session/cli", "v1", Public), // the one-time code and its verifier are in the body
         new("/auth/oidc/login", "v1", Public), // a browser starts a single sign-on
         new("/api/v1/agents/", "agent", [[AgentKey]]),
@@ -43,10 +44,10 @@ public static class ApiDocuments
         new("/api/v1/packages/", "agent", [[AgentKey], [AdminToken]]),
         new("/federation/v1/peers/accept", "federation", Public), // the peer token is in the body
         new("/federation/v1/", "federation", [[PeerKey, PeerSite]]),
-        new("/api/v1/", "v1", [[Bearer]]),
+        new("/api/v1/", "v1", [[Bearer], [SessionCookie]]),
     ];
 
-    public static RouteRule? RuleFor(string pattern) => Rules.FirstOrDefault(r => r.Matches(pattern));
+    public static RouteRule? RuleFor(string pattern, string? method = null) => Rules.FirstOrDefault(r => r.Matches(pattern, method));
 
     public static IServiceCollection AddApiDocuments(this IServiceCollection services, Action<OpenApiOptions> configure)
     {

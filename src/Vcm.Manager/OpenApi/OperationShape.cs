@@ -20,7 +20,7 @@ public static class OperationShape
     public static Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var description = context.Description;
-        var rule = ApiDocuments.RuleFor(description.RelativePath ?? "")
+        var rule = ApiDocuments.RuleFor(description.RelativePath ?? "", description.HttpMethod)
             ?? throw new InvalidOperationException($"no rule of ApiDocuments covers the route {description.RelativePath}");
         var document = context.Document;
         operation.Security = rule.IsPublic

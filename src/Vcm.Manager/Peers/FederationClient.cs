@@ -1,6 +1,6 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -97,7 +97,10 @@ public sealed class FederationClient(PeerTransport transport, LocalSite site, Ma
             BaseAddress = new Uri(url.TrimEnd('/') + "/"),
             Timeout = CallTimeout,
         };
-        using var message = new HttpRequestMessage(method, path);
+        // HTTP/2 over TLS (ALPN; plain HTTP stays 1.1): every call to a peer shares one connection, so a call made while
+        // the peer is stalled is written into that connection and read when it resumes, instead of waiting on a new
+        // connection's handshake that the stalled peer never answers
+        using var message = new HttpRequestMessage(method, path) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         message.Headers.Add(SiteHeader, site.Name);
         message.Headers.Add(DeadlineHeader, (clock.GetUtcNow() + CallTimeout).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (key is not null)

@@ -61,10 +61,22 @@ public sealed class TokenStore(Database database)
 
     /// <summary>Makes a user's API token; the secret is returned once and only its hash is kept.</summary>
     public async Task<(TokenRecord Record, string Secret)> CreateUserTokenAsync(
-        string userId, string? name, long nowMs, long? expiresMs, CancellationToken cancellationToken)
+        string userId, string? name, long nowMs, long? expiresMs, CancellationToken cancellationToken) =>
+        await CreateAsync(new TokenRecord { Id = "tok-" + Ids.New()[^12..], Kind = "user", Hash = "", CreatedMs = nowMs, ExpiresMs = expiresMs, UserId = userId, Name = name }, "vcmu_", cancellationToken);
+
+    public const string SessionKind = "session";
+
+    /// <summary>Starts a browser's session for a user (its secret goes into an HttpOnly cookie, returned once).</summary>
+    public async Task<(TokenRecord Record, string Secret)> CreateSessionAsync(
+        string userId, string source, string? idToken, long nowMs, long expiresMs, CancellationToken cancellationToken) =>
+        await CreateAsync(
+            new TokenRecord { Id = "ses-" + Ids.New()[^12..], Kind = SessionKind, Hash = "", CreatedMs = nowMs, ExpiresMs = expiresMs, UserId = userId, Name = source, IdToken = idToken },
+            "vcms_", cancellationToken);
+
+    private async Task<(TokenRecord Record, string Secret)> CreateAsync(TokenRecord record, string prefix, CancellationToken cancellationToken)
     {
-        var secret = NewSecret("vcmu_");
-        var record = new TokenRecord { Id = "tok-" + Ids.New()[^12..], Kind = "user", Hash = Hash(secret), CreatedMs = nowMs, ExpiresMs = expiresMs, UserId = userId, Name = name };
+        var secret = NewSecret(prefix);
+        record.Hash = Hash(secret);
         await using var db = database.CreateContext();
         db.Tokens.Add(record);
         await db.SaveChangesAsync(cancellationToken);
@@ -74,15 +86,8 @@ public sealed class TokenStore(Database database)
     public const string JoinKind = "join";
 
     /// <summary>Makes a join token; the secret is returned once and only its hash is kept.</summary>
-    public async Task<(TokenRecord Record, string Secret)> CreateJoinTokenAsync(string? name, long nowMs, long expiresMs, CancellationToken cancellationToken)
-    {
-        var secret = NewSecret("vcmjoin_");
-        var record = new TokenRecord { Id = "jt-" + Ids.New()[^12..], Kind = JoinKind, Hash = Hash(secret), CreatedMs = nowMs, ExpiresMs = expiresMs, Name = name };
-        await using var db = database.CreateContext();
-        db.Tokens.Add(record);
-        await db.SaveChangesAsync(cancellationToken);
-        return (record, secret);
-    }
+    public async Task<(TokenRecord Record, string Secret)> CreateJoinTokenAsync(string? name, long nowMs, long expiresMs, CancellationToken cancellationToken) =>
+        await CreateAsync(new TokenRecord { Id = "jt-" + Ids.New()[^12..], Kind = JoinKind, Hash = "", CreatedMs = nowMs, ExpiresMs = expiresMs, Name = name }, "vcmjoin_", cancellationToken);
 
     /// <summary>The site's join tokens (expired ones too, until revoked), oldest first.</summary>
     public async Task<IReadOnlyList<TokenRecord>> ListJoinTokensAsync(CancellationToken cancellationToken)

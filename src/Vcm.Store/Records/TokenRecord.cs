@@ -5,7 +5,7 @@ public sealed class TokenRecord
 {
     public required string Id { get; set; }
 
-    /// <summary>admin (the first provider's, from DATA/admin.token), user, or join.</summary>
+    /// <summary>admin (the first provider's, from DATA/admin.token), user, session (a browser's), or join.</summary>
     public required string Kind { get; set; }
 
     public required string Hash { get; set; }
@@ -19,4 +19,7 @@ public sealed class TokenRecord
 
     /// <summary>What its owner called it (a user token).</summary>
     public string? Name { get; set; }
+
+    /// <summary>A web session started through an OpenID provider: the provider's id token (for its end-session endpoint).</summary>
+    public string? IdToken { get; set; }
 }

@@ -109,7 +109,11 @@ public sealed class AccessMatrixTests(ITestOutputHelper output) : IAsyncLifetime
         using var http = _world.Site.NewHttpClient();
         if (caller != "none")
         {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", caller == "admin" ? _world.Site.Manager.AdminToken : _world.Tokens[caller]);
+            // signing out revokes the token used: a user signs out with a token of its own made for it
+            var token = caller == "admin" ? _world.Site.Manager.AdminToken
+                : method == "DELETE" && path == "/api/v1/session" ? (await _world[caller].CreateTokenAsync(new Vcm.Api.TokenCreateRequest(null, "sign-out", null), CancellationToken.None)).Secret!
+                : _world.Tokens[caller];
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
         using var request = new HttpRequestMessage(new HttpMethod(method), path);

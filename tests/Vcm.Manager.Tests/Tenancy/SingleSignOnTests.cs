@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Vcm.Api;
@@ -91,6 +92,74 @@ public sealed class SingleSignOnTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromDays(30), token.ExpiresAt!.Value - token.CreatedAt);
         Assert.Equal("alice", again.User);
         Assert.Single(users, u => u.Name.StartsWith("alice", StringComparison.Ordinal));
+    }
+
+    /// <summary>A browser's sign-in from GET /auth/oidc/login?return=PATH: the manager's answer to the provider's callback.</summary>
+    private async Task<HttpResponseMessage> BrowserSignInAsync(OidcBrowser browser, string user, string path)
+    {
+        var authorize = await StartAsync(browser, "return=" + Uri.EscapeDataString(path));
+        var callback = await browser.SignInAtProviderAsync(authorize, user, user + "-pw");
+        return await browser.GetAsync(callback);
+    }
+
+    private async Task<HttpResponseMessage> WithSessionAsync(OidcBrowser browser, HttpMethod method, string path)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(_manager, path));
+        if (browser.Cookies.GetCookies(_manager)[Auth.WebSessions.CsrfCookie] is { } csrf)
+        {
+            request.Headers.Add(Auth.WebSessions.CsrfHeader, csrf.Value);
+        }
+
+        request.Headers.Add("Origin", _manager.GetLeftPart(UriPartial.Authority));
+        return await browser.Http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Alice_SignsInWithHerBrowser_ComesBackToHerPath_WithAWebSession()
+    {
+        using var browser = new OidcBrowser();
+        using var callback = await BrowserSignInAsync(browser, "alice", "/clusters/demo?tab=events");
+        var session = browser.Cookies.GetCookies(_manager)[Auth.WebSessions.Cookie];
+        using var whoami = await WithSessionAsync(browser, HttpMethod.Get, "/api/v1/whoami");
+        var me = System.Text.Json.JsonSerializer.Deserialize<WhoAmIView>(await whoami.Content.ReadAsStringAsync(), ApiJson.Options)!;
+
+        Assert.Equal(HttpStatusCode.Redirect, callback.StatusCode);
+        Assert.Equal("/clusters/demo?tab=events", callback.Headers.Location!.ToString());
+        Assert.NotNull(session);
+        Assert.True(session.HttpOnly);
+        Assert.Equal(("alice", "tenant-a", "tenant-admin"), (me.User, me.Tenant, me.Role));
+    }
+
+    [Fact]
+    public async Task TheSiteTellsItsProvider_AndSignOut_AnswersTheProvidersEndSessionUrl_AndEndsTheSession()
+    {
+        using var browser = new OidcBrowser();
+        var methods = await _site.Anonymous.GetFromJsonAsync<AuthMethodsView>("/api/v1/auth", ApiJson.Options, Ct);
+        (await BrowserSignInAsync(browser, "bob", "/")).Dispose();
+        var secret = browser.Cookies.GetCookies(_manager)[Auth.WebSessions.Cookie]!.Value;
+        using var before = await WithCookieAsync(secret);
+
+        using var signOut = await WithSessionAsync(browser, HttpMethod.Delete, "/api/v1/session");
+        var logout = new Uri(System.Text.Json.JsonSerializer.Deserialize<SignOutView>(await signOut.Content.ReadAsStringAsync(), ApiJson.Options)!.Logout!);
+        var query = System.Web.HttpUtility.ParseQueryString(logout.Query);
+        var backFromProvider = await browser.SignOutAtProviderAsync(logout);
+        using var afterwards = await WithCookieAsync(secret); // the old cookie, sent again
+
+        Assert.Equal(new OidcMethodView("Test provider", "/auth/oidc/login"), methods!.Oidc);
+        Assert.Equal(HttpStatusCode.OK, signOut.StatusCode);
+        Assert.Equal(new Uri(await OidcProvider.IssuerAsync(), "/session/end").ToString(), logout.GetLeftPart(UriPartial.Path));
+        Assert.Equal(3, query["id_token_hint"]!.Split('.').Length); // a JWT
+        Assert.Equal(_manager.GetLeftPart(UriPartial.Authority) + "/", query["post_logout_redirect_uri"]);
+        Assert.Equal(_manager.GetLeftPart(UriPartial.Authority) + "/", backFromProvider.ToString()); // the provider took the hint and ended its session
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, afterwards.StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> WithCookieAsync(string session)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/whoami");
+        request.Headers.Add("Cookie", $"{Auth.WebSessions.Cookie}={session}");
+        return await _site.Anonymous.SendAsync(request, Ct);
     }
 
     [Fact]

@@ -42,8 +42,8 @@ public static partial class OidcCallback
             return;
         }
 
-        // a browser's sign-in starts a web session: built on the lead's WebSessions (next commit, after merging main)
-        await OidcPages.RefusedAsync(http, StatusCodes.Status501NotImplemented, "Browser sessions are not built on this branch yet; use vcm login --web.");
+        await services.GetRequiredService<WebSessions>().StartAsync(http, user, "single sign-on", context.Properties.GetTokenValue("id_token"), http.RequestAborted);
+        http.Response.Redirect(items.TryGetValue(ReturnItem, out var back) && LoopbackRedirect.IsLocalPath(back) ? back! : "/");
     }
 
     public static async Task FailedAsync(RemoteFailureContext context)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Authentication;
@@ -88,12 +87,9 @@ public static class OidcEndpoints
         CancellationToken cancellationToken)
     {
         var address = http.Connection.RemoteIpAddress;
-        if (failures.RetryAfter(address) is { } wait)
+        if (failures.Refusal(http) is { } tooMany)
         {
-            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return Results.Problem(
-                title: "Too many failed sign-ins", detail: $"Too many failed sign-ins came from this address; try again in {Math.Ceiling(wait.TotalSeconds)} s.",
-                statusCode: StatusCodes.Status429TooManyRequests, type: Problems.TooManyType);
+            return tooMany;
         }
 
         var problems = new List<Problem>();
