@@ -48,7 +48,7 @@ public sealed class SingleSignOnTests : IAsyncLifetime
     {
         using var browser = new OidcBrowser();
         var verifier = NewVerifier();
-        var authorize = await StartAsync(browser, $"cli={Uri.EscapeDataString(CliUrl)}&challenge={Auth.Oidc.OidcEndpoints.ChallengeOf(verifier)}");
+        var authorize = await StartAsync(browser, $"cli={Uri.EscapeDataString(CliUrl)}&challenge={Vcm.Manager.Api.OidcEndpoints.ChallengeOf(verifier)}");
         var callback = await browser.SignInAtProviderAsync(tamperAuthorize?.Invoke(authorize) ?? authorize, user, user + "-pw");
         Assert.Equal(_manager.Authority, callback.Authority);
         return (await browser.GetAsync(tamperCallback?.Invoke(callback) ?? callback), verifier);
@@ -211,13 +211,17 @@ public sealed class SingleSignOnTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AUserRemovedFromItsGroups_IsRefusedAtTheNextSignIn_AndLosesEveryTokenItHeld()
+    public async Task AUserRemovedFromItsGroups_IsRefusedAtTheNextSignIn_AndLosesEveryTokenAndSessionItHeld()
     {
         var name = NewUser();
         await OidcProvider.SetUserAsync(name, "vcm-tenant-b-members");
         var token = await CliTokenAsync(name);
         using var held = _site.ClientWith(token.Secret!);
         await held.WhoAmIAsync(Ct);
+        using var browser = new OidcBrowser();
+        (await BrowserSignInAsync(browser, name, "/")).Dispose();
+        var session = browser.Cookies.GetCookies(_manager)[Auth.WebSessions.Cookie]!.Value;
+        using var sessionBefore = await WithCookieAsync(session);
 
         await OidcProvider.SetUserAsync(name, "staff");
         var (callback, _) = await CliCallbackAsync(name);
@@ -227,7 +231,9 @@ public sealed class SingleSignOnTests : IAsyncLifetime
         }
 
         var refused = await Assert.ThrowsAsync<VcmApiException>(() => held.WhoAmIAsync(Ct));
+        using var sessionAfter = await WithCookieAsync(session);
         Assert.Equal(401, refused.Status);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.Unauthorized), (sessionBefore.StatusCode, sessionAfter.StatusCode));
     }
 
     [Fact]

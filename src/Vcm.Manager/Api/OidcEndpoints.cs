@@ -7,12 +7,13 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Vcm.Api;
 using Vcm.Domain.Common;
-using Vcm.Manager.Api;
+using Vcm.Manager.Auth;
+using Vcm.Manager.Auth.Oidc;
 using Vcm.Manager.Http;
 using Vcm.Store.Auth;
 using Vcm.Store.Tenancy;
 
-namespace Vcm.Manager.Auth.Oidc;
+namespace Vcm.Manager.Api;
 
 /// <summary>
 /// GET /auth/oidc/login?return=PATH starts a sign-in at the site's identity provider (the browser comes back to PATH,
