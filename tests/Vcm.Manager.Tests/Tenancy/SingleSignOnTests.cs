@@ -92,6 +92,9 @@ public sealed class SingleSignOnTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromDays(30), token.ExpiresAt!.Value - token.CreatedAt);
         Assert.Equal("alice", again.User);
         Assert.Single(users, u => u.Name.StartsWith("alice", StringComparison.Ordinal));
+        var audited = (await _site.Client.ListAuditAsync(null, null, null, Ct)).Where(a => a.Action == "GET /auth/oidc/callback").ToList();
+        Assert.Equal(2, audited.Count);
+        Assert.All(audited, a => Assert.Equal(("alice", "user", "tenant-a", 302, "signed in by single sign-on as tenant-admin (vcm login --web)"), (a.Actor, a.ActorKind, a.Tenant, a.Status, a.Detail)));
     }
 
     /// <summary>A browser's sign-in from GET /auth/oidc/login?return=PATH: the manager's answer to the provider's callback.</summary>
@@ -208,6 +211,9 @@ public sealed class SingleSignOnTests : IAsyncLifetime
         }
 
         Assert.DoesNotContain(await _site.Client.ListUsersAsync(null, Ct), u => u.Name == "eve");
+        var audited = Assert.Single(await _site.Client.ListAuditAsync(null, null, null, Ct), a => a.Action == "GET /auth/oidc/callback");
+        Assert.Equal(("-", 403), (audited.Actor, audited.Status));
+        Assert.StartsWith("single sign-on refused: eve is in no group", audited.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -260,6 +266,7 @@ public sealed class SingleSignOnTests : IAsyncLifetime
         }
 
         Assert.Equal(0, await CliCodeCountAsync());
+        Assert.Contains(await _site.Client.ListAuditAsync(null, null, null, Ct), a => a.Action == "GET /auth/oidc/callback" && a.Status == 400 && a.Detail!.Contains("nonce", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(_site.Logs.Entries, l => l.Message.Contains("callback was refused", StringComparison.Ordinal) && l.Message.Contains("nonce", StringComparison.OrdinalIgnoreCase));
     }
 

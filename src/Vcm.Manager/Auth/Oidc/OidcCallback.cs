@@ -20,20 +20,33 @@ public static partial class OidcCallback
 
     public static readonly TimeSpan CliCodeLifetime = TimeSpan.FromMinutes(2);
 
+    /// <summary>How the audit trail names a single sign-on's end (the callback is the handler's, not a mapped route).</summary>
+    public const string AuditAction = "GET " + OidcSetup.CallbackPath;
+
     public static async Task CompleteAsync(TicketReceivedContext context)
     {
         context.HandleResponse();
         var http = context.HttpContext;
         var services = http.RequestServices;
+        var audit = services.GetRequiredService<AuditTrail>();
         var outcome = await services.GetRequiredService<SingleSignOn>().SignInAsync(context.Principal!, http.RequestAborted);
         if (outcome.User is not { } user)
         {
             await OidcPages.RefusedAsync(http, StatusCodes.Status403Forbidden, outcome.Refusal!);
+            await audit.RecordAsync(http, null, AuditAction, StatusCodes.Status403Forbidden, "single sign-on refused: " + outcome.Refusal);
             return;
         }
 
         var items = context.Properties!.Items;
-        if (items.TryGetValue(CliItem, out var cli) && cli is not null && items.TryGetValue(ChallengeItem, out var challenge) && challenge is not null)
+        var cliSignIn = items.TryGetValue(CliItem, out var cli) && cli is not null;
+        var caller = new Caller
+        {
+            Kind = CallerKind.User, Id = user.Id, Name = user.Name, TenantId = user.TenantId,
+            Role = Vcm.Domain.Tenancy.Roles.TryParse(user.Role, out var role) ? role : Vcm.Domain.Tenancy.Role.Reader,
+        };
+        await audit.RecordAsync(http, caller, AuditAction, StatusCodes.Status302Found,
+            $"signed in by single sign-on as {user.Role}{(cliSignIn ? " (vcm login --web)" : " (browser)")}");
+        if (cliSignIn && items.TryGetValue(ChallengeItem, out var challenge) && challenge is not null)
         {
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             var code = await services.GetRequiredService<SingleSignOnStore>().AddCliCodeAsync(
@@ -50,7 +63,10 @@ public static partial class OidcCallback
     {
         context.HandleResponse();
         var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcCallback));
-        LogFailed(logger, context.Failure?.Message ?? "unknown");
+        var failure = context.Failure?.Message ?? "unknown";
+        LogFailed(logger, failure);
+        await context.HttpContext.RequestServices.GetRequiredService<AuditTrail>().RecordAsync(
+            context.HttpContext, null, AuditAction, StatusCodes.Status400BadRequest, "single sign-on callback refused: " + failure[..Math.Min(failure.Length, 300)]);
         await OidcPages.RefusedAsync(context.HttpContext, StatusCodes.Status400BadRequest,
             "The answer from the identity provider could not be checked (a wrong or replayed state, a nonce or token that does not match, or an error at the provider), so nobody was signed in. Start again from the sign-in page.");
     }
