@@ -54,6 +54,8 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
 
     public DbSet<AuditRecord> Audit => Set<AuditRecord>();
 
+    public DbSet<CliCodeRecord> CliCodes => Set<CliCodeRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<SiteRecord>().ToTable("sites");
@@ -77,6 +79,7 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
         modelBuilder.Entity<UserRecord>().ToTable("users");
         modelBuilder.Entity<UserKeyRecord>().ToTable("user_keys");
         modelBuilder.Entity<AuditRecord>().ToTable("audit");
+        modelBuilder.Entity<CliCodeRecord>().ToTable("cli_codes").HasKey(c => c.Hash);
 
         StoredAs.Configure(modelBuilder);
         SecretColumns.Configure(modelBuilder, Secrets);

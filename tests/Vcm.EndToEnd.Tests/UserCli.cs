@@ -11,18 +11,23 @@ public sealed class UserCli(string home)
 {
     public string ConfigFile => Path.Combine(home, "config", "vcm.json");
 
+    /// <summary>The environment the user's CLI runs in (for a long-running <see cref="VcmProcess"/> too).</summary>
+    public IReadOnlyDictionary<string, string?> Environment => new Dictionary<string, string?>
+    {
+        ["VCM_CONFIG"] = ConfigFile,
+        ["VCM_DATA"] = Path.Combine(home, "no-data"),
+        ["VCM_SERVER"] = null,
+        ["VCM_TOKEN"] = null,
+        ["VCM_HOME"] = null,
+        ["DISPLAY"] = null, // no browser is opened: the test plays it
+        ["WAYLAND_DISPLAY"] = null,
+    };
+
     public Task<ProcessResult> RunAsync(string? stdin, params string[] args) =>
         ProcessRunner.Instance.RunAsync(
             new ProcessSpec(RepoPaths.Cli, args)
             {
-                Environment = new Dictionary<string, string?>
-                {
-                    ["VCM_CONFIG"] = ConfigFile,
-                    ["VCM_DATA"] = Path.Combine(home, "no-data"),
-                    ["VCM_SERVER"] = null,
-                    ["VCM_TOKEN"] = null,
-                    ["VCM_HOME"] = null,
-                },
+                Environment = Environment,
                 StandardInput = stdin,
                 Timeout = TimeSpan.FromMinutes(1),
             },

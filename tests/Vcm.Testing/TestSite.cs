@@ -99,7 +99,8 @@ public sealed class TestSite : IAsyncDisposable
         ControllerOptions? controllers = null,
         string siteName = "local",
         Manager.Peers.PeerTransport? peers = null,
-        bool kestrel = false)
+        bool kestrel = false,
+        OidcOptions? oidc = null)
     {
         var database = await TestDatabase.CreateAsync(provider, migrate: false);
         var data = new TempDirectory("vcm-site");
@@ -113,6 +114,7 @@ public sealed class TestSite : IAsyncDisposable
             AdvertiseUrl = UrlOf(siteName),
             Listen = kestrel ? "http://127.0.0.1:0" : new ManagerOptions { DataDirectory = "" }.Listen,
             HostDownAfter = TimeSpan.FromDays(3650),
+            Oidc = oidc,
             Controllers = controllers ?? new ControllerOptions
             {
                 Enabled = clock is not ManualClock,

@@ -52,6 +52,22 @@ public sealed class VcmProcess : IAsyncDisposable
         throw new TimeoutException($"vcm (pid {Pid}) did not print '{text}':\n{Log}");
     }
 
+    /// <summary>Waits until the process exits by itself (failing with its output after <paramref name="within"/>); its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"vcm (pid {Pid}) did not exit within {within}:\n{Log}");
+        }
+
+        return _process.ExitCode ?? -1;
+    }
+
     /// <summary>SIGKILL: the process gets no chance to clean up.</summary>
     public async Task KillAsync()
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -39,7 +38,7 @@ public static class SessionEndpoints
     private static async Task<IResult> SignOutAsync(HttpContext http, Caller caller, WebSessions sessions, AuthMethods methods, CancellationToken cancellationToken)
     {
         var idToken = await sessions.EndAsync(http, caller, cancellationToken);
-        return Results.Ok(new SignOutView(idToken is null ? null : methods.ProviderLogout(http, idToken)));
+        return Results.Ok(new SignOutView(idToken is null ? null : await methods.ProviderLogoutAsync(http, idToken, cancellationToken)));
     }
 
     private static async Task<IResult> SignInAsync(
@@ -48,12 +47,9 @@ public static class SessionEndpoints
         CancellationToken cancellationToken)
     {
         var address = http.Connection.RemoteIpAddress;
-        if (failures.RetryAfter(address) is { } wait)
+        if (failures.Refusal(http) is { } tooMany)
         {
-            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return Results.Problem(
-                title: "Too many failed sign-ins", detail: $"Too many failed sign-ins came from this address; try again in {Math.Ceiling(wait.TotalSeconds)} s.",
-                statusCode: StatusCodes.Status429TooManyRequests, type: Problems.TooManyType);
+            return tooMany;
         }
 
         var problems = new List<Problem>();

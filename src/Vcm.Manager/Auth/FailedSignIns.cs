@@ -49,4 +49,18 @@ public sealed class FailedSignIns(TimeProvider clock, int limit = FailedSignIns.
             queue.Dequeue();
         }
     }
+
+    /// <summary>A sign-in route's 429 (with Retry-After) when the caller's address has failed too often; null when it may try.</summary>
+    public Microsoft.AspNetCore.Http.IResult? Refusal(Microsoft.AspNetCore.Http.HttpContext http)
+    {
+        if (RetryAfter(http.Connection.RemoteIpAddress) is not { } wait)
+        {
+            return null;
+        }
+
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Microsoft.AspNetCore.Http.Results.Problem(
+            title: "Too many failed sign-ins", detail: $"Too many failed sign-ins came from this address; try again in {Math.Ceiling(wait.TotalSeconds)} s.",
+            statusCode: Microsoft.AspNetCore.Http.StatusCodes.Status429TooManyRequests, type: Http.Problems.TooManyType);
+    }
 }

@@ -27,6 +27,8 @@ public static class RoutePolicies
         ["POST /federation/v1/peers/accept"] = Access.Public,
         ["POST /api/v1/session"] = Access.Public, // the name and password are in the body
         ["GET /api/v1/auth"] = Access.Public, // which ways of signing in the site offers
+        ["GET /auth/oidc/login"] = Access.Public, // starts a sign-in at the identity provider
+        ["POST /api/v1/session/cli"] = Access.Public, // the one-time code and its verifier are in the body
 
         // agents (with their key)
         ["POST /api/v1/agents/heartbeat"] = Access.AgentsOnly,

@@ -67,5 +67,8 @@ public sealed record ManagerOptions
     /// <summary>How often the manager checks whether its own certificate is due for renewal.</summary>
     public TimeSpan CertificateCheckInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>Single sign-on through an OpenID Connect provider; null: local accounts and API tokens only.</summary>
+    public OidcOptions? Oidc { get; init; }
+
     public StoreOptions EffectiveStore => Store ?? StoreOptions.SqliteFile(Path.Combine(DataDirectory, "vcm.db"));
 }

@@ -69,6 +69,11 @@ public static class ManagerOptionsValidator
 
         problems.AddRange(CacheImageProblems(options.CacheImages));
         problems.AddRange(CostProblems(options.Costs));
+        if (options.Oidc is { } oidc)
+        {
+            problems.AddRange(OidcProblems(oidc));
+        }
+
         return problems;
     }
 
@@ -87,6 +92,48 @@ public static class ManagerOptionsValidator
         if (cache.Recheck <= TimeSpan.Zero)
         {
             yield return "The cache images' recheck interval must be positive.";
+        }
+    }
+
+    private static IEnumerable<string> OidcProblems(OidcOptions oidc)
+    {
+        if (!Uri.TryCreate(oidc.Issuer, UriKind.Absolute, out var issuer) || issuer.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(issuer.Query))
+        {
+            yield return $"--oidc-issuer '{oidc.Issuer}' is not an http:// or https:// URL.";
+        }
+        else if (issuer.Scheme == "http" && !Vcm.Drivers.Tls.Loopback.Is(issuer))
+        {
+            yield return $"--oidc-issuer '{oidc.Issuer}' is plain HTTP off loopback: an identity provider is reached over HTTPS.";
+        }
+
+        if (string.IsNullOrWhiteSpace(oidc.ClientId))
+        {
+            yield return "--oidc-client-id is required with --oidc-issuer.";
+        }
+
+        if (string.IsNullOrWhiteSpace(oidc.ClientSecret))
+        {
+            yield return "The OpenID Connect client secret is required with --oidc-issuer (--oidc-client-secret-file or $VCM_OIDC_CLIENT_SECRET).";
+        }
+
+        if (string.IsNullOrWhiteSpace(oidc.GroupClaim))
+        {
+            yield return "--oidc-group-claim must name a claim.";
+        }
+
+        if (!oidc.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains("openid", StringComparer.Ordinal))
+        {
+            yield return $"--oidc-scopes '{oidc.Scopes}' must include openid.";
+        }
+
+        if (oidc.Groups.Count == 0)
+        {
+            yield return "--oidc-group is required with --oidc-issuer: without a group mapped to a tenant and role, nobody could sign in.";
+        }
+
+        if (oidc.PostLogoutRedirect is { } after && !(Uri.TryCreate(after, UriKind.Absolute, out var afterUri) && afterUri.Scheme is "http" or "https"))
+        {
+            yield return $"The post-logout redirect '{after}' is not an http:// or https:// URL.";
         }
     }
 

@@ -10,6 +10,7 @@ using Vcm.Manager.Admission;
 using Vcm.Manager.Agents;
 using Vcm.Manager.Api;
 using Vcm.Manager.Auth;
+using Vcm.Manager.Auth.Oidc;
 using Vcm.Manager.Controllers;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Federation;
@@ -112,6 +113,7 @@ public static class ManagerServer
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error); // its keys live in the site's 0700 key folder, unencrypted on purpose
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // start failures reach the caller as exceptions
 
         var services = builder.Services;
@@ -153,6 +155,7 @@ public static class ManagerServer
         services.AddSingleton<Passwords>();
         services.AddSingleton<WebSessions>();
         services.AddSingleton<AuthMethods>();
+        services.AddSingleSignOn(options);
         services.AddSingleton<AuditStore>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton(sp => new FailedSignIns(clock));
@@ -197,6 +200,11 @@ public static class ManagerServer
         app.UseHttpErrors();
         app.UseWebSockets();
         app.UsePortal(PortalFiles.DefaultRoot);
+        if (options.Oidc is not null)
+        {
+            app.UseAuthentication(); // only the OpenID Connect callback: no default scheme authenticates requests
+        }
+
         app.UseRouting();
         app.UseMiddleware<AccessMiddleware>();
         app.MapApiDocuments();
@@ -221,6 +229,7 @@ public static class ManagerServer
         app.MapFederation();
         app.MapPeerCapacity();
         app.MapMetrics();
+        app.MapSingleSignOn();
         return new ManagerApp(app, adminToken, site, database);
     }
 

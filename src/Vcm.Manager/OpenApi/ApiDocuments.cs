@@ -37,6 +37,8 @@ public static class ApiDocuments
         new("/api/v1/agents/join", "agent", Public), // the join token is in the body
         new("/api/v1/session", "v1", Public, "POST"), // the name and password are in the body
         new("/api/v1/auth", "v1", Public), // which ways of signing in the site offers
+        new("/api/v1/session/cli", "v1", Public), // the one-time code and its verifier are in the body
+        new("/auth/oidc/login", "v1", Public), // a browser starts a single sign-on
         new("/api/v1/agents/", "agent", [[AgentKey]]),
         new("/api/v1/images/{name}/", "agent", [[AgentKey], [AdminToken]]),
         new("/api/v1/packages/", "agent", [[AgentKey], [AdminToken]]),

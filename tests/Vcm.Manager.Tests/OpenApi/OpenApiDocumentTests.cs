@@ -18,7 +18,7 @@ namespace Vcm.Manager.Tests.OpenApi;
 public sealed partial class OpenApiDocumentTests : IAsyncLifetime
 {
     /// <summary>The operations that take no bearer token: health, problem pages, and the two that carry a token in their body.</summary>
-    private static readonly string[] PublicOperations = ["getHealth", "describeProblemType", "joinSite", "acceptPeer", "signIn", "authMethods"];
+    private static readonly string[] PublicOperations = ["getHealth", "describeProblemType", "joinSite", "acceptPeer", "signIn", "authMethods", "startSingleSignOn", "signInWithCode"];
 
     private TestSite _site = null!;
     private Dictionary<string, JsonElement> _documents = null!;

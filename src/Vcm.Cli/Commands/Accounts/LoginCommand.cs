@@ -5,8 +5,9 @@ using Vcm.Cli.Infrastructure;
 namespace Vcm.Cli.Commands.Accounts;
 
 /// <summary>
-/// vcm login SERVER [--token-file F | --user NAME] [--context NAME]: checks a token with the server (or, with --user,
-/// signs in with the user's password for a new one) and keeps it in the config file.
+/// vcm login SERVER [--token-file F | --user NAME | --web] [--context NAME]: checks a token with the server (or, with
+/// --user, signs in with the user's password for a new one; with --web, through the site's identity provider in a
+/// browser) and keeps it in the config file.
 /// </summary>
 public static class LoginCommand
 {
@@ -17,9 +18,10 @@ public static class LoginCommand
         var contextName = new Option<string?>("--context") { Description = "The context's name (default: the server's host name)." };
         var fingerprint = new Option<string?>("--ca-fingerprint") { Description = "For an HTTPS server: the SHA-256 fingerprint of its site's CA (`vcm site ca` there prints it); the CA is then pinned for this server." };
         var user = new Option<string?>("--user") { Description = "Sign in with this local account's password (read from standard input, or typed without echo) instead of a token." };
-        var command = new Command("login", "Sign in to a manager with an API token (from `vcm token create`), or with --user and a password, and make it the current context.")
+        var web = new Option<bool>("--web") { Description = "Sign in through the site's single sign-on in a browser (the CLI listens on 127.0.0.1 for the answer)." };
+        var command = new Command("login", "Sign in to a manager with an API token (from `vcm token create`), with --user and a password, or with --web through the site's identity provider, and make it the current context.")
         {
-            server, tokenFile, contextName, fingerprint, user,
+            server, tokenFile, contextName, fingerprint, user, web,
         };
         command.SetAction(async (cli, ct) =>
         {
@@ -29,9 +31,9 @@ public static class LoginCommand
                 throw new CliException($"'{url}' is not a server URL; give it as http://HOST:PORT or https://HOST:PORT.", ExitCodes.Usage);
             }
 
-            if (cli.Get(user) is not null && cli.Get(tokenFile) is not null)
+            if (new[] { cli.Get(user) is not null, cli.Get(tokenFile) is not null, cli.Get(web) }.Count(given => given) > 1)
             {
-                throw new CliException("Give either --user (a password sign-in) or --token-file, not both.", ExitCodes.Usage);
+                throw new CliException("Give one of --user (a password sign-in), --web (single sign-on) or --token-file.", ExitCodes.Usage);
             }
 
             var ca = cli.Get(fingerprint) is { } pin
@@ -39,7 +41,9 @@ public static class LoginCommand
                 : null;
             var token = cli.Get(user) is { } account
                 ? await SignInAsync(url, account, ca is null ? null : SitePins.Handler(ca), ct)
-                : await ReadTokenAsync(cli.Get(tokenFile), ct);
+                : cli.Get(web)
+                    ? await WebSignIn.RunAsync(url, ca is null ? null : SitePins.Handler(ca), ct)
+                    : await ReadTokenAsync(cli.Get(tokenFile), ct);
             using var client = VcmClient.Create(url, token, handler: ca is null ? null : SitePins.Handler(ca));
             WhoAmIView me;
             try

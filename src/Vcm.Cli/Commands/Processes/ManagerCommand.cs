@@ -39,6 +39,7 @@ public static class ManagerCommand
             Data, Listen, Advertise, Db, Connection, Keys, Site, Id, NoControllers, Workers, LeaseSeconds, Images,
             ExternalSubnet, ExternalRouter, ExternalBridge, ExternalNetns, SubnetPool, CachePercent, CacheWindow,
         };
+        OidcFlags.AddTo(command);
         command.SetAction(async (cli, ct) =>
         {
             var options = Read(cli);
@@ -75,6 +76,7 @@ public static class ManagerCommand
             ManagerId = cli.Get(Id),
             ImageDirectory = cli.Get(Images) is { } images ? Path.GetFullPath(images) : null,
             External = ReadExternal(cli),
+            Oidc = OidcFlags.Read(cli),
             SubnetPool = cli.Get(SubnetPool) ?? new ManagerOptions { DataDirectory = data }.SubnetPool,
             CacheImages = cache with
             {

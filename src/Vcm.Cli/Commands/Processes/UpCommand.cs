@@ -22,6 +22,7 @@ public static class UpCommand
             sim, lab, wan, ManagerCommand.Data, ManagerCommand.Listen, ManagerCommand.Site, ManagerCommand.Images,
         };
         simulation.AddTo(command);
+        OidcFlags.AddTo(command);
         command.SetAction(async (cli, ct) =>
         {
             if (cli.Get(lab) is { } shape)
