@@ -8,7 +8,8 @@ namespace Vcm.Portal.Tests;
 
 /// <summary>
 /// One `vcm up --sim 3` (which serves the portal at /) with two tenants, <c>a</c> (user alice) and <c>b</c> (user bob),
-/// and a provider user pat, each user with a local password, and one headless Debian chromium driven by Playwright. Each test opens its own
+/// and a provider user pat, each user with a local password, signing in through the test OpenID provider as well
+/// (its group vcm-tenant-a-members: tenant a's members), and one headless Debian chromium driven by Playwright. Each test opens its own
 /// browser context (its own cookies) and uses its own cluster names.
 /// </summary>
 public sealed class PortalFixture : IAsyncLifetime
@@ -37,7 +38,13 @@ public sealed class PortalFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        (Up, Cli) = await SimUp.StartAsync(_data.Path);
+        // signing in through the test OpenID provider (tests/oidc) too: its group vcm-tenant-a-members makes a member of a
+        var secretFile = _data.Combine("oidc-secret");
+        await File.WriteAllTextAsync(secretFile, OidcProvider.ClientSecret + "\n");
+        (Up, Cli) = await SimUp.StartAsync(
+            _data.Path, 3, "--oidc-issuer", (await OidcProvider.IssuerAsync()).ToString().TrimEnd('/'), "--oidc-client-id", OidcProvider.ClientId,
+            "--oidc-client-secret-file", secretFile, "--oidc-name", "Test provider", "--oidc-scopes", "openid profile groups",
+            "--oidc-group", "vcm-tenant-a-members=a:member");
         Directory.CreateDirectory(Home);
         await Cli.JsonAsync<UserView>("user", "add", "pat", "--role", "provider");
         foreach (var (tenant, user) in new[] { ("a", "alice"), ("b", "bob"), (null, "pat") })

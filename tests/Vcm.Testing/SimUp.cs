@@ -6,11 +6,12 @@ namespace Vcm.Testing;
 /// <summary>`vcm up --sim N` on a free loopback port, started by a test and ready when its simulated hosts have joined.</summary>
 public static class SimUp
 {
-    public static async Task<(VcmProcess Up, VcmCli Cli)> StartAsync(string dataDirectory, int hosts = 3)
+    public static async Task<(VcmProcess Up, VcmCli Cli)> StartAsync(string dataDirectory, int hosts = 3, params string[] more)
     {
         var server = $"http://127.0.0.1:{FreePort.Next()}";
         var cli = new VcmCli(server, dataDirectory);
-        var up = VcmProcess.Start(cli.Environment, "up", "--sim", hosts.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory, "--listen", server);
+        var up = VcmProcess.Start(
+            cli.Environment, ["up", "--sim", hosts.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory, "--listen", server, .. more]);
         try
         {
             await up.WaitForLineAsync("agent: vcm agent:");
