@@ -49,12 +49,14 @@ public sealed partial class ClusterFeed(
     public async Task<Subscription> WatchClusterAsync(Caller caller, ClusterRecord cluster, CancellationToken cancellationToken)
     {
         var subscription = new Subscription(caller, cluster.Id);
-        var view = await ViewJsonAsync(cluster, cancellationToken);
-        subscription.Sent[cluster.Id] = (cluster.Name, cluster.Version, view);
-        subscription.Send(new WatchMessage("cluster", view));
+        // the events first: every event counted as sent is older than the view sent
         subscription.Events.UnionWith((await events.ListAsync(cluster.Id, EventWindow, cancellationToken)).Select(e => e.Id));
+        var current = await clusters.GetAsync(cluster.Id, cancellationToken) ?? cluster;
+        var view = await ViewJsonAsync(current, cancellationToken);
+        subscription.Sent[cluster.Id] = (current.Name, -1, view); // no version: the first scan reads it and its events again
+        subscription.Send(new WatchMessage("cluster", view));
         _subscriptions[subscription] = 0;
-        signal.Changed(cluster.Id); // a change between the read above and now is compared at once
+        signal.Changed(cluster.Id);
         return subscription;
     }
 
@@ -63,9 +65,16 @@ public sealed partial class ClusterFeed(
     {
         var subscription = new Subscription(caller, null);
         var siteNames = await SiteNamesAsync(cancellationToken);
-        foreach (var cluster in (await clusters.ListAsync(false, cancellationToken)).Where(caller.Sees))
+        foreach (var cluster in await clusters.ListAsync(false, cancellationToken))
         {
-            subscription.Sent[cluster.Id] = (cluster.Name, cluster.Version, ItemJson(cluster, siteNames));
+            if (caller.Sees(cluster))
+            {
+                subscription.Sent[cluster.Id] = (cluster.Name, cluster.Version, ItemJson(cluster, siteNames));
+            }
+            else
+            {
+                subscription.Hidden.Add(cluster.Id);
+            }
         }
 
         _subscriptions[subscription] = 0;
@@ -108,6 +117,14 @@ public sealed partial class ClusterFeed(
     {
         var watchers = _subscriptions.Keys.ToList();
         var rows = (await clusters.VersionsAsync(ids, cancellationToken)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        if (ids is null)
+        {
+            foreach (var watcher in watchers.Where(w => w.ClusterId is null))
+            {
+                watcher.Hidden.IntersectWith(rows.Keys); // released ones need no hiding any more
+            }
+        }
+
         var candidates = ids ?? rows.Keys.Concat(watchers.SelectMany(w => w.Sent.Keys)).Distinct(StringComparer.Ordinal).ToList();
         var work = candidates
             .Select(id => (Id: id, Row: rows.GetValueOrDefault(id), Watchers: watchers.Where(w => Wants(w, id, rows.GetValueOrDefault(id))).ToList()))
@@ -118,13 +135,20 @@ public sealed partial class ClusterFeed(
             return;
         }
 
+        // A cluster's events are read before its row: an event sent is never newer than the view sent before it.
+        var readings = work.ToDictionary(w => w.Id, w => new ClusterReading(w.Row), StringComparer.Ordinal);
+        foreach (var (id, _, _) in work.Where(w => w.Row is not null && w.Watchers.Any(x => x.ClusterId is not null)))
+        {
+            readings[id].Events = await events.ListAsync(id, EventWindow, cancellationToken);
+        }
+
         var records = (await clusters.GetManyAsync(work.Where(w => w.Row is not null).Select(w => w.Id).ToList(), cancellationToken))
             .ToDictionary(c => c.Id, StringComparer.Ordinal);
         var siteNames = await SiteNamesAsync(cancellationToken);
-        foreach (var (id, row, interested) in work)
+        foreach (var (id, _, interested) in work)
         {
-            var record = records.GetValueOrDefault(id);
-            var changes = new ClusterReading(record, row?.Live == true);
+            var changes = readings[id];
+            changes.Record = records.GetValueOrDefault(id);
             foreach (var watcher in interested)
             {
                 if (watcher.ClusterId is null)
@@ -142,7 +166,7 @@ public sealed partial class ClusterFeed(
     /// <summary>Whether a watcher may have something new about the cluster: a version it was not sent, its end, or (watching all) a new cluster.</summary>
     private static bool Wants(Subscription watcher, string id, ClusterVersion? row)
     {
-        if (watcher.ClusterId is not null && watcher.ClusterId != id)
+        if ((watcher.ClusterId is not null && watcher.ClusterId != id) || watcher.Hidden.Contains(id))
         {
             return false;
         }
@@ -163,15 +187,14 @@ public sealed partial class ClusterFeed(
                 watcher.Send(new WatchMessage("cluster", changes.View));
             }
 
-            watcher.Sent[record.Id] = (record.Name, record.Version, changes.View);
-            changes.Events ??= await events.ListAsync(record.Id, EventWindow, cancellationToken);
-            foreach (var e in changes.Events.Where(e => !watcher.Events.Contains(e.Id)))
+            watcher.Sent[record.Id] = (record.Name, changes.Version, changes.View);
+            foreach (var e in changes.Events!.Where(e => !watcher.Events.Contains(e.Id)))
             {
                 watcher.Send(new WatchMessage("event", Serialize(Views.Event(e))));
             }
 
             watcher.Events.Clear();
-            watcher.Events.UnionWith(changes.Events.Select(e => e.Id));
+            watcher.Events.UnionWith(changes.Events!.Select(e => e.Id));
         }
 
         if (!changes.Live)
@@ -195,6 +218,7 @@ public sealed partial class ClusterFeed(
 
         if (!watcher.Caller.Sees(record))
         {
+            watcher.Hidden.Add(id);
             return;
         }
 
@@ -204,7 +228,7 @@ public sealed partial class ClusterFeed(
             watcher.Send(new WatchMessage("cluster", changes.Item));
         }
 
-        watcher.Sent[id] = (record.Name, record.Version, changes.Item);
+        watcher.Sent[id] = (record.Name, changes.Version, changes.Item);
     }
 
     private async Task<string> ViewJsonAsync(ClusterRecord cluster, CancellationToken cancellationToken) =>

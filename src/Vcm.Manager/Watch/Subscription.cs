@@ -30,6 +30,9 @@ public sealed class Subscription
     /// <summary>Per cluster sent about: its name, the row version and the JSON last sent.</summary>
     public Dictionary<string, (string Name, long Version, string Json)> Sent { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The clusters (ids) a watcher of all may not see: never read again for it (a cluster's tenant does not change).</summary>
+    public HashSet<string> Hidden { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The events (ids) a cluster watcher knows already.</summary>
     public HashSet<string> Events { get; } = new(StringComparer.Ordinal);
 
