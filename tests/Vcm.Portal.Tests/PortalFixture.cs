@@ -2,6 +2,7 @@ using Microsoft.Playwright;
 using Vcm.Api;
 using Vcm.Drivers.Processes;
 using Vcm.Testing;
+using Vcm.Testing.Browser;
 using Xunit;
 
 namespace Vcm.Portal.Tests;
@@ -15,9 +16,6 @@ namespace Vcm.Portal.Tests;
 public sealed class PortalFixture : IAsyncLifetime
 {
     public const string Password = "a long enough secret";
-
-    /// <summary>Chromium from Debian's package; Playwright never downloads a browser.</summary>
-    public const string Chromium = "/usr/bin/chromium";
 
     private readonly TempDirectory _data = new("vcm-portal");
 
@@ -62,16 +60,7 @@ public sealed class PortalFixture : IAsyncLifetime
         }
 
         _playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-quic",
-            ],
-        });
+        Browser = await Chromium.LaunchAsync(_playwright);
     }
 
     /// <summary>A new browser context (no cookies) with a page on the portal, failing the test on any page error or dialog.</summary>
