@@ -5,7 +5,8 @@ namespace Vcm.Portal.Tests;
 
 /// <summary>
 /// One browser page on the portal, in its own context. It records what would show a broken page: uncaught script
-/// errors, console errors (a Content-Security-Policy refusal among them; not the browser's note of a 4xx answer) and dialogs (an injected alert()).
+/// errors, console errors (a Content-Security-Policy refusal among them; not the browser's note of a 4xx answer), dialogs
+/// (an injected alert()) and any request a page makes to another origin (no third-party script, font or call).
 /// </summary>
 public sealed class PortalPage : IAsyncDisposable
 {
@@ -25,6 +26,16 @@ public sealed class PortalPage : IAsyncDisposable
             if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
             {
                 Errors.Add("console: " + message.Text);
+            }
+        };
+        // every script, style, font, image and API call comes from vcm itself (a page the user navigates to, like the
+        // identity provider's sign-in, is not a request of the portal's)
+        page.Request += (_, request) =>
+        {
+            if (!request.IsNavigationRequest && !request.Url.StartsWith(fixture.Server + "/", StringComparison.Ordinal)
+                && !request.Url.StartsWith("data:", StringComparison.Ordinal) && !request.Url.StartsWith("blob:", StringComparison.Ordinal))
+            {
+                Errors.Add("request to another origin: " + request.Url);
             }
         };
         page.Dialog += async (_, dialog) =>
