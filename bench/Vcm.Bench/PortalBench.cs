@@ -9,7 +9,7 @@ using static Vcm.Bench.Quantiles;
 namespace Vcm.Bench;
 
 /// <summary>
-/// The portal at scale: `vcm up --sim H` (the manager in its own process, serving the portal; hosts of 64 cpus / 512G)
+/// The portal at scale: `vcm up --sim H` (the manager in its own process, serving the portal; the sim's hosts of 32 cpus / 128G)
 /// holding <paramref name="clusters"/> clusters of <paramref name="nodes"/> nodes in all, made through the API by one
 /// tenant's member, who signs in to the portal in headless Debian chromium. Measured: the landing page and the biggest
 /// cluster's page from navigation start until their tables hold every row; a delete made through the API until the
@@ -28,7 +28,7 @@ public sealed class PortalBench(int clusters, int nodes, int watchers, int round
     public async Task<IReadOnlyList<string>> RunAsync()
     {
         using var data = new TempDirectory("vcm-bench-portal");
-        var (up, cli) = await SimUp.StartAsync(data.Path, hosts, "--sim-cpus", "64", "--sim-memory", "512G");
+        var (up, cli) = await SimUp.StartAsync(data.Path, hosts);
         await using (up)
         {
             using var admin = VcmClient.Create(cli.Server, (await File.ReadAllTextAsync(Path.Combine(data.Path, AdminToken.FileName))).Trim(), TimeSpan.FromMinutes(10));
@@ -196,7 +196,7 @@ public sealed class PortalBench(int clusters, int nodes, int watchers, int round
         var lines = new List<string>
         {
             $"{clusters:N0} clusters with {sizes.Sum():N0} nodes in all (c-000 has {sizes[0]:N0}, the others {sizes[^1]}–{sizes[1]}), made through the API by one tenant's member " +
-            $"(all Ready in {filled.TotalSeconds:N0} s, 25 creates at a time) on `vcm up --sim {hosts}` (hosts of 64 cpus / 512G, zero driver latency); " +
+            $"(all Ready in {filled.TotalSeconds:N0} s, 25 creates at a time) on `vcm up --sim {hosts}` (hosts of 32 cpus / 128G, zero driver latency); " +
             $"the member signed in to the portal in headless Debian chromium (Playwright, the portal tests' flags). Medians and p95 of {rounds} rounds after one unrecorded.",
             "",
             "| what | median | p95 |",

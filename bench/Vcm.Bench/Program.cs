@@ -60,7 +60,7 @@ if (scenario == "portal")
         portalNodes,
         int.Parse(Option("--watchers", "100"), CultureInfo.InvariantCulture),
         int.Parse(Option("--rounds", "10"), CultureInfo.InvariantCulture),
-        int.Parse(Option("--hosts", "100"), CultureInfo.InvariantCulture),
+        int.Parse(Option("--hosts", "200"), CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(int.Parse(Option("--window", "30"), CultureInfo.InvariantCulture))).RunAsync();
     Console.WriteLine();
     foreach (var row in rows)
