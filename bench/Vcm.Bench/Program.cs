@@ -10,6 +10,7 @@ using Vcm.Store;
 //                        Vcm.Bench distribution --lab [--mib N] [--mbit MBIT_PER_S] [--receivers 1,2,4,8]
 //                        Vcm.Bench software [--workers 2,4,8] [--packages P,Q] [--role slurm|none] [--install layer,boot]
 //                        Vcm.Bench cost-model [--builds N] [--seed N]
+//                        Vcm.Bench portal [--clusters N] [--nodes N] [--watchers N] [--rounds N] [--hosts N] [--window SECONDS]
 // Prints a markdown table; bench/run puts it, with the command, into docs/benchmarks.md.
 var scenario = args.FirstOrDefault() ?? "control-plane";
 string Option(string name, string fallback)
@@ -40,6 +41,27 @@ if (scenario == "cost-model")
     var rows = await new CostModelBench(
         int.Parse(Option("--builds", "12"), CultureInfo.InvariantCulture),
         int.Parse(Option("--seed", "9"), CultureInfo.InvariantCulture)).RunAsync(CancellationToken.None);
+    Console.WriteLine();
+    foreach (var row in rows)
+    {
+        Console.WriteLine(row);
+    }
+
+    return 0;
+}
+
+if (scenario == "portal")
+{
+    var portalClusters = int.Parse(Option("--clusters", "500"), CultureInfo.InvariantCulture);
+    var portalNodes = int.Parse(Option("--nodes", "5000"), CultureInfo.InvariantCulture);
+    Console.Error.WriteLine($"bench: the portal with {portalClusters} clusters and {portalNodes} nodes (vcm up --sim, headless chromium)");
+    var rows = await new PortalBench(
+        portalClusters,
+        portalNodes,
+        int.Parse(Option("--watchers", "100"), CultureInfo.InvariantCulture),
+        int.Parse(Option("--rounds", "10"), CultureInfo.InvariantCulture),
+        int.Parse(Option("--hosts", "200"), CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(int.Parse(Option("--window", "30"), CultureInfo.InvariantCulture))).RunAsync();
     Console.WriteLine();
     foreach (var row in rows)
     {
@@ -113,7 +135,7 @@ if (scenario == "distribution")
 
 if (scenario is not "control-plane" and not "tenancy" and not "calendar")
 {
-    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, tenancy, calendar, lab-build, federation, distribution, software, cost-model");
+    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, tenancy, calendar, lab-build, federation, distribution, software, cost-model, portal");
     return 2;
 }
 

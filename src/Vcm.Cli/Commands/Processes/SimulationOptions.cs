@@ -55,6 +55,28 @@ public sealed class SimulationOptions
         };
     }
 
+    /// <summary>
+    /// The host shape and seed given to `up --sim`, as the flags of the `vcm agent --sim` it starts (the latency and
+    /// failure rate it passes itself; what was not given is left to the agent's defaults).
+    /// </summary>
+    public IEnumerable<string> AgentArguments(Invocation cli)
+    {
+        foreach (var (option, value) in new (Option, string?)[]
+        {
+            (Cpus, cli.Get(Cpus)?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (Memory, cli.Get(Memory)),
+            (Disk, cli.Get(Disk)),
+            (Seed, cli.Get(Seed)?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        })
+        {
+            if (value is not null)
+            {
+                yield return option.Name;
+                yield return value;
+            }
+        }
+    }
+
     private static long? Size(string? text, string option)
     {
         if (text is null)

@@ -68,6 +68,7 @@ public static class UpCommand
                 "--sim-latency-ms", simOptions.Latency.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--sim-failure-rate", simOptions.FailureRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
+            args.AddRange(simulation.AgentArguments(cli));
             using var agent = services.Runner.Start(new ProcessSpec(Environment.ProcessPath!, args), line => Console.Error.WriteLine("agent: " + line));
             Console.Out.WriteLine($"manager: {options.Listen} (site {manager.Site.Name}, data in {options.DataDirectory}); agent: pid {agent.Pid}");
             Console.Out.WriteLine($"admin token: {Path.Combine(options.DataDirectory, Manager.Auth.AdminToken.FileName)}");
