@@ -63,6 +63,8 @@ public sealed class StepExecutor(IReadOnlyDictionary<string, IHostDrivers> hosts
                 DeleteDiskStep s => Done(step, await drivers.Images.DeleteDiskAsync(s.Name, cancellationToken)),
                 EnsureVmStep s => await EnsureVmAsync(drivers, s, cancellationToken),
                 DeleteVmStep s => Done(step, await drivers.Compute.DeleteVmAsync(s.Name, cancellationToken)),
+                PrepareIncomingVmStep s => await PrepareIncomingAsync(drivers, s, cancellationToken),
+                MigrateVmStep s => await MigrateAsync(drivers, s, cancellationToken),
                 _ => Failed(step, $"unknown step {step.GetType().Name}", terminal: true),
             };
         }
@@ -89,6 +91,21 @@ public sealed class StepExecutor(IReadOnlyDictionary<string, IHostDrivers> hosts
     {
         var ensured = await drivers.Compute.EnsureVmAsync(step.Vm, cancellationToken);
         return new StepResult(step.Kind, step.Target, Map(ensured.Outcome), Vm: ensured.Status);
+    }
+
+    private static async Task<StepResult> PrepareIncomingAsync(IHostDrivers drivers, PrepareIncomingVmStep step, CancellationToken cancellationToken)
+    {
+        var ensured = await drivers.Compute.PrepareIncomingAsync(step.Vm, step.ListenAddress, cancellationToken);
+        return new StepResult(step.Kind, step.Target, Map(ensured.Outcome), Incoming: ensured.Status);
+    }
+
+    /// <summary>A migration that failed is the step's failure (not terminal: the VM runs on here), with its report.</summary>
+    private static async Task<StepResult> MigrateAsync(IHostDrivers drivers, MigrateVmStep step, CancellationToken cancellationToken)
+    {
+        var report = await drivers.Compute.MigrateVmAsync(step.Name, step.Destination, cancellationToken);
+        return report.Outcome == Vcm.Drivers.Compute.MigrationOutcome.Completed
+            ? new StepResult(step.Kind, step.Target, StepOutcome.Updated, Migration: report)
+            : new StepResult(step.Kind, step.Target, StepOutcome.Failed, report.Error ?? "the migration failed", Migration: report);
     }
 
     private static async Task<StepResult> EnsureVolumeAsync(IHostDrivers drivers, EnsureVolumeStep step, CancellationToken cancellationToken)

@@ -21,6 +21,8 @@ namespace Vcm.Drivers.Rpc;
 [JsonDerivedType(typeof(DeleteDiskStep), "deleteDisk")]
 [JsonDerivedType(typeof(EnsureVmStep), "ensureVm")]
 [JsonDerivedType(typeof(DeleteVmStep), "deleteVm")]
+[JsonDerivedType(typeof(PrepareIncomingVmStep), "prepareIncomingVm")]
+[JsonDerivedType(typeof(MigrateVmStep), "migrateVm")]
 public abstract record HostStep
 {
     /// <summary>The name of the object the step is about.</summary>
@@ -98,6 +100,18 @@ public sealed record EnsureVmStep(VmSpec Vm) : HostStep
 }
 
 public sealed record DeleteVmStep(string Name) : HostStep
+{
+    public override string Target => Name;
+}
+
+/// <summary>Starts the VM as the receiving end of a live migration, listening on <see cref="ListenAddress"/>; the result carries <see cref="StepResult.Incoming"/>.</summary>
+public sealed record PrepareIncomingVmStep(VmSpec Vm, string ListenAddress) : HostStep
+{
+    public override string Target => Vm.Name;
+}
+
+/// <summary>Live-migrates the VM to <see cref="Destination"/> and waits for the end; the result carries <see cref="StepResult.Migration"/>.</summary>
+public sealed record MigrateVmStep(string Name, IncomingVm Destination) : HostStep
 {
     public override string Target => Name;
 }

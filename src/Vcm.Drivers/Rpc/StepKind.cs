@@ -16,4 +16,6 @@ public enum StepKind
     DeleteDisk,
     EnsureVm,
     DeleteVm,
+    PrepareIncomingVm,
+    MigrateVm,
 }

@@ -3,7 +3,7 @@ using Vcm.Drivers.Storage;
 
 namespace Vcm.Drivers.Rpc;
 
-/// <summary>What a step did, and what it observed (a VM's state, a volume's address).</summary>
+/// <summary>What a step did, and what it observed (a VM's state, a volume's address, a migration's receiver and its end).</summary>
 public sealed record StepResult(
     StepKind Kind,
     string Target,
@@ -11,7 +11,9 @@ public sealed record StepResult(
     string? Error = null,
     bool Terminal = false,
     VmStatus? Vm = null,
-    VolumeStatus? Volume = null)
+    VolumeStatus? Volume = null,
+    IncomingVm? Incoming = null,
+    MigrationReport? Migration = null)
 {
     public bool Succeeded => Outcome is not (StepOutcome.Failed or StepOutcome.Skipped);
 }

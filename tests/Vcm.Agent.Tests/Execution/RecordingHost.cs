@@ -57,6 +57,18 @@ public sealed class RecordingHost : IHostDrivers, IComputeDriver, INetworkDriver
         return DeleteOutcome.Deleted;
     }
 
+    public async Task<Ensured<IncomingVm>> PrepareIncomingAsync(VmSpec spec, string listenAddress, CancellationToken cancellationToken)
+    {
+        await CallAsync("prepareIncomingVm", spec.Name, cancellationToken);
+        return new Ensured<IncomingVm>(EnsureOutcome.Created, new IncomingVm(spec.Name, "h", $"tcp:{listenAddress}:1", $"nbd:{listenAddress}:2:exportname=d"));
+    }
+
+    public async Task<MigrationReport> MigrateVmAsync(string name, IncomingVm destination, CancellationToken cancellationToken)
+    {
+        await CallAsync("migrateVm", name, cancellationToken);
+        return new MigrationReport(MigrationOutcome.Completed, 1, 1, 1, 1, 1);
+    }
+
     public Task<IReadOnlyList<VmStatus>> ListVmsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<VmStatus>>([]);
 
     public Task<string?> ConsoleAsync(string name, int maxBytes, CancellationToken cancellationToken) => Task.FromResult<string?>(null);

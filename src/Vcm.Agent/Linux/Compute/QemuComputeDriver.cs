@@ -44,6 +44,12 @@ public sealed partial class QemuComputeDriver : IComputeDriver
 
     private HostPaths Paths => _context.Paths;
 
+    public Task<Ensured<IncomingVm>> PrepareIncomingAsync(VmSpec spec, string listenAddress, CancellationToken cancellationToken) =>
+        throw new DriverException($"live migration is not built into the QEMU driver yet (VM {spec.Name})", terminal: true);
+
+    public Task<MigrationReport> MigrateVmAsync(string name, IncomingVm destination, CancellationToken cancellationToken) =>
+        throw new DriverException($"live migration is not built into the QEMU driver yet (VM {name})", terminal: true);
+
     public async Task<Ensured<VmStatus>> EnsureVmAsync(VmSpec spec, CancellationToken cancellationToken)
     {
         CheckName(spec.Name);

@@ -26,6 +26,10 @@ public sealed class NetworkOnlyHost(string name, INetworkDriver network) : IHost
 
     public Task<DeleteOutcome> DeleteVmAsync(string name, CancellationToken cancellationToken) => Task.FromResult(DeleteOutcome.Absent);
 
+    public Task<Ensured<IncomingVm>> PrepareIncomingAsync(VmSpec spec, string listenAddress, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+    public Task<MigrationReport> MigrateVmAsync(string name, IncomingVm destination, CancellationToken cancellationToken) => throw new NotSupportedException();
+
     public Task<IReadOnlyList<VmStatus>> ListVmsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<VmStatus>>([]);
 
     public Task<string?> ConsoleAsync(string name, int maxBytes, CancellationToken cancellationToken) => Task.FromResult<string?>(null);

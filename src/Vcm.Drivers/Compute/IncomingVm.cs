@@ -1,0 +1,8 @@
+namespace Vcm.Drivers.Compute;
+
+/// <summary>
+/// The receiving end of a live migration as its host made it: a VM started from the same spec that waits for the
+/// source's memory (<see cref="MigrationUri"/>, e.g. tcp:10.0.0.2:49152) and for the source's disk
+/// (<see cref="DiskUri"/>, e.g. nbd:10.0.0.2:49153:exportname=disk0), on <see cref="Host"/>.
+/// </summary>
+public sealed record IncomingVm(string Name, string Host, string MigrationUri, string DiskUri);
