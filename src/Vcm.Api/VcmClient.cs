@@ -75,6 +75,16 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
     public Task<IReadOnlyList<EventView>> ListEventsAsync(string name, CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<EventView>>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(name)}/events"), cancellationToken);
 
+    /// <summary>Asks for a running node to be live-migrated to another host; answers the migration (202) as admitted.</summary>
+    public Task<MigrationView> MigrateNodeAsync(string cluster, string node, MigrateRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<MigrationView>(new HttpRequestMessage(HttpMethod.Post, $"api/v1/clusters/{Uri.EscapeDataString(cluster)}/nodes/{Uri.EscapeDataString(node)}/migrate") { Content = JsonContent.Create(request, options: ApiJson.Options) }, cancellationToken);
+
+    public Task<IReadOnlyList<MigrationView>> MigrationsAsync(string cluster, CancellationToken cancellationToken = default) =>
+        SendAsync<IReadOnlyList<MigrationView>>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(cluster)}/migrations"), cancellationToken);
+
+    public Task<MigrationView> MigrationAsync(string cluster, string id, CancellationToken cancellationToken = default) =>
+        SendAsync<MigrationView>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(cluster)}/migrations/{Uri.EscapeDataString(id)}"), cancellationToken);
+
     public Task<SshTargetView> GetSshTargetAsync(string cluster, string node, bool admin, CancellationToken cancellationToken) =>
         SendAsync<SshTargetView>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(cluster)}/nodes/{Uri.EscapeDataString(node)}/ssh{(admin ? "?admin=true" : "")}"), cancellationToken);
 

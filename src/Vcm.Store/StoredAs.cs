@@ -35,6 +35,7 @@ internal static class StoredAs
         model.Entity<ClusterPartRecord>().Property(p => p.State).HasConversion(Lower<PartState>());
         model.Entity<ClusterPartRecord>().Property(p => p.Phase).HasConversion<string>();
         model.Entity<HostRecord>().Property(h => h.State).HasConversion(Lower<HostState>());
+        model.Entity<MigrationRecord>().Property(m => m.State).HasConversion(Lower<Domain.Moves.MigrationState>());
     }
 
     private static ValueConverter<T, string> Lower<T>()

@@ -24,6 +24,8 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
 
     public DbSet<ClaimRecord> Claims => Set<ClaimRecord>();
 
+    public DbSet<MigrationRecord> Migrations => Set<MigrationRecord>();
+
     public DbSet<SeriesRecord> Series => Set<SeriesRecord>();
 
     public DbSet<EventRecord> Events => Set<EventRecord>();
@@ -64,6 +66,7 @@ public sealed class VcmDbContext(DbContextOptions<VcmDbContext> options, WriteGa
         modelBuilder.Entity<ClusterRecord>().ToTable("clusters");
         modelBuilder.Entity<NodeRecord>().ToTable("nodes");
         modelBuilder.Entity<ClaimRecord>().ToTable("claims");
+        modelBuilder.Entity<MigrationRecord>().ToTable("migrations");
         modelBuilder.Entity<SeriesRecord>().ToTable("series");
         modelBuilder.Entity<EventRecord>().ToTable("events");
         modelBuilder.Entity<TokenRecord>().ToTable("tokens");

@@ -66,4 +66,13 @@ public enum EventReason
 
     /// <summary>The workers a shrink released are removed from their hosts, and their capacity is free.</summary>
     NodesRemoved,
+
+    /// <summary>A node's live migration was asked for (from which host to which, and by whom).</summary>
+    Migrating,
+
+    /// <summary>A node runs on its new host (what QEMU measured: the pause and the whole time).</summary>
+    Migrated,
+
+    /// <summary>A node's live migration failed: it runs on where it was (a Warning with why).</summary>
+    MigrationFailed,
 }

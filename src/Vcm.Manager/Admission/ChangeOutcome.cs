@@ -24,6 +24,15 @@ public abstract record ChangeOutcome
     /// <summary>The calendar has no room for the new workers: the largest worker count that would fit.</summary>
     public sealed record NoRoomToGrow(string Reason, int LargestWorkers) : ChangeOutcome;
 
+    /// <summary>The cluster has no node of that name.</summary>
+    public sealed record NodeNotFound(string Cluster, string Node) : ChangeOutcome;
+
+    /// <summary>The change cannot be made now, for every one of these reasons; nothing changed.</summary>
+    public sealed record Refused(IReadOnlyList<Problem> Problems) : ChangeOutcome;
+
+    /// <summary>A node's live migration is admitted (its destination's capacity held); the cluster's reconcile moves it.</summary>
+    public sealed record MigrationAdmitted(ClusterRecord Cluster, MigrationRecord Migration) : ChangeOutcome;
+
     /// <summary>The tenant's quota does not leave room for the changed cluster.</summary>
     public sealed record OverQuota(string Tenant, IReadOnlyList<Domain.Tenancy.QuotaExcess> Excesses) : ChangeOutcome;
 }

@@ -21,7 +21,7 @@ namespace Vcm.Manager.Admission;
 /// window and adds their nodes and claims; shrinking marks the highest-numbered workers Removing (their controller
 /// removes them from their hosts, then their rows and claims) — or, before anything is built, deletes them at once.
 /// </summary>
-public sealed class ClusterChanges(AdmissionStore store, SiteStore sites, CalendarCache cache, LocalSite site, ManagerIdentity manager, TimeProvider clock, Live.ChangeSignal changes)
+public sealed partial class ClusterChanges(AdmissionStore store, SiteStore sites, CalendarCache cache, LocalSite site, ManagerIdentity manager, TimeProvider clock, Live.ChangeSignal changes)
 {
     public async Task<ChangeOutcome> ExtendAsync(string name, ExtendRequest request, CancellationToken cancellationToken)
     {

@@ -24,6 +24,14 @@ public sealed partial class ClusterReconciler
             {
                 scope.Observe(new NodeObservation(node.Name, NodeState.Released));
             }
+
+            // a migration under way ends with the cluster: its copies are gone with the rest, its claims with the cluster's
+            foreach (var migration in await scope.Session.ActiveMigrationsAsync(cancellationToken))
+            {
+                migration.Error ??= migration.State == Domain.Moves.MigrationState.Moved ? null : "the cluster was released";
+                migration.State = migration.State == Domain.Moves.MigrationState.Moved ? Domain.Moves.MigrationState.Completed : Domain.Moves.MigrationState.Failed;
+                migration.EndedMs = scope.NowMs;
+            }
         }
 
         if (cluster.HomeSite is null && await ReleasePartsAsync(scope, cancellationToken) is { Pending: > 0 } waiting)

@@ -117,6 +117,11 @@ public sealed partial class ClusterReconciler(
             return resized;
         }
 
+        if (await MigrateAsync(scope, cancellationToken) is { } migrated)
+        {
+            return migrated;
+        }
+
         return phase switch
         {
             ClusterPhase.Scheduled => await StartWhenDueAsync(scope, cancellationToken),
@@ -231,7 +236,9 @@ public sealed partial class ClusterReconciler(
     {
         var cluster = scope.Cluster;
         var nodes = await scope.Session.NodesAsync(cancellationToken);
-        var hostIds = nodes.Where(n => n.HostId is not null).Select(n => n.HostId!).Append(cluster.GatewayHostId!);
+        var migrations = cluster.HomeSite is null ? await scope.Session.ActiveMigrationsAsync(cancellationToken) : [];
+        var hostIds = nodes.Where(n => n.HostId is not null).Select(n => n.HostId!).Append(cluster.GatewayHostId!)
+            .Concat(migrations.SelectMany(m => new[] { m.FromHostId, m.ToHostId }));
         if (cluster.StorageHostId is { } storage)
         {
             hostIds = hostIds.Append(storage);
@@ -244,7 +251,7 @@ public sealed partial class ClusterReconciler(
             .ToDictionary(h => h.Name, h => new AgentRoute(h.AgentId, agentRecords[h.AgentId].Url, agentRecords[h.AgentId].Key), StringComparer.Ordinal);
         var external = site.External is { } e && cluster.ExternalIp is { } address ? new ExternalAttachment(e.Bridge, address, e.Router) : null;
         var vpns = await VpnsAsync(scope, hostRecords, HostObjectNames.Bridge(cluster.ActiveVni!.Value), cancellationToken);
-        var plan = new HostPlan(cluster, nodes, hostRecords, cluster.ActiveVni!.Value, external, vpns);
+        var plan = new HostPlan(cluster, nodes, hostRecords, cluster.ActiveVni!.Value, external, vpns, migrations);
         return (nodes, plan, routes);
     }
 

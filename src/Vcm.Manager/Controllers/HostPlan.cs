@@ -26,10 +26,13 @@ public sealed class HostPlan
     private readonly int _vni;
     private readonly ExternalAttachment? _external;
 
+    private readonly IReadOnlyList<MigrationRecord> _migrations;
+
     public HostPlan(
         ClusterRecord cluster, IReadOnlyList<NodeRecord> nodes, IReadOnlyDictionary<string, HostRecord> hosts, int vni,
-        ExternalAttachment? external = null, IReadOnlyList<VpnSpec>? vpns = null)
+        ExternalAttachment? external = null, IReadOnlyList<VpnSpec>? vpns = null, IReadOnlyList<MigrationRecord>? migrations = null)
     {
+        _migrations = migrations ?? [];
         Vpns = vpns ?? [];
         _external = external;
         _cluster = cluster;
@@ -41,7 +44,10 @@ public sealed class HostPlan
         LocalNodes = _nodes.Where(n => n.HostId is not null).ToList();
         RemovingNodes = nodes.Where(n => n.State == NodeState.Removing && n.HostId is not null).ToList();
         NodeHostIds = LocalNodes.Select(n => n.HostId!).Distinct(StringComparer.Ordinal).ToList();
-        SegmentHostIds = NodeHostIds.Append(cluster.GatewayHostId!).Distinct(StringComparer.Ordinal).ToList();
+        // a node moving in needs the segment on its destination before its receiver starts
+        SegmentHostIds = NodeHostIds.Append(cluster.GatewayHostId!)
+            .Concat(_migrations.Where(m => m.State == Domain.Moves.MigrationState.Pending).Select(m => m.ToHostId))
+            .Distinct(StringComparer.Ordinal).ToList();
     }
 
     public string Bridge { get; }
@@ -147,6 +153,10 @@ public sealed class HostPlan
     {
         var work = new Dictionary<string, List<HostStep>>(StringComparer.Ordinal);
         DeleteNodes(work, LocalNodes.Concat(RemovingNodes));
+        foreach (var (hostId, node) in StrayCopies())
+        {
+            DeleteCopy(Steps(work, hostId), node);
+        }
 
         Steps(work, _cluster.GatewayHostId!).AddRange(Vpns.Select(v => new DeleteVpnStep(v.Name)));
         Steps(work, _cluster.GatewayHostId!).Add(new DeleteGatewayStep(HostObjectNames.Gateway(_cluster.Id)));
@@ -155,7 +165,7 @@ public sealed class HostPlan
             Steps(work, storage).Add(new DeleteVolumeStep(HostObjectNames.Volume(_cluster.Id)));
         }
 
-        foreach (var hostId in SegmentHostIds.Concat(RemovingNodes.Select(n => n.HostId!)).Distinct(StringComparer.Ordinal))
+        foreach (var hostId in SegmentHostIds.Concat(RemovingNodes.Select(n => n.HostId!)).Concat(StrayCopies().Select(c => c.HostId)).Distinct(StringComparer.Ordinal))
         {
             Steps(work, hostId).Add(new DeleteSegmentStep(Bridge));
         }
@@ -167,10 +177,77 @@ public sealed class HostPlan
     {
         foreach (var node in nodes)
         {
-            var steps = Steps(work, node.HostId!);
-            steps.Add(new DeleteVmStep(VmName(node)));
-            steps.Add(new DeleteDiskStep(HostObjectNames.Disk(_cluster.Id, node.Name)));
+            DeleteCopy(Steps(work, node.HostId!), node.Name);
         }
+    }
+
+    private void DeleteCopy(List<HostStep> steps, string node)
+    {
+        steps.Add(new DeleteVmStep(HostObjectNames.Vm(_cluster.Id, node)));
+        steps.Add(new DeleteDiskStep(HostObjectNames.Disk(_cluster.Id, node)));
+    }
+
+    /// <summary>
+    /// The hosts that hold a copy of a node besides its own: a moving node's receiver (pending, aborting) and a moved
+    /// node's old copy (moved). Releasing removes them with the rest.
+    /// </summary>
+    private IEnumerable<(string HostId, string Node)> StrayCopies() => _migrations.Select(m => m.State == Domain.Moves.MigrationState.Moved
+        ? (m.FromHostId, m.Node)
+        : (m.ToHostId, m.Node));
+
+    /// <summary>
+    /// A migration's first round on its destination: the image, an empty disk of the node's over it, and the node's
+    /// VM started as the receiver, listening on the destination's address.
+    /// </summary>
+    public HostWork PrepareIncoming(MigrationRecord migration, NodeRecord node, VolumeStatus? shared)
+    {
+        var disk = HostObjectNames.Disk(_cluster.Id, node.Name);
+        return new HostWork(HostName(migration.ToHostId),
+        [
+            new EnsureImageStep(BootImage),
+            new EnsureDiskStep(new DiskSpec(disk, BootImage, _spec.Disk.Mebibytes)),
+            new PrepareIncomingVmStep(Vm(node, disk, shared), _hosts[migration.ToHostId].Address),
+        ]);
+    }
+
+    /// <summary>The migration itself, on the source: disk and memory to the receiver, then the switch-over.</summary>
+    public HostWork Migrate(MigrationRecord migration, IncomingVm incoming) =>
+        new(HostName(migration.FromHostId), [new MigrateVmStep(HostObjectNames.Vm(_cluster.Id, migration.Node), incoming)]);
+
+    /// <summary>
+    /// After the switch-over (the node is recorded on its new host): the new copy made an ordinary VM of its host,
+    /// the old copy and its disk removed, and the old host's segment too when none of the cluster's nodes is left there.
+    /// </summary>
+    public IReadOnlyList<HostWork> FinishMove(MigrationRecord migration, NodeRecord node, VolumeStatus? shared)
+    {
+        var disk = HostObjectNames.Disk(_cluster.Id, node.Name);
+        var source = new List<HostStep>();
+        DeleteCopy(source, node.Name);
+        if (!SegmentHostIds.Contains(migration.FromHostId))
+        {
+            source.Add(new DeleteSegmentStep(Bridge));
+        }
+
+        return
+        [
+            new HostWork(HostName(migration.ToHostId), [new EnsureVmStep(Vm(node, disk, shared))]),
+            new HostWork(HostName(migration.FromHostId), source, ContinueOnError: true),
+        ];
+    }
+
+    /// <summary>A given-up migration: the receiver and its disk removed, and the destination's segment when nothing else of the cluster needs it there.</summary>
+    public HostWork AbortMove(MigrationRecord migration)
+    {
+        var steps = new List<HostStep>();
+        DeleteCopy(steps, migration.Node);
+        var stillNeeded = NodeHostIds.Contains(migration.ToHostId) || migration.ToHostId == _cluster.GatewayHostId
+            || _migrations.Any(m => m.Id != migration.Id && m.State == Domain.Moves.MigrationState.Pending && m.ToHostId == migration.ToHostId);
+        if (!stillNeeded)
+        {
+            steps.Add(new DeleteSegmentStep(Bridge));
+        }
+
+        return new HostWork(HostName(migration.ToHostId), steps, ContinueOnError: true);
     }
 
     private SegmentSpec Segment(string hostId) => new()

@@ -149,6 +149,7 @@ public static class ManagerServer
         services.AddSingleton<HostStore>();
         services.AddSingleton<SiteStore>();
         services.AddSingleton<EventStore>();
+        services.AddSingleton<Vcm.Store.Moves.MigrationStore>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<TenancyStore>();
         services.AddSingleton<Authenticator>();
@@ -214,6 +215,7 @@ public static class ManagerServer
         var api = app.MapGroup("/api/v1");
         api.MapClusters();
         api.MapClusterChanges();
+        api.MapMigrations();
         api.MapNodes();
         api.MapWatch();
         api.MapEvents();

@@ -37,6 +37,21 @@ public sealed partial class AdmissionTransaction
 
     public void Add(EventRecord record) => _db.Events.Add(record);
 
+    /// <summary>A live migration with the claim that holds its destination's capacity (not yet committed).</summary>
+    public void Add(MigrationRecord migration, ClaimRecord claim)
+    {
+        _db.Migrations.Add(migration);
+        _db.Claims.Add(claim);
+    }
+
+    /// <summary>The node's migration that still has work to do, if any.</summary>
+    public Task<MigrationRecord?> ActiveMigrationAsync(string clusterId, string node, CancellationToken cancellationToken) =>
+        _db.Migrations.FirstOrDefaultAsync(m => m.ClusterId == clusterId && m.Node == node && Domain.Moves.MigrationStates.Active.Contains(m.State), cancellationToken);
+
+    /// <summary>This site's host of that name, whatever its state.</summary>
+    public Task<HostRecord?> HostNamedAsync(string name, CancellationToken cancellationToken) =>
+        _db.Hosts.FirstOrDefaultAsync(h => h.SiteId == _siteId && h.Name == name, cancellationToken);
+
     /// <summary>Writes the tracked changes (the cluster row with its version check, claims, events); not yet committed.</summary>
     public async Task SaveAsync(CancellationToken cancellationToken) => await _db.SaveChangesAsync(cancellationToken);
 }

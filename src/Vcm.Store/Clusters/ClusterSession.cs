@@ -19,6 +19,7 @@ public sealed class ClusterSession : IAsyncDisposable
     private WriteTransaction? _transaction;
     private IReadOnlyList<NodeRecord>? _nodes;
     private IReadOnlyList<ClusterPartRecord>? _parts;
+    private IReadOnlyList<MigrationRecord>? _migrations;
     private bool _deleted;
 
     private ClusterSession(VcmDbContext db, bool postgres, ClusterRecord cluster)
@@ -63,6 +64,37 @@ public sealed class ClusterSession : IAsyncDisposable
     /// <summary>At a cluster's home: its parts at other sites (tracked; changes are written at commit).</summary>
     public async Task<IReadOnlyList<ClusterPartRecord>> PartsAsync(CancellationToken cancellationToken) =>
         _parts ??= await _db.ClusterParts.AsTracking().Where(p => p.ClusterId == Cluster.Id).OrderBy(p => p.Site).ToListAsync(cancellationToken);
+
+    /// <summary>The cluster's migrations that still have work to do, oldest first (tracked; changes are written at commit).</summary>
+    public async Task<IReadOnlyList<MigrationRecord>> ActiveMigrationsAsync(CancellationToken cancellationToken) =>
+        _migrations ??= await _db.Migrations.AsTracking()
+            .Where(m => m.ClusterId == Cluster.Id && Domain.Moves.MigrationStates.Active.Contains(m.State))
+            .OrderBy(m => m.RequestedMs).ThenBy(m => m.Id).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Records a switched-over migration's node on its new host and gives back its share of the old host from
+    /// <paramref name="at"/> on, in the pass's transaction (see <see cref="Moves.NodeMoves.MoveAsync"/>).
+    /// </summary>
+    public async Task MoveNodeAsync(MigrationRecord migration, Domain.Scheduling.Resources perNode, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await BeginAsync(cancellationToken);
+        await Moves.NodeMoves.MoveAsync(_db, Cluster.SiteId, migration, perNode, at, cancellationToken);
+        _nodes = _nodes?.Select(n => n.Name == migration.Node ? Copy(n, migration.ToHostId) : n).ToList();
+    }
+
+    /// <summary>Frees what a given-up migration held on its destination, in the pass's transaction.</summary>
+    public async Task FreeDestinationAsync(MigrationRecord migration, CancellationToken cancellationToken)
+    {
+        await BeginAsync(cancellationToken);
+        await Moves.NodeMoves.FreeDestinationAsync(_db, Cluster.SiteId, migration, cancellationToken);
+    }
+
+    private static NodeRecord Copy(NodeRecord n, string hostId) => new()
+    {
+        Id = n.Id, ClusterId = n.ClusterId, Name = n.Name, Role = n.Role, Idx = n.Idx, HostId = hostId, RemoteHost = n.RemoteHost,
+        Site = n.Site, Mac = n.Mac, Ip = n.Ip, State = n.State, Detail = n.Detail, Token = n.Token, SshPort = n.SshPort,
+        HostKey = n.HostKey, HostKeyFingerprint = n.HostKeyFingerprint, BootedMs = n.BootedMs, Version = n.Version + 1,
+    };
 
     public async Task<IReadOnlyDictionary<string, HostRecord>> HostsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {

@@ -7,5 +7,7 @@ public static class NodeCommand
     public static Command Create() => new("node", "A cluster's nodes.")
     {
         NodeConsoleCommand.Create(),
+        NodeMigrateCommand.Create(),
+        NodeMigrationsCommand.Create(),
     };
 }
