@@ -60,12 +60,18 @@ public sealed class TestGuest : IAsyncLifetime
 
     /// <summary>
     /// What a TCP connection to port 7000 of a guest with vm.ip=ADDRESS/PREFIX runs: each line comes back, but "boot"
-    /// answers the guest kernel's boot_id (the same after a live migration, a new one after a reboot).
+    /// answers the guest kernel's boot_id (the same after a live migration, a new one after a reboot), "disk=TEXT"
+    /// writes TEXT to its disk (vda, at 1 MiB; answers "written") and "disk" reads it back from the disk, not the cache.
     /// </summary>
     private const string EchoBoot = """
         #!/bin/busybox sh
         while read line; do
-          if [ "$line" = boot ]; then cat /proc/sys/kernel/random/boot_id; else echo "$line"; fi
+          case "$line" in
+            boot) cat /proc/sys/kernel/random/boot_id;;
+            disk=*) echo "${line#disk=}" | dd of=/dev/vda bs=512 seek=2048 conv=fsync 2>/dev/null; echo written;;
+            disk) echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/vda bs=512 skip=2048 count=1 2>/dev/null | head -n 1;;
+            *) echo "$line";;
+          esac
         done
 
         """;

@@ -246,7 +246,7 @@ public sealed partial class QemuComputeDriver
 
         // the mirror is in sync and the guest paused here since the switch-over: cancelling it leaves the copy complete
         var diskBytes = (await MirrorJobAsync(qmp, cancellationToken))?["offset"]?.GetValue<long>() ?? 0;
-        await EndMirrorAsync(qmp, force: false, cancellationToken);
+        await EndMirrorAsync(qmp, vm, force: false, cancellationToken);
         var report = new MigrationReport(
             MigrationOutcome.Completed,
             state["total-time"]?.GetValue<long>() ?? 0,
@@ -263,7 +263,7 @@ public sealed partial class QemuComputeDriver
     private async Task<MigrationReport> RecoverAsync(QmpClient qmp, VmFolder vm, string error, CancellationToken cancellationToken)
     {
         LogMigrationFailed(_logger, vm.Name, error);
-        await EndMirrorAsync(qmp, force: true, cancellationToken);
+        await EndMirrorAsync(qmp, vm, force: true, cancellationToken);
         var status = (await qmp.ExecuteAsync("query-status", cancellationToken))?["status"]?.GetValue<string>();
         if (status is "paused" or "postmigrate" or "finish-migrate")
         {
@@ -279,7 +279,7 @@ public sealed partial class QemuComputeDriver
             .FirstOrDefault(job => job?["device"]?.GetValue<string>() == MirrorJob);
 
     /// <summary>Cancels the mirror job (a ready one completes its copy first) and waits until it is gone.</summary>
-    private async Task EndMirrorAsync(QmpClient qmp, bool force, CancellationToken cancellationToken)
+    private async Task EndMirrorAsync(QmpClient qmp, VmFolder vm, bool force, CancellationToken cancellationToken)
     {
         var deadline = _context.Clock.GetUtcNow() + _options.StopGrace;
         while (await MirrorJobAsync(qmp, cancellationToken) is { } job)
@@ -300,9 +300,14 @@ public sealed partial class QemuComputeDriver
                 await qmp.ExecuteAsync("job-dismiss", cancellationToken, new JsonObject { ["id"] = MirrorJob });
             }
 
-            if (_context.Clock.GetUtcNow() > deadline && !force)
+            if (_context.Clock.GetUtcNow() > deadline)
             {
-                force = true;
+                if (force)
+                {
+                    throw new DriverException($"VM {vm.Name}'s disk mirror did not end within {2 * _options.StopGrace.TotalSeconds:0.#} s of its cancel");
+                }
+
+                (force, deadline) = (true, deadline + _options.StopGrace);
             }
 
             await Task.Delay(20, cancellationToken);

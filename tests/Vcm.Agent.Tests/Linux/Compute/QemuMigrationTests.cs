@@ -49,6 +49,7 @@ public sealed class QemuMigrationTests(TestGuest guest, ITestOutputHelper output
         using var connection = EchoConnection.Open(Lab.Probe.Name, GuestAddress);
         var bootId = await connection.AskAsync("boot");
         Assert.Equal("before", await connection.AskAsync("before"));
+        Assert.Equal("written", await connection.AskAsync("disk=on-the-source-disk"));
         await using var pings = PingStream.Start(Lab.Probe.Name, GuestAddress);
         Assert.True(await pings.WaitForRepliesAsync(0, 20, TimeSpan.FromSeconds(30)), "no ping replies before the migration");
 
@@ -78,7 +79,7 @@ public sealed class QemuMigrationTests(TestGuest guest, ITestOutputHelper output
         Assert.Equal(prepared.Status, again.Status);
         Assert.True(report.Outcome == MigrationOutcome.Completed, report.Error);
         Assert.Equal(report, reports[1]);
-        Assert.True(report.TotalMs > 0 && report.MemoryBytes > 0, $"{report}");
+        Assert.True(report is { TotalMs: > 0, MemoryBytes: > 0, DiskBytes: > 0 }, $"{report}");
         Assert.True(resumed, "pings were not answered again after the migration");
         Assert.Equal(VmState.Migrated, Assert.Single(await Lab.Source.Compute.ListVmsAsync(Ct)).State);
         Assert.Equal(report, await Lab.Source.Compute.MigrateVmAsync(spec.Name, prepared.Status, Ct));
@@ -104,6 +105,8 @@ public sealed class QemuMigrationTests(TestGuest guest, ITestOutputHelper output
 
         Assert.Equal("after", after);
         Assert.Equal(bootId, await connection.AskAsync("boot"));
+        // what the guest wrote on the source is on the destination's disk, which started empty over the image
+        Assert.Equal("on-the-source-disk", await connection.AskAsync("disk"));
         Assert.True(await Network.NetnsLab.PingsAsync(Lab.Probe.Name, GuestAddress), "the guest does not answer once its source copy is gone");
     }
 
