@@ -53,8 +53,10 @@ public sealed class QemuMigrationTests(TestGuest guest, ITestOutputHelper output
         await using var pings = PingStream.Start(Lab.Probe.Name, GuestAddress);
         Assert.True(await pings.WaitForRepliesAsync(0, 20, TimeSpan.FromSeconds(30)), "no ping replies before the migration");
 
+        var running = await Assert.ThrowsAsync<DriverException>(() => Lab.Source.Compute.PrepareIncomingAsync(spec, Lab.Source.Context.UnderlayAddress, Ct));
         var prepared = await Lab.Destination.Compute.PrepareIncomingAsync(spec, Lab.Destination.Context.UnderlayAddress, Ct);
         var again = await Lab.Destination.Compute.PrepareIncomingAsync(spec, Lab.Destination.Context.UnderlayAddress, Ct);
+        Assert.True(running.Terminal, "a host where the VM runs cannot receive it");
         var receiverPid = Lab.Destination.VmPid(spec.Name);
         // the receiver opened the node's iSCSI volume beside the source (same initiator name): two sessions
         Assert.Equal(2, await IscsiSessionsAsync(spec.Volumes[0].Initiator));
@@ -139,6 +141,15 @@ public sealed class QemuMigrationTests(TestGuest guest, ITestOutputHelper output
         Assert.False(Daemons.IsProcess(receiver, "qemu"));
         Assert.Equal(DeleteOutcome.Deleted, await Lab.Destination.Compute.DeleteVmAsync(spec.Name, Ct));
         Assert.Equal(EnsureOutcome.Unchanged, (await Lab.Source.Compute.EnsureVmAsync(spec, Ct)).Outcome);
+
+        // what the manager does next: a fresh disk and receiver on the destination, and the source migrates this time
+        await Lab.Destination.Images.DeleteDiskAsync(spec.Disk, Ct);
+        await Lab.Destination.Images.EnsureDiskAsync(new DiskSpec(spec.Disk, TestGuest.ImageName, 64), Ct);
+        var retry = await Lab.Destination.Compute.PrepareIncomingAsync(spec, Lab.Destination.Context.UnderlayAddress, Ct);
+        var retried = await Lab.Source.Compute.MigrateVmAsync(spec.Name, retry.Status, Ct);
+        Assert.True(retried.Outcome == MigrationOutcome.Completed, retried.Error);
+        Assert.Equal(EnsureOutcome.Updated, (await Lab.Destination.Compute.EnsureVmAsync(spec, Ct)).Outcome);
+        Assert.Equal("still here", await connection.AskAsync("still here"));
     }
 
     /// <summary>The image and the disk on both hosts (the destination's empty over the same image), and a VM spec on the segment.</summary>
