@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Vcm.Agent.Linux.Compute;
 using Vcm.Drivers;
 using Vcm.Drivers.Compute;
 using Vcm.Drivers.Images;
@@ -150,6 +151,33 @@ public sealed class QemuMigrationTests(TestGuest guest, ITestOutputHelper output
         Assert.True(retried.Outcome == MigrationOutcome.Completed, retried.Error);
         Assert.Equal(EnsureOutcome.Updated, (await Lab.Destination.Compute.EnsureVmAsync(spec, Ct)).Outcome);
         Assert.Equal("still here", await connection.AskAsync("still here"));
+    }
+
+    [HostFact]
+    public async Task Migrate_DestinationKilledWhileTheMemoryMoves_Fails_SourceRunsOnUnpaused()
+    {
+        var spec = await SpecAsync();
+        await Lab.Source.Compute.EnsureVmAsync(spec, Ct);
+        await Lab.Source.WaitForConsoleAsync(spec.Name, TestGuest.BootMarker);
+        var prepared = await Lab.Destination.Compute.PrepareIncomingAsync(spec, Lab.Destination.Context.UnderlayAddress, Ct);
+        // an agent whose migrations send 1 MiB/s: the memory takes over a minute to move
+        var slow = new QemuComputeDriver(Lab.Source.Context, Lab.Source.Probe, new QemuComputeOptions { PowerdownGrace = TimeSpan.Zero, MigrationBandwidth = 1 << 20 });
+        var port = prepared.Status.MigrationUri[(prepared.Status.MigrationUri.LastIndexOf(':') + 1)..];
+
+        var migrating = slow.MigrateVmAsync(spec.Name, prepared.Status, Ct);
+        // the memory's connection is open on the receiver: the disk is in sync, the memory is on its way
+        Assert.True(await Network.NetnsLab.EventuallyAsync(async () =>
+            (await Lab.Destination.Namespace.ExecAsync("ss", "-Htn", "state", "established", "(", "sport", "=", $":{port}", ")")).StandardOutput.Trim().Length > 0,
+            attempts: 300, pauseMs: 50), "the memory migration did not start");
+        await Lab.Destination.KillVmAsync(spec.Name);
+        var report = await migrating;
+
+        output.WriteLine($"{report}");
+        Assert.Equal(MigrationOutcome.Failed, report.Outcome);
+        Assert.DoesNotContain("drive-mirror", report.Error, StringComparison.Ordinal);
+        Assert.Equal(VmState.Running, Assert.Single(await Lab.Source.Compute.ListVmsAsync(Ct)).State);
+        using var connection = EchoConnection.Open(Lab.Probe.Name, GuestAddress);
+        Assert.Equal("running on", await connection.AskAsync("running on"));
     }
 
     /// <summary>The image and the disk on both hosts (the destination's empty over the same image), and a VM spec on the segment.</summary>
