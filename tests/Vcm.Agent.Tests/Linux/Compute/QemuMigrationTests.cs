@@ -76,6 +76,7 @@ public sealed class QemuMigrationTests(TestGuest guest, ITestOutputHelper output
         var report = reports[0];
 
         var (replies, lost, gap) = pings.Summary();
+        output.WriteLine("the destination's console since the switch-over:\n" + await Lab.Destination.Compute.ConsoleAsync(spec.Name, 4000, Ct));
         output.WriteLine($"migration: {report}; MigrateVm {wall.TotalMilliseconds:0} ms");
         output.WriteLine($"pings every 10 ms from a third host: {replies} replies, {lost} lost, longest gap between replies {gap:0} ms");
         Assert.Equal((EnsureOutcome.Created, EnsureOutcome.Unchanged), (prepared.Outcome, again.Outcome));
@@ -116,10 +117,7 @@ public sealed class QemuMigrationTests(TestGuest guest, ITestOutputHelper output
     [HostFact]
     public async Task Migrate_DestinationKilledMidway_Fails_SourceStillRunsAndAnswers()
     {
-        var spec = await SpecAsync();
-        await Lab.Source.Compute.EnsureVmAsync(spec, Ct);
-        await Lab.Source.WaitForConsoleAsync(spec.Name, TestGuest.BootMarker);
-        var prepared = await Lab.Destination.Compute.PrepareIncomingAsync(spec, Lab.Destination.Context.UnderlayAddress, Ct);
+        var (spec, prepared) = await BootedWithReceiverAsync();
         var receiver = Lab.Destination.VmPid(spec.Name);
 
         // frozen, the receiver takes the source's connections and answers nothing: the migration is under way when it dies
@@ -156,10 +154,7 @@ public sealed class QemuMigrationTests(TestGuest guest, ITestOutputHelper output
     [HostFact]
     public async Task Migrate_DestinationKilledWhileTheMemoryMoves_Fails_SourceRunsOnUnpaused()
     {
-        var spec = await SpecAsync();
-        await Lab.Source.Compute.EnsureVmAsync(spec, Ct);
-        await Lab.Source.WaitForConsoleAsync(spec.Name, TestGuest.BootMarker);
-        var prepared = await Lab.Destination.Compute.PrepareIncomingAsync(spec, Lab.Destination.Context.UnderlayAddress, Ct);
+        var (spec, prepared) = await BootedWithReceiverAsync();
         // an agent whose migrations send 1 MiB/s: the memory takes over a minute to move
         var slow = new QemuComputeDriver(Lab.Source.Context, Lab.Source.Probe, new QemuComputeOptions { PowerdownGrace = TimeSpan.Zero, MigrationBandwidth = 1 << 20 });
         var port = prepared.Status.MigrationUri[(prepared.Status.MigrationUri.LastIndexOf(':') + 1)..];
@@ -178,6 +173,15 @@ public sealed class QemuMigrationTests(TestGuest guest, ITestOutputHelper output
         Assert.Equal(VmState.Running, Assert.Single(await Lab.Source.Compute.ListVmsAsync(Ct)).State);
         using var connection = EchoConnection.Open(Lab.Probe.Name, GuestAddress);
         Assert.Equal("running on", await connection.AskAsync("running on"));
+    }
+
+    /// <summary>A booted VM on the source and its receiver prepared on the destination.</summary>
+    private async Task<(VmSpec Spec, Ensured<IncomingVm> Prepared)> BootedWithReceiverAsync()
+    {
+        var spec = await SpecAsync();
+        await Lab.Source.Compute.EnsureVmAsync(spec, Ct);
+        await Lab.Source.WaitForConsoleAsync(spec.Name, TestGuest.BootMarker);
+        return (spec, await Lab.Destination.Compute.PrepareIncomingAsync(spec, Lab.Destination.Context.UnderlayAddress, Ct));
     }
 
     /// <summary>The image and the disk on both hosts (the destination's empty over the same image), and a VM spec on the segment.</summary>
