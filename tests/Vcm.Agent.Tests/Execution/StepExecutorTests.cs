@@ -43,7 +43,12 @@ public sealed class StepExecutorTests
             Name = "vcv-tx", Bridge = Segment.Bridge, Server = true, Local = "192.0.2.1", Remote = "192.0.2.2", Port = 30000, RemotePort = 40000,
             CaCertificate = "CA", Certificate = "C", PrivateKey = "K", TlsCryptKey = "T",
         };
-        List<HostStep> steps = [.. EveryKind(), new EnsureVpnStep(vpn), new DeleteVpnStep(vpn.Name)];
+        List<HostStep> steps =
+        [
+            .. EveryKind(), new EnsureVpnStep(vpn), new DeleteVpnStep(vpn.Name),
+            new PrepareIncomingVmStep(Vm, "192.0.2.3"),
+            new MigrateVmStep(Vm.Name, new Vcm.Drivers.Compute.IncomingVm(Vm.Name, "h2", "tcp:192.0.2.3:49152", "nbd:192.0.2.3:49153:exportname=disk0")),
+        ];
 
         foreach (var step in steps)
         {

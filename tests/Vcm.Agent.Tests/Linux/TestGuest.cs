@@ -12,7 +12,8 @@ namespace Vcm.Agent.Tests.Linux;
 /// A tiny bootable image in a folder image store, built once per test run the way shared/recipes/build_guest.sh does:
 /// the Debian cloud kernel (apt-get download), a busybox-static initramfs whose /init follows the guest protocol's
 /// probe (vm.probe=1: print VCM-PROBE-OK, power off) and otherwise prints <see cref="BootMarker"/> with its name and
-/// block devices' sizes on ttyS0, then sleeps; plus a blank base.qcow2 and a manifest. Also the KVM probe the suites
+/// block devices' sizes on ttyS0 (given vm.ip=ADDRESS/PREFIX, first addresses eth0 and serves <see cref="EchoPort"/>),
+/// then sleeps; plus a blank base.qcow2 and a manifest. Also the KVM probe the suites
 /// share, so that a machine whose KVM hangs pays the probe's timeout once.
 /// </summary>
 public sealed class TestGuest : IAsyncLifetime
@@ -27,10 +28,11 @@ public sealed class TestGuest : IAsyncLifetime
         mount -t proc proc /proc
         mount -t sysfs sys /sys
         mount -t devtmpfs dev /dev
-        NAME=vm; PROBE=
+        NAME=vm; PROBE=; IP=
         for a in $(cat /proc/cmdline); do
           case "$a" in
             vm.name=*) NAME=${a#vm.name=};;
+            vm.ip=*) IP=${a#vm.ip=};;
             vm.probe=1) PROBE=1;;
           esac
         done
@@ -44,6 +46,10 @@ public sealed class TestGuest : IAsyncLifetime
           mods=$left; [ -z "$mods" ] && break
         done
         hostname "$NAME"
+        if [ -n "$IP" ]; then
+          ip link set lo up; ip addr add "$IP" dev eth0; ip link set eth0 up
+          nc -ll -p 7000 -e /bin/echo-boot &
+        fi
         disks=""
         for d in /sys/block/vd*; do [ -e "$d" ] && disks="$disks ${d##*/}=$(cat $d/size)"; done
         TOKEN=$(cat /sys/firmware/qemu_fw_cfg/by_name/opt/vcm/token/raw 2>/dev/null || echo none)
@@ -51,6 +57,27 @@ public sealed class TestGuest : IAsyncLifetime
         while true; do sleep 3600; done
 
         """;
+
+    /// <summary>
+    /// What a TCP connection to port 7000 of a guest with vm.ip=ADDRESS/PREFIX runs: each line comes back, but "boot"
+    /// answers the guest kernel's boot_id (the same after a live migration, a new one after a reboot), "disk=TEXT"
+    /// writes TEXT to its disk (vda, at 1 MiB; answers "written") and "disk" reads it back from the disk, not the cache.
+    /// </summary>
+    private const string EchoBoot = """
+        #!/bin/busybox sh
+        while read line; do
+          case "$line" in
+            boot) cat /proc/sys/kernel/random/boot_id;;
+            disk=*) echo "${line#disk=}" | dd of=/dev/vda bs=512 seek=2048 conv=fsync 2>/dev/null; echo written;;
+            disk) echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/vda bs=512 skip=2048 count=1 2>/dev/null | head -n 1;;
+            *) echo "$line";;
+          esac
+        done
+
+        """;
+
+    /// <summary>The TCP port of <see cref="EchoBoot"/> in a guest given vm.ip.</summary>
+    public const int EchoPort = 7000;
 
     private static readonly string[] Modules =
     [
@@ -141,6 +168,8 @@ public sealed class TestGuest : IAsyncLifetime
 
         await File.WriteAllTextAsync(Path.Combine(initramfs, "init"), Init.ReplaceLineEndings("\n"));
         File.SetUnixFileMode(Path.Combine(initramfs, "init"), (UnixFileMode)0b111_101_101);
+        await File.WriteAllTextAsync(Path.Combine(initramfs, "bin", "echo-boot"), EchoBoot.ReplaceLineEndings("\n"));
+        File.SetUnixFileMode(Path.Combine(initramfs, "bin", "echo-boot"), (UnixFileMode)0b111_101_101);
         await RunAsync(new ProcessSpec("sh", ["-c", "find . | cpio -o -H newc 2>/dev/null | gzip -1 > \"$0\"", Path.Combine(image, "initrd.gz")]) { WorkingDirectory = initramfs });
         await RunAsync(ProcessSpec.Of("qemu-img", "create", "-q", "-f", "qcow2", Path.Combine(image, "base.qcow2"), "64M"));
 

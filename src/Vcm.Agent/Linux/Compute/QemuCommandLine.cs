@@ -20,8 +20,12 @@ internal static class QemuCommandLine
     /// </summary>
     public const string TokenItem = "opt/vcm/token";
 
+    /// <summary>The node name of the VM's disk (its qcow2 format node): what a migration mirrors and exports over NBD.</summary>
+    public const string DiskNode = "disk0";
+
     /// <param name="image">The image folder whose kernel and initramfs the VM boots (those of the version its disk was made from).</param>
-    public static List<string> Build(VmSpec spec, HostPaths paths, VmFolder vm, bool kvm, string image)
+    /// <param name="incoming">The receiving end of a live migration: the same arguments plus -incoming defer.</param>
+    public static List<string> Build(VmSpec spec, HostPaths paths, VmFolder vm, bool kvm, string image, bool incoming = false)
     {
         var kernel = Path.Combine(image, "vmlinuz");
         var args = new List<string>
@@ -48,9 +52,12 @@ internal static class QemuCommandLine
             args.AddRange(["-kernel", kernel, "-initrd", Path.Combine(image, "initrd.gz"), "-append", KernelArguments(spec)]);
         }
 
+        // The disk as named block nodes (a -drive's nodes cannot be exported writable to a migration's mirror while
+        // inactive); share-rw lets that export write beside the device while the receiver waits.
         args.AddRange([
-            "-drive", $"file={Escape(paths.Disk(spec.Disk))},format=qcow2,if=none,id=disk0",
-            "-device", "virtio-blk-pci,drive=disk0" + (bootsKernel ? "" : ",bootindex=0"),
+            "-blockdev", $"driver=file,filename={Escape(paths.Disk(spec.Disk))},node-name={DiskNode}-file",
+            "-blockdev", $"driver=qcow2,file={DiskNode}-file,node-name={DiskNode}",
+            "-device", $"virtio-blk-pci,drive={DiskNode},share-rw=on" + (bootsKernel ? "" : ",bootindex=0"),
             "-netdev", $"tap,id=net0,ifname={vm.Tap},script=no,downscript=no",
             "-device", $"virtio-net-pci,netdev=net0,mac={spec.Mac},romfile=",
         ]);
@@ -66,6 +73,11 @@ internal static class QemuCommandLine
                     $"file.driver=iscsi,file.transport=tcp,file.portal={Escape(volume.Portal)},file.target={Escape(volume.Target)},file.lun={volume.Lun},file.initiator-name={Escape(volume.Initiator)},format=raw,if=none,id={id},cache=none"),
                 "-device", $"virtio-blk-pci,drive={id}",
             ]);
+        }
+
+        if (incoming)
+        {
+            args.AddRange(["-incoming", "defer"]);
         }
 
         return args;

@@ -19,11 +19,12 @@ public sealed partial class QemuComputeDriver
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>
-    /// Starts the VM's QEMU and returns once its monitor says the VM runs. On any failure the process and the tap are
-    /// gone before the error is thrown; the folder stays for qemu.log (without spec.json, a first start's folder is
-    /// not listed as a VM).
+    /// Starts the VM's QEMU and returns once its monitor says the VM runs (<paramref name="incoming"/>: waits for a
+    /// migration, then <paramref name="ready"/> sets the receiver up, and no spec.json is written). On any failure the
+    /// process and the tap are gone before the error is thrown; the folder stays for qemu.log (without spec.json, a
+    /// first start's folder is not listed as a VM).
     /// </summary>
-    private async Task StartAsync(VmSpec spec, VmFolder vm, CancellationToken cancellationToken)
+    private async Task StartAsync(VmSpec spec, VmFolder vm, CancellationToken cancellationToken, bool incoming = false, Func<Task>? ready = null)
     {
         var disk = Paths.Disk(spec.Disk);
         if (!File.Exists(disk))
@@ -45,7 +46,7 @@ public sealed partial class QemuComputeDriver
         File.Delete(vm.ConsoleSocket);
         WriteToken(spec, vm);
         var kvm = await UseKvmAsync(image, cancellationToken);
-        var arguments = QemuCommandLine.Build(spec, Paths, vm, kvm, image);
+        var arguments = QemuCommandLine.Build(spec, Paths, vm, kvm, image, incoming);
         var logStart = File.Exists(vm.QemuLog) ? new FileInfo(vm.QemuLog).Length : 0;
         var started = _context.Clock.GetUtcNow();
         try
@@ -62,8 +63,17 @@ public sealed partial class QemuComputeDriver
                 throw new DriverException($"QEMU of VM {spec.Name} did not start: {LogSince(vm, logStart)}");
             }
 
-            await WaitRunningAsync(vm, pid, logStart, cancellationToken);
-            await WriteSpecAsync(spec, vm);
+            await WaitRunningAsync(vm, pid, logStart, incoming ? "inmigrate" : "running", cancellationToken);
+            if (ready is not null)
+            {
+                await ready();
+            }
+
+            if (!incoming)
+            {
+                await WriteSpecAsync(spec, vm);
+            }
+
             LogStarted(_logger, spec.Name, pid, kvm ? "kvm" : "tcg", (_context.Clock.GetUtcNow() - started).TotalSeconds);
         }
         catch (Exception e)
@@ -124,8 +134,8 @@ public sealed partial class QemuComputeDriver
         }
     }
 
-    /// <summary>Waits until QMP answers that the VM runs; QEMU answers only once its devices are made.</summary>
-    private async Task WaitRunningAsync(VmFolder vm, int pid, long logStart, CancellationToken cancellationToken)
+    /// <summary>Waits until QMP answers that the VM is in <paramref name="state"/>; QEMU answers only once its devices are made.</summary>
+    private async Task WaitRunningAsync(VmFolder vm, int pid, long logStart, string state, CancellationToken cancellationToken)
     {
         var deadline = _context.Clock.GetUtcNow() + _options.StartTimeout;
         while (true)
@@ -135,14 +145,14 @@ public sealed partial class QemuComputeDriver
                 throw new DriverException($"QEMU of VM {vm.Name} exited at start: {LogSince(vm, logStart)}");
             }
 
-            if (File.Exists(vm.QmpSocket) && await QueryStatusAsync(vm, cancellationToken) is "running")
+            if (File.Exists(vm.QmpSocket) && await QueryStatusAsync(vm, cancellationToken) == state)
             {
                 return;
             }
 
             if (_context.Clock.GetUtcNow() > deadline)
             {
-                throw new DriverException($"QEMU of VM {vm.Name} did not report it running within {_options.StartTimeout.TotalSeconds:0.#} s: {LogSince(vm, logStart)}");
+                throw new DriverException($"QEMU of VM {vm.Name} did not report it {state} within {_options.StartTimeout.TotalSeconds:0.#} s: {LogSince(vm, logStart)}");
             }
 
             await Task.Delay(50, cancellationToken);

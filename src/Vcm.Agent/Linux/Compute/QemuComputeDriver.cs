@@ -32,7 +32,7 @@ public sealed partial class QemuComputeDriver : IComputeDriver
     }
 
     /// <summary>Hardware acceleration as last probed on this boot of the host (false until a VM start probed it).</summary>
-    public ComputeCapabilities Capabilities => new(HardwareAcceleration: _probe.Cached?.Kvm ?? false, LiveMigration: false, IscsiVolumes: true);
+    public ComputeCapabilities Capabilities => new(HardwareAcceleration: _probe.Cached?.Kvm ?? false, LiveMigration: true, IscsiVolumes: true);
 
     public KvmProbe Probe => _probe;
 
@@ -44,23 +44,36 @@ public sealed partial class QemuComputeDriver : IComputeDriver
 
     private HostPaths Paths => _context.Paths;
 
-    public Task<Ensured<IncomingVm>> PrepareIncomingAsync(VmSpec spec, string listenAddress, CancellationToken cancellationToken) =>
-        throw new DriverException($"live migration is not built into the QEMU driver yet (VM {spec.Name})", terminal: true);
-
-    public Task<MigrationReport> MigrateVmAsync(string name, IncomingVm destination, CancellationToken cancellationToken) =>
-        throw new DriverException($"live migration is not built into the QEMU driver yet (VM {name})", terminal: true);
-
     public async Task<Ensured<VmStatus>> EnsureVmAsync(VmSpec spec, CancellationToken cancellationToken)
     {
         CheckName(spec.Name);
         var vm = VmFolder.For(Paths, spec.Name);
         using (await _locks.AcquireAsync(spec.Name, cancellationToken))
         {
-            if (Daemons.RunningPid(vm.PidFile, vm.Marker) is not null)
+            var running = Daemons.RunningPid(vm.PidFile, vm.Marker) is not null;
+            var hadSpec = File.Exists(vm.SpecFile);
+            if (await AdoptMigratedAsync(spec, vm, running, cancellationToken) is { } refused)
+            {
+                throw refused;
+            }
+
+            if (running && !hadSpec && File.Exists(vm.SpecFile))
+            {
+                // a receiver whose migration completed: now an ordinary VM
+                return new Ensured<VmStatus>(EnsureOutcome.Updated, new VmStatus(spec.Name, VmState.Running));
+            }
+
+            if (running)
             {
                 if (!File.Exists(vm.SpecFile))
                 {
-                    // Started by a run that crashed before it recorded the start: adopt it.
+                    // Started by a run that crashed before it recorded the start: adopt it, unless it waits for a
+                    // migration (a receiver whose preparation crashed): that guest is not ours to run.
+                    if (await QueryStatusAsync(vm, cancellationToken) == "inmigrate")
+                    {
+                        throw new DriverException($"VM {spec.Name} on {_context.HostName} waits for a migration that was never set up: it is not started as a second copy (delete it)", terminal: true);
+                    }
+
                     await WriteSpecAsync(spec, vm);
                 }
 
@@ -105,8 +118,11 @@ public sealed partial class QemuComputeDriver : IComputeDriver
         }
     }
 
-    /// <summary>Every VM folder that holds a started VM: Running when its QEMU lives, else Stopped ("died").</summary>
-    public Task<IReadOnlyList<VmStatus>> ListVmsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Every VM folder that holds a started VM or a migration's receiver: Running when its QEMU lives, else Stopped
+    /// ("died"); a receiver still waiting is Incoming, a VM that migrated away is Migrated.
+    /// </summary>
+    public async Task<IReadOnlyList<VmStatus>> ListVmsAsync(CancellationToken cancellationToken)
     {
         var vms = new List<VmStatus>();
         if (Directory.Exists(Paths.Vms))
@@ -114,24 +130,31 @@ public sealed partial class QemuComputeDriver : IComputeDriver
             foreach (var dir in Directory.EnumerateDirectories(Paths.Vms).Order(StringComparer.Ordinal))
             {
                 var vm = VmFolder.For(Paths, Path.GetFileName(dir));
-                if (!IsValidName(vm.Name) || !File.Exists(vm.SpecFile))
+                if (!IsValidName(vm.Name) || !(File.Exists(vm.SpecFile) || File.Exists(vm.IncomingFile)))
                 {
                     continue;
                 }
 
-                vms.Add(Daemons.RunningPid(vm.PidFile, vm.Marker) is { } pid
-                    ? new VmStatus(vm.Name, VmState.Running, Usage: ProcessUsage.Of(pid) is { } used ? new VmUsage(used.CpuSeconds, used.ResidentBytes) : null)
-                    : new VmStatus(vm.Name, VmState.Stopped, "died"));
+                var pid = Daemons.RunningPid(vm.PidFile, vm.Marker);
+                var state = pid is null
+                    ? File.Exists(vm.MigratedFile) ? VmState.Migrated : VmState.Stopped
+                    : await MigrationStateAsync(vm, cancellationToken) ?? VmState.Running;
+                vms.Add(state switch
+                {
+                    VmState.Running => new VmStatus(vm.Name, state, Usage: ProcessUsage.Of(pid!.Value) is { } used ? new VmUsage(used.CpuSeconds, used.ResidentBytes) : null),
+                    VmState.Stopped => new VmStatus(vm.Name, state, "died"),
+                    _ => new VmStatus(vm.Name, state),
+                });
             }
         }
 
-        return Task.FromResult<IReadOnlyList<VmStatus>>(vms);
+        return vms;
     }
 
     public async Task<string?> ConsoleAsync(string name, int maxBytes, CancellationToken cancellationToken)
     {
         var vm = VmFolder.For(Paths, name);
-        if (!IsValidName(name) || !File.Exists(vm.SpecFile))
+        if (!IsValidName(name) || !(File.Exists(vm.SpecFile) || File.Exists(vm.IncomingFile)))
         {
             return null;
         }

@@ -27,6 +27,18 @@ internal sealed record VmFolder(string Directory, string Name)
     /// <summary>Written once the VM has started: a folder without it holds only the log of a start that failed.</summary>
     public string SpecFile => Path.Combine(Directory, "spec.json");
 
+    /// <summary>
+    /// Written by <c>PrepareIncomingAsync</c> once the receiving end of a migration listens: the
+    /// <see cref="Vcm.Drivers.Compute.IncomingVm"/> it answers. A folder with it and without spec.json is a receiver.
+    /// </summary>
+    public string IncomingFile => Path.Combine(Directory, "incoming.json");
+
+    /// <summary>Written by <c>MigrateVmAsync</c> before it starts a migration: the receiver it migrates to.</summary>
+    public string MigratingFile => Path.Combine(Directory, "migrating.json");
+
+    /// <summary>Written once a migration away completed: its report. The VM is never started here again.</summary>
+    public string MigratedFile => Path.Combine(Directory, "migrated.json");
+
     /// <summary>The QMP socket's path: unique per host folder and VM (the bare name is a prefix of longer names).</summary>
     public string Marker => QmpSocket;
 

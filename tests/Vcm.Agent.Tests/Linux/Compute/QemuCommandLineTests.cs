@@ -48,4 +48,21 @@ public sealed class QemuCommandLineTests : IDisposable
         Assert.DoesNotContain("-fw_cfg", args);
         Assert.Null(QemuCommandLine.Token(spec));
     }
+
+    [Fact]
+    public void Build_Incoming_IsTheSameCommandLinePlusIncomingDefer_WithTheDiskAsANamedNodeTheMirrorCanWriteBeside()
+    {
+        var paths = new HostPaths(_root.Path);
+        var spec = new VmSpec { Name = "vm-3", Cpus = 1, MemoryMb = 256, Disk = "d3", Mac = "52:54:00:00:00:03", Bridge = "br0" };
+        var vm = VmFolder.For(paths, "vm-3");
+        var image = _root.Combine("images", "none");
+
+        var normal = QemuCommandLine.Build(spec, paths, vm, kvm: false, image);
+        var incoming = QemuCommandLine.Build(spec, paths, vm, kvm: false, image, incoming: true);
+
+        Assert.Equal([.. normal, "-incoming", "defer"], incoming);
+        Assert.DoesNotContain("-incoming", normal);
+        Assert.Contains($"driver=qcow2,file=disk0-file,node-name={QemuCommandLine.DiskNode}", normal);
+        Assert.Contains(normal, a => a.StartsWith("virtio-blk-pci,drive=disk0,share-rw=on", StringComparison.Ordinal));
+    }
 }
