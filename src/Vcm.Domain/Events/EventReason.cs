@@ -66,4 +66,7 @@ public enum EventReason
 
     /// <summary>The workers a shrink released are removed from their hosts, and their capacity is free.</summary>
     NodesRemoved,
+
+    /// <summary>A node phoned home with another SSH host key than the one vcm made for it: a Warning; the given key stays pinned.</summary>
+    HostKeyMismatch,
 }
