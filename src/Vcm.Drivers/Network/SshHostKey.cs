@@ -86,6 +86,9 @@ public sealed record SshHostKey(string PrivateKey, string PublicLine, string Fin
         return new SshHostKey(privateKey, Line(blob), FingerprintOf(blob));
     }
 
+    /// <summary>The public half only: a key written to a log must not show its private half.</summary>
+    public override string ToString() => $"{PublicLine} ({Fingerprint})";
+
     private static bool IsEd25519(byte[] blob)
     {
         var reader = new Reader(blob);

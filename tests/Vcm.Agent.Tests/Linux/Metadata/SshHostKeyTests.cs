@@ -35,6 +35,7 @@ public sealed class SshHostKeyTests
 
         Assert.Equal(key, SshHostKey.Parse(key.PrivateKey));
         Assert.NotEqual(key.PublicLine, other.PublicLine);
+        Assert.DoesNotContain("PRIVATE", key.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
