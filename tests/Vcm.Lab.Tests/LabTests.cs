@@ -86,6 +86,8 @@ public sealed partial class LabTests(OneSiteLabFixture lab, ITestOutputHelper ou
 
         var exit = await lab.SshAsync("c1", "node-02", "exit 7");
         Assert.Equal(7, exit.ExitCode);
+        // the key vcm ssh pinned is the one vcm made for the node, and the node answered with it
+        Assert.DoesNotContain(await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "c1"), e => e.Reason == "HostKeyMismatch");
     }
 
     [Fact]
@@ -164,6 +166,7 @@ public sealed partial class LabTests(OneSiteLabFixture lab, ITestOutputHelper ou
         var events = await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "deb1");
         Assert.Contains(events, e => e.Reason == "LayerReady" && e.Message.Contains("debian-12.pk-", StringComparison.Ordinal));
         Assert.DoesNotContain(events, e => e.Reason == "SetupIncomplete");
+        Assert.DoesNotContain(events, e => e.Reason == "HostKeyMismatch"); // sshd answers with the key vcm made (vcm ssh below pins it)
 
         var release = await lab.SshAsync("deb1", "node-01", "cat /etc/debian_version; . /etc/os-release; echo $VERSION_CODENAME; cat /etc/vcm/image; hello; echo '{\"a\":7}' | jq .a");
         Assert.True(release.ExitCode == 0, release.StandardError);

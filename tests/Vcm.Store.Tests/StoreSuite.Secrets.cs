@@ -30,10 +30,12 @@ public abstract partial class StoreSuite
         var partVpn = $$"""{"serverAddress":"172.16.0.1","serverPort":30001,"privateKey":"{{Random("client-key")}}"}""";
         var cluster = Seed.Cluster(site.Id, "sec", c => { c.AdminPrivateKey = adminKey; c.AdminPublicKey = "ssh-ed25519 AAAA admin"; c.PartVpn = partVpn; });
         var tokens = new[] { Random("token"), Random("token") };
+        var hostKeys = new[] { PrivateKeyPem(), PrivateKeyPem() };
         var nodes = tokens.Select((t, i) => Seed.Node(cluster.Id, host.Id, i)).ToList();
         for (var i = 0; i < nodes.Count; i++)
         {
             nodes[i].Token = tokens[i];
+            nodes[i].HostKeyPrivate = hostKeys[i];
         }
 
         await Seed.InsertAsync(Database, cluster, nodes, []);
@@ -41,7 +43,7 @@ public abstract partial class StoreSuite
         await Seed.AddAsync(Database, new ClusterPartRecord { Id = Ids.New(), ClusterId = cluster.Id, Site = "b", State = PartState.Admitted, Vpn = partKeys, UpdatedMs = Now, Version = 1 });
         var ourKey = Random("our-key");
         await new PeerStore(Database).SaveAsync("b", "http://b", ourKey, Random("their-key"), null, Now, Ct);
-        return (cluster.Id, agentKey, [adminKey, partVpn, partKeys, ourKey, agentKey, .. tokens]);
+        return (cluster.Id, agentKey, [adminKey, partVpn, partKeys, ourKey, agentKey, .. tokens, .. hostKeys]);
     }
 
     [Fact]
@@ -58,7 +60,8 @@ public abstract partial class StoreSuite
         Assert.Equal(secrets[2], (await db.ClusterParts.SingleAsync(p => p.ClusterId == clusterId)).Vpn);
         Assert.Equal(secrets[3], (await new PeerStore(Database).FindAsync("b", Ct))!.OurKey);
         Assert.Equal(agentKey, Assert.Single(await HostStore.ListAgentsAsync(Ct)).Key);
-        Assert.Equal(secrets.Skip(5).Order(), (await db.Nodes.Where(n => n.ClusterId == clusterId).Select(n => n.Token!).ToListAsync()).Order());
+        Assert.Equal(secrets.Skip(5).Take(2).Order(), (await db.Nodes.Where(n => n.ClusterId == clusterId).Select(n => n.Token!).ToListAsync()).Order());
+        Assert.Equal(secrets.Skip(7).Order(), (await db.Nodes.Where(n => n.ClusterId == clusterId).Select(n => n.HostKeyPrivate!).ToListAsync()).Order());
         Assert.True(await HostStore.IsAgentKeyAsync(agentKey, Ct));
         Assert.False(await HostStore.IsAgentKeyAsync(agentKey + "x", Ct));
         Assert.True(await HostStore.HeartbeatAsync("agent-s", agentKey, "http://agent", [], Now + 1, Ct));

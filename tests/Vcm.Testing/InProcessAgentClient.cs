@@ -43,8 +43,19 @@ public sealed class InProcessAgentClient(AgentHosts hosts) : IAgentClient
             new HostWorkResult(w.Host, w.Steps.Select(s => new StepResult(s.Kind, s.Target, StepOutcome.Failed, $"agent for {w.Host} unreachable")).ToList()))).ToList();
     }
 
-    public async Task<IReadOnlyList<NodeReport>?> ReportsAsync(string host, string gateway, AgentRoute route, CancellationToken cancellationToken) =>
-        !Unreachable.Contains(host) && hosts.ByName.TryGetValue(host, out var drivers) ? await drivers.Network.ReportsAsync(gateway, cancellationToken) : null;
+    /// <summary>When set, what the gateways' phone-home reports become (null: the node has not phoned home), e.g. a guest that made its own host key.</summary>
+    public Func<NodeReport, NodeReport?>? RewriteReports { get; set; }
+
+    public async Task<IReadOnlyList<NodeReport>?> ReportsAsync(string host, string gateway, AgentRoute route, CancellationToken cancellationToken)
+    {
+        if (Unreachable.Contains(host) || !hosts.ByName.TryGetValue(host, out var drivers))
+        {
+            return null;
+        }
+
+        var reports = await drivers.Network.ReportsAsync(gateway, cancellationToken);
+        return RewriteReports is { } rewrite ? reports.Select(rewrite).OfType<NodeReport>().ToList() : reports;
+    }
 
     public async Task<string?> ConsoleAsync(string host, string vm, int bytes, AgentRoute route, CancellationToken cancellationToken) =>
         !Unreachable.Contains(host) && hosts.ByName.TryGetValue(host, out var drivers) ? await drivers.Compute.ConsoleAsync(vm, bytes, cancellationToken) : null;

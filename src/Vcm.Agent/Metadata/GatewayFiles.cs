@@ -34,7 +34,7 @@ public static class GatewayFiles
     public static IReadOnlyList<MetadataNode> Nodes(GatewaySpec spec) =>
         spec.Nodes
             .OrderBy(n => n.Name, StringComparer.Ordinal)
-            .Select(n => new MetadataNode(CheckName(n.Name), n.Mac, n.Ip, HashToken(n.Token), n.SshKeys, n.UserScript, n.Head, n.Cpus, n.MemoryMb))
+            .Select(n => new MetadataNode(CheckName(n.Name), n.Mac, n.Ip, HashToken(n.Token), n.SshKeys, n.UserScript, n.Head, n.Cpus, n.MemoryMb, n.HostKey))
             .ToList();
 
     /// <summary>
@@ -166,7 +166,15 @@ public static class GatewayFiles
         var scratch = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await File.WriteAllBytesAsync(scratch, content, cancellationToken);
+            // 0600: nodes.json holds nodes' SSH host keys (the folder is the agent's alone too)
+            await using (var stream = new FileStream(scratch, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            }))
+            {
+                await stream.WriteAsync(content, cancellationToken);
+            }
+
             File.Move(scratch, path, overwrite: true);
         }
         finally

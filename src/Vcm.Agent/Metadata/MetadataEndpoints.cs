@@ -18,6 +18,9 @@ public static class MetadataEndpoints
             Results.Text(string.Concat(MetadataServer.Node(context).SshKeys.Select(k => k.Trim() + "\n")), Text));
         self.MapGet("/user-script", (HttpContext context) =>
             MetadataServer.Node(context).UserScript is { Length: > 0 } script ? Results.Text(script, Text) : Results.NotFound());
+        // the node's SSH host key when the manager made one (404: the node makes its own)
+        self.MapGet("/host-key", (HttpContext context) =>
+            MetadataServer.Node(context).HostKey is { Length: > 0 } key ? Results.Text(key, Text) : Results.NotFound());
         SetupEndpoints.Map(self);
         AptEndpoints.Map(app, self);
         app.MapPost("/v1/phone-home", PhoneHomeAsync);

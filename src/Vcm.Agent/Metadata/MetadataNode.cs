@@ -5,6 +5,7 @@ namespace Vcm.Agent.Metadata;
 /// keys, user script) and how it proves who it is: requests from <see cref="Ip"/> carrying the token whose SHA-256
 /// (lowercase hex) is <see cref="TokenSha256"/>. An empty hash lets nobody in. <see cref="Head"/>, <see cref="Cpus"/>
 /// and <see cref="MemoryMb"/> are what the cluster's set-up tells every node of it (the node list, slurm.conf).
+/// <see cref="HostKey"/>: the node's SSH host private key when the manager made one (served to it alone).
 /// </summary>
 public sealed record MetadataNode(
     string Name,
@@ -15,4 +16,5 @@ public sealed record MetadataNode(
     string? UserScript = null,
     bool Head = false,
     int Cpus = 0,
-    long MemoryMb = 0);
+    long MemoryMb = 0,
+    string? HostKey = null);

@@ -66,11 +66,16 @@ internal sealed class SimNetworkDriver(SimHost host) : INetworkDriver
         host.ChangeAsync($"deleting gateway {name}", state =>
             state.Gateways.Remove(name) ? DeleteOutcome.Deleted : DeleteOutcome.Absent, cancellationToken);
 
-    /// <summary>Simulated nodes phone home at once: one report per node the gateway serves.</summary>
+    /// <summary>Simulated nodes phone home at once: one report per node the gateway serves, with the host key it was given (or a made-up one).</summary>
     public Task<IReadOnlyList<NodeReport>> ReportsAsync(string gateway, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<NodeReport>>(host.Read(s => s.Gateways.TryGetValue(gateway, out var spec)
-            ? spec.Nodes.Select(n => new NodeReport(n.Name, n.Ip, n.Name, $"ssh-ed25519 SIMULATED{n.Mac.Replace(":", "", StringComparison.Ordinal)} {n.Name}", $"SHA256:sim-{n.Mac}", 0, "none", host.Clock.GetUtcNow())).ToList()
+            ? spec.Nodes.Select(Report).ToList()
             : []));
+
+    private NodeReport Report(GatewayNode node) =>
+        node.HostKey is { } given && SshHostKey.Parse(given) is { } key
+            ? new NodeReport(node.Name, node.Ip, node.Name, key.PublicLine, key.Fingerprint, 0, "none", host.Clock.GetUtcNow())
+            : new NodeReport(node.Name, node.Ip, node.Name, $"ssh-ed25519 SIMULATED{node.Mac.Replace(":", "", StringComparison.Ordinal)} {node.Name}", $"SHA256:sim-{node.Mac}", 0, "none", host.Clock.GetUtcNow());
 
     public Task<EnsureOutcome> EnsureVpnAsync(VpnSpec spec, CancellationToken cancellationToken) =>
         host.ChangeAsync($"making VPN end {spec.Name}", state =>

@@ -75,4 +75,7 @@ public enum EventReason
 
     /// <summary>A node's live migration failed: it runs on where it was (a Warning with why).</summary>
     MigrationFailed,
+
+    /// <summary>A node phoned home with another SSH host key than the one vcm made for it: a Warning; the given key stays pinned.</summary>
+    HostKeyMismatch,
 }

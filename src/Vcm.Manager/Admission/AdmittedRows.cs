@@ -116,7 +116,7 @@ public sealed record AdmittedRows(
                 Version = 1,
                 Token = NodeSecrets.NewToken(),
                 SshPort = NodeSecrets.SshPort(n.Index),
-            };
+            }.WithHostKey(spec.Name);
         }).ToList();
     }
 

@@ -26,7 +26,7 @@ public sealed record GrownRows(IReadOnlyList<NodeRecord> Nodes, IReadOnlyList<Cl
             Version = 1,
             Token = NodeSecrets.NewToken(),
             SshPort = NodeSecrets.SshPort(n.Index),
-        }).ToList();
+        }.WithHostKey(cluster.Name)).ToList();
         var claims = ClaimRows.Of(cluster.Id, placement.Claims);
         return new GrownRows(nodes, claims);
     }

@@ -61,6 +61,15 @@ public sealed record ManagerOptions
     /// <summary>A host whose agent has not reported for this long is marked down.</summary>
     public TimeSpan HostDownAfter { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The provider's fence command (docs/architecture.md, "Fencing"): run before a lost host's nodes are recovered,
+    /// with VCM_HOST, VCM_HOST_ADDRESS and VCM_SITE set; exit 0 = fenced. Null: no fence (recovery waits).
+    /// </summary>
+    public string? FenceCommand { get; init; }
+
+    /// <summary>How long the fence command may run; past it, it is ended and the host is not fenced.</summary>
+    public TimeSpan FenceTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long the certificates the site's CA issues (the manager's own, agents') are valid; each is renewed when a third is left.</summary>
     public TimeSpan CertificateLifetime { get; init; } = TimeSpan.FromDays(30);
 

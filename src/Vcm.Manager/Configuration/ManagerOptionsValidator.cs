@@ -67,6 +67,7 @@ public static class ManagerOptionsValidator
             problems.Add("Certificates must live at least 30 s and be checked at a positive interval.");
         }
 
+        problems.AddRange(FenceProblems(options));
         problems.AddRange(CacheImageProblems(options.CacheImages));
         problems.AddRange(CostProblems(options.Costs));
         if (options.Oidc is { } oidc)
@@ -75,6 +76,20 @@ public static class ManagerOptionsValidator
         }
 
         return problems;
+    }
+
+    private static IEnumerable<string> FenceProblems(ManagerOptions options)
+    {
+        if (options.FenceCommand is { } command
+            && (!Path.IsPathRooted(command) || !File.Exists(command) || (File.GetUnixFileMode(command) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) == 0))
+        {
+            yield return $"--fence-command '{command}' is not an executable file given by its absolute path.";
+        }
+
+        if (options.FenceTimeout <= TimeSpan.Zero)
+        {
+            yield return "The fence command's timeout must be positive.";
+        }
     }
 
     private static IEnumerable<string> CacheImageProblems(CacheImageOptions cache)

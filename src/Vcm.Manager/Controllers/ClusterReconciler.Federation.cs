@@ -181,7 +181,7 @@ public sealed partial class ClusterReconciler
             : reports is null ? (node.State == NodeState.Ready && remote.BootedMs == node.BootedMs ? NodeState.Ready : NodeState.Booting) // no reports: no new verdict
             : reports.TryGetValue(node.Name, out report) && report.At.ToUnixTimeMilliseconds() >= (remote.BootedMs ?? 0) - (long)ReportSkew.TotalMilliseconds
                 ? NodeState.Ready : NodeState.Booting;
-        var newKey = state == NodeState.Ready && report is not null && report.HostKey != node.HostKey ? report : null;
+        var newKey = state == NodeState.Ready && report is not null ? ReportedHostKey.NewPin(node, report) : null;
         return new NodeObservation(node.Name, state, running ? null : $"at site {site}: {EnumText(remote.State)}", remote.BootedMs, newKey?.HostKey, newKey?.Fingerprint)
         {
             RemoteHost = remote.Host.Length > 0 ? remote.Host : null,

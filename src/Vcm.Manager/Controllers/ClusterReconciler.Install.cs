@@ -13,8 +13,14 @@ public sealed partial class ClusterReconciler
     /// and a sample for the cost model, written with the rest of the pass.
     /// </summary>
     /// <summary>What a node's phone-home says beyond "up": its install at boot, and the set-up steps that failed (a Warning).</summary>
-    private static void RecordReport(ClusterScope scope, string node, NodeReport report)
+    private static void RecordReport(ClusterScope scope, NodeRecord record, NodeReport report)
     {
+        var node = record.Name;
+        if (ReportedHostKey.Mismatch(record, report) is { } mismatch)
+        {
+            scope.Event(EventType.Warning, EventReason.HostKeyMismatch, mismatch);
+        }
+
         if (report.Install is { } install)
         {
             RecordInstall(scope, node, install);

@@ -120,9 +120,9 @@ public sealed partial class ClusterReconciler
             if (reports.TryGetValue(node.Name, out var report)
                 && report.At.ToUnixTimeMilliseconds() >= (node.BootedMs ?? 0) - (long)ReportSkew.TotalMilliseconds)
             {
-                var newKey = report.HostKey != node.HostKey;
-                scope.Observe(new(node.Name, NodeState.Ready, null, null, newKey ? report.HostKey : null, newKey ? report.Fingerprint : null));
-                RecordReport(scope, node.Name, report);
+                var newKey = ReportedHostKey.NewPin(node, report);
+                scope.Observe(new(node.Name, NodeState.Ready, null, null, newKey?.HostKey, newKey?.Fingerprint));
+                RecordReport(scope, node, report);
             }
         }
 
@@ -199,11 +199,11 @@ public sealed partial class ClusterReconciler
             }
             else if (reports is not null && reports.TryGetValue(node.Name, out var report) && report.At.ToUnixTimeMilliseconds() >= booted - (long)ReportSkew.TotalMilliseconds)
             {
-                var newKey = report.HostKey != node.HostKey ? report.HostKey : null;
-                scope.Observe(new(node.Name, NodeState.Ready, null, bootedNow, newKey, newKey is null ? null : report.Fingerprint));
+                var newKey = ReportedHostKey.NewPin(node, report);
+                scope.Observe(new(node.Name, NodeState.Ready, null, bootedNow, newKey?.HostKey, newKey?.Fingerprint));
                 if (node.State != NodeState.Ready)
                 {
-                    RecordReport(scope, node.Name, report);
+                    RecordReport(scope, node, report);
                 }
             }
             else

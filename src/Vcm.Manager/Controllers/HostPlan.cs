@@ -272,7 +272,7 @@ public sealed class HostPlan
             Domain = _cluster.Name,
             Nodes = _nodes.Select(n => new GatewayNode(
                 n.Name, n.Mac, n.Ip, keys, null, n.Token ?? "", _external is null ? 0 : n.SshPort ?? 0,
-                Head: n.Role == NodeRole.Head, Cpus: _spec.Cpus, MemoryMb: _spec.Memory.Mebibytes)).ToList(),
+                Head: n.Role == NodeRole.Head, Cpus: _spec.Cpus, MemoryMb: _spec.Memory.Mebibytes, HostKey: n.HostKeyPrivate)).ToList(),
             Setup = new GatewaySetup
             {
                 Slurm = _spec.Role == ClusterRole.Slurm,

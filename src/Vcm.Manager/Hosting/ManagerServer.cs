@@ -15,6 +15,7 @@ using Vcm.Manager.Controllers;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Federation;
 using Vcm.Manager.Peers;
+using Vcm.Drivers.Processes;
 using Vcm.Manager.Hosts;
 using Vcm.Manager.Metrics;
 using Vcm.Manager.Http;
@@ -195,6 +196,10 @@ public static class ManagerServer
         services.AddSingleton<ClusterController>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterController>());
         services.AddHostedService<HostMonitor>();
+        services.AddSingleton<IHostFence>(sp => options.FenceCommand is { } fence
+            ? new CommandFence(fence, options.FenceTimeout, ProcessRunner.Instance)
+            : new NoFence());
+        services.AddSingleton<HostFencing>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -16,7 +16,8 @@ namespace Vcm.Store.Admission;
 public sealed partial class AdmissionTransaction : IAsyncDisposable
 {
     private static readonly string[] NodeColumns =
-        ["id", "cluster_id", "name", "role", "idx", "host_id", "remote_host", "site", "mac", "ip", "state", "detail", "version", "token", "ssh_port"];
+        ["id", "cluster_id", "name", "role", "idx", "host_id", "remote_host", "site", "mac", "ip", "state", "detail", "version", "token", "ssh_port",
+         "host_key", "host_key_fingerprint", "host_key_private"];
 
     private static readonly string[] ClaimColumns =
         ["id", "cluster_id", "host_id", "start_ms", "end_ms", "cpus", "memory_mb", "disk_mb"];
@@ -127,12 +128,13 @@ public sealed partial class AdmissionTransaction : IAsyncDisposable
 
     private async Task InsertRowsAsync(IReadOnlyList<NodeRecord> nodes, IReadOnlyList<ClaimRecord> claims, CancellationToken cancellationToken)
     {
-        // raw rows, so the node tokens are encrypted here (EF's converters encrypt what goes through the model)
+        // raw rows, so the node tokens and host keys are encrypted here (EF's converters encrypt what goes through the model)
         var connection = _db.Database.GetDbConnection();
         await BulkInsert.RunAsync(connection, _transaction.DbTransaction, "nodes", NodeColumns, nodes, n =>
         [
             n.Id, n.ClusterId, n.Name, EnumText.Lower(n.Role), n.Idx, n.HostId, n.RemoteHost, n.Site, n.Mac, n.Ip, EnumText.Lower(n.State), n.Detail,
             n.Version, n.Token is null ? null : _db.Secrets.Protect(n.Token), n.SshPort,
+            n.HostKey, n.HostKeyFingerprint, n.HostKeyPrivate is null ? null : _db.Secrets.Protect(n.HostKeyPrivate),
         ], cancellationToken);
         await BulkInsert.RunAsync(connection, _transaction.DbTransaction, "claims", ClaimColumns, claims, c =>
             [c.Id, c.ClusterId, c.HostId, c.StartMs, c.EndMs, c.Cpus, c.MemoryMb, c.DiskMb], cancellationToken);

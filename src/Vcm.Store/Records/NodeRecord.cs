@@ -41,6 +41,13 @@ public sealed class NodeRecord
 
     public string? HostKeyFingerprint { get; set; }
 
+    /// <summary>
+    /// The node's SSH host private key (OpenSSH format) made by the manager at admission, encrypted at rest; its public
+    /// half is <see cref="HostKey"/> from the start, and a report of another key does not replace it. Null for a node
+    /// whose guest makes its own key (admitted before, or a part whose home serves its metadata).
+    /// </summary>
+    public string? HostKeyPrivate { get; set; }
+
     /// <summary>When its VM was last started or restarted; a phone-home report older than that is stale.</summary>
     public long? BootedMs { get; set; }
 

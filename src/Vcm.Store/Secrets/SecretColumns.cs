@@ -10,7 +10,7 @@ namespace Vcm.Store.Secrets;
 /// <summary>
 /// The columns that hold secrets, kept encrypted with the site's key (<see cref="SiteSecrets"/>): each cluster's admin
 /// SSH private key (from which its nodes' root key and munge key are derived), the VPN keys of a cluster's parts at
-/// other sites (home: cluster_parts.vpn; the other site: clusters.part_vpn), node metadata tokens, agent keys (which
+/// other sites (home: cluster_parts.vpn; the other site: clusters.part_vpn), node metadata tokens and SSH host keys, agent keys (which
 /// the manager presents to its agents; looked up by agents.key_hash) and the keys this site presents to its peers.
 /// Secrets that are only checked are kept as SHA-256 hashes instead (API and join tokens, peers' keys).
 /// </summary>
@@ -19,7 +19,7 @@ public static class SecretColumns
     /// <summary>Every encrypted column, as (table, column); each table's key is its id column.</summary>
     public static IReadOnlyList<(string Table, string Column)> All { get; } =
     [
-        ("clusters", "admin_private_key"), ("clusters", "part_vpn"), ("cluster_parts", "vpn"), ("nodes", "token"), ("agents", "key"), ("peers", "our_key"),
+        ("clusters", "admin_private_key"), ("clusters", "part_vpn"), ("cluster_parts", "vpn"), ("nodes", "token"), ("nodes", "host_key_private"), ("agents", "key"), ("peers", "our_key"),
     ];
 
     /// <summary>Encrypts the secret properties as they are written and decrypts them as they are read.</summary>
@@ -32,6 +32,7 @@ public static class SecretColumns
         model.Entity<ClusterRecord>().Property(c => c.PartVpn).HasConversion(nullable);
         model.Entity<ClusterPartRecord>().Property(p => p.Vpn).HasConversion(converter);
         model.Entity<NodeRecord>().Property(n => n.Token).HasConversion(nullable);
+        model.Entity<NodeRecord>().Property(n => n.HostKeyPrivate).HasConversion(nullable);
         model.Entity<AgentRecord>().Property(a => a.Key).HasConversion(converter);
         model.Entity<PeerRecord>().Property(p => p.OurKey).HasConversion(converter);
     }

@@ -30,6 +30,8 @@ public static class ManagerCommand
     public static readonly Option<string?> SubnetPool = new("--subnet-pool") { Description = "Where clusters' default subnets come from (a private network of /24 or larger; default 10.0.0.0/8)." };
     public static readonly Option<int?> CachePercent = new("--cache-percent") { Description = "M: a package asked for in at least M% of an image's last N requests goes into its cache image (default 30)." };
     public static readonly Option<int?> CacheWindow = new("--cache-window") { Description = "N: how many of an image's most recent requests count for its cache image (default 50)." };
+    public static readonly Option<string?> FenceCommand = new("--fence-command") { Description = "A program that fences a lost host before its nodes are built elsewhere (VCM_HOST, VCM_HOST_ADDRESS, VCM_SITE in its environment; exit 0 = fenced). Default: none (a lab fences its own hosts)." };
+    public static readonly Option<int?> FenceTimeout = new("--fence-timeout") { Description = "Seconds the fence command may run before it is ended and the host counts as not fenced (default 60)." };
     public static readonly Option<int?> LeaseSeconds = new("--lease-seconds") { Description = "How long a claim on a cluster lasts unrenewed (default 15)." };
 
     public static Command Create()
@@ -37,7 +39,7 @@ public static class ManagerCommand
         var command = new Command("manager", "Run a site's manager: the REST API and the controllers.")
         {
             Data, Listen, Advertise, Db, Connection, Keys, Site, Id, NoControllers, Workers, LeaseSeconds, Images,
-            ExternalSubnet, ExternalRouter, ExternalBridge, ExternalNetns, SubnetPool, CachePercent, CacheWindow,
+            ExternalSubnet, ExternalRouter, ExternalBridge, ExternalNetns, SubnetPool, CachePercent, CacheWindow, FenceCommand, FenceTimeout,
         };
         OidcFlags.AddTo(command);
         command.SetAction(async (cli, ct) =>
@@ -78,6 +80,8 @@ public static class ManagerCommand
             External = ReadExternal(cli),
             Oidc = OidcFlags.Read(cli),
             SubnetPool = cli.Get(SubnetPool) ?? new ManagerOptions { DataDirectory = data }.SubnetPool,
+            FenceCommand = cli.Get(FenceCommand) is { } fence ? Path.GetFullPath(fence) : null,
+            FenceTimeout = cli.Get(FenceTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : new ManagerOptions { DataDirectory = data }.FenceTimeout,
             CacheImages = cache with
             {
                 MinPercent = cli.Get(CachePercent) ?? cache.MinPercent,

@@ -85,7 +85,14 @@ internal static class UpLab
         try
         {
             await using var manager = await ManagerServer.BuildAsync(
-                options, ct, configure: b => b.Services.AddSingleton<IHostLifetime, NoSignalLifetime>(),
+                options, ct, configure: b =>
+                {
+                    b.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+                    if (options.FenceCommand is null)
+                    {
+                        b.Services.AddSingleton<Manager.Hosts.IHostFence>(LabHostFence.Of(state, services.Runner)); // the lab's own: its hosts are namespaces
+                    }
+                },
                 imageLayers: new DebianLayers(options.EffectiveImageDirectory, services.Runner),
                 packageArchive: new AptArchive(Path.Combine(options.EffectiveImageDirectory, ".cache"), services.Runner));
             await manager.App.StartAsync(ct);

@@ -26,6 +26,9 @@ public sealed class MetadataServerTests : IAsyncLifetime
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
     private MetadataHarness? _server;
 
+    /// <summary>n1's SSH host key, made by the manager; n2 and n3 make their own.</summary>
+    private static readonly SshHostKey N1HostKey = Manager.Ssh.NodeHostKeys.Create("root@n1.test");
+
     private static readonly GatewaySpec Spec = new()
     {
         Name = "gw-test",
@@ -35,7 +38,7 @@ public sealed class MetadataServerTests : IAsyncLifetime
         Domain = "test",
         Nodes =
         [
-            new GatewayNode("n1", "52:54:00:00:00:11", N1, ["ssh-ed25519 AAAAkey1 alice", "ssh-ed25519 AAAAkey2 bob"], Token: "token-one"),
+            new GatewayNode("n1", "52:54:00:00:00:11", N1, ["ssh-ed25519 AAAAkey1 alice", "ssh-ed25519 AAAAkey2 bob"], Token: "token-one", HostKey: N1HostKey.PrivateKey),
             new GatewayNode("n2", "52:54:00:00:00:12", N2, ["ssh-ed25519 AAAAkey1 alice"], "#!/bin/sh\necho secret-of-n2 > /run/x\n", Token: "token-two"),
             new GatewayNode("n3", "52:54:00:00:00:13", N3, [], Token: ""),
         ],
@@ -95,6 +98,39 @@ public sealed class MetadataServerTests : IAsyncLifetime
         var (status, _) = await GetAsync(N1, "token-one", "/v1/self/user-script");
 
         Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    [Fact]
+    public async Task HostKey_TheNodeItWasMadeFor_GetsItsPrivateKey_KeptOwnerOnlyOnTheGateway()
+    {
+        var (status, body) = await GetAsync(N1, "token-one", "/v1/self/host-key");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(N1HostKey.PrivateKey, body);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(GatewayFiles.NodesFile(Dir)));
+    }
+
+    [Fact]
+    public async Task HostKey_ANodeThatMakesItsOwn_Is404()
+    {
+        var (status, body) = await GetAsync(N2, "token-two", "/v1/self/host-key");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("", body);
+    }
+
+    [Theory]
+    [InlineData(N1, "token-two", "another node's token from the key's node's address")]
+    [InlineData(N2, "token-one", "the key's node's token from another node's address")]
+    [InlineData(N2, "token-two", "another node, proven")]
+    [InlineData(Stranger, "token-one", "the key's node's token from an address no node has")]
+    public async Task HostKey_AskedAsAnyOtherNode_RevealsNothingOfIt(string from, string token, string scenario)
+    {
+        var (status, body) = await GetAsync(from, token, "/v1/self/host-key");
+
+        Assert.True(status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"{scenario}: answered {status}");
+        Assert.DoesNotContain("PRIVATE KEY", body, StringComparison.Ordinal);
+        Assert.Equal("", body);
     }
 
     [Theory]

@@ -33,12 +33,7 @@ public sealed class MicroBootTests(MicroImageFixture image, ITestOutputHelper ou
         await using var lab = await BootLab.CreateAsync(Ct);
         try
         {
-            var key = lab.Files.Combine("id_ed25519");
-            (await ProcessRunner.Instance.RunAsync(ProcessSpec.Of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "vcm-test", "-f", key), Ct)).EnsureSuccess();
-            var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-            await GatewayFiles.WriteNodesAsync(lab.GatewayDir, Gateway(await File.ReadAllTextAsync(key + ".pub", Ct), token), Ct);
-            lab.StartDnsmasq([(NodeMac, NodeIp, NodeName)], Mtu);
-            await lab.StartMetadataAsync(Ct);
+            var (key, token) = await StartGatewayAsync(lab, hostKey: null, Ct);
 
             var started = Stopwatch.GetTimestamp();
             // the token comes by fw_cfg only (the node phones home with it); vm.name differs from the metadata's hostname, so the hostname the node ends with proves the metadata was read
@@ -73,6 +68,43 @@ public sealed class MicroBootTests(MicroImageFixture image, ITestOutputHelper ou
         }
     }
 
+    [BootFact]
+    public async Task Boot_WithTheHostKeyTheManagerMade_AnswersWithThatKey_AndAgainWhenBuiltAnew()
+    {
+        await image.BuildAsync(Ct);
+        await using var lab = await BootLab.CreateAsync(Ct);
+        try
+        {
+            var given = Manager.Ssh.NodeHostKeys.Create($"root@{NodeName}.e2e");
+            var (key, token) = await StartGatewayAsync(lab, given.PrivateKey, Ct);
+            var knownHosts = lab.Files.Combine("known_hosts");
+            await File.WriteAllTextAsync(knownHosts, $"{NodeIp} {given.PublicLine}\n", Ct);
+
+            // built twice, as a node whose host died is built again elsewhere: an initramfs guest keeps nothing, so
+            // without the given key every boot would answer with a new one
+            foreach (var vm in new[] { "k1", "k2" })
+            {
+                GatewayFiles.DeleteReport(lab.GatewayDir, NodeName);
+                var running = await lab.StartVmAsync(image, vm, NodeMac, "console=ttyS0 quiet panic=-1 vm.name=booting", token, Ct);
+                var report = await WaitForReportAsync(lab, Ct);
+
+                Assert.Equal((given.PublicLine, given.Fingerprint), (report.HostKey, report.Fingerprint));
+                Assert.Contains("host key: the one vcm made", await File.ReadAllTextAsync(lab.Files.Combine($"{vm}.console"), Ct), StringComparison.Ordinal);
+                var ssh = await SshAsync(lab, key, knownHosts, "hostname; ls /run/meta", Ct);
+                Assert.True(ssh.Succeeded, $"{vm}: ssh pinned to the given key failed: {ssh.StandardError}\n{lab.Diagnostics()}");
+                Assert.Equal(NodeName, ssh.StandardOutput.Split('\n')[0]);
+                Assert.DoesNotContain("host-key", ssh.StandardOutput, StringComparison.Ordinal); // the private key is not left lying about
+
+                running.Kill();
+                await running.WaitForExitAsync(Ct);
+            }
+        }
+        catch (Exception) when (Report(lab))
+        {
+            throw;
+        }
+    }
+
     [ToolsFact(false, "qemu-system-x86_64", "apt-get", "apt-cache", "dpkg-deb")]
     public async Task Boot_ProbeMode_PrintsProbeOkAndPowersOffUnderTcg()
     {
@@ -90,7 +122,19 @@ public sealed class MicroBootTests(MicroImageFixture image, ITestOutputHelper ou
         Assert.Contains("VCM-PROBE-OK", text, StringComparison.Ordinal);
     }
 
-    private static GatewaySpec Gateway(string publicKey, string token) => new()
+    /// <summary>The test's login key (its file), and the node's token; the gateway's dnsmasq and metadata service serving the node.</summary>
+    private static async Task<(string Key, string Token)> StartGatewayAsync(BootLab lab, string? hostKey, CancellationToken cancellationToken)
+    {
+        var key = lab.Files.Combine("id_ed25519");
+        (await ProcessRunner.Instance.RunAsync(ProcessSpec.Of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "vcm-test", "-f", key), cancellationToken)).EnsureSuccess();
+        var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        await GatewayFiles.WriteNodesAsync(lab.GatewayDir, Gateway(await File.ReadAllTextAsync(key + ".pub", cancellationToken), token, hostKey), cancellationToken);
+        lab.StartDnsmasq([(NodeMac, NodeIp, NodeName)], Mtu);
+        await lab.StartMetadataAsync(cancellationToken);
+        return (key, token);
+    }
+
+    private static GatewaySpec Gateway(string publicKey, string token, string? hostKey = null) => new()
     {
         Name = "vct-gw",
         Bridge = "br0",
@@ -98,7 +142,7 @@ public sealed class MicroBootTests(MicroImageFixture image, ITestOutputHelper ou
         Address = BootLab.GatewayIp,
         Domain = "e2e",
         Mtu = Mtu,
-        Nodes = [new GatewayNode(NodeName, NodeMac, NodeIp, [publicKey.Trim()], "#!/bin/sh\necho ran > /run/user-script-ran\nexit 7\n", token)],
+        Nodes = [new GatewayNode(NodeName, NodeMac, NodeIp, [publicKey.Trim()], "#!/bin/sh\necho ran > /run/user-script-ran\nexit 7\n", token, HostKey: hostKey)],
     };
 
     private static async Task<NodeReport> WaitForReportAsync(BootLab lab, CancellationToken cancellationToken)

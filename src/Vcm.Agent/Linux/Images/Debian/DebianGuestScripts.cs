@@ -26,6 +26,9 @@ public static class DebianGuestScripts
     /// <summary>/usr/lib/vcm/known-hosts: the nodes' host keys for OpenSSH's KnownHostsCommand.</summary>
     public static string KnownHosts => Read("known-hosts.sh");
 
+    /// <summary>/sbin/sshup: sshd with the host key vcm made for the node, or the node's own.</summary>
+    public static string Sshup => Read("sshup.sh");
+
     /// <summary>/etc/inittab for busybox init.</summary>
     public static string Inittab => Read("inittab");
 

@@ -23,7 +23,7 @@ namespace Vcm.Agent.Linux.Images.Debian;
 public sealed partial class DebianImageBuilder(DebianImageOptions options, IProcessRunner runner, ILogger<DebianImageBuilder>? logger = null)
 {
     /// <summary>Bump when the image's layout or guest side change meaning.</summary>
-    public const string BuilderVersion = "7";
+    public const string BuilderVersion = "8";
 
     private const int Executable = 0x1ED; // 0755
 
@@ -138,6 +138,7 @@ public sealed partial class DebianImageBuilder(DebianImageOptions options, IProc
         await WriteTextAsync(tree, "usr/lib/vcm/stop", DebianGuestScripts.Stop, Executable, cancellationToken);
         await WriteTextAsync(tree, "etc/inittab", DebianGuestScripts.Inittab, 0x1A4, cancellationToken);
         await WriteBytesAsync(tree, "sbin/netup", GuestScripts.Netup, Executable, cancellationToken);
+        await WriteTextAsync(tree, "sbin/sshup", DebianGuestScripts.Sshup, Executable, cancellationToken);
         await WriteBytesAsync(tree, "usr/share/udhcpc/default.script", GuestScripts.UdhcpcHook, Executable, cancellationToken);
         await WriteTextAsync(tree, "etc/vcm/modules", string.Join('\n', options.BootModules) + "\n", 0x1A4, cancellationToken);
         await WriteTextAsync(tree, "etc/vcm/image", $"image={image}\nbuilder={BuilderVersion}\nkernel={kernelRelease}\n", 0x1A4, cancellationToken);

@@ -11,6 +11,9 @@ public static class GuestScripts
     /// <summary>/sbin/netup: DHCP, metadata and phone-home for one NIC.</summary>
     public static byte[] Netup => Read("netup.sh");
 
+    /// <summary>/sbin/sshup: dropbear with the host key vcm made for the node (converted from OpenSSH's format) or one made at boot.</summary>
+    public static byte[] Sshup => Read("sshup.sh");
+
     /// <summary>/usr/share/udhcpc/default.script: applies a DHCP lease.</summary>
     public static byte[] UdhcpcHook => Read("udhcpc.sh");
 

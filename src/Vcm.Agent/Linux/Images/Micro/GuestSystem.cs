@@ -23,6 +23,7 @@ public static class GuestSystem
 
         initramfs.AddFile("init", GuestScripts.Init, Executable);
         initramfs.AddFile("sbin/netup", GuestScripts.Netup, Executable);
+        initramfs.AddFile("sbin/sshup", GuestScripts.Sshup, Executable);
         initramfs.AddFile("usr/share/udhcpc/default.script", GuestScripts.UdhcpcHook, Executable);
 
         initramfs.AddText("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");

@@ -18,7 +18,7 @@ public sealed partial class MicroImageBuilder(MicroImageOptions options, IProces
     public const string ImageName = "micro";
 
     /// <summary>Bump when the image's layout or scripts change meaning.</summary>
-    public const string BuilderVersion = "7";
+    public const string BuilderVersion = "8";
 
     public const string KernelFile = "vmlinuz";
 

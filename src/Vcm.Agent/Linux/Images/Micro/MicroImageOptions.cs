@@ -14,7 +14,7 @@ public sealed record MicroImageOptions
     /// <summary>The SSH server's package, and the programs taken from it (with the libraries they load).</summary>
     public string SshPackage { get; init; } = "dropbear-bin";
 
-    public IReadOnlyList<string> SshPrograms { get; init; } = ["/usr/sbin/dropbear", "/usr/bin/dropbearkey"];
+    public IReadOnlyList<string> SshPrograms { get; init; } = ["/usr/sbin/dropbear", "/usr/bin/dropbearkey", "/usr/bin/dropbearconvert"];
 
     /// <summary>Run apt-get update and try again once when apt cannot find or fetch a package (a stale index).</summary>
     public bool UpdatePackageIndex { get; init; } = true;

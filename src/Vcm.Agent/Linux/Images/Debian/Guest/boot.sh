@@ -1,7 +1,7 @@
 #!/bin/sh
 # /usr/lib/vcm/boot: the system's start in vcm's Debian images, run once by init (docs/guest-protocol.md).
-# The file systems, the root grown to the node's disk, the hostname, the SSH server with a host key made on the
-# node's first boot, and each NIC handed to /sbin/netup (DHCP, metadata, the user script, phone-home). Programs
+# The file systems, the root grown to the node's disk, the hostname, and each NIC handed to /sbin/netup (DHCP,
+# metadata, the SSH server with the host key vcm made or the node's own, the user script, phone-home). Programs
 # busybox has and Debian's minimal base does not (udhcpc, wget, uevent) come from /usr/lib/vcm/bin.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/vcm/bin
 up() { cut -d' ' -f1 /proc/uptime; }
@@ -34,13 +34,8 @@ for m in $(cat /etc/vcm/modules); do modprobe -q "$m" || echo "[boot] modprobe $
 FW=/sys/firmware/qemu_fw_cfg/by_name/opt/vcm/token/raw
 if [ -r $FW ]; then (umask 077; cat $FW > /run/vcm/token); else echo "[boot] no node token (fw_cfg opt/vcm/token)"; fi
 
-# SSH: the host key is made on the node's first boot and kept on its disk; keys only, never a password.
-HK=/etc/ssh/ssh_host_ed25519_key
-[ -s $HK ] || ssh-keygen -q -t ed25519 -N '' -C "root@$NAME" -f $HK
-cut -d' ' -f1,2 $HK.pub > /run/vcm/hostkey
-ssh-keygen -l -f $HK.pub | cut -d' ' -f2 > /run/vcm/hostkey.fp
-/usr/sbin/sshd || echo "[ssh] sshd did not start"
-echo "[ssh] sshd on :22 at $(up)s, host key $(cat /run/vcm/hostkey.fp)"
+# SSH: /sbin/netup starts sshd (/sbin/sshup) once the metadata said whether vcm made the node's host key (else the
+# key made on the node's first boot and kept on its disk); keys only, never a password.
 
 for s in /etc/vcm/boot.d/*; do [ -x "$s" ] && "$s"; done
 

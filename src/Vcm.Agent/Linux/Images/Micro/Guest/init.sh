@@ -33,14 +33,7 @@ NAME=$(arg vm.name) || NAME=vm
 hostname "$NAME"
 ip link set lo up
 
-# SSH: a new ed25519 host key every boot; -s: keys only, never a password.
-HK=/etc/dropbear/dropbear_ed25519_host_key
-dropbearkey -t ed25519 -f $HK >/dev/null 2>&1 || echo "[ssh] dropbearkey failed"
-dropbear -s -r $HK -p 22 -P /run/dropbear.pid
-# what /sbin/netup reports: the public key line and its fingerprint
-dropbearkey -y -f $HK 2>/dev/null | grep '^ssh-' | cut -d' ' -f1,2 > /run/vcm/hostkey
-dropbearkey -y -f $HK 2>/dev/null | grep -o 'SHA256:[^ ]*' > /run/vcm/hostkey.fp
-echo "[ssh] dropbear on :22 at $(up)s, host key $(cat /run/vcm/hostkey.fp)"
+# SSH: /sbin/netup starts dropbear (/sbin/sshup) once the metadata said whether vcm made the node's host key.
 
 # NICs: each one that appears (at boot or hot-plugged) runs /sbin/netup. The kernel has no uevent helper, so
 # listen on netlink; then scan for NICs that registered before the listener started (netup runs once per NIC).

@@ -1,7 +1,7 @@
 #!/bin/sh
 # /sbin/netup IF: one NIC of a vcm guest (micro or Debian) came up (boot or hot-plug): DHCP (udhcpc stays to renew), then, for
-# the first NIC that gets a lease, the metadata (docs/guest-protocol.md): hostname, root's authorized_keys, the
-# user script, and the phone-home report. /sbin/netup -d IF: the NIC is gone: stop its udhcpc, forget it.
+# the first NIC that gets a lease, the metadata (docs/guest-protocol.md): hostname, the SSH host key (then the SSH
+# server starts: /sbin/sshup), root's authorized_keys, the user script, and the phone-home report. /sbin/netup -d IF: the NIC is gone: stop its udhcpc, forget it.
 if [ "$1" = -d ]; then
   [ -f "/run/net/$2.pid" ] && kill "$(cat "/run/net/$2.pid")" 2>/dev/null
   rm -rf "/run/net/$2" "/run/net/$2.pid" "/run/net/$2.lease"
@@ -19,14 +19,14 @@ ip link set "$IF" up
 n=0
 until udhcpc -i "$IF" -p "/run/net/$IF.pid" -t 5 -T 2 -n -O mtu -s /usr/share/udhcpc/default.script >/dev/null 2>&1; do
   n=$((n + 1))
-  [ $n -ge 18 ] && { echo "[net] $IF $MAC: no DHCP lease"; exit 1; }
+  [ $n -ge 18 ] && { echo "[net] $IF $MAC: no DHCP lease"; /sbin/sshup; exit 1; }
 done
 . "/run/net/$IF.lease"                                # ip mask router serverid mtu (written by the udhcpc hook)
 echo "[net] $IF $MAC $ip/$mask router=$router server=$serverid mtu=$mtu at $(up)s"
 
 mkdir /run/meta 2>/dev/null || exit 0                 # metadata once per boot, from the first NIC with a lease
 META=$(arg vm.meta) || META=http://$serverid
-[ "$META" = 0 ] && exit 0
+[ "$META" = 0 ] && { /sbin/sshup; exit 0; }
 TOKEN=$(cat /run/vcm/token 2>/dev/null) || echo "[meta] no node token in /run/vcm/token"
 TRIES=40
 
@@ -52,8 +52,15 @@ enc() { echo -n "$1" | sed 's/%/%25/g; s/+/%2B/g; s/ /%20/g; s|/|%2F|g; s/=/%3D/
 get hostname
 case $? in
   0) hostname "$(cat /run/meta/hostname)"; hostname > /etc/hostname;;
-  2) exit 1;;
+  2) /sbin/sshup; exit 1;;
 esac
+# the SSH server, with the host key vcm made for this node (404: the image's own); the private key is root's alone
+if (umask 077; get host-key); then
+  /sbin/sshup /run/meta/host-key
+  rm -f /run/meta/host-key
+else
+  /sbin/sshup
+fi
 if get authorized_keys; then
   mkdir -p /root/.ssh && chmod 700 /root /root/.ssh
   cp /run/meta/authorized_keys /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys
