@@ -163,6 +163,26 @@ public sealed class AgentJoinTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Heartbeat_WanAddressesNull_204_AsWithNone()
+    {
+        var beat = System.Text.Json.Nodes.JsonNode.Parse(
+            System.Text.Json.JsonSerializer.Serialize(new AgentHeartbeat(SiteAgent, "http://in-process", _site.Agent.Hosts.Facts.ToList()), AgentJson.Options))!;
+        beat["hosts"]![0]!["wanAddresses"] = null;
+        beat["hosts"]![0]!["wanAddress"] = "172.16.0.1";
+        using var message = new HttpRequestMessage(HttpMethod.Post, AgentPaths.Heartbeat)
+        {
+            Content = new StringContent(beat.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SiteKey);
+
+        var response = await _site.Anonymous.SendAsync(message);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var host = (await new Vcm.Store.Hosts.HostStore(_site.Database).ListAsync(null, CancellationToken.None)).Single(h => h.Name == _site.Agent.Hosts.Facts[0].Name);
+        Assert.Equal(("172.16.0.1", (string?)null), (host.WanAddress, host.WanAddresses));
+    }
+
+    [Fact]
     public async Task Heartbeat_SoundFactsWithTheAgentsKey_204_CapacityRecorded()
     {
         var facts = _site.Agent.Hosts.Facts.Select(f => f with { Cpus = 48 }).ToList();
