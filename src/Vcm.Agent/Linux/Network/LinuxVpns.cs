@@ -162,7 +162,6 @@ internal sealed class LinuxVpns(LinuxHostContext context, HostShell shell, ILogg
     {
         NetworkNames.CheckVpn(spec.Name);
         NetworkNames.CheckLink(spec.Bridge, "bridge");
-        NetworkNames.Ipv4(spec.Local, $"local WAN address of VPN end {spec.Name}");
         if (spec.Paths.Count > VpnLayout.MaxPaths)
         {
             throw new DriverException($"VPN end {spec.Name} has {spec.Paths.Count} WAN paths; at most {VpnLayout.MaxPaths}", terminal: true);
