@@ -6,6 +6,7 @@ using Vcm.Store;
 //                        Vcm.Bench tenancy [--db sqlite|postgres|both] [--rounds N] [--tenants N] [--members N] [--hosts N] [--big N] [--many N] [--nodes N]
 //                        Vcm.Bench lab-build [--rounds N]
 //                        Vcm.Bench federation [--rounds N]
+//                        Vcm.Bench failover [--rounds N]
 //                        Vcm.Bench distribution [--mib N] [--rate MIB_PER_S] [--receivers 1,2,4,8] [--chunk MIB]
 //                        Vcm.Bench distribution --lab [--mib N] [--mbit MBIT_PER_S] [--receivers 1,2,4,8]
 //                        Vcm.Bench software [--workers 2,4,8] [--packages P,Q] [--role slurm|none] [--install layer,boot]
@@ -88,6 +89,20 @@ if (scenario == "software")
     return 0;
 }
 
+if (scenario == "failover")
+{
+    var foRounds = int.Parse(Option("--rounds", "5"), CultureInfo.InvariantCulture);
+    Console.Error.WriteLine("bench: failover (vcm up --lab 2x2 --wan-paths 2 --wan 100M; the active WAN path cut during a 10 ms ping stream)");
+    var rows = await new FailoverBench(foRounds).RunAsync(CancellationToken.None);
+    Console.WriteLine();
+    foreach (var row in rows)
+    {
+        Console.WriteLine(row);
+    }
+
+    return 0;
+}
+
 if (scenario == "federation")
 {
     var fedRounds = int.Parse(Option("--rounds", "3"), CultureInfo.InvariantCulture);
@@ -135,7 +150,7 @@ if (scenario == "distribution")
 
 if (scenario is not "control-plane" and not "tenancy" and not "calendar")
 {
-    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, tenancy, calendar, lab-build, federation, distribution, software, cost-model, portal");
+    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, tenancy, calendar, lab-build, federation, failover, distribution, software, cost-model, portal");
     return 2;
 }
 

@@ -34,13 +34,16 @@ internal sealed class TwoSiteLab : IAsyncDisposable
     /// <summary>Site b's manager, which builds site b's parts (named NAME@a).</summary>
     public VcmClient SiteB { get; }
 
-    /// <summary>Starts the lab, with the WAN shaped to <paramref name="wanRate"/> (like "100M") or unshaped when null.</summary>
-    public static async Task<TwoSiteLab> StartAsync(string? wanRate)
+    /// <summary>
+    /// Starts the lab, with the WAN shaped to <paramref name="wanRate"/> (like "100M") or unshaped when null, and
+    /// <paramref name="wanPaths"/> WAN links between the gateway hosts.
+    /// </summary>
+    public static async Task<TwoSiteLab> StartAsync(string? wanRate, int wanPaths = 1)
     {
         var data = new TempDirectory("vcm-bench-fed");
         var cli = new VcmCli($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}", data.Path);
         var images = Path.Combine(RepoPaths.Root, "artifacts", "test-images");
-        string[] wan = wanRate is null ? [] : ["--wan", wanRate];
+        string[] wan = [.. wanRate is null ? [] : new[] { "--wan", wanRate }, .. wanPaths == 1 ? [] : new[] { "--wan-paths", wanPaths.ToString(CultureInfo.InvariantCulture) }];
         var up = VcmProcess.Start(cli.Environment, ["up", "--lab", "2x2", "--data", data.Path, "--listen", cli.Server, "--images", images, .. wan]);
         try
         {

@@ -100,7 +100,8 @@ public sealed class TestSite : IAsyncDisposable
         string siteName = "local",
         Manager.Peers.PeerTransport? peers = null,
         bool kestrel = false,
-        OidcOptions? oidc = null)
+        OidcOptions? oidc = null,
+        int wanPaths = 1)
     {
         var database = await TestDatabase.CreateAsync(provider, migrate: false);
         var data = new TempDirectory("vcm-site");
@@ -138,10 +139,13 @@ public sealed class TestSite : IAsyncDisposable
             peers,
             new Vcm.Agent.Sim.SimImageLayers());
         await manager.App.StartAsync();
-        // Simulated gateway hosts get a WAN address from TEST-NET-1 (documentation addresses; nothing is sent there).
+        // Simulated gateway hosts get a WAN address from TEST-NET-1 (documentation addresses; nothing is sent there), and
+        // with several WAN paths one per path from TEST-NET-2, -3.
+        string[] nets = ["192.0.2", "198.51.100", "203.0.113"];
         var reports = agent.Hosts.Facts.Select((f, i) => new HostStore.HostReport(
             f.Name, Vcm.Manager.Api.Views.RolesFlags(f.Roles), f.Cpus, f.MemoryMb, f.DiskMb, f.Kvm, f.Address, f.Driver,
-            f.Roles.Contains("gateway") ? $"192.0.2.{i + 1}" : null)).ToList();
+            f.Roles.Contains("gateway") ? $"192.0.2.{i + 1}" : null,
+            f.Roles.Contains("gateway") && wanPaths > 1 ? string.Join(',', nets.Take(wanPaths).Select(n => $"{n}.{i + 1}")) : null)).ToList();
         await new HostStore(database.Database).JoinAsync(
             manager.Site.Id, AgentId, AgentKey, "http://in-process", reports, clock.GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
         var url = kestrel

@@ -73,6 +73,12 @@ public static class AgentServer
         {
             builder.Services.AddHostedService(sp => new DaemonSupervisor(supervised, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DaemonSupervisor>>()));
         }
+
+        var pathHosts = hosts.ByName.Values.OfType<IVpnPathHost>().ToList();
+        if (pathHosts.Count > 0)
+        {
+            builder.Services.AddHostedService(sp => new VpnPathSupervisor(pathHosts, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<VpnPathSupervisor>>()));
+        }
         foreach (var linux in hosts.ByName.Values.OfType<Linux.LinuxHost>().Where(h => h.Packages is not null))
         {
             builder.Services.AddHostedService(_ => new Linux.Packages.PackageSocketService(linux.Context.Paths.PackageSocket, linux.Packages!));

@@ -14,7 +14,7 @@ using Vcm.Drivers.Storage;
 namespace Vcm.Agent.Linux;
 
 /// <summary>This machine (or a lab namespace) as a host: QEMU VMs, Linux bridges/VXLAN/gateways, tgt iSCSI, qcow2 disks.</summary>
-public sealed class LinuxHost : IHostDrivers, ISupervisedHost, IDisposable
+public sealed class LinuxHost : IHostDrivers, ISupervisedHost, IVpnPathHost, IDisposable
 {
     private readonly LinuxNetworkDriver _network;
     private readonly TgtStorageDriver _storage;
@@ -54,6 +54,9 @@ public sealed class LinuxHost : IHostDrivers, ISupervisedHost, IDisposable
     /// <summary>Restarts the openvpn of any VPN end whose process died (see <see cref="LinuxNetworkDriver.ReviveVpnsAsync"/>).</summary>
     public async Task<IReadOnlyList<string>> ReviveAsync(CancellationToken cancellationToken) =>
         (await _network.ReviveVpnsAsync(cancellationToken)).Select(v => $"openvpn of VPN end {v}").ToList();
+
+    /// <summary>Keeps each VPN end of several WAN paths on one working path (see <see cref="LinuxNetworkDriver.SelectVpnPathsAsync"/>).</summary>
+    public Task<IReadOnlyList<string>> SelectVpnPathsAsync(CancellationToken cancellationToken) => _network.SelectVpnPathsAsync(cancellationToken);
 
     /// <summary>Removes everything vcm made on this host — VMs, disks, VPN ends, gateways, segments, volumes, tgtd — through the drivers' own deletes.</summary>
     public async Task<IReadOnlyList<string>> TeardownAsync(CancellationToken cancellationToken)

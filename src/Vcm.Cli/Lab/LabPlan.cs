@@ -7,11 +7,15 @@ namespace Vcm.Cli.Lab;
 /// b1, b2. The first host of each site is also its gateway and storage host. Addresses: management
 /// 192.168.(254−site).0/24 (manager .1, hosts .11 up), external 172.31.(254−site).0/24 (router .1). Site a's manager
 /// listens on <see cref="ManagerPort"/>, each further site's on the next port. Sites are joined by WAN links between
-/// their gateway hosts (see <see cref="WanLinks"/>), shaped to <see cref="WanRateMbit"/> when it is set.
+/// their gateway hosts (see <see cref="WanLinks"/>), <see cref="WanPaths"/> links per pair of sites (redundant paths),
+/// each shaped to <see cref="WanRateMbit"/> when it is set.
 /// </summary>
-public sealed record LabPlan(IReadOnlyList<LabSite> Sites, int ManagerPort, int? WanRateMbit = null)
+public sealed record LabPlan(IReadOnlyList<LabSite> Sites, int ManagerPort, int? WanRateMbit = null, int WanPaths = 1)
 {
     public const int AgentPort = 9700;
+
+    /// <summary>The most WAN paths a lab builds between two sites.</summary>
+    public const int MaxWanPaths = 4;
 
     public static bool TryParse(string text, int managerPort, out LabPlan? plan, out string error)
     {
@@ -53,24 +57,37 @@ public sealed record LabPlan(IReadOnlyList<LabSite> Sites, int ManagerPort, int?
     public IEnumerable<LabHost> AllHosts => Sites.SelectMany(s => s.Hosts);
 
     /// <summary>
-    /// A star around site a: the k-th other site's first host is linked to a1 by a /30, 172.16.0.(4k+1) on a1's
-    /// side (interface wan{k}) and 172.16.0.(4k+2) on the other's (interface wan0). For 2 sites: a1 wan0
-    /// 172.16.0.1 ↔ b1 wan0 172.16.0.2.
+    /// A star around site a: the k-th other site's first host is linked to a1 by a /30 per WAN path. Path 1:
+    /// 172.16.0.(4k+1) on a1's side (interface wan{k}) and 172.16.0.(4k+2) on the other's (interface wan0); path p &gt; 1
+    /// the same in 172.16.(p−1).0 on interfaces wan{k}p{p} and wan0p{p}. For 2 sites and 2 paths: a1 wan0 172.16.0.1 ↔
+    /// b1 wan0 172.16.0.2 and a1 wan0p2 172.16.1.1 ↔ b1 wan0p2 172.16.1.2.
     /// </summary>
     public IReadOnlyList<LabWanLink> WanLinks =>
-        Sites.Skip(1).Select((site, k) => new LabWanLink(
+        Enumerable.Range(1, WanPaths).SelectMany(path => Sites.Skip(1).Select((site, k) => new LabWanLink(
             Sites[0].Hosts[0].Netns,
-            $"wan{k.ToString(CultureInfo.InvariantCulture)}",
-            $"172.16.0.{(4 * k + 1).ToString(CultureInfo.InvariantCulture)}",
+            WanInterface(k, path),
+            WanAddress(path, 4 * k + 1),
             site.Hosts[0].Netns,
-            "wan0",
-            $"172.16.0.{(4 * k + 2).ToString(CultureInfo.InvariantCulture)}")).ToList();
+            WanInterface(0, path),
+            WanAddress(path, 4 * k + 2))
+        {
+            Path = path,
+        })).ToList();
 
-    /// <summary>A host's address on the WAN (gateway hosts at the ends of a WAN link), or null.</summary>
-    public string? WanAddressOf(LabHost host) =>
+    /// <summary>A host's addresses on the WAN (gateway hosts at the ends of WAN links), path 1's first; empty for other hosts.</summary>
+    public IReadOnlyList<string> WanAddressesOf(LabHost host) =>
         WanLinks.Where(l => l.NetnsA == host.Netns).Select(l => l.AddressA)
             .Concat(WanLinks.Where(l => l.NetnsB == host.Netns).Select(l => l.AddressB))
-            .FirstOrDefault();
+            .ToList();
+
+    /// <summary>A host's address on the WAN's first path, or null.</summary>
+    public string? WanAddressOf(LabHost host) => WanAddressesOf(host).FirstOrDefault();
+
+    private static string WanInterface(int k, int path) =>
+        path == 1 ? $"wan{k.ToString(CultureInfo.InvariantCulture)}" : $"wan{k.ToString(CultureInfo.InvariantCulture)}p{path.ToString(CultureInfo.InvariantCulture)}";
+
+    private static string WanAddress(int path, int host) =>
+        $"172.16.{(path - 1).ToString(CultureInfo.InvariantCulture)}.{host.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>The port a site's manager listens on: site a's is <see cref="ManagerPort"/>, the next site's the next one.</summary>
     public int ManagerPortOf(LabSite site) => ManagerPort + site.Index;
@@ -81,7 +98,7 @@ public sealed record LabPlan(IReadOnlyList<LabSite> Sites, int ManagerPort, int?
     /// <summary>The URL of a site's manager on this machine's loopback.</summary>
     public string LoopbackManagerUrl(LabSite site) => $"http://127.0.0.1:{ManagerPortOf(site).ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>The same sites, hosts, names and addresses (the manager's port may differ).</summary>
+    /// <summary>The same sites, hosts, names, addresses and WAN paths (the manager's port and the WAN's rate may differ).</summary>
     public bool SameShapeAs(LabPlan other) =>
-        System.Text.Json.JsonSerializer.Serialize(Sites, Vcm.Api.ApiJson.Options) == System.Text.Json.JsonSerializer.Serialize(other.Sites, Vcm.Api.ApiJson.Options);
+        WanPaths == other.WanPaths && System.Text.Json.JsonSerializer.Serialize(Sites, Vcm.Api.ApiJson.Options) == System.Text.Json.JsonSerializer.Serialize(other.Sites, Vcm.Api.ApiJson.Options);
 }

@@ -59,7 +59,7 @@ public sealed class LabRunner(CliServices services, string vcm)
                 "--underlay-mtu", LabTopology.UnderlayMtu.ToString(CultureInfo.InvariantCulture),
                 "--cpus", HostCpus, "--memory", HostMemory,
             ];
-            if (state.Plan.WanAddressOf(host) is { } wan)
+            foreach (var wan in state.Plan.WanAddressesOf(host))
             {
                 args.AddRange(["--wan-address", wan]);
             }

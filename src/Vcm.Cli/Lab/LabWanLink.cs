@@ -9,6 +9,9 @@ namespace Vcm.Cli.Lab;
 /// </summary>
 public sealed record LabWanLink(string NetnsA, string InterfaceA, string AddressA, string NetnsB, string InterfaceB, string AddressB)
 {
+    /// <summary>Which of the WAN paths between the two sites this link is (1 for the first).</summary>
+    public int Path { get; init; } = 1;
+
     public const int Mtu = 1500;
 
     public const int Prefix = 30;

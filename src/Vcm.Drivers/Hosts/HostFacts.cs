@@ -23,6 +23,12 @@ public sealed record HostFacts
     /// <summary>A gateway host's address on the WAN between sites (VPN ends); null where it has none.</summary>
     public string? WanAddress { get; init; }
 
+    /// <summary>
+    /// Every WAN address of a gateway host with several WAN links, in path order (the first is <see cref="WanAddress"/>):
+    /// the k-th makes the k-th path of its VPN ends. Empty where it has at most one.
+    /// </summary>
+    public IReadOnlyList<string> WanAddresses { get; init; } = [];
+
     /// <summary>Which drivers serve the host: "sim" or "linux".</summary>
     public required string Driver { get; init; }
 }

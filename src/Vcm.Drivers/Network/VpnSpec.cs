@@ -42,4 +42,14 @@ public sealed record VpnSpec
     public int? RateMbit { get; init; }
 
     public int Mtu { get; init; } = 1500;
+
+    /// <summary>
+    /// Standby WAN paths (path 2 onward; path 1 is <see cref="Local"/> ↔ <see cref="Remote"/>): a tunnel is kept up on
+    /// each, on the same ports, and exactly one of them is bridged at a time. Empty: one path, as ever.
+    /// </summary>
+    public IReadOnlyList<VpnPath> AlternatePaths { get; init; } = [];
+
+    /// <summary>Every path, path 1 first.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<VpnPath> Paths => [new VpnPath(Local, Remote), .. AlternatePaths];
 }

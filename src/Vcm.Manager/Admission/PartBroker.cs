@@ -131,7 +131,9 @@ public sealed class PartBroker(
         }
 
         var nodes = await clusters.GetNodesAsync(cluster.Id, cancellationToken);
-        var serverAddress = (await hosts.GetAsync([cluster.GatewayHostId!], cancellationToken))[cluster.GatewayHostId!].WanAddress!;
+        var gateway = (await hosts.GetAsync([cluster.GatewayHostId!], cancellationToken))[cluster.GatewayHostId!];
+        var serverAddress = gateway.WanAddress!;
+        var serverAddresses = WanList.Several(gateway.WanAddresses);
         var asked = new List<ClusterPartRecord>();
         foreach (var part in rows)
         {
@@ -148,11 +150,13 @@ public sealed class PartBroker(
                     Nodes = nodes.Where(n => n.Site == part.Site && n.HostId is null)
                         .Select(n => new PartNode(n.Name, n.Role, n.Idx, n.Mac, n.Ip, n.Token ?? "")).ToList(),
                     Vpn = new PartVpn(
-                        serverAddress, part.VpnPort!.Value, keys.CaCertificate, keys.ClientCertificate, keys.ClientKey, keys.TlsCryptKey, cluster.Spec.WanRate?.Mbit),
+                        serverAddress, part.VpnPort!.Value, keys.CaCertificate, keys.ClientCertificate, keys.ClientKey, keys.TlsCryptKey, cluster.Spec.WanRate?.Mbit,
+                        serverAddresses),
                 };
                 var status = await client.PutPartAsync(peer, cluster.Id, request, cancellationToken);
                 part.RemoteId = status.Id;
                 part.GatewayWan = status.ClientAddress;
+                part.GatewayWans = WanList.Join(status.ClientAddresses);
                 part.PeerVpnPort = status.ClientPort;
                 part.Phase = status.Phase;
                 part.Reason = status.Reason;

@@ -126,5 +126,6 @@ public static class AgentEndpoints
     }
 
     private static HostStore.HostReport Report(Drivers.Hosts.HostFacts f) =>
-        new(f.Name, Views.RolesFlags(f.Roles), f.Cpus, f.MemoryMb, f.DiskMb, f.Kvm, f.Address, f.Driver, f.WanAddress);
+        new(f.Name, Views.RolesFlags(f.Roles), f.Cpus, f.MemoryMb, f.DiskMb, f.Kvm, f.Address, f.Driver,
+            (f.WanAddresses ?? []).FirstOrDefault() ?? f.WanAddress, Peers.WanList.Join(f.WanAddresses));
 }

@@ -16,6 +16,7 @@ public static partial class AgentRequestValidator
     public const int MaxCpus = 4096;
     public const long MaxMemoryMb = 64L * 1024 * 1024; // 64 TiB
     public const long MaxDiskMb = 1024L * 1024 * 1024; // 1 PiB
+    public const int MaxWanPaths = 8;
 
     public static readonly IReadOnlyList<string> Drivers = ["sim", "linux"];
     public static readonly IReadOnlyList<string> Roles = ["compute", "gateway", "storage"];
@@ -160,6 +161,30 @@ public static partial class AgentRequestValidator
         if (host.WanAddress is { } wan && !IPAddress.TryParse(wan, out _))
         {
             problems.Add(new Problem($"{at}.wanAddress", "must be an IP address when given"));
+        }
+
+        var wans = host.WanAddresses ?? [];
+        for (var w = 0; w < wans.Count; w++)
+        {
+            if (!IPAddress.TryParse(wans[w], out _))
+            {
+                problems.Add(new Problem($"{at}.wanAddresses[{w}]", "must be an IP address"));
+            }
+        }
+
+        if (wans.Distinct(StringComparer.Ordinal).Count() != wans.Count)
+        {
+            problems.Add(new Problem($"{at}.wanAddresses", "lists an address twice: each WAN path has its own"));
+        }
+
+        if (wans.Count > MaxWanPaths)
+        {
+            problems.Add(new Problem($"{at}.wanAddresses", $"lists {wans.Count} addresses; a host has at most {MaxWanPaths} WAN paths"));
+        }
+
+        if (wans.Count > 0 && host.WanAddress is { } first && first != wans[0])
+        {
+            problems.Add(new Problem($"{at}.wanAddress", "must be the first of wanAddresses when both are given"));
         }
     }
 

@@ -22,7 +22,9 @@ public sealed partial class ClusterReconciler
         ClusterScope scope, IReadOnlyDictionary<string, HostRecord> hostRecords, string bridge, CancellationToken cancellationToken)
     {
         var cluster = scope.Cluster;
-        var local = hostRecords.GetValueOrDefault(cluster.GatewayHostId!)?.WanAddress;
+        var gateway = hostRecords.GetValueOrDefault(cluster.GatewayHostId!);
+        var local = gateway?.WanAddress;
+        var locals = WanList.Of(local, gateway?.WanAddresses);
         if (cluster.HomeSite is { } home && cluster.PartVpn is { } partVpn)
         {
             var vpn = PartVpn.Deserialize(partVpn);
@@ -42,6 +44,7 @@ public sealed partial class ClusterReconciler
                     PrivateKey = vpn.PrivateKey,
                     TlsCryptKey = vpn.TlsCryptKey,
                     RateMbit = vpn.RateMbit,
+                    AlternatePaths = Standby(locals, vpn.ServerAddresses ?? [vpn.ServerAddress]),
                 },
             ];
         }
@@ -69,11 +72,19 @@ public sealed partial class ClusterReconciler
                 PrivateKey = keys.ServerKey,
                 TlsCryptKey = keys.TlsCryptKey,
                 RateMbit = scope.Spec.WanRate?.Mbit,
+                AlternatePaths = Standby(locals, WanList.Of(remote, part.GatewayWans)),
             });
         }
 
         return ends;
     }
+
+    /// <summary>
+    /// The standby WAN paths of a VPN end (path 2 onward): the k-th WAN address of each side's gateway host makes
+    /// path k, as many as the side with fewer has. None when either side has one address.
+    /// </summary>
+    private static IReadOnlyList<VpnPath> Standby(IReadOnlyList<string> locals, IReadOnlyList<string> remotes) =>
+        VpnPath.Pair(locals, remotes).Skip(1).ToList();
 
     /// <summary>
     /// A home cluster whose parts were never all admitted (its manager died while asking the peers): withdraw it
@@ -158,6 +169,7 @@ public sealed partial class ClusterReconciler
             part.Phase = status.Phase;
             part.Reason = status.Reason;
             part.GatewayWan = status.ClientAddress;
+            part.GatewayWans = WanList.Join(status.ClientAddresses);
             part.PeerVpnPort = status.ClientPort;
             part.UpdatedMs = scope.NowMs;
             foreach (var remote in status.Nodes)

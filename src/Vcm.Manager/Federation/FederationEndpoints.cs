@@ -168,10 +168,11 @@ public static partial class FederationEndpoints
         var nodes = await clusters.GetNodesAsync(part.Id, cancellationToken);
         var hostIds = nodes.Select(n => n.HostId).Append(part.GatewayHostId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var records = await hosts.GetAsync(hostIds, cancellationToken);
-        var gateway = part.GatewayHostId is { } g && records.TryGetValue(g, out var host) ? host.WanAddress ?? "" : "";
+        var gatewayHost = part.GatewayHostId is { } g && records.TryGetValue(g, out var host) ? host : null;
         return new PartStatus(
-            part.Id, part.Phase, part.Reason, gateway, part.VpnPort ?? 0,
-            nodes.Select(n => new PartNodeStatus(n.Name, n.HostId is { } id && records.TryGetValue(id, out var h) ? h.Name : "", n.State, n.BootedMs)).ToList());
+            part.Id, part.Phase, part.Reason, gatewayHost?.WanAddress ?? "", part.VpnPort ?? 0,
+            nodes.Select(n => new PartNodeStatus(n.Name, n.HostId is { } id && records.TryGetValue(id, out var h) ? h.Name : "", n.State, n.BootedMs)).ToList(),
+            WanList.Several(gatewayHost?.WanAddresses));
     }
 
     /// <summary>Checks a part request; every problem at once.</summary>
@@ -225,6 +226,11 @@ public static partial class FederationEndpoints
         if (request.Vpn is null || request.Vpn.ServerPort is < 1 or > 65535 || !System.Net.IPAddress.TryParse(request.Vpn.ServerAddress, out _))
         {
             problems.Add(new Problem("vpn", "needs the server's address and port"));
+        }
+        else if (request.Vpn.ServerAddresses is { } servers
+            && (servers.Count > Api.AgentRequestValidator.MaxWanPaths || servers.Any(a => !System.Net.IPAddress.TryParse(a, out _)) || servers.Distinct(StringComparer.Ordinal).Count() != servers.Count))
+        {
+            problems.Add(new Problem("vpn.serverAddresses", $"must be distinct IP addresses, at most {Api.AgentRequestValidator.MaxWanPaths}"));
         }
 
         return problems;

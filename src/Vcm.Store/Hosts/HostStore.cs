@@ -12,7 +12,7 @@ namespace Vcm.Store.Hosts;
 public sealed class HostStore(Database database)
 {
     /// <summary>What a host reports of itself.</summary>
-    public sealed record HostReport(string Name, int Roles, long Cpus, long MemoryMb, long DiskMb, bool Kvm, string Address, string Driver, string? WanAddress = null);
+    public sealed record HostReport(string Name, int Roles, long Cpus, long MemoryMb, long DiskMb, bool Kvm, string Address, string Driver, string? WanAddress = null, string? WanAddresses = null);
 
     /// <summary>
     /// Takes an agent in (or back in), with its hosts, matched by name within the site. An agent id already known
@@ -205,7 +205,8 @@ public sealed class HostStore(Database database)
     private static bool Apply(HostRecord host, HostReport report, string agentId, long nowMs)
     {
         var changed = host.Roles != report.Roles || host.Cpus != report.Cpus || host.MemoryMb != report.MemoryMb
-            || host.DiskMb != report.DiskMb || host.State == HostState.Down || host.WanAddress != report.WanAddress;
+            || host.DiskMb != report.DiskMb || host.State == HostState.Down || host.WanAddress != report.WanAddress
+            || host.WanAddresses != report.WanAddresses;
         host.AgentId = agentId;
         host.Roles = report.Roles;
         host.Cpus = report.Cpus;
@@ -215,6 +216,7 @@ public sealed class HostStore(Database database)
         host.Address = report.Address;
         host.Driver = report.Driver;
         host.WanAddress = report.WanAddress;
+        host.WanAddresses = report.WanAddresses;
         host.HeartbeatMs = nowMs;
         if (host.State == HostState.Down)
         {

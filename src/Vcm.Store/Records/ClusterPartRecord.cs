@@ -35,6 +35,9 @@ public sealed class ClusterPartRecord
     /// <summary>The peer gateway host's WAN address, as the peer reports.</summary>
     public string? GatewayWan { get; set; }
 
+    /// <summary>Every WAN address of the peer's gateway host, comma-separated in path order, when it has several.</summary>
+    public string? GatewayWans { get; set; }
+
     public long UpdatedMs { get; set; }
 
     public long Version { get; set; }

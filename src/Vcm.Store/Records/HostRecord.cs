@@ -30,6 +30,9 @@ public sealed class HostRecord
     /// <summary>A gateway host's address on the WAN between sites (VPN ends).</summary>
     public string? WanAddress { get; set; }
 
+    /// <summary>Every WAN address of a gateway host with several WAN links, comma-separated in path order; null with at most one.</summary>
+    public string? WanAddresses { get; set; }
+
     public required HostState State { get; set; }
 
     public long HeartbeatMs { get; set; }

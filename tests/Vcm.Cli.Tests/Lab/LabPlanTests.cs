@@ -52,6 +52,30 @@ public sealed class LabPlanTests
     }
 
     [Fact]
+    public void WanLinks_TwoPaths_EachItsOwnVethAndSubnet_Path1AsWithOne()
+    {
+        var links = (Plan("2x2") with { WanPaths = 2 }).WanLinks;
+
+        Assert.Equal(2, links.Count);
+        Assert.Equal(new LabWanLink("vcl-a1", "wan0", "172.16.0.1", "vcl-b1", "wan0", "172.16.0.2"), links[0]);
+        Assert.Equal(new LabWanLink("vcl-a1", "wan0p2", "172.16.1.1", "vcl-b1", "wan0p2", "172.16.1.2") { Path = 2 }, links[1]);
+    }
+
+    [Fact]
+    public void WanAddressesOf_TwoPaths_GatewaysHaveOnePerPathInPathOrder()
+    {
+        var plan = Plan("2x2") with { WanPaths = 2 };
+
+        Assert.Equal(["172.16.0.1", "172.16.1.1"], plan.WanAddressesOf(plan.Sites[0].Hosts[0]));
+        Assert.Equal(["172.16.0.2", "172.16.1.2"], plan.WanAddressesOf(plan.Sites[1].Hosts[0]));
+        Assert.Empty(plan.WanAddressesOf(plan.Sites[0].Hosts[1]));
+    }
+
+    [Fact]
+    public void SameShapeAs_OtherWanPaths_NotTheSameShape() =>
+        Assert.False(Plan("2x2").SameShapeAs(Plan("2x2") with { WanPaths = 2 }));
+
+    [Fact]
     public void ManagerUrls_SiteBOnTheNextPort()
     {
         var plan = Plan("2x2", 8720);

@@ -132,6 +132,57 @@ public sealed class AgentJoinTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Heartbeat_BadWanPaths_422ListsEach_HostsUnchanged()
+    {
+        var before = await DbSnapshot.TakeAsync(_site.Database);
+        var facts = _site.Agent.Hosts.Facts.Select((f, i) => i switch
+        {
+            0 => f with { WanAddress = "172.16.0.1", WanAddresses = ["172.16.0.1", "wan1", "172.16.0.1"] },
+            1 => f with { WanAddress = "172.16.0.9", WanAddresses = ["172.16.0.1", "172.16.1.1"] },
+            _ => f,
+        }).ToList();
+
+        var response = await HeartbeatAsync(new AgentHeartbeat(SiteAgent, "http://in-process", facts), SiteKey);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await Requests.ProblemAsync(response);
+        Assert.Equal(["hosts[0].wanAddresses", "hosts[0].wanAddresses[1]", "hosts[1].wanAddress"], problem.Errors!.Select(e => e.Field).Order(StringComparer.Ordinal));
+        Assert.Equal("", DbSnapshot.Diff(before, await DbSnapshot.TakeAsync(_site.Database)));
+    }
+
+    [Fact]
+    public async Task Heartbeat_TwoWanAddresses_BothRecordedInPathOrder()
+    {
+        var facts = _site.Agent.Hosts.Facts.Select((f, i) => i == 0 ? f with { WanAddress = "172.16.0.1", WanAddresses = ["172.16.0.1", "172.16.1.1"] } : f).ToList();
+
+        var response = await HeartbeatAsync(new AgentHeartbeat(SiteAgent, "http://in-process", facts), SiteKey);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var host = (await new Vcm.Store.Hosts.HostStore(_site.Database).ListAsync(null, CancellationToken.None)).Single(h => h.Name == facts[0].Name);
+        Assert.Equal(("172.16.0.1", "172.16.0.1,172.16.1.1"), (host.WanAddress, host.WanAddresses));
+    }
+
+    [Fact]
+    public async Task Heartbeat_WanAddressesNull_204_AsWithNone()
+    {
+        var beat = System.Text.Json.Nodes.JsonNode.Parse(
+            System.Text.Json.JsonSerializer.Serialize(new AgentHeartbeat(SiteAgent, "http://in-process", _site.Agent.Hosts.Facts.ToList()), AgentJson.Options))!;
+        beat["hosts"]![0]!["wanAddresses"] = null;
+        beat["hosts"]![0]!["wanAddress"] = "172.16.0.1";
+        using var message = new HttpRequestMessage(HttpMethod.Post, AgentPaths.Heartbeat)
+        {
+            Content = new StringContent(beat.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SiteKey);
+
+        var response = await _site.Anonymous.SendAsync(message);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var host = (await new Vcm.Store.Hosts.HostStore(_site.Database).ListAsync(null, CancellationToken.None)).Single(h => h.Name == _site.Agent.Hosts.Facts[0].Name);
+        Assert.Equal(("172.16.0.1", (string?)null), (host.WanAddress, host.WanAddresses));
+    }
+
+    [Fact]
     public async Task Heartbeat_SoundFactsWithTheAgentsKey_204_CapacityRecorded()
     {
         var facts = _site.Agent.Hosts.Facts.Select(f => f with { Cpus = 48 }).ToList();

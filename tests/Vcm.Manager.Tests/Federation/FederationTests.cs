@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Vcm.Agent.Sim;
 using Vcm.Api;
 using Vcm.Domain.Clusters;
+using Vcm.Drivers.Network;
 using Vcm.Manager.Configuration;
 using Vcm.Manager.Hosting;
 using Vcm.Testing;
@@ -162,6 +163,27 @@ public sealed class FederationTests : IAsyncLifetime
         Assert.Equal("Released", (await _b.Client.GetClusterAsync("x@a", nodes: false, CancellationToken.None)).Phase);
         _a.AssertHostsEmpty();
         _b.AssertHostsEmpty();
+    }
+
+    [Fact]
+    public async Task Create_GatewaysWithTwoWanPaths_EachVpnEndHasTheStandbyPath_PairedByPathNumber()
+    {
+        await using var a = await TestSite.StartAsync(TestDatabase.FromEnvironment(), hosts: 2, controllers: Fast, siteName: "a2", peers: _peers, wanPaths: 2);
+        await using var b = await TestSite.StartAsync(TestDatabase.FromEnvironment(), hosts: 2, controllers: Fast, siteName: "b2", peers: _peers, wanPaths: 2);
+        _peers.Register(a);
+        _peers.Register(b);
+        var token = await b.Client.CreatePeerTokenAsync(CancellationToken.None);
+        await a.Client.AddPeerAsync(new PeerAddRequest("b2", TestSite.UrlOf("b2"), token.Token), CancellationToken.None);
+
+        await a.Client.CreateClusterAsync(new ClusterSpecInput { Name = "x", Workers = 1, Sites = ["a2:1", "b2:1"] }, CancellationToken.None);
+        await a.WaitForPhaseAsync("x", "Ready");
+
+        var server = SimHosts(a).SelectMany(h => h.VpnEnds()).Single();
+        var client = SimHosts(b).SelectMany(h => h.VpnEnds()).Single();
+        Assert.Equal(("192.0.2.1", "192.0.2.1"), (server.Local, client.Remote));
+        Assert.Equal([new VpnPath("198.51.100.1", "198.51.100.1")], server.AlternatePaths);
+        Assert.Equal([new VpnPath("198.51.100.1", "198.51.100.1")], client.AlternatePaths);
+        Assert.Equal(server.Paths.Select(p => (p.Local, p.Remote)), client.Paths.Select(p => (p.Remote, p.Local)));
     }
 
     [Fact]

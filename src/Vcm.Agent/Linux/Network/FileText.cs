@@ -28,6 +28,18 @@ internal static class FileText
         return true;
     }
 
+    /// <summary>Deletes the file if it is there; true if it was.</summary>
+    public static bool DeleteIfExists(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        File.Delete(path);
+        return true;
+    }
+
     public static string? ReadOrNull(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 
     public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

@@ -40,6 +40,7 @@ public sealed class LinuxNetworkDriver : INetworkDriver, IDisposable
     private readonly LinuxSegments _segments;
     private readonly LinuxGateways _gateways;
     private readonly LinuxVpns _vpns;
+    private readonly VpnPaths _paths;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _changes = new(1, 1);
 
@@ -50,6 +51,7 @@ public sealed class LinuxNetworkDriver : INetworkDriver, IDisposable
         _segments = new LinuxSegments(context, _shell);
         _gateways = new LinuxGateways(context, _shell, _logger);
         _vpns = new LinuxVpns(context, _shell, _logger);
+        _paths = new VpnPaths(context, _shell);
     }
 
     public Task<EnsureOutcome> EnsureSegmentAsync(SegmentSpec spec, CancellationToken cancellationToken) =>
@@ -87,6 +89,13 @@ public sealed class LinuxNetworkDriver : INetworkDriver, IDisposable
     /// </summary>
     public Task<IReadOnlyList<string>> ReviveVpnsAsync(CancellationToken cancellationToken) =>
         ChangeAsync("revive VPN ends", "network", _vpns.ReviveAsync, cancellationToken);
+
+    /// <summary>
+    /// One look at each VPN end of several WAN paths: bridges the lowest-numbered usable path (<see cref="VpnPathChoice"/>)
+    /// and no other; answers what it switched. The agent calls this every <see cref="Hosting.VpnPathSupervisor.Period"/>. It does not wait
+    /// for other changes (an ensure may take seconds): it only moves taps on and off the bridge, which ensures leave alone.
+    /// </summary>
+    public Task<IReadOnlyList<string>> SelectVpnPathsAsync(CancellationToken cancellationToken) => _paths.SelectAsync(cancellationToken);
 
     public void Dispose() => _changes.Dispose();
 

@@ -23,22 +23,37 @@ namespace Vcm.Agent.Linux.Network;
 /// kernel (or a router on the way) fragments it and the other end's kernel reassembles it; with DF set (<c>mtu-disc
 /// yes</c>) full frames are lost. OpenVPN's own <c>fragment</c> is not used; <c>mssfix</c> is left at its default.
 /// </para>
+/// <para>
+/// An end of several WAN paths runs one openvpn per path (<see cref="VpnLayout.Path"/>), between that path's two
+/// addresses on the same ports, each with a management socket the agent's path selector asks for the tunnel's state,
+/// and a faster keepalive (<c>ping 1</c> / <c>ping-restart 2</c>): a path whose far side is lost is given up within
+/// 2–3 s, so the selector can move to a standby path within the failover goal of 3 s (a local link going down is seen
+/// at once, by the selector itself).
+/// </para>
 /// </remarks>
 internal static class OpenVpnConfig
 {
     public static string Of(VpnSpec spec, VpnLayout layout, int mtu)
     {
+        var path = spec.Paths[layout.Path - 1];
+        var several = spec.AlternatePaths.Count > 0;
         var port = spec.Port.ToString(CultureInfo.InvariantCulture);
         var text = new StringBuilder();
-        text.Append("# vcm VPN end ").Append(spec.Name).Append(spec.Server ? " (server)" : " (client)").Append('\n');
+        text.Append("# vcm VPN end ").Append(spec.Name).Append(spec.Server ? " (server)" : " (client)");
+        if (several)
+        {
+            text.Append(", WAN path ").Append(layout.Path.ToString(CultureInfo.InvariantCulture)).Append(" of ").Append(spec.Paths.Count.ToString(CultureInfo.InvariantCulture));
+        }
+
+        text.Append('\n');
         Line(text, "dev", layout.Tap);
         Line(text, "dev-type", "tap");
         Line(text, "tun-mtu", mtu.ToString(CultureInfo.InvariantCulture));
         Line(text, "mtu-disc", "no");
         Line(text, "proto", "udp");
-        Line(text, "local", spec.Local);
+        Line(text, "local", path.Local);
         Line(text, "lport", port);
-        Line(text, "remote", spec.Remote + " " + spec.RemotePort.ToString(CultureInfo.InvariantCulture));
+        Line(text, "remote", path.Remote + " " + spec.RemotePort.ToString(CultureInfo.InvariantCulture));
         if (spec.Server)
         {
             Line(text, "tls-server");
@@ -55,8 +70,18 @@ internal static class OpenVpnConfig
         Line(text, "cert", Quoted(layout.Certificate));
         Line(text, "key", Quoted(layout.PrivateKey));
         Line(text, "tls-crypt", Quoted(layout.TlsCryptKey));
-        Line(text, "ping", "2");
-        Line(text, "ping-restart", "10");
+        if (several)
+        {
+            Line(text, "management", Quoted(layout.ManagementSocket) + " unix");
+            Line(text, "ping", "1");
+            Line(text, "ping-restart", "2");
+        }
+        else
+        {
+            Line(text, "ping", "2");
+            Line(text, "ping-restart", "10");
+        }
+
         Line(text, "persist-tun");
         Line(text, "disable-dco");
         Line(text, "verb", "3");

@@ -21,7 +21,7 @@ internal sealed class VpnDaemon(LinuxHostContext context, ILogger logger)
     /// Keeps openvpn running with the current files: started when it is not running (never started, or died), restarted
     /// when the files changed since it was started (<paramref name="files"/> is their hash). True if it did either.
     /// </summary>
-    public async Task<bool> EnsureAsync(VpnSpec spec, VpnLayout layout, string files, CancellationToken cancellationToken)
+    public async Task<bool> EnsureAsync(VpnSpec spec, VpnLayout layout, string local, string files, CancellationToken cancellationToken)
     {
         var daemon = Spec(layout);
         var pid = Daemons.RunningPid(daemon);
@@ -38,8 +38,8 @@ internal sealed class VpnDaemon(LinuxHostContext context, ILogger logger)
         var started = await context.Daemons.StartAsync(daemon, cancellationToken);
         LinuxNetworkDriverLog.VpnDaemonStarted(logger, spec.Name, started);
         await context.Daemons.WaitUntilReadyAsync(
-            daemon, started, p => SocketTable.UdpBound(p, spec.Local, spec.Port), StartTimeout,
-            $"openvpn of VPN end {spec.Name}", $"does not listen on {spec.Local}:{spec.Port}", cancellationToken);
+            daemon, started, p => SocketTable.UdpBound(p, local, spec.Port), StartTimeout,
+            $"openvpn of VPN end {spec.Name}", $"does not listen on {local}:{spec.Port}", cancellationToken);
         await FileText.WriteIfChangedAsync(layout.Applied, files, cancellationToken);
         return true;
     }

@@ -18,8 +18,12 @@ internal sealed class VpnTap(HostShell shell)
     /// <summary>The bucket holds 10 ms at the rate, at least 32 KiB (more than a few full frames at any rate).</summary>
     private const int MinimumBurstBytes = 32 * 1024;
 
-    /// <summary>Converges the tap to the spec; true if anything changed.</summary>
-    public async Task<bool> EnsureAsync(VpnSpec spec, VpnLayout layout, IReadOnlyDictionary<string, LinkInfo> links, CancellationToken cancellationToken)
+    /// <summary>
+    /// Converges the tap to the spec; true if anything changed. A <paramref name="bridged"/> tap (an end of one path) is
+    /// put on the cluster bridge; the tap of an end of several paths is made off the bridge and left on it or off it
+    /// (the path selector, <see cref="VpnPaths"/>, bridges one path's tap at a time), but never on another bridge.
+    /// </summary>
+    public async Task<bool> EnsureAsync(VpnSpec spec, VpnLayout layout, IReadOnlyDictionary<string, LinkInfo> links, bool bridged, CancellationToken cancellationToken)
     {
         var changed = false;
         links.TryGetValue(layout.Tap, out var tap);
@@ -35,9 +39,15 @@ internal sealed class VpnTap(HostShell shell)
             changed = true;
         }
 
-        if (tap is null || tap.Mtu != spec.Mtu || tap.Master != spec.Bridge || !tap.Up || tap.Alias != layout.TapAlias)
+        if (bridged && (tap is null || tap.Mtu != spec.Mtu || tap.Master != spec.Bridge || !tap.Up || tap.Alias != layout.TapAlias))
         {
             await shell.IpAsync(["link", "set", layout.Tap, "mtu", Text(spec.Mtu), "master", spec.Bridge, "alias", layout.TapAlias, "up"], cancellationToken);
+            changed = true;
+        }
+        else if (!bridged && (tap is null || tap.Mtu != spec.Mtu || !tap.Up || tap.Alias != layout.TapAlias || tap.Master is { } m && m != spec.Bridge))
+        {
+            List<string> master = tap?.Master is { } other && other != spec.Bridge ? ["nomaster"] : [];
+            await shell.IpAsync(["link", "set", layout.Tap, "mtu", Text(spec.Mtu), .. master, "alias", layout.TapAlias, "up"], cancellationToken);
             changed = true;
         }
 

@@ -22,7 +22,7 @@ public static class AgentCommand
         var exitWith = new Option<int?>("--exit-with") { Description = "Exit when the process with this PID is gone." };
         var hostName = new Option<string?>("--host-name") { Description = "This host's name in the site (default: the machine's name)." };
         var address = new Option<string?>("--address") { Description = "This host's address on the site's underlay network (VXLAN, iSCSI)." };
-        var wanAddress = new Option<string?>("--wan-address") { Description = "This gateway host's address on the WAN, where other sites' gateways reach its cluster VPN ends (reported to the manager)." };
+        var wanAddress = new Option<string[]>("--wan-address") { Description = "This gateway host's address on the WAN, where other sites' gateways reach its cluster VPN ends (reported to the manager); once per WAN path, in path order, when it has several links." };
         var roles = new Option<string?>("--roles") { Description = "compute, gateway, storage, comma-separated (default all three)." };
         var imageStore = new Option<string?>("--image-store") { Description = "Where base images come from: a folder, or the manager's URL (default: the --join URL)." };
         var underlayMtu = new Option<int?>("--underlay-mtu") { Description = "MTU of the underlay network (default 1500)." };
@@ -43,7 +43,7 @@ public static class AgentCommand
             {
                 return await RunRealAsync(services, new RealOptions(
                     cli.Get(join), joinToken, cli.Get(listen), cli.Get(data), cli.Get(exitWith), cli.Get(hostName), cli.Get(address),
-                    cli.Get(wanAddress), cli.Get(roles), cli.Get(imageStore), cli.Get(underlayMtu), cli.Get(cpus), cli.Get(memory), cli.Get(disk), cli.Get(teardown)), ct);
+                    cli.Get(wanAddress) ?? [], cli.Get(roles), cli.Get(imageStore), cli.Get(underlayMtu), cli.Get(cpus), cli.Get(memory), cli.Get(disk), cli.Get(teardown)), ct);
             }
 
             if (count is < 1 or > 100_000)
@@ -74,7 +74,7 @@ public static class AgentCommand
     }
 
     private sealed record RealOptions(
-        string? Join, string? Token, string? Listen, string? Data, int? ExitWith, string? HostName, string? Address, string? WanAddress, string? Roles,
+        string? Join, string? Token, string? Listen, string? Data, int? ExitWith, string? HostName, string? Address, IReadOnlyList<string> WanAddresses, string? Roles,
         string? ImageStore, int? UnderlayMtu, int? Cpus, string? Memory, string? Disk, bool Teardown);
 
     /// <summary>This machine (or the namespace the agent was started in) as a real host.</summary>
@@ -89,9 +89,17 @@ public static class AgentCommand
         }
 
         var address = o.Address ?? "127.0.0.1";
-        if (o.WanAddress is { } wan && !(System.Net.IPAddress.TryParse(wan, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork))
+        foreach (var wan in o.WanAddresses)
         {
-            throw new CliException($"--wan-address '{wan}' is not an IPv4 address", ExitCodes.Usage);
+            if (!(System.Net.IPAddress.TryParse(wan, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork))
+            {
+                throw new CliException($"--wan-address '{wan}' is not an IPv4 address", ExitCodes.Usage);
+            }
+        }
+
+        if (o.WanAddresses.Distinct(StringComparer.Ordinal).Count() != o.WanAddresses.Count)
+        {
+            throw new CliException($"--wan-address names {string.Join(", ", o.WanAddresses)}: each WAN path needs an address of its own", ExitCodes.Usage);
         }
 
         var identity = AgentIdentity.LoadOrCreate(dataDirectory);
@@ -101,7 +109,7 @@ public static class AgentCommand
         using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(s => { s.SingleLine = true; s.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
         var imageStore = o.ImageStore ?? o.Join ?? Path.Combine(CliPaths.DefaultDataDirectory(), "images");
         using var host = RealAgent.Create(
-            services, name, address, o.WanAddress, roleList, dataDirectory, imageStore, o.UnderlayMtu ?? 1500, o.Cpus,
+            services, name, address, o.WanAddresses, roleList, dataDirectory, imageStore, o.UnderlayMtu ?? 1500, o.Cpus,
             Size(o.Memory, "--memory"), Size(o.Disk, "--disk"), identity.Key, http, logging);
         if (o.Teardown)
         {

@@ -11,7 +11,7 @@ namespace Vcm.Cli.Commands.Processes;
 internal static class RealAgent
 {
     public static LinuxHost Create(
-        CliServices services, string name, string address, string? wanAddress, IReadOnlyList<string> roles, string data, string imageStore, int underlayMtu,
+        CliServices services, string name, string address, IReadOnlyList<string> wanAddresses, IReadOnlyList<string> roles, string data, string imageStore, int underlayMtu,
         int? cpus, long? memoryMb, long? diskMb, string agentKey, HttpClient http, ILoggerFactory? logging)
     {
         Directory.CreateDirectory(data);
@@ -39,7 +39,8 @@ internal static class RealAgent
             DiskMb = diskMb ?? new DriveInfo(Path.GetFullPath(data)).AvailableFreeSpace / (1024 * 1024),
             Roles = roles,
             Address = address,
-            WanAddress = wanAddress,
+            WanAddress = wanAddresses.FirstOrDefault(),
+            WanAddresses = wanAddresses.Count > 1 ? wanAddresses : [],
             Driver = "linux",
         };
         return new LinuxHost(context, facts, logging);

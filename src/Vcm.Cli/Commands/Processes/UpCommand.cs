@@ -16,10 +16,11 @@ public static class UpCommand
         var sim = new Option<int?>("--sim") { Description = "Run N simulated hosts (in-memory; for trying the control plane)." };
         var lab = new Option<string?>("--lab") { Description = "Build a lab: SITESxHOSTS hosts as network namespaces on this machine, each with its own agent (e.g. 1x3)." };
         var wan = new Option<string?>("--wan") { Description = "With --lab of 2 sites: shape the WAN link between the sites' gateway hosts to this rate (tc tbf), like 100M or 1G." };
+        var wanPaths = new Option<int?>("--wan-paths") { Description = "With --lab of 2 sites: build this many WAN links (paths) between the sites' gateway hosts, each its own subnet, each shaped by --wan (default 1)." };
         var simulation = new SimulationOptions();
         var command = new Command("up", "Run a manager and an agent for this machine in the foreground (Ctrl-C stops both).")
         {
-            sim, lab, wan, ManagerCommand.Data, ManagerCommand.Listen, ManagerCommand.Site, ManagerCommand.Images,
+            sim, lab, wan, wanPaths, ManagerCommand.Data, ManagerCommand.Listen, ManagerCommand.Site, ManagerCommand.Images,
             ManagerCommand.FenceCommand, ManagerCommand.FenceTimeout,
         };
         simulation.AddTo(command);
@@ -35,13 +36,18 @@ public static class UpCommand
 
                 var port = new Uri(ManagerCommand.Read(cli).Listen).Port;
                 return Vcm.Cli.Lab.LabPlan.TryParse(shape, port, out var plan, out var error)
-                    ? await UpLab.RunAsync(cli, services, plan! with { WanRateMbit = WanRate(cli.Get(wan), plan.Sites.Count) }, ct)
+                    ? await UpLab.RunAsync(cli, services, plan! with { WanRateMbit = WanRate(cli.Get(wan), plan.Sites.Count), WanPaths = WanPaths(cli.Get(wanPaths), plan.Sites.Count) }, ct)
                     : throw new CliException(error, ExitCodes.Usage);
             }
 
             if (cli.Get(wan) is not null)
             {
                 throw new CliException("--wan shapes the link between a lab's sites: use it with --lab 2xN", ExitCodes.Usage);
+            }
+
+            if (cli.Get(wanPaths) is not null)
+            {
+                throw new CliException("--wan-paths sets how many links join a lab's sites: use it with --lab 2xN", ExitCodes.Usage);
             }
 
             if (cli.Get(sim) is not { } count)
@@ -93,4 +99,11 @@ public static class UpCommand
         : sites < 2 ? throw new CliException("--wan shapes the link between a lab's sites, and this lab has one site: use --lab 2xN", ExitCodes.Usage)
         : Vcm.Domain.Sizes.BitRate.TryParse(text, out var rate, out var error) ? rate.Mbit
         : throw new CliException($"--wan {error}", ExitCodes.Usage);
+
+    private static int WanPaths(int? paths, int sites) =>
+        paths is not { } count ? 1
+        : sites < 2 ? throw new CliException("--wan-paths sets how many links join a lab's sites, and this lab has one site: use --lab 2xN", ExitCodes.Usage)
+        : count is < 1 or > Vcm.Cli.Lab.LabPlan.MaxWanPaths
+            ? throw new CliException($"--wan-paths {count} is not between 1 and {Vcm.Cli.Lab.LabPlan.MaxWanPaths}", ExitCodes.Usage)
+            : count;
 }

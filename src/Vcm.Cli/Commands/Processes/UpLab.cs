@@ -166,7 +166,7 @@ internal static class UpLab
         foreach (var link in state.Plan.WanLinks)
         {
             var rate = state.Plan.WanRateMbit is { } mbit ? $"shaped to {mbit} Mbit/s (tc tbf)" : "unshaped";
-            Console.Out.WriteLine($"WAN: {link.NetnsA} {link.InterfaceA} {link.AddressA} ↔ {link.NetnsB} {link.InterfaceB} {link.AddressB}, MTU {LabWanLink.Mtu}, {rate}");
+            Console.Out.WriteLine($"WAN path {link.Path}: {link.NetnsA} {link.InterfaceA} {link.AddressA} ↔ {link.NetnsB} {link.InterfaceB} {link.AddressB}, MTU {LabWanLink.Mtu}, {rate}");
         }
 
         Console.Out.WriteLine($"hosts: {string.Join(", ", state.Plan.AllHosts.Select(h => $"{h.Name} {h.Address} ({string.Join(",", h.Roles)})"))}");

@@ -66,6 +66,27 @@ public sealed class LinuxNetworkDriverValidationTests : IDisposable
         { "router not an address", Gateway with { External = Gateway.External! with { Router = "router" } } },
     };
 
+    private static readonly VpnSpec Vpn = SampleVpn.Spec;
+
+    public static TheoryData<string, VpnSpec> BadVpns => new()
+    {
+        { "path 2 local not an address", Vpn with { AlternatePaths = [new VpnPath("wan1", "172.16.1.2")] } },
+        { "path 2 to itself", Vpn with { AlternatePaths = [new VpnPath("172.16.1.1", "172.16.1.1")] } },
+        { "two paths, one local address", Vpn with { AlternatePaths = [new VpnPath("172.16.0.1", "172.16.1.2")] } },
+        { "nine paths", Vpn with { AlternatePaths = Enumerable.Range(1, 8).Select(i => new VpnPath($"172.16.{i}.1", $"172.16.{i}.2")).ToList() } },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadVpns))]
+    public async Task EnsureVpn_UnsatisfiablePaths_IsTerminalAndRunsNothing(string why, VpnSpec spec)
+    {
+        var error = await Assert.ThrowsAsync<DriverException>(() => _driver.EnsureVpnAsync(spec, CancellationToken.None));
+
+        Assert.True(error.Terminal, why);
+        Assert.Empty(_runner.Calls);
+        Assert.False(Directory.Exists(_data), "nothing may be written for a refused spec");
+    }
+
     [Theory]
     [MemberData(nameof(BadSegments))]
     public async Task EnsureSegment_Unsatisfiable_IsTerminalAndRunsNothing(string why, SegmentSpec spec)

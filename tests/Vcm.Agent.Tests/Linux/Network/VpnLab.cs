@@ -12,7 +12,8 @@ namespace Vcm.Agent.Tests.Linux.Network;
 
 /// <summary>
 /// Two "sites" (namespaces vct-TAG-sa, -sb), each a gateway host with its own Linux network driver and the cluster's
-/// segment (a bridge with no VXLAN peers), joined only by a WAN veth (172.16.77.1/30, .2/30, MTU 1500): the VPN ends
+/// segment (a bridge with no VXLAN peers), joined only by a WAN veth (172.16.77.1/30, .2/30, MTU 1500) and a second
+/// one for a second WAN path (wan1, 172.16.78.1/30, .2/30), which an end of one path does not use: the VPN ends
 /// are the one way between the two bridges. On dispose the VPN ends go through the drivers, any openvpn this lab saw
 /// still running is stopped by PID, then the segments, namespaces and files go.
 /// </summary>
@@ -20,6 +21,8 @@ public sealed class VpnLab : IAsyncDisposable
 {
     public const string WanA = "172.16.77.1";
     public const string WanB = "172.16.77.2";
+    public const string WanA2 = "172.16.78.1";
+    public const string WanB2 = "172.16.78.2";
     public const int Port = 1194;
     public const string NodeA = "10.99.0.1";
     public const string NodeB = "10.99.0.2";
@@ -70,10 +73,11 @@ public sealed class VpnLab : IAsyncDisposable
             var siteA = await lab.AddNamespaceAsync("sa");
             var siteB = await lab.AddNamespaceAsync("sb");
             await NetnsLab.RunAsync("ip", "-n", siteA, "link", "add", "wan0", "type", "veth", "peer", "name", "wan0", "netns", siteB);
-            foreach (var (ns, address) in new[] { (siteA, WanA), (siteB, WanB) })
+            await NetnsLab.RunAsync("ip", "-n", siteA, "link", "add", "wan1", "type", "veth", "peer", "name", "wan1", "netns", siteB);
+            foreach (var (ns, link, address) in new[] { (siteA, "wan0", WanA), (siteB, "wan0", WanB), (siteA, "wan1", WanA2), (siteB, "wan1", WanB2) })
             {
-                await NetnsLab.RunAsync("ip", "-n", ns, "addr", "add", address + "/30", "dev", "wan0");
-                await NetnsLab.RunAsync("ip", "-n", ns, "link", "set", "wan0", "mtu", "1500", "up");
+                await NetnsLab.RunAsync("ip", "-n", ns, "addr", "add", address + "/30", "dev", link);
+                await NetnsLab.RunAsync("ip", "-n", ns, "link", "set", link, "mtu", "1500", "up");
             }
 
             var sites = new VpnLab(lab, siteA, siteB, 0x200000 + Convert.ToInt32(lab.Tag[..4], 16));
@@ -108,6 +112,15 @@ public sealed class VpnLab : IAsyncDisposable
     /// <summary>The client end at site B (with <paramref name="keys"/>: another cluster's).</summary>
     public VpnSpec Client(VpnKeys.Keys? keys = null) => Spec(server: false, keys ?? Keys);
 
+    /// <summary>The same end with a second WAN path (wan1).</summary>
+    public static VpnSpec WithSecondPath(VpnSpec spec) =>
+        spec with { AlternatePaths = [spec.Server ? new VpnPath(WanA2, WanB2) : new VpnPath(WanB2, WanA2)] };
+
+    /// <summary>The taps of this lab's VPN end at a site that are on the cluster bridge now (by name).</summary>
+    public async Task<IReadOnlyList<string>> BridgedTapsAsync(string site) =>
+        (await TapsAsync(site)).Where(t => t.TryGetProperty("master", out var m) && m.GetString() == Bridge)
+            .Select(t => t.GetProperty("ifname").GetString()!).ToList();
+
     /// <summary>Ensures an end through its site's driver and notes its openvpn's PID, so dispose can stop it whatever happens.</summary>
     public async Task<EnsureOutcome> EnsureAsync(VpnSpec spec)
     {
@@ -128,6 +141,16 @@ public sealed class VpnLab : IAsyncDisposable
         if (Pid(context) is { } pid)
         {
             _daemons.Add((pid, Marker(context)));
+        }
+
+        // an end of several paths: path p's openvpn-p.pid and --config …/openvpn-p.conf
+        for (var path = 2; path <= 8; path++)
+        {
+            var file = Path.Combine(Folder(context), $"openvpn-{path.ToString(CultureInfo.InvariantCulture)}.pid");
+            if (File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var other))
+            {
+                _daemons.Add((other, "--config " + Path.Combine(Folder(context), $"openvpn-{path.ToString(CultureInfo.InvariantCulture)}.conf")));
+            }
         }
     }
 
