@@ -21,7 +21,8 @@ public sealed partial class LabTests
         var to = lab.HostNames.First(h => h != node.Host);
         var bootId = (await Ssh("mg", "node-02", "cat /proc/sys/kernel/random/boot_id")).Trim();
 
-        await Ssh("mg", "node-02", "nc -l -p 5000 > /tmp/tcp.log 2>&1 </dev/null & echo started");
+        // busybox's nc ends when its standard input ends: the listener's is a pipe that stays open
+        await Ssh("mg", "node-02", "(sleep 100000 | nc -l -p 5000 > /tmp/tcp.log 2>&1) </dev/null >/dev/null 2>&1 & echo started");
         await Ssh("mg", "node-01",
             "ping -i 0.01 node-02 > /tmp/ping.log 2>&1 </dev/null & " +
             "(i=0; while true; do i=$((i+1)); echo $i; sleep 0.1; done | nc node-02 5000 >/dev/null 2>/tmp/nc.err; echo ended $? >> /tmp/nc.err) </dev/null >/dev/null 2>&1 & echo started");
