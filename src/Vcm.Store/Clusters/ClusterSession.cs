@@ -79,7 +79,10 @@ public sealed class ClusterSession : IAsyncDisposable
     {
         await BeginAsync(cancellationToken);
         await Moves.NodeMoves.MoveAsync(_db, Cluster.SiteId, migration, perNode, at, cancellationToken);
-        _nodes = _nodes?.Select(n => n.Name == migration.Node ? Copy(n, migration.ToHostId) : n).ToList();
+        if (_nodes?.FirstOrDefault(n => n.Name == migration.Node) is { } moved)
+        {
+            moved.HostId = migration.ToHostId; // as read (untracked): the row itself was written above
+        }
     }
 
     /// <summary>Frees what a given-up migration held on its destination, in the pass's transaction.</summary>
@@ -88,13 +91,6 @@ public sealed class ClusterSession : IAsyncDisposable
         await BeginAsync(cancellationToken);
         await Moves.NodeMoves.FreeDestinationAsync(_db, Cluster.SiteId, migration, cancellationToken);
     }
-
-    private static NodeRecord Copy(NodeRecord n, string hostId) => new()
-    {
-        Id = n.Id, ClusterId = n.ClusterId, Name = n.Name, Role = n.Role, Idx = n.Idx, HostId = hostId, RemoteHost = n.RemoteHost,
-        Site = n.Site, Mac = n.Mac, Ip = n.Ip, State = n.State, Detail = n.Detail, Token = n.Token, SshPort = n.SshPort,
-        HostKey = n.HostKey, HostKeyFingerprint = n.HostKeyFingerprint, BootedMs = n.BootedMs, Version = n.Version + 1,
-    };
 
     public async Task<IReadOnlyDictionary<string, HostRecord>> HostsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
