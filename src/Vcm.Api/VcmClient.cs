@@ -85,6 +85,10 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
     public Task<MigrationView> MigrationAsync(string cluster, string id, CancellationToken cancellationToken = default) =>
         SendAsync<MigrationView>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(cluster)}/migrations/{Uri.EscapeDataString(id)}"), cancellationToken);
 
+    /// <summary>Declares a host of the site dead (its agent silent, the machine gone): what it held is rebuilt on other hosts.</summary>
+    public Task<HostRecoveryView> DeclareHostDeadAsync(string host, CancellationToken cancellationToken = default) =>
+        SendAsync<HostRecoveryView>(new HttpRequestMessage(HttpMethod.Post, $"api/v1/hosts/{Uri.EscapeDataString(host)}/declare-dead"), cancellationToken);
+
     public Task<SshTargetView> GetSshTargetAsync(string cluster, string node, bool admin, CancellationToken cancellationToken) =>
         SendAsync<SshTargetView>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(cluster)}/nodes/{Uri.EscapeDataString(node)}/ssh{(admin ? "?admin=true" : "")}"), cancellationToken);
 

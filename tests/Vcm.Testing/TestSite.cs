@@ -101,7 +101,8 @@ public sealed class TestSite : IAsyncDisposable
         Manager.Peers.PeerTransport? peers = null,
         bool kestrel = false,
         OidcOptions? oidc = null,
-        int wanPaths = 1)
+        int wanPaths = 1,
+        Manager.Hosts.IHostFence? fence = null)
     {
         var database = await TestDatabase.CreateAsync(provider, migrate: false);
         var data = new TempDirectory("vcm-site");
@@ -135,6 +136,10 @@ public sealed class TestSite : IAsyncDisposable
                 }
 
                 b.Logging.AddProvider(logs);
+                if (fence is not null)
+                {
+                    b.Services.AddSingleton(fence);
+                }
             },
             peers,
             new Vcm.Agent.Sim.SimImageLayers());

@@ -15,7 +15,7 @@ public sealed class AgentHosts
 
     public IReadOnlyList<HostFacts> Facts => ByName.Values.Select(h => h.Facts).OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
 
-    /// <summary>N simulated hosts; the first also has the gateway and storage roles.</summary>
+    /// <summary>N simulated hosts; the first (the first <see cref="SimOptions.GatewayHosts"/>) also have the gateway and storage roles.</summary>
     public static AgentHosts Simulated(int count, string prefix, SimOptions options)
     {
         if (options.StateDirectory is not null)
@@ -31,7 +31,7 @@ public sealed class AgentHosts
                 Cpus = options.Cpus,
                 MemoryMb = options.MemoryMb,
                 DiskMb = options.DiskMb,
-                Roles = i == 1 ? ["compute", "gateway", "storage"] : ["compute"],
+                Roles = i <= options.GatewayHosts ? ["compute", "gateway", "storage"] : ["compute"],
                 Address = $"127.1.{i / 250}.{i % 250 + 1}",
                 Driver = "sim",
             },

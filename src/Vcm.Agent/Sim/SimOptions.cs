@@ -5,6 +5,9 @@ public sealed record SimOptions
 {
     public int Cpus { get; init; } = 32;
 
+    /// <summary>How many of the hosts (the first ones) also have the gateway and storage roles.</summary>
+    public int GatewayHosts { get; init; } = 1;
+
     public long MemoryMb { get; init; } = 128 * 1024;
 
     public long DiskMb { get; init; } = 2 * 1024 * 1024;

@@ -13,6 +13,12 @@ namespace Vcm.Cli.Lab;
 /// </summary>
 public sealed class LabRunner(CliServices services, string vcm)
 {
+    /// <summary>How often a lab host's agent reports to its manager.</summary>
+    public const int HeartbeatSeconds = 2;
+
+    /// <summary>A lab manager's default --host-down-after: five missed heartbeats.</summary>
+    public static readonly TimeSpan HostDownAfter = TimeSpan.FromSeconds(10);
+
     /// <summary>What each lab host tells the scheduler it has: this one machine's cores are shared by all of them.</summary>
     public const string HostCpus = "8";
     public const string HostMemory = "8G";
@@ -57,7 +63,7 @@ public sealed class LabRunner(CliServices services, string vcm)
                 "agent", "--join", manager, "--token-file", JoinTokenSource.Write(data, joinToken), "--host-name", host.Name, "--address", host.Address,
                 "--listen", host.AgentUrl, "--roles", string.Join(',', host.Roles), "--data", data, "--image-store", manager,
                 "--underlay-mtu", LabTopology.UnderlayMtu.ToString(CultureInfo.InvariantCulture),
-                "--cpus", HostCpus, "--memory", HostMemory,
+                "--cpus", HostCpus, "--memory", HostMemory, "--heartbeat-seconds", HeartbeatSeconds.ToString(CultureInfo.InvariantCulture),
             ];
             foreach (var wan in state.Plan.WanAddressesOf(host))
             {

@@ -78,4 +78,10 @@ public enum EventReason
 
     /// <summary>A node phoned home with another SSH host key than the one vcm made for it: a Warning; the given key stays pinned.</summary>
     HostKeyMismatch,
+
+    /// <summary>A host holding some of the cluster was lost (fenced or declared dead): what is rebuilt where, a Warning.</summary>
+    HostLost,
+
+    /// <summary>A piece of the cluster on a lost host has no other host to go to yet: a Warning with why; it is tried again.</summary>
+    RehomeWaiting,
 }

@@ -11,4 +11,10 @@ public enum HostState
 
     /// <summary>Its agent has not reported for too long; it takes no placements until it does.</summary>
     Down,
+
+    /// <summary>
+    /// Fenced, or declared dead by a provider: nothing of ours runs on it any more and its nodes are rebuilt on other
+    /// hosts. It takes nothing, even when its agent reports again, until a provider brings it back.
+    /// </summary>
+    Dead,
 }

@@ -80,6 +80,7 @@ public static class RoutePolicies
         ["POST /api/v1/hosts/tokens"] = Provider,
         ["GET /api/v1/hosts/tokens"] = Provider,
         ["DELETE /api/v1/hosts/tokens/{id}"] = Provider,
+        ["POST /api/v1/hosts/{name}/declare-dead"] = Provider,
         ["GET /api/v1/peers"] = Provider,
         ["POST /api/v1/peers"] = Provider,
         ["DELETE /api/v1/peers/{name}"] = Provider,

@@ -90,6 +90,11 @@ public static class ManagerOptionsValidator
         {
             yield return "The fence command's timeout must be positive.";
         }
+
+        if (options.HostDownAfter < TimeSpan.FromSeconds(3))
+        {
+            yield return $"--host-down-after {options.HostDownAfter.TotalSeconds:0} is less than 3 seconds: hosts would be fenced between two heartbeats.";
+        }
     }
 
     private static IEnumerable<string> CacheImageProblems(CacheImageOptions cache)

@@ -145,7 +145,7 @@ public sealed class HostPlan
             Steps(work, hostId).Add(new DeleteSegmentStep(Bridge));
         }
 
-        return work.Select(kv => new HostWork(HostName(kv.Key), kv.Value, ContinueOnError: true)).ToList();
+        return OnLiveHosts(work);
     }
 
     /// <summary>Everything the cluster may have made, removed per host in dependency order; every step is tried.</summary>
@@ -170,8 +170,16 @@ public sealed class HostPlan
             Steps(work, hostId).Add(new DeleteSegmentStep(Bridge));
         }
 
-        return work.Select(kv => new HostWork(HostName(kv.Key), kv.Value, ContinueOnError: true)).ToList();
+        return OnLiveHosts(work);
     }
+
+    /// <summary>
+    /// Removal work for the hosts that can still do it: a dead host (fenced, or declared dead) is skipped — what the
+    /// cluster had there stopped with the fence; its files stay until the host is wiped (`vcm agent --teardown`).
+    /// </summary>
+    private List<HostWork> OnLiveHosts(Dictionary<string, List<HostStep>> work) => work
+        .Where(kv => !_hosts.TryGetValue(kv.Key, out var host) || host.State != Vcm.Domain.Hosts.HostState.Dead)
+        .Select(kv => new HostWork(HostName(kv.Key), kv.Value, ContinueOnError: true)).ToList();
 
     private void DeleteNodes(Dictionary<string, List<HostStep>> work, IEnumerable<NodeRecord> nodes)
     {

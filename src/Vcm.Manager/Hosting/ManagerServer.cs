@@ -200,6 +200,7 @@ public static class ManagerServer
             ? new CommandFence(fence, options.FenceTimeout, ProcessRunner.Instance)
             : new NoFence());
         services.AddSingleton<HostFencing>();
+        services.AddSingleton<HostRecovery>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -225,6 +226,7 @@ public static class ManagerServer
         api.MapWatch();
         api.MapEvents();
         api.MapHostsAndSites();
+        api.MapHostRecovery();
         api.MapCapacity();
         api.MapSiteLimits();
         api.MapSeries();

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace Vcm.Store.Admission;
 
 /// <summary>Opens the transactions in which admission plans against the calendar and stores what it admitted.</summary>
@@ -17,5 +19,12 @@ public sealed class AdmissionStore(Database database)
     {
         await using var db = database.CreateContext();
         return await AdmissionTransaction.ReadCalendarAsync(db, siteId, fromMs, cancellationToken);
+    }
+
+    /// <summary>True when a cluster still to run holds something on the host (see <see cref="AdmissionTransaction.HeldOnAsync"/>); a read that locks nothing.</summary>
+    public async Task<bool> HoldsAnythingAsync(string hostId, CancellationToken cancellationToken)
+    {
+        await using var db = database.CreateContext();
+        return await AdmissionTransaction.HeldClusters(db, hostId).AnyAsync(cancellationToken);
     }
 }

@@ -78,7 +78,7 @@ public sealed class HostStore(Database database)
 
         // A host marked down (its agent silent past the site's limit) may be taken by a new agent: a machine whose
         // agent lost its identity, or a lab made again beside the same database, joins anew.
-        var holders = hosts.Where(h => h.AgentId != agentId && h.State != HostState.Down).ToList();
+        var holders = hosts.Where(h => h.AgentId != agentId && h.State is not (HostState.Down or HostState.Dead)).ToList();
         var holderIds = holders.Select(h => h.AgentId).Distinct().ToList();
         var holderKeys = await db.Agents.Where(a => holderIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Key, StringComparer.Ordinal, cancellationToken);
         foreach (var host in holders.OrderBy(h => h.Name, StringComparer.Ordinal))

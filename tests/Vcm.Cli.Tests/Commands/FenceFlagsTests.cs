@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Vcm.Cli.Tests.Commands;
 
-/// <summary>`vcm manager` and `vcm up` take --fence-command and --fence-timeout into the manager's options.</summary>
+/// <summary>`vcm manager` and `vcm up` take --fence-command, --fence-timeout and --host-down-after into the manager's options.</summary>
 public sealed class FenceFlagsTests
 {
     [Theory]
@@ -13,11 +13,11 @@ public sealed class FenceFlagsTests
     public void TheFlags_BecomeTheManagersFence(string name)
     {
         var command = name == "manager" ? ManagerCommand.Create() : UpCommand.Create(CliServices.Real);
-        using var cli = new Invocation(command.Parse(["--fence-command", "fence.sh", "--fence-timeout", "15"]));
+        using var cli = new Invocation(command.Parse(["--fence-command", "fence.sh", "--fence-timeout", "15", "--host-down-after", "12"]));
 
         var options = ManagerCommand.Read(cli);
 
-        Assert.Equal((Path.GetFullPath("fence.sh"), TimeSpan.FromSeconds(15)), (options.FenceCommand, options.FenceTimeout));
+        Assert.Equal((Path.GetFullPath("fence.sh"), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(12)), (options.FenceCommand, options.FenceTimeout, options.HostDownAfter));
     }
 
     [Fact]
@@ -25,6 +25,9 @@ public sealed class FenceFlagsTests
     {
         using var cli = new Invocation(ManagerCommand.Create().Parse([]));
 
-        Assert.Null(ManagerCommand.Read(cli).FenceCommand);
+        var options = ManagerCommand.Read(cli);
+
+        Assert.Null(options.FenceCommand);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.HostDownAfter);
     }
 }

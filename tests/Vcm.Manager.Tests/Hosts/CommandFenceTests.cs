@@ -81,6 +81,8 @@ public sealed class CommandFenceTests : IDisposable
 
         Assert.Empty(ManagerOptionsValidator.Validate(new ManagerOptions { DataDirectory = "/tmp/x", FenceCommand = Script("good", "exit 0") }));
         Assert.Single(ManagerOptionsValidator.Validate(new ManagerOptions { DataDirectory = "/tmp/x", FenceTimeout = TimeSpan.Zero }));
+        var tooShort = Assert.Single(ManagerOptionsValidator.Validate(new ManagerOptions { DataDirectory = "/tmp/x", HostDownAfter = TimeSpan.FromSeconds(2) }));
+        Assert.Contains("--host-down-after 2", tooShort, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,5 +10,6 @@ public static class HostCommand
         HostListCommand.Create(),
         HostTokenCommand.Create(),
         HostPrepareCommand.Create(services),
+        HostDeclareDeadCommand.Create(),
     };
 }

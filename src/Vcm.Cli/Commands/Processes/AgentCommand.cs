@@ -29,11 +29,12 @@ public static class AgentCommand
         var cpus = new Option<int?>("--cpus") { Description = "CPUs to offer the site (default: this machine's)." };
         var memory = new Option<string?>("--memory") { Description = "Memory to offer the site (default: this machine's)." };
         var disk = new Option<string?>("--disk") { Description = "Disk to offer the site (default: free space of the data folder)." };
+        var heartbeat = new Option<int?>("--heartbeat-seconds") { Description = "Seconds between heartbeats to the manager (default 5); a host silent for the manager's --host-down-after is marked down." };
         var teardown = new Option<bool>("--teardown") { Description = "Remove everything vcm made on this host (VMs, disks, VPN ends, gateways, segments, volumes) and exit." };
         var simulation = new SimulationOptions();
         var command = new Command("agent", "Run a host agent: the manager drives this host's VMs, networks and storage through it.")
         {
-            join, token, tokenFile, sim, prefix, state, listen, data, exitWith, hostName, address, wanAddress, roles, imageStore, underlayMtu, cpus, memory, disk, teardown,
+            join, token, tokenFile, sim, prefix, state, listen, data, exitWith, hostName, address, wanAddress, roles, imageStore, underlayMtu, cpus, memory, disk, heartbeat, teardown,
         };
         simulation.AddTo(command);
         command.SetAction(async (cli, ct) =>
@@ -43,7 +44,7 @@ public static class AgentCommand
             {
                 return await RunRealAsync(services, new RealOptions(
                     cli.Get(join), joinToken, cli.Get(listen), cli.Get(data), cli.Get(exitWith), cli.Get(hostName), cli.Get(address),
-                    cli.Get(wanAddress) ?? [], cli.Get(roles), cli.Get(imageStore), cli.Get(underlayMtu), cli.Get(cpus), cli.Get(memory), cli.Get(disk), cli.Get(teardown)), ct);
+                    cli.Get(wanAddress) ?? [], cli.Get(roles), cli.Get(imageStore), cli.Get(underlayMtu), cli.Get(cpus), cli.Get(memory), cli.Get(disk), cli.Get(teardown), cli.Get(heartbeat)), ct);
             }
 
             if (count is < 1 or > 100_000)
@@ -75,7 +76,7 @@ public static class AgentCommand
 
     private sealed record RealOptions(
         string? Join, string? Token, string? Listen, string? Data, int? ExitWith, string? HostName, string? Address, IReadOnlyList<string> WanAddresses, string? Roles,
-        string? ImageStore, int? UnderlayMtu, int? Cpus, string? Memory, string? Disk, bool Teardown);
+        string? ImageStore, int? UnderlayMtu, int? Cpus, string? Memory, string? Disk, bool Teardown, int? HeartbeatSeconds);
 
     /// <summary>This machine (or the namespace the agent was started in) as a real host.</summary>
     private static async Task<int> RunRealAsync(CliServices services, RealOptions o, CancellationToken ct)
@@ -133,6 +134,13 @@ public static class AgentCommand
             JoinToken = o.Token,
             ExitWithPid = o.ExitWith,
         };
+        if (o.HeartbeatSeconds is { } beat)
+        {
+            options = beat is >= 1 and <= 300
+                ? options with { HeartbeatInterval = TimeSpan.FromSeconds(beat) }
+                : throw new CliException($"--heartbeat-seconds {beat} is not between 1 and 300", ExitCodes.Usage);
+        }
+
         await using var app = AgentServer.Build(options, new AgentHosts([host]), clock: services.Clock, tls: tls);
         await app.StartAsync(ct);
         Console.Error.WriteLine($"vcm agent: host {name} ({address}, {string.Join(",", roleList)}), RPC at {AgentServer.ListeningUrl(app)}{(o.Join is { } j ? $", joining {j}" : "")}");

@@ -32,6 +32,7 @@ public static class ManagerCommand
     public static readonly Option<int?> CacheWindow = new("--cache-window") { Description = "N: how many of an image's most recent requests count for its cache image (default 50)." };
     public static readonly Option<string?> FenceCommand = new("--fence-command") { Description = "A program that fences a lost host before its nodes are built elsewhere (VCM_HOST, VCM_HOST_ADDRESS, VCM_SITE in its environment; exit 0 = fenced). Default: none (a lab fences its own hosts)." };
     public static readonly Option<int?> FenceTimeout = new("--fence-timeout") { Description = "Seconds the fence command may run before it is ended and the host counts as not fenced (default 60)." };
+    public static readonly Option<int?> HostDownAfter = new("--host-down-after") { Description = "Seconds of an agent's silence after which its hosts are marked down, fenced and their nodes rebuilt elsewhere (default 30; a lab's default 10)." };
     public static readonly Option<int?> LeaseSeconds = new("--lease-seconds") { Description = "How long a claim on a cluster lasts unrenewed (default 15)." };
 
     public static Command Create()
@@ -39,7 +40,7 @@ public static class ManagerCommand
         var command = new Command("manager", "Run a site's manager: the REST API and the controllers.")
         {
             Data, Listen, Advertise, Db, Connection, Keys, Site, Id, NoControllers, Workers, LeaseSeconds, Images,
-            ExternalSubnet, ExternalRouter, ExternalBridge, ExternalNetns, SubnetPool, CachePercent, CacheWindow, FenceCommand, FenceTimeout,
+            ExternalSubnet, ExternalRouter, ExternalBridge, ExternalNetns, SubnetPool, CachePercent, CacheWindow, FenceCommand, FenceTimeout, HostDownAfter,
         };
         OidcFlags.AddTo(command);
         command.SetAction(async (cli, ct) =>
@@ -82,6 +83,7 @@ public static class ManagerCommand
             SubnetPool = cli.Get(SubnetPool) ?? new ManagerOptions { DataDirectory = data }.SubnetPool,
             FenceCommand = cli.Get(FenceCommand) is { } fence ? Path.GetFullPath(fence) : null,
             FenceTimeout = cli.Get(FenceTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : new ManagerOptions { DataDirectory = data }.FenceTimeout,
+            HostDownAfter = cli.Get(HostDownAfter) is { } silent ? TimeSpan.FromSeconds(silent) : new ManagerOptions { DataDirectory = data }.HostDownAfter,
             CacheImages = cache with
             {
                 MinPercent = cli.Get(CachePercent) ?? cache.MinPercent,
