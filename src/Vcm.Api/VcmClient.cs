@@ -89,6 +89,10 @@ public sealed partial class VcmClient(HttpClient http) : IDisposable
     public Task<HostRecoveryView> DeclareHostDeadAsync(string host, CancellationToken cancellationToken = default) =>
         SendAsync<HostRecoveryView>(new HttpRequestMessage(HttpMethod.Post, $"api/v1/hosts/{Uri.EscapeDataString(host)}/declare-dead"), cancellationToken);
 
+    /// <summary>Returns a dead host whose agent reports again to service: what vcm had left on it is removed first.</summary>
+    public Task<HostReturnView> ReturnHostAsync(string host, CancellationToken cancellationToken = default) =>
+        SendAsync<HostReturnView>(new HttpRequestMessage(HttpMethod.Post, $"api/v1/hosts/{Uri.EscapeDataString(host)}/return"), cancellationToken);
+
     public Task<SshTargetView> GetSshTargetAsync(string cluster, string node, bool admin, CancellationToken cancellationToken) =>
         SendAsync<SshTargetView>(new HttpRequestMessage(HttpMethod.Get, $"api/v1/clusters/{Uri.EscapeDataString(cluster)}/nodes/{Uri.EscapeDataString(node)}/ssh{(admin ? "?admin=true" : "")}"), cancellationToken);
 

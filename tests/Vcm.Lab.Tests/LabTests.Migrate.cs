@@ -54,6 +54,63 @@ public sealed partial class LabTests
         Assert.Contains(await lab.Cli.JsonAsync<List<EventView>>("cluster", "events", "mg"), e => e.Reason == "Migrated");
     }
 
+    /// <summary>
+    /// The manager (`vcm up`) is killed while a migration it admitted is under way — in whichever step its pass is:
+    /// starting the receiver, migrating, removing the old copy. After the restart the migration ends (completed or
+    /// failed), the cluster is Ready, and exactly one copy of the node runs: every VM on the hosts belongs to a node of
+    /// a live cluster, each node has exactly one, and node-02 answers on the host it is recorded on.
+    /// </summary>
+    [Fact]
+    public async Task ManagerKilledDuringAMigration_AfterRestart_ExactlyOneCopyOfTheNodeRuns()
+    {
+        await _own.AddAsync("mk");
+        var mk = await lab.CreateAsync("mk", "--workers", "2", "--policy", "spread");
+        var node = mk.Nodes!.Single(n => n.Name == "node-02");
+        var to = lab.HostNames.First(h => h != node.Host);
+        var bootId = (await Ssh("mk", "node-02", "cat /proc/sys/kernel/random/boot_id")).Trim();
+
+        var admitted = await lab.Cli.JsonAsync<MigrationView>("node", "migrate", "mk", "node-02", "--to", to, "--no-wait");
+        Assert.Equal("pending", admitted.State);
+        await Task.Delay(TimeSpan.FromMilliseconds(400)); // the controller picks it up within 250 ms: kill it mid-work
+        await lab.Up!.KillAsync();
+        await lab.StartUpAsync();
+
+        MigrationView ended;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        do
+        {
+            ended = (await lab.Cli.JsonAsync<List<MigrationView>>("node", "migrations", "mk")).Single(m => m.Id == admitted.Id);
+            if (ended.State is "completed" or "failed")
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.True(ended.State is "completed" or "failed", $"the migration is still {ended.State} five minutes after the restart");
+        await lab.Cli.WaitForPhaseAsync("mk", "Ready", TimeSpan.FromMinutes(5));
+        var view = await lab.Cli.ShowAsync("mk");
+        var where = view.Nodes!.Single(n => n.Name == "node-02").Host;
+        Assert.Equal(ended.State == "completed" ? to : node.Host, where);
+        output.WriteLine($"manager killed 400 ms into the migration of node-02 {node.Host} -> {to}: after the restart it ended {ended.State}{(ended.Error is { } e ? $" ({e})" : "")}; node-02 runs on {where}");
+
+        var vm = $"vc-{mk.Id[^12..]}-node-02";
+        Assert.Equal([where], lab.HostNames.Where(h => Directory.Exists(Path.Combine(lab.DataDirectory, "lab", "hosts", h, "vms", vm))));
+        var live = await lab.Cli.JsonAsync<List<ClusterView>>("cluster", "list");
+        var desired = 0;
+        foreach (var cluster in live)
+        {
+            desired += (await lab.Cli.ShowAsync(cluster.Name)).Nodes!.Count;
+        }
+
+        var qemus = (await lab.InventoryAsync()).Sum(h => h.Processes.Count(p => p.StartsWith("qemu", StringComparison.Ordinal)));
+        Assert.Equal(desired, qemus);
+        var again = (await Ssh("mk", "node-02", "cat /proc/sys/kernel/random/boot_id")).Trim();
+        Assert.Equal(bootId, again); // the same running kernel: it moved live or stayed, never rebooted
+    }
+
     /// <summary>The last number node-02 received over the TCP connection, once it is at least <paramref name="atLeast"/>.</summary>
     private async Task<int> CounterAsync(string cluster, int atLeast)
     {

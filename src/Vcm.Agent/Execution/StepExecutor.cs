@@ -65,6 +65,7 @@ public sealed class StepExecutor(IReadOnlyDictionary<string, IHostDrivers> hosts
                 DeleteVmStep s => Done(step, await drivers.Compute.DeleteVmAsync(s.Name, cancellationToken)),
                 PrepareIncomingVmStep s => await PrepareIncomingAsync(drivers, s, cancellationToken),
                 MigrateVmStep s => await MigrateAsync(drivers, s, cancellationToken),
+                WipeHostStep => await WipeAsync(drivers, step, cancellationToken),
                 _ => Failed(step, $"unknown step {step.GetType().Name}", terminal: true),
             };
         }
@@ -112,6 +113,14 @@ public sealed class StepExecutor(IReadOnlyDictionary<string, IHostDrivers> hosts
     {
         var ensured = await drivers.Storage.EnsureVolumeAsync(step.Volume, cancellationToken);
         return new StepResult(step.Kind, step.Target, Map(ensured.Outcome), Volume: ensured.Status);
+    }
+
+    private static async Task<StepResult> WipeAsync(IHostDrivers drivers, HostStep step, CancellationToken cancellationToken)
+    {
+        var (removed, problems) = await HostWipe.RunAsync(drivers, cancellationToken);
+        return problems.Count > 0
+            ? Failed(step, $"{problems.Count} things could not be removed: {string.Join("; ", problems.Take(5))}", terminal: false)
+            : new StepResult(step.Kind, step.Target, removed > 0 ? StepOutcome.Deleted : StepOutcome.Absent);
     }
 
     private static StepResult Done(HostStep step, EnsureOutcome outcome) => new(step.Kind, step.Target, Map(outcome));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Vcm.Agent.Execution;
 using Vcm.Agent.Hosting;
 using Vcm.Agent.Linux.Compute;
 using Vcm.Agent.Linux.Images;
@@ -61,53 +62,18 @@ public sealed class LinuxHost : IHostDrivers, ISupervisedHost, IVpnPathHost, IDi
     /// <summary>Removes everything vcm made on this host — VMs, disks, VPN ends, gateways, segments, volumes, tgtd — through the drivers' own deletes.</summary>
     public async Task<IReadOnlyList<string>> TeardownAsync(CancellationToken cancellationToken)
     {
-        var problems = new List<string>();
-        async Task Try(string what, Func<Task> action)
+        var (_, problems) = await HostWipe.RunAsync(this, cancellationToken);
+        var all = problems.ToList();
+        try
         {
-            try
-            {
-                await action();
-            }
-            catch (Exception e) when (e is DriverException or IOException or Vcm.Drivers.Processes.ProcessFailedException or TimeoutException)
-            {
-                problems.Add($"{what}: {e.Message}");
-            }
+            await _storage.StopAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is DriverException or IOException or Vcm.Drivers.Processes.ProcessFailedException or TimeoutException)
+        {
+            all.Add($"tgtd: {e.Message}");
         }
 
-        foreach (var vm in await Compute.ListVmsAsync(cancellationToken))
-        {
-            await Try($"VM {vm.Name}", () => Compute.DeleteVmAsync(vm.Name, cancellationToken));
-        }
-
-        var images = await Images.ListAsync(cancellationToken);
-        foreach (var disk in images.Disks)
-        {
-            await Try($"disk {disk}", () => Images.DeleteDiskAsync(disk, cancellationToken));
-        }
-
-        var network = await Network.ListAsync(cancellationToken);
-        foreach (var vpn in network.Vpns)
-        {
-            await Try($"VPN end {vpn}", () => Network.DeleteVpnAsync(vpn, cancellationToken));
-        }
-
-        foreach (var gateway in network.Gateways)
-        {
-            await Try($"gateway {gateway}", () => Network.DeleteGatewayAsync(gateway, cancellationToken));
-        }
-
-        foreach (var segment in network.Segments)
-        {
-            await Try($"segment {segment}", () => Network.DeleteSegmentAsync(segment, cancellationToken));
-        }
-
-        foreach (var volume in await Storage.ListVolumesAsync(cancellationToken))
-        {
-            await Try($"volume {volume.Name}", () => Storage.DeleteVolumeAsync(volume.Name, cancellationToken));
-        }
-
-        await Try("tgtd", () => _storage.StopAsync(cancellationToken));
-        return problems;
+        return all;
     }
 
     public void Dispose() => _network.Dispose();

@@ -23,6 +23,7 @@ namespace Vcm.Drivers.Rpc;
 [JsonDerivedType(typeof(DeleteVmStep), "deleteVm")]
 [JsonDerivedType(typeof(PrepareIncomingVmStep), "prepareIncomingVm")]
 [JsonDerivedType(typeof(MigrateVmStep), "migrateVm")]
+[JsonDerivedType(typeof(WipeHostStep), "wipeHost")]
 public abstract record HostStep
 {
     /// <summary>The name of the object the step is about.</summary>
@@ -114,4 +115,14 @@ public sealed record PrepareIncomingVmStep(VmSpec Vm, string ListenAddress) : Ho
 public sealed record MigrateVmStep(string Name, IncomingVm Destination) : HostStep
 {
     public override string Target => Name;
+}
+
+/// <summary>
+/// Removes everything vcm made on the host — VMs, disks, VPN ends, gateways, segments, volumes — before a host that
+/// was declared dead or fenced takes work again (its clusters' pieces were rebuilt elsewhere). Deleted when something
+/// was removed, Absent when there was nothing.
+/// </summary>
+public sealed record WipeHostStep : HostStep
+{
+    public override string Target => "everything";
 }

@@ -18,4 +18,5 @@ public enum StepKind
     DeleteVm,
     PrepareIncomingVm,
     MigrateVm,
+    WipeHost,
 }

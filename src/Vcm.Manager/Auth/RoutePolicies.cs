@@ -81,6 +81,7 @@ public static class RoutePolicies
         ["GET /api/v1/hosts/tokens"] = Provider,
         ["DELETE /api/v1/hosts/tokens/{id}"] = Provider,
         ["POST /api/v1/hosts/{name}/declare-dead"] = Provider,
+        ["POST /api/v1/hosts/{name}/return"] = Provider,
         ["GET /api/v1/peers"] = Provider,
         ["POST /api/v1/peers"] = Provider,
         ["DELETE /api/v1/peers/{name}"] = Provider,

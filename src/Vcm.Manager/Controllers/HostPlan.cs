@@ -103,8 +103,14 @@ public sealed class HostPlan
                 HostObjectNames.Volume(_cluster.Id), shared.Mebibytes, [HostObjectNames.Initiator(_cluster.Id, head.Name)])));
         }
 
-        return work.Select(kv => new HostWork(HostName(kv.Key), kv.Value)).ToList();
+        return work.Where(kv => !IsDead(kv.Key)).Select(kv => new HostWork(HostName(kv.Key), kv.Value)).ToList();
     }
+
+    /// <summary>
+    /// A dead host (fenced, or declared dead) gets no work: nothing is built there — a piece that waits on it for room
+    /// waits — and nothing is removed (what was there stopped with the fence; its files go when it is returned, wiped).
+    /// </summary>
+    private bool IsDead(string hostId) => _hosts.TryGetValue(hostId, out var host) && host.State == Vcm.Domain.Hosts.HostState.Dead;
 
     /// <summary>
     /// Round two: on each compute host, the image, then each node's disk and VM. With the hosts' agents known, the
@@ -113,7 +119,7 @@ public sealed class HostPlan
     public IReadOnlyList<HostWork> Nodes(VolumeStatus? shared, IReadOnlyDictionary<string, Agents.AgentRoute>? routes = null)
     {
         var chain = routes is null ? null : ImageChain.Plan(NodeHostIds.Select(HostName), routes);
-        return LocalNodes.GroupBy(n => n.HostId!).Select(group =>
+        return LocalNodes.Where(n => !IsDead(n.HostId!)).GroupBy(n => n.HostId!).Select(group =>
         {
             var steps = new List<HostStep>(1 + group.Count() * 2) { new EnsureImageStep(BootImage) { Peer = chain?.GetValueOrDefault(HostName(group.Key)) } };
             foreach (var node in group)
@@ -173,12 +179,9 @@ public sealed class HostPlan
         return OnLiveHosts(work);
     }
 
-    /// <summary>
-    /// Removal work for the hosts that can still do it: a dead host (fenced, or declared dead) is skipped — what the
-    /// cluster had there stopped with the fence; its files stay until the host is wiped (`vcm agent --teardown`).
-    /// </summary>
+    /// <summary>Removal work for the hosts that can still do it: a dead host is skipped (<see cref="IsDead"/>).</summary>
     private List<HostWork> OnLiveHosts(Dictionary<string, List<HostStep>> work) => work
-        .Where(kv => !_hosts.TryGetValue(kv.Key, out var host) || host.State != Vcm.Domain.Hosts.HostState.Dead)
+        .Where(kv => !IsDead(kv.Key))
         .Select(kv => new HostWork(HostName(kv.Key), kv.Value, ContinueOnError: true)).ToList();
 
     private void DeleteNodes(Dictionary<string, List<HostStep>> work, IEnumerable<NodeRecord> nodes)

@@ -27,6 +27,7 @@ namespace Vcm.Manager.Hosts;
 public sealed partial class HostRecovery(
     AdmissionStore admissions,
     HostStore hosts,
+    Agents.IAgentClient agents,
     HostFencing fencing,
     IHostFence fence,
     AuditStore audit,

@@ -48,6 +48,7 @@ public sealed class StepExecutorTests
             .. EveryKind(), new EnsureVpnStep(vpn), new DeleteVpnStep(vpn.Name),
             new PrepareIncomingVmStep(Vm, "192.0.2.3"),
             new MigrateVmStep(Vm.Name, new Vcm.Drivers.Compute.IncomingVm(Vm.Name, "h2", "tcp:192.0.2.3:49152", "nbd:192.0.2.3:49153:exportname=disk0")),
+            new WipeHostStep(),
         ];
 
         foreach (var step in steps)
@@ -129,6 +130,23 @@ public sealed class StepExecutorTests
             result.Results.Select(r => r.Outcome));
         Assert.Equal(new VmStatus(Vm.Name, VmState.Running, Usage: new VmUsage(0, Vm.MemoryMb * 1024 * 1024)), result.Results[^1].Vm);
         Assert.Equal(VmState.Running, Assert.Single(sim.Inventory().Vms).State);
+    }
+
+    [Fact]
+    public async Task WipeHost_OnSimHost_RemovesEverything_ThenFindsNothing()
+    {
+        var sim = SimTestHosts.Create();
+        await Executor(sim).ApplyHostAsync(new HostWork(sim.Name, Build()), CancellationToken.None);
+        Assert.NotEmpty(sim.Inventory().Vms);
+
+        var wiped = await Executor(sim).ApplyHostAsync(new HostWork(sim.Name, [new WipeHostStep()]), CancellationToken.None);
+        var again = await Executor(sim).ApplyHostAsync(new HostWork(sim.Name, [new WipeHostStep()]), CancellationToken.None);
+
+        Assert.Equal((StepOutcome.Deleted, StepOutcome.Absent), (Assert.Single(wiped.Results).Outcome, Assert.Single(again.Results).Outcome));
+        var inventory = sim.Inventory();
+        Assert.Empty(inventory.Vms);
+        Assert.Empty(inventory.Disks);
+        Assert.Empty(inventory.Segments);
     }
 
     [Fact]

@@ -143,6 +143,47 @@ public sealed class HostRecoveryTests
         Assert.Equal(before.Nodes!.Where(n => n.Host == lost).Select(n => n.Name), view.Nodes!.Where(n => n.Host == lost).Select(n => n.Name));
     }
 
+    [Fact]
+    public async Task DeadHost_Returned_IsWipedFirst_ThenTakesPlacementsAgain()
+    {
+        await using var site = await TestSite.StartAsync(TestDatabase.FromEnvironment(), hosts: 3);
+        await site.Client.CreateClusterAsync(new ClusterSpecInput { Name = "a", Workers = 2, Policy = "spread", Duration = "2h" }, CancellationToken.None);
+        var before = await ReadyAsync(site, "a");
+        var lost = before.Nodes!.Single(n => n.Name == "node-02").Host;
+        await KillAsync(site, lost, HostState.Down);
+        Assert.NotEmpty((await site.Client.DeclareHostDeadAsync(lost, CancellationToken.None)).Rebuilt);
+        await ReadyAsync(site, "a");
+        Assert.NotEmpty(site.Host(lost).Inventory().Vms); // what the host had is still there: it was never reached
+
+        var silent = await Assert.ThrowsAsync<VcmApiException>(() => site.Client.ReturnHostAsync(lost, CancellationToken.None));
+        Assert.Equal((int)HttpStatusCode.Conflict, silent.Status);
+        Assert.Contains("has not reported", silent.Message, StringComparison.Ordinal);
+        var other = before.Nodes!.Single(n => n.Name == "head").Host;
+        var notDead = await Assert.ThrowsAsync<VcmApiException>(() => site.Client.ReturnHostAsync(other, CancellationToken.None));
+        Assert.Contains("not dead", notDead.Message, StringComparison.Ordinal);
+
+        // repaired: its agent reports again, yet it stays dead until returned
+        site.Agent.Unreachable.Remove(lost);
+        await using (var db = site.Database.CreateContext())
+        {
+            await db.Hosts.Where(h => h.Name == lost).ExecuteUpdateAsync(s => s.SetProperty(h => h.HeartbeatMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        }
+
+        var returned = await site.Client.ReturnHostAsync(lost, CancellationToken.None);
+        Assert.Equal((lost, "ready", true), (returned.Host, returned.State, returned.Wiped));
+        var inventory = site.Host(lost).Inventory();
+        Assert.Empty(inventory.Vms);
+        Assert.Empty(inventory.Disks);
+        Assert.Empty(inventory.Segments);
+        Assert.Equal("ready", (await site.Client.ListHostsAsync(CancellationToken.None)).Single(h => h.Name == lost).State);
+
+        // it takes placements again: a cluster spread over the three hosts has a node there
+        await site.Client.CreateClusterAsync(new ClusterSpecInput { Name = "b", Workers = 2, Policy = "spread", Duration = "1h" }, CancellationToken.None);
+        var b = await ReadyAsync(site, "b");
+        Assert.Contains(b.Nodes!, n => n.Host == lost);
+        Assert.Equal("ready", (await ReadyAsync(site, "a")).Nodes!.Single(n => n.Name == "node-02").State);
+    }
+
     private static async Task<ClusterView> ReadyAsync(TestSite site, string name)
     {
         await site.WaitForPhaseAsync(name, "Ready", TimeSpan.FromSeconds(60));

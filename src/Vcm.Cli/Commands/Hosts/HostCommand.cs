@@ -11,5 +11,6 @@ public static class HostCommand
         HostTokenCommand.Create(),
         HostPrepareCommand.Create(services),
         HostDeclareDeadCommand.Create(),
+        HostReturnCommand.Create(),
     };
 }
