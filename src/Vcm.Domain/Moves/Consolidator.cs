@@ -15,13 +15,16 @@ public static class Consolidator
     /// <param name="calendar">Every claim (not changed: the plan works on a copy).</param>
     /// <param name="nodes">The nodes running on those hosts.</param>
     /// <param name="now">The moves happen from now on.</param>
-    public static ConsolidationPlan Plan(IReadOnlyList<HostCapacity> hosts, ClaimCalendar calendar, IReadOnlyList<RunningNode> nodes, DateTimeOffset now)
+    /// <param name="pinned">Hosts that hold something that does not move live and holds no claim (a gateway), with what.</param>
+    public static ConsolidationPlan Plan(
+        IReadOnlyList<HostCapacity> hosts, ClaimCalendar calendar, IReadOnlyList<RunningNode> nodes, DateTimeOffset now,
+        IReadOnlyDictionary<string, string>? pinned = null)
     {
         var compute = hosts.Where(h => h.Has(HostRoles.Compute)).ToList();
         var byHost = nodes.GroupBy(n => n.HostId).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var scratch = new ClaimCalendar(calendar.All);
         var load = compute.ToDictionary(h => h.HostId, h => calendar.PeakUsage(h.HostId, now, now.AddTicks(1)), StringComparer.Ordinal);
-        var holding = compute.Where(h => byHost.ContainsKey(h.HostId) || calendar.ClaimsOn(h.HostId).Any(c => c.End > now)).ToList();
+        var holding = compute.Where(h => byHost.ContainsKey(h.HostId) || calendar.ClaimsOn(h.HostId).Any(c => c.End > now) || pinned?.ContainsKey(h.HostId) == true).ToList();
 
         var moves = new List<PlannedMove>();
         var emptied = new HashSet<string>(StringComparer.Ordinal);
@@ -36,9 +39,9 @@ public static class Consolidator
                 continue;
             }
 
-            if (Pinned(donor, own, calendar, now) is { } pinned)
+            if ((pinned?.GetValueOrDefault(donor.HostId) ?? Pinned(donor, own, calendar, now)) is { } why)
             {
-                kept.Add(new(donor.HostId, pinned));
+                kept.Add(new(donor.HostId, why));
                 continue;
             }
 

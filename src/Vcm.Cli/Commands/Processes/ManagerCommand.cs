@@ -32,6 +32,7 @@ public static class ManagerCommand
     public static readonly Option<int?> CacheWindow = new("--cache-window") { Description = "N: how many of an image's most recent requests count for its cache image (default 50)." };
     public static readonly Option<string?> FenceCommand = new("--fence-command") { Description = "A program that fences a lost host before its nodes are built elsewhere (VCM_HOST, VCM_HOST_ADDRESS, VCM_SITE in its environment; exit 0 = fenced). Default: none (a lab fences its own hosts)." };
     public static readonly Option<int?> FenceTimeout = new("--fence-timeout") { Description = "Seconds the fence command may run before it is ended and the host counts as not fenced (default 60)." };
+    public static readonly Option<int?> MigrationsPerHost = new("--migrations-per-host") { Description = "How many live migrations a host may be the source or destination of at once when the manager moves nodes itself (drain, consolidate; default 1)." };
     public static readonly Option<int?> LeaseSeconds = new("--lease-seconds") { Description = "How long a claim on a cluster lasts unrenewed (default 15)." };
 
     public static Command Create()
@@ -40,6 +41,7 @@ public static class ManagerCommand
         {
             Data, Listen, Advertise, Db, Connection, Keys, Site, Id, NoControllers, Workers, LeaseSeconds, Images,
             ExternalSubnet, ExternalRouter, ExternalBridge, ExternalNetns, SubnetPool, CachePercent, CacheWindow, FenceCommand, FenceTimeout,
+            MigrationsPerHost,
         };
         OidcFlags.AddTo(command);
         command.SetAction(async (cli, ct) =>
@@ -82,6 +84,7 @@ public static class ManagerCommand
             SubnetPool = cli.Get(SubnetPool) ?? new ManagerOptions { DataDirectory = data }.SubnetPool,
             FenceCommand = cli.Get(FenceCommand) is { } fence ? Path.GetFullPath(fence) : null,
             FenceTimeout = cli.Get(FenceTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : new ManagerOptions { DataDirectory = data }.FenceTimeout,
+            MigrationsPerHost = cli.Get(MigrationsPerHost) ?? new ManagerOptions { DataDirectory = data }.MigrationsPerHost,
             CacheImages = cache with
             {
                 MinPercent = cli.Get(CachePercent) ?? cache.MinPercent,
