@@ -18,7 +18,8 @@ namespace Vcm.Manager.Hosts;
 /// still on it are migrated through admission (<see cref="ClusterChanges.MigrateAsync(string, string, MigrateRequest, string, string, int, CancellationToken)"/>)
 /// to a ready compute host with room for the rest of their window — a consolidation's planned host, else the one with
 /// the most free cpus — while neither host is the source or destination of <see cref="ManagerOptions.MigrationsPerHost"/>
-/// active migrations. Nodes of clusters that are not Ready wait; a gateway or shared volume does not move live and is
+/// active migrations. A node whose migration failed is tried again after <see cref="RetryAfterFailure"/>. Nodes of
+/// clusters that are not Ready wait; a gateway or shared volume does not move live and is
 /// only reported (<see cref="HostDrains.ProgressAsync"/>). Each pass reads the database afresh, so a restart, or a
 /// second manager doing the same, carries on: admission checks every limit again in its own transaction.
 /// </summary>
@@ -26,6 +27,9 @@ public sealed partial class HostDrainer(
     HostStore hosts, DrainStore drains, AdmissionStore admission, ClusterChanges changes, ClusterController controller, ConsolidationHints hints,
     ManagerOptions options, LocalSite site, TimeProvider clock, ILogger<HostDrainer> logger) : BackgroundService
 {
+    /// <summary>How long a node whose migration failed waits before the drain tries it again (its host may be failing).</summary>
+    public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
+
     private readonly SemaphoreSlim _wake = new(0, 1);
 
     /// <summary>Asks for a pass now (a host was just drained).</summary>
@@ -67,8 +71,8 @@ public sealed partial class HostDrainer(
                 LogFailed(logger, e);
             }
 
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            wait.CancelAfter(period);
+            using var timer = new CancellationTokenSource(period, clock);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timer.Token);
             try
             {
                 await _wake.WaitAsync(wait.Token);
@@ -96,7 +100,9 @@ public sealed partial class HostDrainer(
 
         var now = clock.GetUtcNow();
         var nodes = await drains.NodesAsync(site.Id, draining.Select(h => h.Id).ToList(), cancellationToken);
-        var movable = nodes.Where(n => n.Phase == ClusterPhase.Ready && !n.Deleting && n.State == NodeState.Ready && !n.Migrating && !n.SpansSites).ToList();
+        var retryFrom = (now - RetryAfterFailure).ToUnixTimeMilliseconds();
+        var movable = nodes.Where(n => n.Phase == ClusterPhase.Ready && !n.Deleting && n.State == NodeState.Ready && !n.Migrating && !n.SpansSites
+            && (n.LastFailedMs is null || n.LastFailedMs < retryFrom)).ToList();
         if (movable.Count == 0)
         {
             return 0;

@@ -28,13 +28,17 @@ public sealed class DrainStore(Database database)
         var clusterIds = rows.Select(r => r.ClusterId).Distinct().ToList();
         var moving = (await db.Migrations.Where(m => clusterIds.Contains(m.ClusterId) && MigrationStates.Active.Contains(m.State))
             .Select(m => new { m.ClusterId, m.Node }).ToListAsync(cancellationToken)).Select(m => (m.ClusterId, m.Node)).ToHashSet();
+        var failed = (await db.Migrations.Where(m => clusterIds.Contains(m.ClusterId) && m.State == MigrationState.Failed && m.EndedMs != null)
+            .GroupBy(m => new { m.ClusterId, m.Node }).Select(g => new { g.Key.ClusterId, g.Key.Node, Last = g.Max(m => m.EndedMs!.Value) })
+            .ToListAsync(cancellationToken)).ToDictionary(m => (m.ClusterId, m.Node), m => m.Last);
         var spanning = (await db.Nodes.Where(n => clusterIds.Contains(n.ClusterId) && n.HostId == null).Select(n => n.ClusterId).Distinct().ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
         return rows
             .OrderBy(r => r.HostId, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Idx)
             .Select(r => new PlacedNode(
                 r.HostId!, r.ClusterId, r.Name, r.Phase, r.DeletionRequestedMs is not null, r.EndMs, Resources.Of(r.Spec.Cpus, r.Spec.Memory, r.Spec.Disk),
-                r.Node, r.State, moving.Contains((r.ClusterId, r.Node)), r.Part || spanning.Contains(r.ClusterId)))
+                r.Node, r.State, moving.Contains((r.ClusterId, r.Node)), r.Part || spanning.Contains(r.ClusterId),
+                failed.TryGetValue((r.ClusterId, r.Node), out var last) ? last : null))
             .ToList();
     }
 
