@@ -8,7 +8,7 @@ namespace Vcm.Lab.Tests;
 /// Issue 13's drain acceptance on real VMs (`vcm up --lab 1x3`): a cluster of a head and two micro workers spread
 /// over the hosts; the host holding a worker (not the gateway host: a gateway does not move live) is drained with
 /// `vcm host drain --wait`; it ends holding nothing of the cluster, its node runs elsewhere, and every node still
-/// answers (SSH into each, pings between all of them). The host is undrained afterwards.
+/// answers (SSH into each, pings between all of them). The host is undrained afterwards. Consolidation likewise.
 /// </summary>
 public sealed class DrainLabTests(DrainLabFixture lab, ITestOutputHelper output) : IClassFixture<DrainLabFixture>
 {
@@ -49,6 +49,57 @@ public sealed class DrainLabTests(DrainLabFixture lab, ITestOutputHelper output)
         {
             await lab.Cli.RunAsync("host", "undrain", victim);
             await lab.ReleaseAsync(["dr"]);
+        }
+    }
+
+    /// <summary>
+    /// Consolidation on a lab set up for it — a head and two workers spread over a1, a2, a3 — leaves a2 and a3 empty
+    /// (a1 keeps the cluster's gateway, which does not move live), as its dry run said; every node still answers.
+    /// </summary>
+    [Fact]
+    public async Task Consolidate_SpreadCluster_LeavesHostsEmpty_AsTheDryRunSaid_AndEveryNodeStillAnswers()
+    {
+        var co = await lab.CreateAsync("co", "--workers", "2", "--policy", "spread");
+        Assert.Equal(3, co.Nodes!.Select(n => n.Host).Distinct().Count());
+        var tag = co.Id[^12..];
+        ConsolidationView? done = null;
+        try
+        {
+            var dry = await lab.Cli.JsonAsync<ConsolidationView>("host", "consolidate", "--dry-run");
+            Assert.Equal(["a2", "a3"], dry.Emptied.Order(StringComparer.Ordinal));
+            done = await lab.Cli.JsonAsync<ConsolidationView>("host", "consolidate");
+            Assert.Equal(dry.Emptied, done.Emptied);
+            foreach (var host in done.Emptied)
+            {
+                var drained = await lab.Cli.JsonAsync<DrainView>("host", "drain", host, "--wait", "--timeout", "170");
+                Assert.Equal(0, drained.Progress.NodesLeft);
+            }
+
+            var after = await lab.Cli.ShowAsync("co");
+            Assert.All(after.Nodes!, n => Assert.Equal(("a1", "ready"), (n.Host, n.State)));
+            foreach (var inventory in (await lab.InventoryAsync()).Where(h => done.Emptied.Contains(h.Host)))
+            {
+                Assert.True(!inventory.Files.Any(f => f.Contains(tag, StringComparison.Ordinal)), inventory.Describe());
+                Assert.True(!inventory.Processes.Any(p => p.Contains("qemu", StringComparison.Ordinal)), inventory.Describe());
+            }
+
+            foreach (var node in after.Nodes!)
+            {
+                var pings = string.Join(" && ", after.Nodes!.Where(o => o.Name != node.Name).Select(o => $"ping -c 2 -W 3 {o.Name} >/dev/null"));
+                var result = await lab.SshAsync("co", node.Name, pings + " && echo answered");
+                Assert.True(result.ExitCode == 0 && result.StandardOutput.Contains("answered", StringComparison.Ordinal), $"{node.Name}: {result.StandardError}");
+            }
+
+            output.WriteLine($"consolidation emptied {string.Join(", ", done.Emptied)}: {string.Join("; ", done.Moves.Select(m => $"{m.Node} {m.From} -> {m.To}"))}");
+        }
+        finally
+        {
+            foreach (var host in done?.Emptied ?? [])
+            {
+                await lab.Cli.RunAsync("host", "undrain", host);
+            }
+
+            await lab.ReleaseAsync(["co"]);
         }
     }
 }
