@@ -5,6 +5,7 @@ using Vcm.Domain.Events;
 using Vcm.Domain.Hosts;
 using Vcm.Domain.Moves;
 using Vcm.Domain.Scheduling;
+using Vcm.Domain.Text;
 using Vcm.Manager.Admission;
 using Vcm.Manager.Configuration;
 using Vcm.Store.Admission;
@@ -39,9 +40,9 @@ public sealed class HostDrains(
             }
 
             host = found;
-            if (host.State == HostState.Down)
+            if (host.State is not (HostState.Ready or HostState.Draining))
             {
-                return new DrainOutcome.Refused($"host {name} is down: its agent does not answer, so its VMs cannot be moved live");
+                return new DrainOutcome.Refused($"host {name} is {EnumText.Lower(host.State)}: its agent does not answer, so its VMs cannot be moved live");
             }
 
             if (host.State == HostState.Ready && !await transaction.SetHostStateAsync(host.Id, HostState.Ready, HostState.Draining, cancellationToken))
@@ -82,9 +83,9 @@ public sealed class HostDrains(
                 return new DrainOutcome.NotFound(name);
             }
 
-            if (host.State == HostState.Down)
+            if (host.State is not (HostState.Ready or HostState.Draining))
             {
-                return new DrainOutcome.Refused($"host {name} is down; it is ready again once its agent reports");
+                return new DrainOutcome.Refused($"host {name} is {EnumText.Lower(host.State)}; it is ready again once its agent reports");
             }
 
             if (host.State == HostState.Draining && !await transaction.SetHostStateAsync(host.Id, HostState.Draining, HostState.Ready, cancellationToken))
