@@ -22,4 +22,7 @@ public sealed record HostView
     public required CapacityView Free { get; init; }
 
     public required DateTimeOffset HeartbeatAt { get; init; }
+
+    /// <summary>A draining host's progress; null for other hosts.</summary>
+    public HostDrainView? Drain { get; init; }
 }

@@ -102,7 +102,8 @@ public sealed class TestSite : IAsyncDisposable
         bool kestrel = false,
         OidcOptions? oidc = null,
         int wanPaths = 1,
-        Manager.Hosts.IHostFence? fence = null)
+        Manager.Hosts.IHostFence? fence = null,
+        int migrationsPerHost = 1)
     {
         var database = await TestDatabase.CreateAsync(provider, migrate: false);
         var data = new TempDirectory("vcm-site");
@@ -116,6 +117,7 @@ public sealed class TestSite : IAsyncDisposable
             AdvertiseUrl = UrlOf(siteName),
             Listen = kestrel ? "http://127.0.0.1:0" : new ManagerOptions { DataDirectory = "" }.Listen,
             HostDownAfter = TimeSpan.FromDays(3650),
+            MigrationsPerHost = migrationsPerHost,
             Oidc = oidc,
             Controllers = controllers ?? new ControllerOptions
             {

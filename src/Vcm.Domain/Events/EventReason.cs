@@ -76,6 +76,12 @@ public enum EventReason
     /// <summary>A node's live migration failed: it runs on where it was (a Warning with why).</summary>
     MigrationFailed,
 
+    /// <summary>A future reservation was moved off a host being drained: where its nodes (volume, gateway) go now.</summary>
+    Replanned,
+
+    /// <summary>A future reservation stays on a host being drained (a Warning with why: no room elsewhere for its window).</summary>
+    NotReplanned,
+
     /// <summary>A node phoned home with another SSH host key than the one vcm made for it: a Warning; the given key stays pinned.</summary>
     HostKeyMismatch,
 

@@ -18,7 +18,16 @@ public sealed partial class ClusterChanges
     /// node ready and not already moving. Then the migration and a claim holding the destination's capacity are
     /// stored; the cluster's reconcile moves the node. Every reason it cannot is given at once; nothing changed.
     /// </summary>
-    public async Task<ChangeOutcome> MigrateAsync(string name, string node, MigrateRequest request, string requestedBy, CancellationToken cancellationToken)
+    public Task<ChangeOutcome> MigrateAsync(string name, string node, MigrateRequest request, string requestedBy, CancellationToken cancellationToken) =>
+        MigrateAsync(name, node, request, requestedBy, $"asked by {requestedBy}", int.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="MigrateAsync(string, string, MigrateRequest, string, CancellationToken)"/>, for the manager's own
+    /// moves (a drain, a consolidation): with the reason recorded, and refused while the node's host or the destination is
+    /// already the source or destination of <paramref name="perHostLimit"/> active migrations.
+    /// </summary>
+    public async Task<ChangeOutcome> MigrateAsync(
+        string name, string node, MigrateRequest request, string requestedBy, string reason, int perHostLimit, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.To))
         {
@@ -81,6 +90,16 @@ public sealed partial class ClusterChanges
                 }
             }
 
+            if (perHostLimit < int.MaxValue)
+            {
+                var busy = await transaction.ActiveMigrationsPerHostAsync(cancel);
+                foreach (var hostId in new[] { moving.HostId!, host.Id }.Where(h => busy.GetValueOrDefault(h) >= perHostLimit))
+                {
+                    var what = hostId == host.Id ? host.Name : (await transaction.HostAsync(hostId, cancel))?.Name ?? hostId;
+                    problems.Add(new("to", $"host {what} is in {busy[hostId]} migrations already (at most {perHostLimit} at once)"));
+                }
+            }
+
             if (problems.Count > 0)
             {
                 return new ChangeOutcome.Refused(problems);
@@ -105,7 +124,7 @@ public sealed partial class ClusterChanges
                 FromHostId = moving.HostId!,
                 ToHostId = host.Id,
                 State = MigrationState.Pending,
-                Reason = $"asked by {requestedBy}",
+                Reason = reason,
                 RequestedBy = requestedBy,
                 RequestedMs = now.ToUnixTimeMilliseconds(),
                 ClaimId = claim.Id,

@@ -37,7 +37,7 @@ public static class HostEndpoints
     }
 
     private static async Task<IResult> ListHostsAsync(
-        HttpContext http, int? limit, string? cursor, HostStore hosts, SiteStore sites, TimeProvider clock, CancellationToken cancellationToken)
+        HttpContext http, int? limit, string? cursor, HostStore hosts, SiteStore sites, Hosts.HostDrains drains, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (Paging.Check(limit, cursor) is { Count: > 0 } problems)
         {
@@ -47,7 +47,14 @@ public static class HostEndpoints
         var used = await hosts.UsageAsync(clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         var siteNames = (await sites.ListAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name);
         var list = Paging.Page(http, await hosts.ListAsync(null, cancellationToken), h => h.Name + "\u0000" + h.Id, limit, cursor);
-        return Results.Ok(list.Select(h => Views.Host(h, siteNames.GetValueOrDefault(h.SiteId, "?"), used.GetValueOrDefault(h.Id))).ToList());
+        var views = new List<HostView>(list.Count);
+        foreach (var h in list)
+        {
+            var view = Views.Host(h, siteNames.GetValueOrDefault(h.SiteId, "?"), used.GetValueOrDefault(h.Id));
+            views.Add(h.State == Domain.Hosts.HostState.Draining ? view with { Drain = await drains.ProgressAsync(h.Id, cancellationToken) } : view);
+        }
+
+        return Results.Ok(views);
     }
 
     private static async Task<IResult> CreateJoinTokenAsync(

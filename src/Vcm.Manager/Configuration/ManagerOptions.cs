@@ -58,6 +58,12 @@ public sealed record ManagerOptions
     /// <summary>What the cost model of package sets assumes until the site has measured it.</summary>
     public CostDefaults Costs { get; init; } = new();
 
+    /// <summary>
+    /// How many live migrations a host may be the source or destination of at once when the manager moves nodes itself
+    /// (a drain, a consolidation): parallel migrations lengthen each one's pause. 1, like Nova's default.
+    /// </summary>
+    public int MigrationsPerHost { get; init; } = 1;
+
     /// <summary>A host whose agent has not reported for this long is marked down.</summary>
     public TimeSpan HostDownAfter { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -51,6 +51,11 @@ public static class ManagerOptionsValidator
             }
         }
 
+        if (options.MigrationsPerHost is < 1 or > 64)
+        {
+            problems.Add($"--migrations-per-host {options.MigrationsPerHost} is not from 1 to 64.");
+        }
+
         var c = options.Controllers;
         if (c.Workers < 1)
         {

@@ -196,6 +196,12 @@ public static class ManagerServer
         services.AddSingleton<ClusterController>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterController>());
         services.AddHostedService<HostMonitor>();
+        services.AddSingleton<DrainStore>();
+        services.AddSingleton<ConsolidationHints>();
+        services.AddSingleton<HostDrainer>();
+        services.AddHostedService(sp => sp.GetRequiredService<HostDrainer>());
+        services.AddSingleton<HostDrains>();
+        services.AddSingleton<HostConsolidation>();
         services.AddSingleton<IHostFence>(sp => options.FenceCommand is { } fence
             ? new CommandFence(fence, options.FenceTimeout, ProcessRunner.Instance)
             : new NoFence());
@@ -227,6 +233,7 @@ public static class ManagerServer
         api.MapEvents();
         api.MapHostsAndSites();
         api.MapHostRecovery();
+        api.MapHostDrains();
         api.MapCapacity();
         api.MapSiteLimits();
         api.MapSeries();

@@ -19,11 +19,12 @@ public static class HostListCommand
             }
 
             Table.Write(
-                ["host", "site", "state", "roles", "driver", "kvm", "cpus free", "memory free", "disk free"],
+                ["host", "site", "state", "roles", "driver", "kvm", "cpus free", "memory free", "disk free", "drain"],
                 hosts.Select(h => new[]
                 {
                     h.Name, h.Site, h.State, string.Join(",", h.Roles), h.Driver, h.Kvm ? "yes" : "no",
                     $"{h.Free.Cpus}/{h.Capacity.Cpus}", $"{h.Free.Memory}/{h.Capacity.Memory}", $"{h.Free.Disk}/{h.Capacity.Disk}",
+                    h.Drain is { } drain ? HostDrainCommand.Left(drain) + (drain.Fixed.Count > 0 ? $"; holds {string.Join(", ", drain.Fixed)}" : "") : "",
                 }));
             return ExitCodes.Ok;
         });

@@ -33,6 +33,7 @@ public static class ManagerCommand
     public static readonly Option<string?> FenceCommand = new("--fence-command") { Description = "A program that fences a lost host before its nodes are built elsewhere (VCM_HOST, VCM_HOST_ADDRESS, VCM_SITE in its environment; exit 0 = fenced). Default: none (a lab fences its own hosts)." };
     public static readonly Option<int?> FenceTimeout = new("--fence-timeout") { Description = "Seconds the fence command may run before it is ended and the host counts as not fenced (default 60)." };
     public static readonly Option<int?> HostDownAfter = new("--host-down-after") { Description = "Seconds of an agent's silence after which its hosts are marked down, fenced and their nodes rebuilt elsewhere (default 30; a lab's default 10)." };
+    public static readonly Option<int?> MigrationsPerHost = new("--migrations-per-host") { Description = "How many live migrations a host may be the source or destination of at once when the manager moves nodes itself (drain, consolidate; default 1)." };
     public static readonly Option<int?> LeaseSeconds = new("--lease-seconds") { Description = "How long a claim on a cluster lasts unrenewed (default 15)." };
 
     public static Command Create()
@@ -41,6 +42,7 @@ public static class ManagerCommand
         {
             Data, Listen, Advertise, Db, Connection, Keys, Site, Id, NoControllers, Workers, LeaseSeconds, Images,
             ExternalSubnet, ExternalRouter, ExternalBridge, ExternalNetns, SubnetPool, CachePercent, CacheWindow, FenceCommand, FenceTimeout, HostDownAfter,
+            MigrationsPerHost,
         };
         OidcFlags.AddTo(command);
         command.SetAction(async (cli, ct) =>
@@ -84,6 +86,7 @@ public static class ManagerCommand
             FenceCommand = cli.Get(FenceCommand) is { } fence ? Path.GetFullPath(fence) : null,
             FenceTimeout = cli.Get(FenceTimeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : new ManagerOptions { DataDirectory = data }.FenceTimeout,
             HostDownAfter = cli.Get(HostDownAfter) is { } silent ? TimeSpan.FromSeconds(silent) : new ManagerOptions { DataDirectory = data }.HostDownAfter,
+            MigrationsPerHost = cli.Get(MigrationsPerHost) ?? new ManagerOptions { DataDirectory = data }.MigrationsPerHost,
             CacheImages = cache with
             {
                 MinPercent = cli.Get(CachePercent) ?? cache.MinPercent,

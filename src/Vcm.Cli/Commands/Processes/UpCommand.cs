@@ -21,7 +21,7 @@ public static class UpCommand
         var command = new Command("up", "Run a manager and an agent for this machine in the foreground (Ctrl-C stops both).")
         {
             sim, lab, wan, wanPaths, ManagerCommand.Data, ManagerCommand.Listen, ManagerCommand.Site, ManagerCommand.Images,
-            ManagerCommand.FenceCommand, ManagerCommand.FenceTimeout, ManagerCommand.HostDownAfter,
+            ManagerCommand.FenceCommand, ManagerCommand.FenceTimeout, ManagerCommand.HostDownAfter, ManagerCommand.MigrationsPerHost,
         };
         simulation.AddTo(command);
         OidcFlags.AddTo(command);
