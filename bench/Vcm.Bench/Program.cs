@@ -7,6 +7,7 @@ using Vcm.Store;
 //                        Vcm.Bench lab-build [--rounds N]
 //                        Vcm.Bench federation [--rounds N]
 //                        Vcm.Bench failover [--rounds N]
+//                        Vcm.Bench moves [--rounds N]
 //                        Vcm.Bench distribution [--mib N] [--rate MIB_PER_S] [--receivers 1,2,4,8] [--chunk MIB]
 //                        Vcm.Bench distribution --lab [--mib N] [--mbit MBIT_PER_S] [--receivers 1,2,4,8]
 //                        Vcm.Bench software [--workers 2,4,8] [--packages P,Q] [--role slurm|none] [--install layer,boot]
@@ -89,6 +90,20 @@ if (scenario == "software")
     return 0;
 }
 
+if (scenario == "moves")
+{
+    var mvRounds = int.Parse(Option("--rounds", "3"), CultureInfo.InvariantCulture);
+    Console.Error.WriteLine("bench: moves (vcm up --lab 1x3; a host holding 4 nodes drained, then a host lost)");
+    var rows = await new MovesBench(mvRounds).RunAsync(CancellationToken.None);
+    Console.WriteLine();
+    foreach (var row in rows)
+    {
+        Console.WriteLine(row);
+    }
+
+    return 0;
+}
+
 if (scenario == "failover")
 {
     var foRounds = int.Parse(Option("--rounds", "5"), CultureInfo.InvariantCulture);
@@ -150,7 +165,7 @@ if (scenario == "distribution")
 
 if (scenario is not "control-plane" and not "tenancy" and not "calendar")
 {
-    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, tenancy, calendar, lab-build, federation, failover, distribution, software, cost-model, portal");
+    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, tenancy, calendar, lab-build, federation, failover, moves, distribution, software, cost-model, portal");
     return 2;
 }
 

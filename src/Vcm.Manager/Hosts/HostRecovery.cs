@@ -51,9 +51,12 @@ public sealed partial class HostRecovery(
     /// </summary>
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
+        var staleBefore = (clock.GetUtcNow() - options.HostDownAfter).ToUnixTimeMilliseconds();
         foreach (var host in await hosts.ListAsync(site.Id, cancellationToken))
         {
-            if (host.State is not (HostState.Dead or HostState.Down) || !await admissions.HoldsAnythingAsync(host.Id, cancellationToken))
+            // a draining host stays draining when it falls silent (HostStore.MarkStaleDownAsync), but it is lost all the same
+            var lost = host.State is HostState.Dead or HostState.Down || (host.State == HostState.Draining && host.HeartbeatMs < staleBefore);
+            if (!lost || !await admissions.HoldsAnythingAsync(host.Id, cancellationToken))
             {
                 continue;
             }

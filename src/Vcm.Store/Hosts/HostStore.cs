@@ -142,14 +142,14 @@ public sealed class HostStore(Database database)
     }
 
     /// <summary>
-    /// Marks hosts whose agent has not reported since <paramref name="staleBeforeMs"/> as down — a draining one too
-    /// (its nodes are recovered like any lost host's; when its agent reports again it is ready, to be drained anew).
+    /// Marks ready hosts whose agent has not reported since <paramref name="staleBeforeMs"/> as down. A silent draining
+    /// host stays draining (so it is not ready again when its agent reports); host recovery treats it as lost all the same.
     /// </summary>
     public async Task<int> MarkStaleDownAsync(long staleBeforeMs, CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        var down = await db.Hosts.Where(h => (h.State == HostState.Ready || h.State == HostState.Draining) && h.HeartbeatMs < staleBeforeMs)
+        var down = await db.Hosts.Where(h => h.State == HostState.Ready && h.HeartbeatMs < staleBeforeMs)
             .ExecuteUpdateAsync(s => s.SetProperty(h => h.State, HostState.Down).SetProperty(h => h.Version, h => h.Version + 1), cancellationToken);
         if (down > 0)
         {

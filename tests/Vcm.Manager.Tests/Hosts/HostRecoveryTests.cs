@@ -71,6 +71,24 @@ public sealed class HostRecoveryTests
     }
 
     [Fact]
+    public async Task SilentDrainingHost_IsFencedAndRecovered_LikeAnyLostHost()
+    {
+        var fence = new RecordingFence(fenced: true);
+        await using var site = await TestSite.StartAsync(TestDatabase.FromEnvironment(), hosts: 3, fence: fence);
+        await site.Client.CreateClusterAsync(new ClusterSpecInput { Name = "d", Workers = 2, Policy = "spread", Duration = "2h" }, CancellationToken.None);
+        var before = await ReadyAsync(site, "d");
+        var lost = before.Nodes!.Single(n => n.Name == "node-02").Host;
+
+        await KillAsync(site, lost, HostState.Draining); // a host being drained whose agent falls silent: it is not marked down
+        await site.Manager.App.Services.GetRequiredService<HostRecovery>().CheckAsync(CancellationToken.None);
+
+        Assert.Equal([lost], fence.Fenced);
+        var after = await ReadyAsync(site, "d");
+        Assert.NotEqual(lost, after.Nodes!.Single(n => n.Name == "node-02").Host);
+        Assert.Equal("dead", (await site.Client.ListHostsAsync(CancellationToken.None)).Single(h => h.Name == lost).State);
+    }
+
+    [Fact]
     public async Task SilentHost_ThatCannotBeFenced_KeepsItsNodes_AndIsNotDeclaredDead()
     {
         var fence = new RecordingFence(fenced: false);
