@@ -19,6 +19,9 @@ public sealed class LabRunner(CliServices services, string vcm)
     /// <summary>A lab manager's default --host-down-after: five missed heartbeats.</summary>
     public static readonly TimeSpan HostDownAfter = TimeSpan.FromSeconds(10);
 
+    /// <summary>What a lab's agents get besides <see cref="HostDownAfter"/> to report after its manager (re)starts.</summary>
+    public static readonly TimeSpan HostStartGrace = TimeSpan.FromSeconds(15);
+
     /// <summary>What each lab host tells the scheduler it has: this one machine's cores are shared by all of them.</summary>
     public const string HostCpus = "8";
     public const string HostMemory = "8G";

@@ -68,6 +68,12 @@ public sealed record ManagerOptions
     public TimeSpan HostDownAfter { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// After the manager (re)starts, what agents get besides <see cref="HostDownAfter"/> to report before any host is
+    /// marked down and fenced (a restarted agent may join anew). A lab, whose agents start beside it, uses 15 s.
+    /// </summary>
+    public TimeSpan HostStartGrace { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// The provider's fence command (docs/architecture.md, "Fencing"): run before a lost host's nodes are recovered,
     /// with VCM_HOST, VCM_HOST_ADDRESS and VCM_SITE set; exit 0 = fenced. Null: no fence (recovery waits).
     /// </summary>

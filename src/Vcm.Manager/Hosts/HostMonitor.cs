@@ -11,9 +11,6 @@ namespace Vcm.Manager.Hosts;
 /// </summary>
 public sealed partial class HostMonitor(HostStore hosts, HostRecovery recovery, ManagerOptions options, TimeProvider clock, ILogger<HostMonitor> logger) : BackgroundService
 {
-    /// <summary>What agents get besides --host-down-after to report after the manager (re)starts.</summary>
-    public static readonly TimeSpan StartGrace = TimeSpan.FromMinutes(1);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // at most an hour between checks (a timer cannot wait longer than ~49 days, and a very long HostDownAfter needs no more)
@@ -24,11 +21,11 @@ public sealed partial class HostMonitor(HostStore hosts, HostRecovery recovery, 
             try
             {
                 await Task.Delay(period, clock, stoppingToken);
-                if (clock.GetUtcNow() - started < options.HostDownAfter + StartGrace)
+                if (clock.GetUtcNow() - started < options.HostDownAfter + options.HostStartGrace)
                 {
-                    // Silence counts only while this manager listens: after a restart, agents get the limit and a
-                    // minute more to report again (a restarted agent may have to join anew) before any host is
-                    // marked down — and fenced.
+                    // Silence counts only while this manager listens: after a restart, agents get the limit and
+                    // HostStartGrace more to report again (a restarted agent may have to join anew) before any host
+                    // is marked down — and fenced.
                     continue;
                 }
 

@@ -25,8 +25,10 @@ internal sealed class KestrelManager : IAsyncDisposable
         _manager = manager;
         Url = url;
         Logs = logs;
-        Anonymous = new HttpClient { BaseAddress = new Uri(url) };
-        Admin = new HttpClient { BaseAddress = new Uri(url) };
+        // a request that expects 100-continue waits for the manager's answer before sending its body — on a loaded
+        // machine longer than the default second, after which the client would send the body into a closed socket
+        Anonymous = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) }) { BaseAddress = new Uri(url) };
+        Admin = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(30) }) { BaseAddress = new Uri(url) };
         Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", manager.AdminToken);
     }
 

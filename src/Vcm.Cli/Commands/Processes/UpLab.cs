@@ -66,6 +66,7 @@ internal static class UpLab
             BuildImages = true,
             // a lab's agents beat every 2 s (LabRunner): 10 s of silence is five missed beats
             HostDownAfter = cli.Get(ManagerCommand.HostDownAfter) is { } silent ? TimeSpan.FromSeconds(silent) : LabRunner.HostDownAfter,
+            HostStartGrace = LabRunner.HostStartGrace,
         };
         // agents and peer sites reach the manager on the lab's management network, over HTTPS; the CLI on loopback
         var mgmt = $"https://{site.ManagerAddress}:{new Uri(options.Listen).Port.ToString(CultureInfo.InvariantCulture)}";
