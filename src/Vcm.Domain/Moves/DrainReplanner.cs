@@ -88,29 +88,6 @@ public static class DrainReplanner
 
     /// <summary>The host with the role that has room for <paramref name="need"/> through the window and the most of <paramref name="by"/> free (by name on a tie).</summary>
     private static string? MostFree(
-        IReadOnlyList<HostCapacity> hosts, HostRoles role, Resources need, HeldReservation r, ClaimCalendar calendar, Func<Resources, long> by)
-    {
-        HostCapacity? best = null;
-        long bestFree = 0;
-        foreach (var host in hosts)
-        {
-            if (!host.Has(role))
-            {
-                continue;
-            }
-
-            var free = host.Capacity - calendar.PeakUsage(host.HostId, r.Start, r.End);
-            if (!need.FitsIn(free))
-            {
-                continue;
-            }
-
-            if (best is null || by(free) > bestFree)
-            {
-                (best, bestFree) = (host, by(free));
-            }
-        }
-
-        return best?.HostId;
-    }
+        IReadOnlyList<HostCapacity> hosts, HostRoles role, Resources need, HeldReservation r, ClaimCalendar calendar, Func<Resources, long> by) =>
+        HostChoice.MostFree(hosts, role, need, r.Start, r.End, calendar, by)?.HostId;
 }

@@ -6,7 +6,7 @@ namespace Vcm.Domain.Moves;
 /// Finds new hosts for the pieces of clusters a lost host held (issue 13, item 4), against the calendar as admission
 /// does: a piece goes to a host of its role with room for it at every instant of its window, besides everything the
 /// calendar holds there (future reservations included) and the pieces placed before it. Among those, the host with the
-/// most free cpus, then memory, over the window (by name on a tie), so rebuilt nodes spread. A piece no host can take
+/// most free cpus over the window, by name on a tie (<see cref="HostChoice"/>), so rebuilt nodes spread. A piece no host can take
 /// is given back with the reason; it waits on the lost host.
 /// </summary>
 public static class Rehoming
@@ -17,13 +17,7 @@ public static class Rehoming
         var result = new List<Rehomed>(pieces.Count);
         foreach (var piece in pieces)
         {
-            var fitting = hosts
-                .Where(h => h.Has(piece.Role))
-                .Select(h => (Host: h, Free: h.Capacity - planned.PeakUsage(h.HostId, piece.From, piece.To)))
-                .Where(c => piece.Size.FitsIn(c.Free))
-                .OrderByDescending(c => c.Free.Cpus).ThenByDescending(c => c.Free.MemoryMb).ThenBy(c => c.Host.Name, StringComparer.Ordinal)
-                .FirstOrDefault();
-            if (fitting.Host is not { } host)
+            if (HostChoice.MostFree(hosts, piece.Role, piece.Size, piece.From, piece.To, planned, f => f.Cpus) is not { } host)
             {
                 result.Add(new Rehomed(piece, null, NoRoom(piece, hosts)));
                 continue;

@@ -157,13 +157,10 @@ public sealed partial class HostDrainer(
     private HostCapacity? Destination(
         PlacedNode node, IReadOnlyList<HostCapacity> ready, ClaimCalendar calendar, IReadOnlyDictionary<string, int> busy, int limit, DateTimeOffset now, DateTimeOffset end)
     {
-        var fitting = ready
-            .Where(h => h.Has(HostRoles.Compute) && h.HostId != node.HostId && busy.GetValueOrDefault(h.HostId) < limit)
-            .Where(h => NodeMove.Room(h, node.Size, now, end, calendar) is null)
-            .ToList();
+        var spare = ready.Where(h => h.HostId != node.HostId && busy.GetValueOrDefault(h.HostId) < limit).ToList();
         var planned = hints.For(node.ClusterId, node.Node);
-        return fitting.FirstOrDefault(h => h.HostId == planned)
-            ?? fitting.OrderByDescending(h => (h.Capacity - calendar.PeakUsage(h.HostId, now, end)).Cpus).ThenBy(h => h.Name, StringComparer.Ordinal).FirstOrDefault();
+        return HostChoice.MostFree(spare.Where(h => h.HostId == planned), HostRoles.Compute, node.Size, now, end, calendar, f => f.Cpus)
+            ?? HostChoice.MostFree(spare, HostRoles.Compute, node.Size, now, end, calendar, f => f.Cpus);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "drain of {Host}: moving node {Node} of {Cluster} to {To}")]
