@@ -99,6 +99,12 @@ internal sealed class SimNetworkDriver(SimHost host) : INetworkDriver
         host.ChangeAsync($"deleting VPN end {name}", state =>
             state.Vpns.Remove(name) ? DeleteOutcome.Deleted : DeleteOutcome.Absent, cancellationToken);
 
+    public Task<Ensured<Vcm.Drivers.Compute.IncomingVm>> EnsureMigrationRelayAsync(MigrationRelaySpec spec, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("migration relays: not built yet");
+
+    public Task<DeleteOutcome> DeleteMigrationRelayAsync(string name, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("migration relays: not built yet");
+
     public Task<NetworkInventory> ListAsync(CancellationToken cancellationToken) =>
         Task.FromResult(host.Read(s => new NetworkInventory(s.Segments.Keys.ToList(), s.Gateways.Keys.ToList()) { Vpns = s.Vpns.Keys.ToList() }));
 

@@ -5,4 +5,11 @@ namespace Vcm.Drivers.Compute;
 /// source's memory (<see cref="MigrationUri"/>, e.g. tcp:10.0.0.2:49152) and for the source's disk
 /// (<see cref="DiskUri"/>, e.g. nbd:10.0.0.2:49153:exportname=disk0), on <see cref="Host"/>.
 /// </summary>
-public sealed record IncomingVm(string Name, string Host, string MigrationUri, string DiskUri);
+public sealed record IncomingVm(string Name, string Host, string MigrationUri, string DiskUri)
+{
+    /// <summary>
+    /// The listen address that makes a receiver listen on unix sockets in its VM's folder (unix:PATH and
+    /// nbd+unix:///disk0?socket=PATH) rather than on a TCP address: for a migration that reaches it through a relay.
+    /// </summary>
+    public const string UnixSockets = "unix";
+}

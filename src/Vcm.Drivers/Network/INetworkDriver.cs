@@ -1,3 +1,5 @@
+using Vcm.Drivers.Compute;
+
 namespace Vcm.Drivers.Network;
 
 /// <summary>Builds clusters' private networks on one host.</summary>
@@ -24,6 +26,16 @@ public interface INetworkDriver
     Task<EnsureOutcome> EnsureVpnAsync(VpnSpec spec, CancellationToken cancellationToken);
 
     Task<DeleteOutcome> DeleteVpnAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes one end of a cross-site migration's relay (see <see cref="MigrationRelaySpec"/>), its relaying processes
+    /// running; for the sending end, the <see cref="IncomingVm"/> the source's QEMU migrates to (for the receiving end,
+    /// its TCP URIs, for the record).
+    /// </summary>
+    Task<Ensured<IncomingVm>> EnsureMigrationRelayAsync(MigrationRelaySpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Removes a relay end — its processes, namespace, veth and sockets; Absent when there was none.</summary>
+    Task<DeleteOutcome> DeleteMigrationRelayAsync(string name, CancellationToken cancellationToken);
 
     Task<NetworkInventory> ListAsync(CancellationToken cancellationToken);
 

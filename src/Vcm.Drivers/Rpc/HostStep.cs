@@ -24,6 +24,8 @@ namespace Vcm.Drivers.Rpc;
 [JsonDerivedType(typeof(PrepareIncomingVmStep), "prepareIncomingVm")]
 [JsonDerivedType(typeof(MigrateVmStep), "migrateVm")]
 [JsonDerivedType(typeof(WipeHostStep), "wipeHost")]
+[JsonDerivedType(typeof(EnsureMigrationRelayStep), "ensureMigrationRelay")]
+[JsonDerivedType(typeof(DeleteMigrationRelayStep), "deleteMigrationRelay")]
 public abstract record HostStep
 {
     /// <summary>The name of the object the step is about.</summary>
@@ -113,6 +115,17 @@ public sealed record PrepareIncomingVmStep(VmSpec Vm, string ListenAddress) : Ho
 
 /// <summary>Live-migrates the VM to <see cref="Destination"/> and waits for the end; the result carries <see cref="StepResult.Migration"/>.</summary>
 public sealed record MigrateVmStep(string Name, IncomingVm Destination) : HostStep
+{
+    public override string Target => Name;
+}
+
+/// <summary>Makes one end of a cross-site migration's relay; the result carries <see cref="StepResult.Incoming"/> (for the sending end, where the source migrates to).</summary>
+public sealed record EnsureMigrationRelayStep(MigrationRelaySpec Relay) : HostStep
+{
+    public override string Target => Relay.Name;
+}
+
+public sealed record DeleteMigrationRelayStep(string Name) : HostStep
 {
     public override string Target => Name;
 }

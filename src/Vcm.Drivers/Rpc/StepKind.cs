@@ -19,4 +19,6 @@ public enum StepKind
     PrepareIncomingVm,
     MigrateVm,
     WipeHost,
+    EnsureMigrationRelay,
+    DeleteMigrationRelay,
 }

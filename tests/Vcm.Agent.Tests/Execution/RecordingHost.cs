@@ -103,6 +103,12 @@ public sealed class RecordingHost : IHostDrivers, IComputeDriver, INetworkDriver
 
     Task<DeleteOutcome> INetworkDriver.DeleteVpnAsync(string name, CancellationToken cancellationToken) => Task.FromResult(DeleteOutcome.Absent);
 
+    Task<Ensured<Vcm.Drivers.Compute.IncomingVm>> INetworkDriver.EnsureMigrationRelayAsync(MigrationRelaySpec spec, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("migration relays: not built yet");
+
+    Task<DeleteOutcome> INetworkDriver.DeleteMigrationRelayAsync(string name, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("migration relays: not built yet");
+
     Task<IReadOnlyList<NodeReport>> INetworkDriver.ReportsAsync(string gateway, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<NodeReport>>([]);
 

@@ -83,6 +83,12 @@ public sealed class LinuxNetworkDriver : INetworkDriver, IDisposable
     public Task<DeleteOutcome> DeleteVpnAsync(string name, CancellationToken cancellationToken) =>
         DeleteAsync("delete VPN end", name, ct => _vpns.DeleteAsync(name, ct), LinuxNetworkDriverLog.VpnDeleted, cancellationToken);
 
+    public Task<Ensured<Vcm.Drivers.Compute.IncomingVm>> EnsureMigrationRelayAsync(MigrationRelaySpec spec, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("migration relays: not built yet");
+
+    public Task<DeleteOutcome> DeleteMigrationRelayAsync(string name, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("migration relays: not built yet");
+
     /// <summary>
     /// Starts again the openvpn of every VPN end that was ensured (and not deleted since) but whose process is gone,
     /// with the files of its last ensure; answers those ends. The agent calls this every few seconds.
