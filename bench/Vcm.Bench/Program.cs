@@ -8,6 +8,7 @@ using Vcm.Store;
 //                        Vcm.Bench federation [--rounds N]
 //                        Vcm.Bench failover [--rounds N]
 //                        Vcm.Bench moves [--rounds N]
+//                        Vcm.Bench moves-across [--rounds N] [--wan 100M,1G]
 //                        Vcm.Bench distribution [--mib N] [--rate MIB_PER_S] [--receivers 1,2,4,8] [--chunk MIB]
 //                        Vcm.Bench distribution --lab [--mib N] [--mbit MBIT_PER_S] [--receivers 1,2,4,8]
 //                        Vcm.Bench software [--workers 2,4,8] [--packages P,Q] [--role slurm|none] [--install layer,boot]
@@ -104,6 +105,21 @@ if (scenario == "moves")
     return 0;
 }
 
+if (scenario == "moves-across")
+{
+    var maRounds = int.Parse(Option("--rounds", "3"), CultureInfo.InvariantCulture);
+    var maRates = Option("--wan", "100M,1G").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    Console.Error.WriteLine($"bench: moves-across (vcm up --lab 2x2 --wan {string.Join(" then ", maRates)}; node-01 migrated from site a to b while pinged every 10 ms)");
+    var rows = await new MovesAcrossBench(maRounds, maRates).RunAsync(CancellationToken.None);
+    Console.WriteLine();
+    foreach (var row in rows)
+    {
+        Console.WriteLine(row);
+    }
+
+    return 0;
+}
+
 if (scenario == "failover")
 {
     var foRounds = int.Parse(Option("--rounds", "5"), CultureInfo.InvariantCulture);
@@ -165,7 +181,7 @@ if (scenario == "distribution")
 
 if (scenario is not "control-plane" and not "tenancy" and not "calendar")
 {
-    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, tenancy, calendar, lab-build, federation, failover, moves, distribution, software, cost-model, portal");
+    Console.Error.WriteLine($"unknown benchmark '{scenario}'; known: control-plane, tenancy, calendar, lab-build, federation, failover, moves, moves-across, distribution, software, cost-model, portal");
     return 2;
 }
 

@@ -13,7 +13,7 @@ namespace Vcm.Lab.Tests;
 /// when it ends, pass or fail, releases it and checks that its release left nothing at either site
 /// (<see cref="OwnClusters"/>). So the tests pass in any order and alone.
 /// </summary>
-public sealed class TwoSiteLabTests(TwoSiteLabFixture lab, ITestOutputHelper output) : IClassFixture<TwoSiteLabFixture>, IAsyncLifetime
+public sealed partial class TwoSiteLabTests(TwoSiteLabFixture lab, ITestOutputHelper output) : IClassFixture<TwoSiteLabFixture>, IAsyncLifetime
 {
     private readonly OwnClusters _own = new(lab, lab.SiteB);
 

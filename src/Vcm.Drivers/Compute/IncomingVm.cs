@@ -12,4 +12,10 @@ public sealed record IncomingVm(string Name, string Host, string MigrationUri, s
     /// nbd+unix:///disk0?socket=PATH) rather than on a TCP address: for a migration that reaches it through a relay.
     /// </summary>
     public const string UnixSockets = "unix";
+
+    /// <summary>
+    /// Whether the source copies its whole disk (the image's blocks too), not only its overlay's: across sites the
+    /// receiver's overlay sits on the other site's copy of the image, which the source cannot know is the same.
+    /// </summary>
+    public bool WholeDisk { get; init; }
 }

@@ -141,7 +141,7 @@ public sealed partial class ClusterChanges(AdmissionStore store, SiteStore sites
     /// </summary>
     private async Task<ChangeOutcome> ChangeAsync(
         string name, string verb, Func<AdmissionTransaction, ClusterRecord, IReadOnlyList<NodeRecord>, CancellationToken, Task<ChangeOutcome?>> change,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool spanningSites = false, bool anyPhase = false)
     {
         try
         {
@@ -153,7 +153,7 @@ public sealed partial class ClusterChanges(AdmissionStore store, SiteStore sites
             }
 
             var nodes = await transaction.NodesOfAsync(cluster.Id, cancellationToken);
-            if (Refusal(cluster, nodes, verb) is { } refused)
+            if (!anyPhase && Refusal(cluster, nodes, verb, spanningSites) is { } refused)
             {
                 return new ChangeOutcome.Conflict(refused);
             }
@@ -183,7 +183,7 @@ public sealed partial class ClusterChanges(AdmissionStore store, SiteStore sites
     }
 
     /// <summary>Why the cluster cannot be changed now: its phase, a deletion asked for, or nodes at other sites.</summary>
-    private static string? Refusal(ClusterRecord cluster, IReadOnlyList<NodeRecord> nodes, string verb)
+    private static string? Refusal(ClusterRecord cluster, IReadOnlyList<NodeRecord> nodes, string verb, bool spanningSites)
     {
         if (cluster.Phase is not (ClusterPhase.Scheduled or ClusterPhase.Provisioning or ClusterPhase.Ready or ClusterPhase.Degraded)
             || cluster.DeletionRequestedMs is not null)
@@ -191,7 +191,7 @@ public sealed partial class ClusterChanges(AdmissionStore store, SiteStore sites
             return $"cluster {cluster.Name} is {(cluster.DeletionRequestedMs is null ? cluster.Phase.ToString() : "being deleted")}; only a Scheduled or running (Provisioning, Ready, Degraded) cluster can be {verb}";
         }
 
-        if (cluster.HomeSite is not null || nodes.Any(n => n.HostId is null))
+        if (!spanningSites && (cluster.HomeSite is not null || nodes.Any(n => n.HostId is null)))
         {
             return $"cluster {cluster.Name} spans sites; only a cluster of one site can be {verb}";
         }

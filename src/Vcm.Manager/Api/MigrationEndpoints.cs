@@ -13,7 +13,7 @@ using Vcm.Store.Records;
 
 namespace Vcm.Manager.Api;
 
-/// <summary>/api/v1/clusters/{name}/nodes/{node}/migrate and /migrations: live migration of a running node to another host.</summary>
+/// <summary>/api/v1/clusters/{name}/nodes/{node}/migrate and /migrations: live migration of a running node to another host, or to another site the cluster spans.</summary>
 public static class MigrationEndpoints
 {
     private const int ListLimit = 200;
@@ -24,7 +24,7 @@ public static class MigrationEndpoints
         group.MapPost("/{name}/nodes/{node}/migrate", MigrateAsync).WithName("migrateNode").Produces<MigrationView>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Live-migrate a Ready cluster's node to another host of the site (the provider only). Admitted against the calendar: the host must be ready, other than the node's, with room through the rest of the window; else 409 listing every reason. The cluster's reconcile moves it; follow it at the Location.");
+            .WithSummary("Live-migrate a Ready cluster's node to another host of the site, or (to: SITE or SITE/HOST) a worker to another site the cluster spans, over the cluster's VPN (the provider only). Admitted against the calendar: the host must be ready, other than the node's, with room through the rest of the window — at another site, that site admits it when the reconcile asks, and a refusal there ends the migration failed with its reason; else 409 listing every reason. The cluster's reconcile moves it; follow it at the Location.");
         group.MapGet("/{name}/migrations", ListAsync).WithName("listMigrations").Produces<IReadOnlyList<MigrationView>>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The cluster's node migrations, newest first.");
@@ -92,12 +92,18 @@ public static class MigrationEndpoints
     private static async Task<IReadOnlyList<MigrationView>> ViewsAsync(
         IReadOnlyList<MigrationRecord> records, string cluster, MigrationStore migrations, CancellationToken cancellationToken)
     {
-        var names = await migrations.HostNamesAsync(records.SelectMany(m => new[] { m.FromHostId, m.ToHostId }), cancellationToken);
+        var names = await migrations.HostNamesAsync(records.SelectMany(m => new[] { m.FromHostId, m.ToHostId }).OfType<string>(), cancellationToken);
         return records.Select(m => new MigrationView(
-            m.Id, cluster, m.Node, names.GetValueOrDefault(m.FromHostId, m.FromHostId), names.GetValueOrDefault(m.ToHostId, m.ToHostId),
+            m.Id, cluster, m.Node, Place(names, m.FromHostId, m.FromSite, m.RemoteHost), Place(names, m.ToHostId, m.ToSite, m.RemoteHost),
             EnumText.Lower(m.State), m.Reason, m.RequestedBy, DateTimeOffset.FromUnixTimeMilliseconds(m.RequestedMs),
             At(m.StartedMs), At(m.EndedMs), m.TotalMs, m.DowntimeMs, m.MemoryBytes, m.DiskBytes, m.Error)).ToList();
     }
+
+    /// <summary>A host of this site by its name; one of another site as SITE/HOST, or SITE while that site has not said which host.</summary>
+    private static string Place(IReadOnlyDictionary<string, string> names, string? hostId, string? site, string? remoteHost) =>
+        hostId is not null ? names.GetValueOrDefault(hostId, hostId)
+        : site is null ? "-"
+        : remoteHost is null ? site : $"{site}/{remoteHost}";
 
     private static DateTimeOffset? At(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 }

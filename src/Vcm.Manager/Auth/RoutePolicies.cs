@@ -42,6 +42,9 @@ public static class RoutePolicies
         ["GET /federation/v1/parts/{cluster}"] = Access.PeersOnly,
         ["GET /federation/v1/capacity"] = Access.PeersOnly,
         ["DELETE /federation/v1/parts/{cluster}"] = Access.PeersOnly,
+        ["PUT /federation/v1/parts/{cluster}/arrivals/{migration}"] = Access.PeersOnly,
+        ["POST /federation/v1/parts/{cluster}/arrivals/{migration}/complete"] = Access.PeersOnly,
+        ["DELETE /federation/v1/parts/{cluster}/arrivals/{migration}"] = Access.PeersOnly,
 
         // clusters: a tenant's, each answered by Caller.Sees / Caller.Manages
         ["POST /api/v1/clusters"] = Member,

@@ -20,13 +20,20 @@ public sealed partial class ClusterReconciler
     /// </summary>
     private async Task<ReconcileResult?> MigrateAsync(ClusterScope scope, CancellationToken cancellationToken)
     {
-        if (scope.Cluster.HomeSite is not null || scope.Cluster.ActiveVni is null)
+        if (scope.Cluster.ActiveVni is null)
         {
             return null;
         }
 
         var active = await scope.Session.ActiveMigrationsAsync(cancellationToken);
-        var migration = active.FirstOrDefault(m => m.State != MigrationState.Pending) ?? active.FirstOrDefault();
+        if (scope.Cluster.HomeSite is not null && await ArriveAsync(scope, active, cancellationToken) is { } arrived)
+        {
+            return arrived;
+        }
+
+        // a part's nodes move between the hosts of its site as any node does; its arrivals are driven above
+        var own = active.Where(m => m.FromSite is null).ToList();
+        var migration = own.FirstOrDefault(m => m.State != MigrationState.Pending) ?? own.FirstOrDefault();
         if (migration is null || (migration.State == MigrationState.Pending && scope.Phase != ClusterPhase.Ready))
         {
             return null;
@@ -38,6 +45,16 @@ public sealed partial class ClusterReconciler
         {
             await GiveUpAsync(scope, migration, plan, $"node {migration.Node} is gone from the cluster", cancellationToken);
             return ReconcileResult.Now;
+        }
+
+        if (migration.ToSite is not null)
+        {
+            return migration.State switch
+            {
+                MigrationState.Pending => await MoveAcrossAsync(scope, migration, plan, routes, cancellationToken),
+                MigrationState.Moved => await FinishMoveAcrossAsync(scope, migration, node!, plan, routes, cancellationToken),
+                _ => await AbortMoveAcrossAsync(scope, migration, plan, routes, cancellationToken),
+            };
         }
 
         return migration.State switch
@@ -64,7 +81,7 @@ public sealed partial class ClusterReconciler
         if (StepFailure.In(prepared) is var notPrepared && (notPrepared.Count > 0 || incoming is null))
         {
             var why = notPrepared.Count > 0 ? StepFailure.Describe(notPrepared) : "its agent named no receiver";
-            await GiveUpAsync(scope, migration, plan, $"{plan.HostName(migration.ToHostId)} could not receive it: {why}", cancellationToken);
+            await GiveUpAsync(scope, migration, plan, $"{plan.Place(migration, from: false)} could not receive it: {why}", cancellationToken);
             return ReconcileResult.Now;
         }
 
@@ -77,7 +94,7 @@ public sealed partial class ClusterReconciler
                 await scope.Session.MoveNodeAsync(migration, Resources.Of(scope.Spec.Cpus, scope.Spec.Memory, scope.Spec.Disk), scope.Now, cancellationToken);
                 migration.State = MigrationState.Moved;
                 scope.Event(EventType.Normal, EventReason.Migrated,
-                    $"node {migration.Node} runs on {plan.HostName(migration.ToHostId)} (was {plan.HostName(migration.FromHostId)}): paused {report.DowntimeMs} ms, " +
+                    $"node {migration.Node} runs on {plan.Place(migration, from: false)} (was {plan.Place(migration, from: true)}): paused {report.DowntimeMs} ms, " +
                     $"{report.TotalMs / 1000.0:0.0} s in all, {Mib(report.MemoryBytes)} memory and {Mib(report.DiskBytes)} disk sent");
                 return ReconcileResult.Now;
             case { Outcome: MigrationOutcome.Failed } report:
@@ -113,7 +130,7 @@ public sealed partial class ClusterReconciler
     private async Task<ReconcileResult> AbortMoveAsync(
         ClusterScope scope, MigrationRecord migration, HostPlan plan, IReadOnlyDictionary<string, Agents.AgentRoute> routes, CancellationToken cancellationToken)
     {
-        var failures = StepFailure.In(await agents.ApplyAsync([plan.AbortMove(migration)], routes, cancellationToken));
+        var failures = StepFailure.In(await agents.ApplyAsync(plan.AbortMove(migration), routes, cancellationToken));
         if (failures.Count > 0)
         {
             return ReconcileResult.After(RetryDelay(scope.Fail(EventReason.StepFailed, $"removing what node {migration.Node}'s failed migration left: {StepFailure.Describe(failures)}")));
@@ -138,7 +155,7 @@ public sealed partial class ClusterReconciler
         migration.State = MigrationState.Aborting;
         migration.Error = error;
         scope.Event(EventType.Warning, EventReason.MigrationFailed,
-            $"node {migration.Node} stays on {plan.HostName(migration.FromHostId)}; moving it to {plan.HostName(migration.ToHostId)} failed: {error}");
+            $"node {migration.Node} stays on {plan.Place(migration, from: true)}; moving it to {plan.Place(migration, from: false)} failed: {error}");
         await scope.Session.FreeDestinationAsync(migration, cancellationToken);
     }
 

@@ -236,9 +236,9 @@ public sealed partial class ClusterReconciler(
     {
         var cluster = scope.Cluster;
         var nodes = await scope.Session.NodesAsync(cancellationToken);
-        var migrations = cluster.HomeSite is null ? await scope.Session.ActiveMigrationsAsync(cancellationToken) : [];
+        var migrations = await scope.Session.ActiveMigrationsAsync(cancellationToken);
         var hostIds = nodes.Where(n => n.HostId is not null).Select(n => n.HostId!).Append(cluster.GatewayHostId!)
-            .Concat(migrations.SelectMany(m => new[] { m.FromHostId, m.ToHostId }));
+            .Concat(migrations.SelectMany(m => new[] { m.FromHostId, m.ToHostId }).OfType<string>());
         if (cluster.StorageHostId is { } storage)
         {
             hostIds = hostIds.Append(storage);

@@ -46,7 +46,7 @@ public sealed class HostPlan
         NodeHostIds = LocalNodes.Select(n => n.HostId!).Distinct(StringComparer.Ordinal).ToList();
         // a node moving in needs the segment on its destination before its receiver starts
         SegmentHostIds = NodeHostIds.Append(cluster.GatewayHostId!)
-            .Concat(_migrations.Where(m => m.State == Domain.Moves.MigrationState.Pending).Select(m => m.ToHostId))
+            .Concat(_migrations.Where(m => m.State == Domain.Moves.MigrationState.Pending).Select(m => m.ToHostId).OfType<string>())
             .Distinct(StringComparer.Ordinal).ToList();
     }
 
@@ -164,6 +164,16 @@ public sealed class HostPlan
             DeleteCopy(Steps(work, hostId), node);
         }
 
+        // a migration across sites cut short by the release: its relay end here
+        foreach (var migration in _migrations.Where(m => m.AcrossSites))
+        {
+            var (hostId, side) = migration.ToSite is not null ? (migration.FromHostId, MigrationRelaySide.Send) : (migration.ToHostId, MigrationRelaySide.Receive);
+            if (hostId is not null)
+            {
+                Steps(work, hostId).Add(new DeleteMigrationRelayStep(RelayName(migration, side)));
+            }
+        }
+
         Steps(work, _cluster.GatewayHostId!).AddRange(Vpns.Select(v => new DeleteVpnStep(v.Name)));
         Steps(work, _cluster.GatewayHostId!).Add(new DeleteGatewayStep(HostObjectNames.Gateway(_cluster.Id)));
         if (_cluster.StorageHostId is { } storage)
@@ -202,64 +212,126 @@ public sealed class HostPlan
     /// The hosts that hold a copy of a node besides its own: a moving node's receiver (pending, aborting) and a moved
     /// node's old copy (moved). Releasing removes them with the rest.
     /// </summary>
-    private IEnumerable<(string HostId, string Node)> StrayCopies() => _migrations.Select(m => m.State == Domain.Moves.MigrationState.Moved
-        ? (m.FromHostId, m.Node)
-        : (m.ToHostId, m.Node));
+    private IEnumerable<(string HostId, string Node)> StrayCopies() => _migrations
+        .Select(m => (HostId: m.State == Domain.Moves.MigrationState.Moved ? m.FromHostId : m.ToHostId, m.Node))
+        .Where(c => c.HostId is not null)
+        .Select(c => (c.HostId!, c.Node));
 
     /// <summary>
     /// A migration's first round on its destination: the image, an empty disk of the node's over it, and the node's
-    /// VM started as the receiver, listening on the destination's address.
+    /// VM started as the receiver, listening on the destination's address — or, for a node arriving from another
+    /// site, on unix sockets that the migration's relay passes the streams to.
     /// </summary>
     public HostWork PrepareIncoming(MigrationRecord migration, NodeRecord node, VolumeStatus? shared)
     {
         var disk = HostObjectNames.Disk(_cluster.Id, node.Name);
-        return new HostWork(HostName(migration.ToHostId),
+        var to = migration.ToHostId!;
+        return new HostWork(HostName(to),
         [
             new EnsureImageStep(BootImage),
             new EnsureDiskStep(new DiskSpec(disk, BootImage, _spec.Disk.Mebibytes)),
-            new PrepareIncomingVmStep(Vm(node, disk, shared), _hosts[migration.ToHostId].Address),
+            new PrepareIncomingVmStep(Vm(node, disk, shared), migration.FromSite is null ? _hosts[to].Address : IncomingVm.UnixSockets),
         ]);
     }
 
+    /// <summary>A node arriving from another site: the receiving end of its relay, on the cluster's segment here, passing the streams to the receiver.</summary>
+    public HostWork ReceiveRelay(MigrationRecord migration, IncomingVm receiver) =>
+        new(HostName(migration.ToHostId!), [new EnsureMigrationRelayStep(
+            MigrationRelaySpec.For(migration.Id, receiver.Name, Bridge, MigrationRelaySide.Receive, receiver))]);
+
+    /// <summary>A node leaving for another site: the sending end of its relay on the source's host; its result is where the source migrates to.</summary>
+    public HostWork SendRelay(MigrationRecord migration) =>
+        new(HostName(migration.FromHostId!), [new EnsureMigrationRelayStep(
+            MigrationRelaySpec.For(migration.Id, HostObjectNames.Vm(_cluster.Id, migration.Node), Bridge, MigrationRelaySide.Send))]);
+
     /// <summary>The migration itself, on the source: disk and memory to the receiver, then the switch-over.</summary>
     public HostWork Migrate(MigrationRecord migration, IncomingVm incoming) =>
-        new(HostName(migration.FromHostId), [new MigrateVmStep(HostObjectNames.Vm(_cluster.Id, migration.Node), incoming)]);
+        new(HostName(migration.FromHostId!), [new MigrateVmStep(HostObjectNames.Vm(_cluster.Id, migration.Node), incoming with { WholeDisk = migration.ToSite is not null })]);
 
     /// <summary>
     /// After the switch-over (the node is recorded on its new host): the new copy made an ordinary VM of its host,
     /// the old copy and its disk removed, and the old host's segment too when none of the cluster's nodes is left there.
+    /// Across sites each site does its own half: the home removes the old copy and its relay end; the peer adopts the
+    /// new copy and removes its relay end.
     /// </summary>
     public IReadOnlyList<HostWork> FinishMove(MigrationRecord migration, NodeRecord node, VolumeStatus? shared)
     {
         var disk = HostObjectNames.Disk(_cluster.Id, node.Name);
-        var source = new List<HostStep>();
-        DeleteCopy(source, node.Name);
-        if (!SegmentHostIds.Contains(migration.FromHostId))
+        var work = new List<HostWork>();
+        if (migration.ToHostId is { } to)
         {
-            source.Add(new DeleteSegmentStep(Bridge));
+            var steps = new List<HostStep> { new EnsureVmStep(Vm(node, disk, shared)) };
+            if (migration.FromSite is not null)
+            {
+                steps.Add(new DeleteMigrationRelayStep(RelayName(migration, MigrationRelaySide.Receive)));
+            }
+
+            work.Add(new HostWork(HostName(to), steps));
         }
 
-        return
-        [
-            new HostWork(HostName(migration.ToHostId), [new EnsureVmStep(Vm(node, disk, shared))]),
-            new HostWork(HostName(migration.FromHostId), source, ContinueOnError: true),
-        ];
+        if (migration.FromHostId is { } from)
+        {
+            var source = new List<HostStep>();
+            DeleteCopy(source, node.Name);
+            if (migration.ToSite is not null)
+            {
+                source.Add(new DeleteMigrationRelayStep(RelayName(migration, MigrationRelaySide.Send)));
+            }
+
+            if (!SegmentHostIds.Contains(from))
+            {
+                source.Add(new DeleteSegmentStep(Bridge));
+            }
+
+            work.Add(new HostWork(HostName(from), source, ContinueOnError: true));
+        }
+
+        return work.Where(w => !IsDead(HostId(w.Host))).ToList();
     }
 
-    /// <summary>A given-up migration: the receiver and its disk removed, and the destination's segment when nothing else of the cluster needs it there.</summary>
-    public HostWork AbortMove(MigrationRecord migration)
+    /// <summary>
+    /// A given-up migration: the receiver and its disk removed, and the destination's segment when nothing else of the
+    /// cluster needs it there; across sites, each site's relay end too (the home's on the source, which runs on).
+    /// </summary>
+    public IReadOnlyList<HostWork> AbortMove(MigrationRecord migration)
     {
+        if (migration.ToSite is not null)
+        {
+            return IsDead(migration.FromHostId!) ? [] // what was there stopped with the fence
+                : [new HostWork(HostName(migration.FromHostId!), [new DeleteMigrationRelayStep(RelayName(migration, MigrationRelaySide.Send))])];
+        }
+
+        var to = migration.ToHostId!;
         var steps = new List<HostStep>();
         DeleteCopy(steps, migration.Node);
-        var stillNeeded = NodeHostIds.Contains(migration.ToHostId) || migration.ToHostId == _cluster.GatewayHostId
-            || _migrations.Any(m => m.Id != migration.Id && m.State == Domain.Moves.MigrationState.Pending && m.ToHostId == migration.ToHostId);
+        if (migration.FromSite is not null)
+        {
+            steps.Add(new DeleteMigrationRelayStep(RelayName(migration, MigrationRelaySide.Receive)));
+        }
+
+        var stillNeeded = NodeHostIds.Contains(to) || to == _cluster.GatewayHostId
+            || _migrations.Any(m => m.Id != migration.Id && m.State == Domain.Moves.MigrationState.Pending && m.ToHostId == to);
         if (!stillNeeded)
         {
             steps.Add(new DeleteSegmentStep(Bridge));
         }
 
-        return new HostWork(HostName(migration.ToHostId), steps, ContinueOnError: true);
+        return IsDead(to) ? [] : [new HostWork(HostName(to), steps, ContinueOnError: true)];
     }
+
+    /// <summary>Where a migration comes from or goes to, in words: a host here, or a site and its host there.</summary>
+    public string Place(MigrationRecord migration, bool from)
+    {
+        var (hostId, site) = from ? (migration.FromHostId, migration.FromSite) : (migration.ToHostId, migration.ToSite);
+        return hostId is not null ? HostName(hostId)
+            : site is null ? "?"
+            : !from && migration.RemoteHost is { } remote ? $"{remote} at site {site}" : $"site {site}";
+    }
+
+    private string HostId(string name) => _hosts.Values.First(h => h.Name == name).Id;
+
+    private string RelayName(MigrationRecord migration, MigrationRelaySide side) =>
+        MigrationRelaySpec.For(migration.Id, HostObjectNames.Vm(_cluster.Id, migration.Node), Bridge, side).Name;
 
     private SegmentSpec Segment(string hostId) => new()
     {

@@ -56,6 +56,7 @@ public static partial class FederationEndpoints
         parts.MapDelete("/{cluster}", DeletePartAsync).WithName("deletePart").Produces<PartStatus>().Produces<PartStatus>(StatusCodes.Status202Accepted)
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The home releases (or withdraws) the part.");
+        parts.MapArrivals();
     }
 
     private static async Task<IResult> AcceptAsync(PeerAcceptRequest? request, PeerService peers, CancellationToken cancellationToken)

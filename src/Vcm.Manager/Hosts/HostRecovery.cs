@@ -295,6 +295,19 @@ public sealed partial class HostRecovery(
     {
         foreach (var migration in await transaction.MigrationsTouchingAsync(hostId, cancellationToken))
         {
+            if (migration.ToSite is not null)
+            {
+                // to another site: its reconcile tells the peer — to take over a node that switched over, or to drop
+                // the receiver of one that did not (the node is rebuilt here)
+                if (migration.State == MigrationState.Pending)
+                {
+                    migration.State = MigrationState.Aborting;
+                    migration.Error ??= $"host {hostName} was lost";
+                }
+
+                continue;
+            }
+
             if (migration.State == MigrationState.Moved)
             {
                 migration.State = MigrationState.Completed;

@@ -66,6 +66,31 @@ public sealed class FederationClient(PeerTransport transport, LocalSite site, Ma
     public Task<PartStatus> GetPartAsync(PeerRecord peer, string cluster, CancellationToken cancellationToken) =>
         SendAsync<PartStatus>(peer.Name, peer.Url, peer.OurKey, authorities.For(peer), HttpMethod.Get, $"federation/v1/parts/{Uri.EscapeDataString(cluster)}", null, cancellationToken);
 
+    /// <summary>Asks the peer to take a node of the home cluster <paramref name="cluster"/> by a live migration (or, asked again, how its arrival goes).</summary>
+    public Task<ArrivalStatus> PutArrivalAsync(PeerRecord peer, string cluster, string migration, ArrivalRequest request, CancellationToken cancellationToken) =>
+        SendAsync<ArrivalStatus>(peer.Name, peer.Url, peer.OurKey, authorities.For(peer), HttpMethod.Put, ArrivalPath(cluster, migration), request, cancellationToken);
+
+    /// <summary>Tells the peer that the arriving node switched over: its copy there is the node now.</summary>
+    public Task<ArrivalStatus> CompleteArrivalAsync(PeerRecord peer, string cluster, string migration, CancellationToken cancellationToken) =>
+        SendAsync<ArrivalStatus>(peer.Name, peer.Url, peer.OurKey, authorities.For(peer), HttpMethod.Post, ArrivalPath(cluster, migration) + "/complete", null, cancellationToken);
+
+    /// <summary>Tells the peer that the arrival is given up (the node stays at the home); true once nothing of it is left there.</summary>
+    public async Task<bool> DeleteArrivalAsync(PeerRecord peer, string cluster, string migration, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var status = await SendAsync<ArrivalStatus>(peer.Name, peer.Url, peer.OurKey, authorities.For(peer), HttpMethod.Delete, ArrivalPath(cluster, migration), null, cancellationToken);
+            return status.State == Domain.Moves.MigrationState.Failed;
+        }
+        catch (PeerCallException e) when (e.Failure == PeerFailure.NotFound)
+        {
+            return true;
+        }
+    }
+
+    private static string ArrivalPath(string cluster, string migration) =>
+        $"federation/v1/parts/{Uri.EscapeDataString(cluster)}/arrivals/{Uri.EscapeDataString(migration)}";
+
     /// <summary>The peer's free capacity over the steps <paramref name="query"/> asks for (a query string: from, to, step and the node shape).</summary>
     public Task<CapacityTimelineView> GetCapacityAsync(PeerRecord peer, string query, CancellationToken cancellationToken) =>
         SendAsync<CapacityTimelineView>(peer.Name, peer.Url, peer.OurKey, authorities.For(peer), HttpMethod.Get, "federation/v1/capacity" + query, null, cancellationToken);

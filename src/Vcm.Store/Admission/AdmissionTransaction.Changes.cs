@@ -37,6 +37,9 @@ public sealed partial class AdmissionTransaction
 
     public void Add(EventRecord record) => _db.Events.Add(record);
 
+    /// <summary>A migration that holds no capacity here (one to another site: the peer holds it).</summary>
+    public void Add(MigrationRecord migration) => _db.Migrations.Add(migration);
+
     /// <summary>A live migration with the claim that holds its destination's capacity (not yet committed).</summary>
     public void Add(MigrationRecord migration, ClaimRecord claim)
     {
@@ -47,6 +50,14 @@ public sealed partial class AdmissionTransaction
     /// <summary>The node's migration that still has work to do, if any.</summary>
     public Task<MigrationRecord?> ActiveMigrationAsync(string clusterId, string node, CancellationToken cancellationToken) =>
         _db.Migrations.FirstOrDefaultAsync(m => m.ClusterId == clusterId && m.Node == node && Domain.Moves.MigrationStates.Active.Contains(m.State), cancellationToken);
+
+    /// <summary>A migration by its id (tracked).</summary>
+    public Task<MigrationRecord?> MigrationAsync(string id, CancellationToken cancellationToken) =>
+        _db.Migrations.AsTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+
+    /// <summary>At a cluster's home: its parts at other sites.</summary>
+    public async Task<IReadOnlyList<ClusterPartRecord>> PartsOfAsync(string clusterId, CancellationToken cancellationToken) =>
+        await _db.ClusterParts.Where(p => p.ClusterId == clusterId).OrderBy(p => p.Site).ToListAsync(cancellationToken);
 
     /// <summary>This site's host of that name, whatever its state.</summary>
     public Task<HostRecord?> HostNamedAsync(string name, CancellationToken cancellationToken) =>

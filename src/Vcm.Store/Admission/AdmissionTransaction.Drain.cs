@@ -47,6 +47,6 @@ public sealed partial class AdmissionTransaction
     public async Task<IReadOnlyDictionary<string, int>> ActiveMigrationsPerHostAsync(CancellationToken cancellationToken)
     {
         var active = await _db.Migrations.Where(m => MigrationStates.Active.Contains(m.State)).Select(m => new { m.FromHostId, m.ToHostId }).ToListAsync(cancellationToken);
-        return active.SelectMany(m => new[] { m.FromHostId, m.ToHostId }).GroupBy(h => h).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return active.SelectMany(m => new[] { m.FromHostId, m.ToHostId }).OfType<string>().GroupBy(h => h).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
     }
 }

@@ -82,7 +82,20 @@ public sealed class ClusterSession : IAsyncDisposable
         if (_nodes?.FirstOrDefault(n => n.Name == migration.Node) is { } moved)
         {
             moved.HostId = migration.ToHostId; // as read (untracked): the row itself was written above
+            if (migration.ToSite is { } site)
+            {
+                moved.Site = site;
+                moved.RemoteHost = migration.RemoteHost;
+            }
         }
+    }
+
+    /// <summary>Adds a node that arrived from another site by a live migration, in the pass's transaction.</summary>
+    public async Task AddNodeAsync(NodeRecord node, CancellationToken cancellationToken)
+    {
+        await BeginAsync(cancellationToken);
+        _db.Nodes.Add(node);
+        await _db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Frees what a given-up migration held on its destination, in the pass's transaction.</summary>

@@ -46,8 +46,9 @@ public sealed class DrainStore(Database database)
     public async Task<IReadOnlyDictionary<string, int>> MigratingFromAsync(CancellationToken cancellationToken)
     {
         await using var db = database.CreateContext();
-        return await db.Migrations.Where(m => MigrationStates.Active.Contains(m.State)).GroupBy(m => m.FromHostId)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, StringComparer.Ordinal, cancellationToken);
+        var counts = await db.Migrations.Where(m => MigrationStates.Active.Contains(m.State) && m.FromHostId != null).GroupBy(m => m.FromHostId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        return counts.ToDictionary(x => x.Key!, x => x.Count, StringComparer.Ordinal);
     }
 
     /// <summary>How many active migrations each host is the source or the destination of.</summary>
@@ -55,7 +56,7 @@ public sealed class DrainStore(Database database)
     {
         await using var db = database.CreateContext();
         var active = await db.Migrations.Where(m => MigrationStates.Active.Contains(m.State)).Select(m => new { m.FromHostId, m.ToHostId }).ToListAsync(cancellationToken);
-        return active.SelectMany(m => new[] { m.FromHostId, m.ToHostId }).GroupBy(h => h).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return active.SelectMany(m => new[] { m.FromHostId, m.ToHostId }).OfType<string>().GroupBy(h => h).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
     }
 
     /// <summary>What each host of the site holds of live clusters: the nodes of started ones, and what does not move live (hosts that hold nothing are left out).</summary>

@@ -15,10 +15,20 @@ internal static class NodeMoves
     /// </summary>
     public static async Task MoveAsync(VcmDbContext db, string siteId, MigrationRecord migration, Resources perNode, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await db.Nodes.Where(n => n.ClusterId == migration.ClusterId && n.Name == migration.Node)
-            .ExecuteUpdateAsync(s => s.SetProperty(n => n.HostId, migration.ToHostId).SetProperty(n => n.Version, n => n.Version + 1), cancellationToken);
+        if (migration.ToSite is { } site)
+        {
+            // to another site: the node is that site's now, on the host it named (its part there records it)
+            await db.Nodes.Where(n => n.ClusterId == migration.ClusterId && n.Name == migration.Node)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.HostId, (string?)null).SetProperty(n => n.Site, site)
+                    .SetProperty(n => n.RemoteHost, migration.RemoteHost).SetProperty(n => n.Version, n => n.Version + 1), cancellationToken);
+        }
+        else
+        {
+            await db.Nodes.Where(n => n.ClusterId == migration.ClusterId && n.Name == migration.Node)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.HostId, migration.ToHostId).SetProperty(n => n.Version, n => n.Version + 1), cancellationToken);
+        }
 
-        await ReleaseAsync(db, migration.ClusterId, migration.FromHostId, perNode, at, cancellationToken);
+        await ReleaseAsync(db, migration.ClusterId, migration.FromHostId!, perNode, at, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await CalendarVersion.BumpAsync(db, siteId, cancellationToken);
     }

@@ -12,9 +12,9 @@ public sealed class MigrationRecord
     /// <summary>The node's name in its cluster.</summary>
     public required string Node { get; set; }
 
-    public required string FromHostId { get; set; }
+    public string? FromHostId { get; set; }
 
-    public required string ToHostId { get; set; }
+    public string? ToHostId { get; set; }
 
     public required MigrationState State { get; set; }
 
@@ -45,6 +45,24 @@ public sealed class MigrationRecord
 
     /// <summary>The claim that holds the destination's capacity for the node from the request on.</summary>
     public string? ClaimId { get; set; }
+
+    /// <summary>At a peer, the site a node arrives from (<see cref="FromHostId"/> is null: that site's host is not known here).</summary>
+    public string? FromSite { get; set; }
+
+    /// <summary>At the home, the site a node moves to (<see cref="ToHostId"/> is null).</summary>
+    public string? ToSite { get; set; }
+
+    /// <summary>The host at the other site: where the peer placed it (at the home), or the host asked for.</summary>
+    public string? RemoteHost { get; set; }
+
+    /// <summary>At a peer, the arriving node as its home assigned it (JSON of an arrival request).</summary>
+    public string? Arrival { get; set; }
+
+    /// <summary>At a peer, when the arrival's receiver and relay were ready for the home to send.</summary>
+    public long? PreparedMs { get; set; }
+
+    /// <summary>True for a migration to or from another site.</summary>
+    public bool AcrossSites => FromSite is not null || ToSite is not null;
 
     public long Version { get; set; }
 }

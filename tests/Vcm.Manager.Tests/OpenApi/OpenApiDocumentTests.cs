@@ -135,7 +135,7 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
             || p.StartsWith("/api/v1/packages", StringComparison.Ordinal) || p.StartsWith("/api/v1/images/{name}/", StringComparison.Ordinal));
         Assert.Contains("/api/v1/agents/join", Paths("agent"));
         Assert.Contains("/api/v1/images/{name}/files/{file}", Paths("agent"));
-        Assert.Equal(["/federation/v1/capacity", "/federation/v1/parts/{cluster}", "/federation/v1/peers/accept"], Paths("federation").Order(StringComparer.Ordinal));
+        Assert.Equal(["/federation/v1/capacity", "/federation/v1/parts/{cluster}", "/federation/v1/parts/{cluster}/arrivals/{migration}", "/federation/v1/parts/{cluster}/arrivals/{migration}/complete", "/federation/v1/peers/accept"], Paths("federation").Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -16,10 +16,10 @@ public static class NodeMigrateCommand
     {
         var cluster = new Argument<string>("cluster") { Description = "The cluster's name." };
         var node = new Argument<string>("node") { Description = "The node: head, node-01 …" };
-        var to = new Option<string>("--to") { Description = "The host to move it to (a host of the cluster's site).", Required = true };
+        var to = new Option<string>("--to") { Description = "Where to move it: a host of the cluster's site (HOST), or another site the cluster spans (SITE, or SITE/HOST), over the cluster's VPN.", Required = true };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the migration is admitted." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the end (default 900).", DefaultValueFactory = _ => 900 };
-        var command = new Command("migrate", "Live-migrate a running node to another host of its site: it keeps its address, MAC and running processes.")
+        var command = new Command("migrate", "Live-migrate a running node to another host of its site, or to another site the cluster spans: it keeps its address, MAC and running processes.")
         {
             cluster, node, to, noWait, timeout,
         };
