@@ -4,8 +4,8 @@ using Vcm.Drivers.Hosts;
 namespace Vcm.Agent.Execution;
 
 /// <summary>
-/// Removes everything vcm made on a host through its drivers' own deletes, in dependency order — VMs, disks, VPN
-/// ends, gateways, segments, volumes — trying each one: `vcm agent --teardown`, and a dead host's wipe before it takes
+/// Removes everything vcm made on a host through its drivers' own deletes, in dependency order — VMs, disks, migration
+/// relay ends, VPN ends, gateways, segments, volumes — trying each one: `vcm agent --teardown`, and a dead host's wipe before it takes
 /// work again (<see cref="Vcm.Drivers.Rpc.WipeHostStep"/>).
 /// </summary>
 public static class HostWipe
@@ -38,6 +38,11 @@ public static class HostWipe
         }
 
         var network = await host.Network.ListAsync(cancellationToken);
+        foreach (var relay in network.Relays)
+        {
+            await Try($"migration relay end {relay}", () => host.Network.DeleteMigrationRelayAsync(relay, cancellationToken));
+        }
+
         foreach (var vpn in network.Vpns)
         {
             await Try($"VPN end {vpn}", () => host.Network.DeleteVpnAsync(vpn, cancellationToken));

@@ -65,6 +65,8 @@ public sealed class StepExecutor(IReadOnlyDictionary<string, IHostDrivers> hosts
                 DeleteVmStep s => Done(step, await drivers.Compute.DeleteVmAsync(s.Name, cancellationToken)),
                 PrepareIncomingVmStep s => await PrepareIncomingAsync(drivers, s, cancellationToken),
                 MigrateVmStep s => await MigrateAsync(drivers, s, cancellationToken),
+                EnsureMigrationRelayStep s => await EnsureMigrationRelayAsync(drivers, s, cancellationToken),
+                DeleteMigrationRelayStep s => Done(step, await drivers.Network.DeleteMigrationRelayAsync(s.Name, cancellationToken)),
                 WipeHostStep => await WipeAsync(drivers, step, cancellationToken),
                 _ => Failed(step, $"unknown step {step.GetType().Name}", terminal: true),
             };
@@ -97,6 +99,12 @@ public sealed class StepExecutor(IReadOnlyDictionary<string, IHostDrivers> hosts
     private static async Task<StepResult> PrepareIncomingAsync(IHostDrivers drivers, PrepareIncomingVmStep step, CancellationToken cancellationToken)
     {
         var ensured = await drivers.Compute.PrepareIncomingAsync(step.Vm, step.ListenAddress, cancellationToken);
+        return new StepResult(step.Kind, step.Target, Map(ensured.Outcome), Incoming: ensured.Status);
+    }
+
+    private static async Task<StepResult> EnsureMigrationRelayAsync(IHostDrivers drivers, EnsureMigrationRelayStep step, CancellationToken cancellationToken)
+    {
+        var ensured = await drivers.Network.EnsureMigrationRelayAsync(step.Relay, cancellationToken);
         return new StepResult(step.Kind, step.Target, Map(ensured.Outcome), Incoming: ensured.Status);
     }
 

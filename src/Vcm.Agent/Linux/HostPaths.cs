@@ -25,6 +25,11 @@ public sealed record HostPaths(string Root)
 
     public string Vpn(string name) => Path.Combine(Vpns, name);
 
+    /// <summary>relays/NAME/: a migration relay end's socat PID files and logs, and a sending end's memory.sock and disk.sock.</summary>
+    public string Relays => Path.Combine(Root, "relays");
+
+    public string Relay(string name) => Path.Combine(Relays, name);
+
     /// <summary>volumes/NAME.img: file-backed LUNs; tgt/: the host's tgtd pid and log.</summary>
     public string Volumes => Path.Combine(Root, "volumes");
 

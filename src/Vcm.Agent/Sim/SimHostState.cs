@@ -15,6 +15,9 @@ public sealed class SimHostState
 
     public Dictionary<string, VpnSpec> Vpns { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>The ends of cross-site migrations' relays on this host, by name.</summary>
+    public Dictionary<string, MigrationRelaySpec> Relays { get; init; } = new(StringComparer.Ordinal);
+
     public Dictionary<string, VolumeStatus> Volumes { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>Which disk each VM uses.</summary>

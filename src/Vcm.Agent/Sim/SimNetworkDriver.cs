@@ -1,4 +1,5 @@
 using Vcm.Drivers;
+using Vcm.Drivers.Compute;
 using Vcm.Drivers.Network;
 
 namespace Vcm.Agent.Sim;
@@ -99,14 +100,47 @@ internal sealed class SimNetworkDriver(SimHost host) : INetworkDriver
         host.ChangeAsync($"deleting VPN end {name}", state =>
             state.Vpns.Remove(name) ? DeleteOutcome.Deleted : DeleteOutcome.Absent, cancellationToken);
 
-    public Task<Ensured<Vcm.Drivers.Compute.IncomingVm>> EnsureMigrationRelayAsync(MigrationRelaySpec spec, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("migration relays: not built yet");
+    /// <summary>
+    /// A simulated relay end is recorded on its host, on a bridge that must exist; a receiving end must name its
+    /// receiver. A sending end answers unix sockets of its own (as the Linux driver does), a receiving end its TCP URIs.
+    /// </summary>
+    public Task<Ensured<IncomingVm>> EnsureMigrationRelayAsync(MigrationRelaySpec spec, CancellationToken cancellationToken) =>
+        host.ChangeAsync($"making migration relay end {spec.Name}", state =>
+        {
+            if (!state.Segments.ContainsKey(spec.Bridge))
+            {
+                throw new DriverException($"bridge {spec.Bridge} of migration relay end {spec.Name} does not exist on {host.Name}");
+            }
+
+            if (spec.Side == MigrationRelaySide.Receive && spec.Receiver is null)
+            {
+                throw new DriverException($"migration relay end {spec.Name} receives but names no receiver", terminal: true);
+            }
+
+            var outcome = !state.Relays.TryGetValue(spec.Name, out var existing) ? EnsureOutcome.Created
+                : existing == spec ? EnsureOutcome.Unchanged
+                : EnsureOutcome.Updated;
+            state.Relays[spec.Name] = spec;
+            return new Ensured<IncomingVm>(outcome, RelayAnswer(spec));
+        }, cancellationToken);
 
     public Task<DeleteOutcome> DeleteMigrationRelayAsync(string name, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("migration relays: not built yet");
+        host.ChangeAsync($"deleting migration relay end {name}", state =>
+            state.Relays.Remove(name) ? DeleteOutcome.Deleted : DeleteOutcome.Absent, cancellationToken);
+
+    private IncomingVm RelayAnswer(MigrationRelaySpec spec)
+    {
+        if (spec.Side == MigrationRelaySide.Receive)
+        {
+            return new IncomingVm(spec.Vm, host.Name, $"tcp:[{spec.LocalAddress}]:{spec.MemoryPort}", $"nbd:[{spec.LocalAddress}]:{spec.DiskPort}:exportname=disk0");
+        }
+
+        var folder = $"/sim/{host.Name}/relays/{spec.Name}";
+        return new IncomingVm(spec.Vm, host.Name, $"unix:{folder}/memory.sock", $"nbd+unix:///disk0?socket={folder}/disk.sock");
+    }
 
     public Task<NetworkInventory> ListAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(host.Read(s => new NetworkInventory(s.Segments.Keys.ToList(), s.Gateways.Keys.ToList()) { Vpns = s.Vpns.Keys.ToList() }));
+        Task.FromResult(host.Read(s => new NetworkInventory(s.Segments.Keys.ToList(), s.Gateways.Keys.ToList()) { Vpns = s.Vpns.Keys.ToList(), Relays = s.Relays.Keys.ToList() }));
 
     private static bool Same(GatewaySpec a, GatewaySpec b) =>
         a.Bridge == b.Bridge && a.Subnet == b.Subnet && a.Address == b.Address && a.Domain == b.Domain

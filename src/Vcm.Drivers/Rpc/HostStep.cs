@@ -131,7 +131,7 @@ public sealed record DeleteMigrationRelayStep(string Name) : HostStep
 }
 
 /// <summary>
-/// Removes everything vcm made on the host — VMs, disks, VPN ends, gateways, segments, volumes — before a host that
+/// Removes everything vcm made on the host — VMs, disks, migration relay ends, VPN ends, gateways, segments, volumes — before a host that
 /// was declared dead or fenced takes work again (its clusters' pieces were rebuilt elsewhere). Deleted when something
 /// was removed, Absent when there was nothing.
 /// </summary>

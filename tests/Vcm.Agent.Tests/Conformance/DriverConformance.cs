@@ -35,6 +35,7 @@ public abstract class DriverConformance : IAsyncLifetime
     private static readonly Lazy<VpnKeys.Keys> VpnKeyMaterial = new(() => VpnKeys.Create("vcm-conformance", DateTimeOffset.UtcNow));
 
     private readonly List<(string What, Func<CancellationToken, Task<DeleteOutcome>> Delete)> _made = [];
+    private readonly List<string> _relays = [];
     private readonly CancellationTokenSource _timeout = new();
     private IHostDrivers? _host;
 
@@ -131,6 +132,14 @@ public abstract class DriverConformance : IAsyncLifetime
         RateMbit = rateMbit,
     };
 
+    /// <summary>This test's migration relay end on <paramref name="segment"/> (the test's prefix is the migration's id).</summary>
+    protected MigrationRelaySpec Relay(SegmentSpec segment, MigrationRelaySide side, IncomingVm? receiver = null) =>
+        MigrationRelaySpec.For(Prefix, Name("n1"), segment.Bridge, side, receiver);
+
+    /// <summary>A receiver on unix sockets as a compute driver answers one (nothing needs to listen there).</summary>
+    protected IncomingVm UnixReceiver() =>
+        new(Name("n1"), "receiver", $"unix:/run/{Prefix}/incoming-memory.sock", $"nbd+unix:///disk0?socket=/run/{Prefix}/incoming-disk.sock");
+
     protected VolumeSpec Volume(string suffix = "vol", long sizeMb = 64, IReadOnlyList<string>? initiators = null) =>
         new(Name(suffix), sizeMb, initiators ?? [Initiator("n1")]);
 
@@ -167,6 +176,18 @@ public abstract class DriverConformance : IAsyncLifetime
     {
         Made($"VPN end {spec.Name}", ct => Host.Network.DeleteVpnAsync(spec.Name, ct));
         return Host.Network.EnsureVpnAsync(spec, Ct);
+    }
+
+    /// <summary>Relay ends are named after the migration, not the prefix: they are recorded by name for the leak check.</summary>
+    protected Task<Ensured<IncomingVm>> EnsureMigrationRelayAsync(MigrationRelaySpec spec)
+    {
+        if (!_relays.Contains(spec.Name))
+        {
+            _relays.Add(spec.Name);
+        }
+
+        Made($"migration relay end {spec.Name}", ct => Host.Network.DeleteMigrationRelayAsync(spec.Name, ct));
+        return Host.Network.EnsureMigrationRelayAsync(spec, Ct);
     }
 
     protected Task<Ensured<VolumeStatus>> EnsureVolumeAsync(VolumeSpec spec)
@@ -216,6 +237,7 @@ public abstract class DriverConformance : IAsyncLifetime
             .Concat(images.Images.Select(i => "image " + i))
             .Concat(images.Disks.Select(d => "disk " + d))
             .Where(n => n[(n.IndexOf(' ', StringComparison.Ordinal) + 1)..].StartsWith(Prefix, StringComparison.Ordinal))
+            .Concat(network.Relays.Where(_relays.Contains).Select(r => "migration relay end " + r))
             .ToList();
     }
 

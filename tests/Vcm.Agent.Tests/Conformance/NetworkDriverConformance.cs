@@ -4,8 +4,8 @@ using Xunit;
 
 namespace Vcm.Agent.Tests.Conformance;
 
-/// <summary>The contract of <see cref="INetworkDriver"/> (segments, gateways and VPN ends), for any implementation.</summary>
-public abstract class NetworkDriverConformance : DriverConformance
+/// <summary>The contract of <see cref="INetworkDriver"/> (segments, gateways, VPN ends and migration relay ends), for any implementation.</summary>
+public abstract partial class NetworkDriverConformance : DriverConformance
 {
     [ConformanceFact]
     public async Task EnsureSegment_New_IsCreatedAndListed()

@@ -103,11 +103,17 @@ public sealed class RecordingHost : IHostDrivers, IComputeDriver, INetworkDriver
 
     Task<DeleteOutcome> INetworkDriver.DeleteVpnAsync(string name, CancellationToken cancellationToken) => Task.FromResult(DeleteOutcome.Absent);
 
-    Task<Ensured<Vcm.Drivers.Compute.IncomingVm>> INetworkDriver.EnsureMigrationRelayAsync(MigrationRelaySpec spec, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("migration relays: not built yet");
+    public async Task<Ensured<Vcm.Drivers.Compute.IncomingVm>> EnsureMigrationRelayAsync(MigrationRelaySpec spec, CancellationToken cancellationToken)
+    {
+        await CallAsync("ensureMigrationRelay", spec.Name, cancellationToken);
+        return new Ensured<Vcm.Drivers.Compute.IncomingVm>(EnsureOutcome.Created, new Vcm.Drivers.Compute.IncomingVm(spec.Vm, "recording", $"unix:/relays/{spec.Name}/memory.sock", $"nbd+unix:///disk0?socket=/relays/{spec.Name}/disk.sock"));
+    }
 
-    Task<DeleteOutcome> INetworkDriver.DeleteMigrationRelayAsync(string name, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("migration relays: not built yet");
+    public async Task<DeleteOutcome> DeleteMigrationRelayAsync(string name, CancellationToken cancellationToken)
+    {
+        await CallAsync("deleteMigrationRelay", name, cancellationToken);
+        return DeleteOutcome.Deleted;
+    }
 
     Task<IReadOnlyList<NodeReport>> INetworkDriver.ReportsAsync(string gateway, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<NodeReport>>([]);

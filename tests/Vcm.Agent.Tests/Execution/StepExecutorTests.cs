@@ -49,6 +49,8 @@ public sealed class StepExecutorTests
             new PrepareIncomingVmStep(Vm, "192.0.2.3"),
             new MigrateVmStep(Vm.Name, new Vcm.Drivers.Compute.IncomingVm(Vm.Name, "h2", "tcp:192.0.2.3:49152", "nbd:192.0.2.3:49153:exportname=disk0")),
             new WipeHostStep(),
+            new EnsureMigrationRelayStep(MigrationRelaySpec.For("m-1", Vm.Name, Segment.Bridge, MigrationRelaySide.Send)),
+            new DeleteMigrationRelayStep(MigrationRelaySpec.For("m-1", Vm.Name, Segment.Bridge, MigrationRelaySide.Send).Name),
         ];
 
         foreach (var step in steps)

@@ -55,10 +55,9 @@ public sealed class BridgeNetworkDriver(TestNamespace ns) : INetworkDriver
     public Task<DeleteOutcome> DeleteVpnAsync(string name, CancellationToken cancellationToken) => Task.FromResult(DeleteOutcome.Absent);
 
     public Task<Ensured<Vcm.Drivers.Compute.IncomingVm>> EnsureMigrationRelayAsync(MigrationRelaySpec spec, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("migration relays: not built yet");
+        throw new NotSupportedException("this test-only network driver makes bare bridges only (relays: the real driver, see MigrationLab)");
 
-    public Task<DeleteOutcome> DeleteMigrationRelayAsync(string name, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("migration relays: not built yet");
+    public Task<DeleteOutcome> DeleteMigrationRelayAsync(string name, CancellationToken cancellationToken) => Task.FromResult(DeleteOutcome.Absent);
 
     public Task<IReadOnlyList<NodeReport>> ReportsAsync(string gateway, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<NodeReport>>([]);

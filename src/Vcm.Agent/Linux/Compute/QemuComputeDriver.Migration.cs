@@ -13,7 +13,8 @@ namespace Vcm.Agent.Linux.Compute;
 /// <summary>
 /// Live migration. The receiver is the VM's ordinary command line plus <c>-incoming defer</c>; its disk node is
 /// exported writable over NBD and its migration socket listens on the host's address (ports recorded in
-/// incoming.json). The source mirrors the top of its qcow2 overlay into that export (<c>drive-mirror sync=top</c>, in
+/// incoming.json), or both on unix sockets in its folder for a migration that comes through a relay
+/// (<see cref="IncomingVm.UnixSockets"/>). The source mirrors the top of its qcow2 overlay into that export (<c>drive-mirror sync=top</c>, in
 /// write-blocking mode: once in sync every guest write reaches both disks before it completes, so the destination's
 /// disk is current at the switch-over without pausing it), then migrates the memory, then ends the mirror. The
 /// receiver resumes by itself at the switch-over and announces the guest's MAC (RARPs), so bridges and VXLAN learn
@@ -107,60 +108,6 @@ public sealed partial class QemuComputeDriver
                 return Failed($"QEMU of VM {name} stopped answering during its migration: {e.Message}");
             }
         }
-    }
-
-    /// <summary>The receiver's NBD export and migration socket, on ports this host had free.</summary>
-    private async Task<IncomingVm> ListenAsync(VmSpec spec, VmFolder vm, string listenAddress, CancellationToken cancellationToken)
-    {
-        await using var qmp = await QmpClient.ConnectAsync(vm.QmpSocket, cancellationToken);
-
-        // QEMU's self-announce after the switch-over: RARPs of the guest's MAC, so the segment learns where it is now
-        await qmp.ExecuteAsync("migrate-set-parameters", cancellationToken, new JsonObject
-        {
-            ["announce-initial"] = 50, ["announce-max"] = 550, ["announce-rounds"] = 5, ["announce-step"] = 100,
-        });
-
-        var host = listenAddress.Contains(':', StringComparison.Ordinal) ? $"[{listenAddress}]" : listenAddress;
-        var nbdPort = await StartNbdServerAsync(qmp, listenAddress, cancellationToken);
-        await qmp.ExecuteAsync("block-export-add", cancellationToken, new JsonObject
-        {
-            ["type"] = "nbd", ["id"] = DiskExport, ["node-name"] = QemuCommandLine.DiskNode, ["name"] = DiskExport, ["writable"] = true,
-        });
-
-        // port 0: the kernel picks a free one, which QEMU then reports
-        await qmp.ExecuteAsync("migrate-incoming", cancellationToken, new JsonObject { ["uri"] = $"tcp:{host}:0" });
-        var listening = await qmp.ExecuteAsync("query-migrate", cancellationToken);
-        var port = listening?["socket-address"]?[0]?["port"]?.GetValue<string>()
-            ?? throw new DriverException($"QEMU of VM {spec.Name} did not say which port its incoming migration listens on");
-        return new IncomingVm(spec.Name, _context.HostName, $"tcp:{host}:{port}", $"nbd:{host}:{nbdPort}:exportname={DiskExport}");
-    }
-
-    /// <summary>NBD takes no port 0 it would report back: tries random ports of the dynamic range until one binds.</summary>
-    private static async Task<int> StartNbdServerAsync(QmpClient qmp, string listenAddress, CancellationToken cancellationToken)
-    {
-        DriverException? last = null;
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            var port = RandomNumberGenerator.GetInt32(49152, 61000);
-            try
-            {
-                await qmp.ExecuteAsync("nbd-server-start", cancellationToken, new JsonObject
-                {
-                    ["addr"] = new JsonObject
-                    {
-                        ["type"] = "inet",
-                        ["data"] = new JsonObject { ["host"] = listenAddress, ["port"] = port.ToString(CultureInfo.InvariantCulture) },
-                    },
-                });
-                return port;
-            }
-            catch (DriverException e)
-            {
-                last = e;
-            }
-        }
-
-        throw new DriverException($"no port of {listenAddress} took the migration's disk export: {last?.Message}");
     }
 
     /// <summary>Mirrors the disk into the receiver's export until it is in sync, then starts the memory migration.</summary>
@@ -338,6 +285,7 @@ public sealed partial class QemuComputeDriver
             }
 
             await TryQmpAsync(vm, "nbd-server-stop", cancellationToken);
+            DeleteIncomingSockets(vm);
             await WriteSpecAsync(spec, vm);
             File.Delete(vm.IncomingFile);
             LogAdopted(_logger, spec.Name);

@@ -33,6 +33,12 @@ internal sealed record VmFolder(string Directory, string Name)
     /// </summary>
     public string IncomingFile => Path.Combine(Directory, "incoming.json");
 
+    /// <summary>Where a receiver prepared with <see cref="Vcm.Drivers.Compute.IncomingVm.UnixSockets"/> takes the memory (migrate-incoming unix:PATH).</summary>
+    public string IncomingMemorySocket => Path.Combine(Directory, "incoming-memory.sock");
+
+    /// <summary>Where a receiver prepared with <see cref="Vcm.Drivers.Compute.IncomingVm.UnixSockets"/> serves its disk's NBD export.</summary>
+    public string IncomingDiskSocket => Path.Combine(Directory, "incoming-disk.sock");
+
     /// <summary>Written by <c>MigrateVmAsync</c> before it starts a migration: the receiver it migrates to.</summary>
     public string MigratingFile => Path.Combine(Directory, "migrating.json");
 

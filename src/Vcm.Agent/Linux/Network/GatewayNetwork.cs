@@ -40,29 +40,12 @@ internal sealed class GatewayNetwork(HostShell shell)
         }
         else if (hostLinks.ContainsKey(layout.ExternalHostLink))
         {
-            await DeleteHostLinkAsync(layout.ExternalHostLink, cancellationToken);
+            await shell.DeleteHostLinkAsync(layout.ExternalHostLink, cancellationToken);
             changed = true;
         }
 
         changed |= await EnsureForwardingAsync(spec.Name, spec.External is not null, cancellationToken);
         return (changed, mtu);
-    }
-
-    /// <summary>Deletes a host-side veth end (which takes its peer with it); absent is fine.</summary>
-    public async Task<bool> DeleteHostLinkAsync(string name, CancellationToken cancellationToken)
-    {
-        if (await shell.LinkAsync(shell.HostNetns, name, cancellationToken) is null)
-        {
-            return false;
-        }
-
-        var result = await shell.TryIpAsync(["link", "del", name], cancellationToken);
-        if (!result.Succeeded && !result.StandardError.Contains("Cannot find device", StringComparison.Ordinal))
-        {
-            result.EnsureSuccess();
-        }
-
-        return true;
     }
 
     private async Task<bool> EnsureVethAsync(GatewayLayout layout, string hostEnd, string innerEnd, string innerMac, string master, int mtu, string cidr, IReadOnlyDictionary<string, LinkInfo> hostLinks, CancellationToken cancellationToken)
@@ -76,7 +59,7 @@ internal sealed class GatewayNetwork(HostShell shell)
             // One end missing or something else in the way: make the pair afresh.
             if (host is not null)
             {
-                await DeleteHostLinkAsync(hostEnd, cancellationToken);
+                await shell.DeleteHostLinkAsync(hostEnd, cancellationToken);
             }
 
             if (await shell.LinkAsync(netns, innerEnd, cancellationToken) is not null)

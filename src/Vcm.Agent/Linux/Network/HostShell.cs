@@ -87,6 +87,64 @@ internal sealed class HostShell(LinuxHostContext context)
     public Task<IReadOnlyList<int>> PidsAsync(string netns, CancellationToken cancellationToken) =>
         IpQueries.PidsAsync(context.Runner, netns, cancellationToken);
 
+    /// <summary>Deletes a host-side veth end (which takes its peer with it); false when there was none.</summary>
+    public async Task<bool> DeleteHostLinkAsync(string name, CancellationToken cancellationToken)
+    {
+        if (await LinkAsync(HostNetns, name, cancellationToken) is null)
+        {
+            return false;
+        }
+
+        var result = await TryIpAsync(["link", "del", name], cancellationToken);
+        if (!result.Succeeded && !result.StandardError.Contains("Cannot find device", StringComparison.Ordinal))
+        {
+            result.EnsureSuccess();
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes a namespace of vcm's own after stopping anything still running in it (a daemon's child, one whose PID
+    /// file was lost: all of it is vcm's); false when there was none.
+    /// </summary>
+    public async Task<bool> DeleteNamespaceAsync(string netns, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        if (!(await NamespacesAsync(cancellationToken)).Contains(netns))
+        {
+            return false;
+        }
+
+        await StopProcessesAsync(netns, grace, cancellationToken);
+        await NetnsAsync(["del", netns], cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Stops everything running in a namespace of vcm's own (a daemon's child, one whose PID file was lost): SIGTERM,
+    /// SIGKILL to what is left after <paramref name="grace"/>.
+    /// </summary>
+    private async Task StopProcessesAsync(string netns, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var pids = await PidsAsync(netns, cancellationToken);
+        foreach (var pid in pids)
+        {
+            Signals.Terminate(pid);
+        }
+
+        var deadline = context.Clock.GetUtcNow() + grace;
+        while (pids.Any(Signals.IsAlive) && context.Clock.GetUtcNow() < deadline)
+        {
+            await Task.Delay(20, cancellationToken);
+            pids = await PidsAsync(netns, cancellationToken);
+        }
+
+        foreach (var pid in pids)
+        {
+            Signals.ForceKill(pid);
+        }
+    }
+
     /// <summary>Runs a program and returns how it ended, failed or not.</summary>
     public Task<ProcessResult> TryRunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         TryRunAsync(program, arguments, null, cancellationToken);

@@ -68,15 +68,11 @@ internal sealed class LinuxGateways
         existed |= await _daemons.StopAsync(layout, cancellationToken);
 
         // Deleting the host-side end of a veth deletes its end inside the namespace too, at once.
-        existed |= await _network.DeleteHostLinkAsync(layout.HostLink, cancellationToken);
-        existed |= await _network.DeleteHostLinkAsync(layout.ExternalHostLink, cancellationToken);
-        if ((await _shell.NamespacesAsync(cancellationToken)).Contains(name))
-        {
-            // Anything still running in the gateway's own namespace is the gateway's (a daemon's child, a lost PID file).
-            await StopLeftoversAsync(name, cancellationToken);
-            await _shell.NetnsAsync(["del", name], cancellationToken);
-            existed = true;
-        }
+        existed |= await _shell.DeleteHostLinkAsync(layout.HostLink, cancellationToken);
+        existed |= await _shell.DeleteHostLinkAsync(layout.ExternalHostLink, cancellationToken);
+
+        // Anything still running in the gateway's own namespace is the gateway's (a daemon's child, a lost PID file).
+        existed |= await _shell.DeleteNamespaceAsync(name, StopGrace, cancellationToken);
 
         if (Directory.Exists(layout.Directory))
         {
@@ -122,27 +118,6 @@ internal sealed class LinuxGateways
         NetworkNames.CheckGateway(name);
         var directory = GatewayLayout.Of(_context, name).Directory;
         return Directory.Exists(directory) ? GatewayFiles.ReadReportsAsync(directory, cancellationToken) : Task.FromResult<IReadOnlyList<NodeReport>>([]);
-    }
-
-    private async Task StopLeftoversAsync(string netns, CancellationToken cancellationToken)
-    {
-        var pids = await _shell.PidsAsync(netns, cancellationToken);
-        foreach (var pid in pids)
-        {
-            Signals.Terminate(pid);
-        }
-
-        var deadline = _context.Clock.GetUtcNow() + StopGrace;
-        while (pids.Any(Signals.IsAlive) && _context.Clock.GetUtcNow() < deadline)
-        {
-            await Task.Delay(20, cancellationToken);
-            pids = await _shell.PidsAsync(netns, cancellationToken);
-        }
-
-        foreach (var pid in pids)
-        {
-            Signals.ForceKill(pid);
-        }
     }
 
     private static GatewayAddresses Check(GatewaySpec spec)

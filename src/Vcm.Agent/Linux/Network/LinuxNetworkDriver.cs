@@ -27,6 +27,10 @@ namespace Vcm.Agent.Linux.Network;
 /// <see cref="ReviveVpnsAsync"/>, which the agent runs every few seconds.
 /// </para>
 /// <para>
+/// A migration relay end is a namespace named after it on the cluster's bridge through a veth, with a socat per channel
+/// (memory, disk) inside it, and its files in <see cref="HostPaths.Relay"/> (see <see cref="LinuxMigrationRelays"/>).
+/// </para>
+/// <para>
 /// Changes are made one at a time per driver; a command that fails is retried (twice, after a short pause) by
 /// running the whole idempotent step again, then reported as a non-terminal <see cref="DriverException"/>. Only
 /// objects with vcm's names are touched: never other links, rules, routes or namespaces.
@@ -41,6 +45,7 @@ public sealed class LinuxNetworkDriver : INetworkDriver, IDisposable
     private readonly LinuxGateways _gateways;
     private readonly LinuxVpns _vpns;
     private readonly VpnPaths _paths;
+    private readonly LinuxMigrationRelays _relays;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _changes = new(1, 1);
 
@@ -52,6 +57,7 @@ public sealed class LinuxNetworkDriver : INetworkDriver, IDisposable
         _gateways = new LinuxGateways(context, _shell, _logger);
         _vpns = new LinuxVpns(context, _shell, _logger);
         _paths = new VpnPaths(context, _shell);
+        _relays = new LinuxMigrationRelays(context, _shell, _logger);
     }
 
     public Task<EnsureOutcome> EnsureSegmentAsync(SegmentSpec spec, CancellationToken cancellationToken) =>
@@ -71,7 +77,7 @@ public sealed class LinuxNetworkDriver : INetworkDriver, IDisposable
         {
             var links = await _shell.LinksAsync(_shell.HostNetns, ct);
             var segments = LinuxSegments.List(links).Order(StringComparer.Ordinal).ToList();
-            return new NetworkInventory(segments, await _gateways.ListAsync(links.ToList(), ct)) { Vpns = _vpns.List(links) };
+            return new NetworkInventory(segments, await _gateways.ListAsync(links.ToList(), ct)) { Vpns = _vpns.List(links), Relays = _relays.List(links) };
         }, cancellationToken);
 
     public Task<IReadOnlyList<NodeReport>> ReportsAsync(string gateway, CancellationToken cancellationToken) =>
@@ -83,11 +89,19 @@ public sealed class LinuxNetworkDriver : INetworkDriver, IDisposable
     public Task<DeleteOutcome> DeleteVpnAsync(string name, CancellationToken cancellationToken) =>
         DeleteAsync("delete VPN end", name, ct => _vpns.DeleteAsync(name, ct), LinuxNetworkDriverLog.VpnDeleted, cancellationToken);
 
-    public Task<Ensured<Vcm.Drivers.Compute.IncomingVm>> EnsureMigrationRelayAsync(MigrationRelaySpec spec, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("migration relays: not built yet");
+    public async Task<Ensured<Vcm.Drivers.Compute.IncomingVm>> EnsureMigrationRelayAsync(MigrationRelaySpec spec, CancellationToken cancellationToken)
+    {
+        var ensured = await ChangeAsync("ensure migration relay end", spec.Name, ct => _relays.EnsureAsync(spec, ct), cancellationToken);
+        if (ensured.Outcome != EnsureOutcome.Unchanged)
+        {
+            LinuxNetworkDriverLog.RelayEnsured(_logger, spec.Name, ensured.Outcome);
+        }
+
+        return ensured;
+    }
 
     public Task<DeleteOutcome> DeleteMigrationRelayAsync(string name, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("migration relays: not built yet");
+        DeleteAsync("delete migration relay end", name, ct => _relays.DeleteAsync(name, ct), LinuxNetworkDriverLog.RelayDeleted, cancellationToken);
 
     /// <summary>
     /// Starts again the openvpn of every VPN end that was ensured (and not deleted since) but whose process is gone,

@@ -30,6 +30,15 @@ internal static partial class LinuxNetworkDriverLog
     [LoggerMessage(Level = LogLevel.Information, Message = "VPN end {Vpn}: started openvpn (pid {Pid})")]
     public static partial void VpnDaemonStarted(ILogger logger, string vpn, int pid);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "migration relay end {Relay}: {Outcome}")]
+    public static partial void RelayEnsured(ILogger logger, string relay, EnsureOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "migration relay end {Relay}: deleted")]
+    public static partial void RelayDeleted(ILogger logger, string relay);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "migration relay end {Relay}: started socat for the {Channel} (pid {Pid})")]
+    public static partial void RelayDaemonStarted(ILogger logger, string relay, string channel, int pid);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Operation} {Target} failed (attempt {Attempt}), retrying: {Error}")]
     public static partial void Retrying(ILogger logger, string operation, string target, int attempt, string error);
 }

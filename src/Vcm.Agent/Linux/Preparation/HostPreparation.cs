@@ -22,6 +22,7 @@ public static class HostPreparation
         new("cpio", "cpio", ["/usr/bin/cpio", "/bin/cpio"]),
         new("ssh", "openssh-client", ["/usr/bin/ssh"]),
         new("openvpn", "openvpn", ["/usr/sbin/openvpn"]),
+        new("socat (relays cross-site migrations)", "socat", ["/usr/bin/socat"]),
         new("setsid", "util-linux", ["/usr/bin/setsid", "/bin/setsid"]),
         new("mmdebstrap (builds the Debian images)", "mmdebstrap", ["/usr/bin/mmdebstrap"]),
         new("mke2fs", "e2fsprogs", ["/usr/sbin/mke2fs", "/sbin/mke2fs"]),

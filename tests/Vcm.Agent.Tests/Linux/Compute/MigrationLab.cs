@@ -10,8 +10,8 @@ namespace Vcm.Agent.Tests.Linux.Compute;
 /// Three test hosts on one underlay (a bridge in the third, MTU 1600): <see cref="Source"/> and
 /// <see cref="Destination"/> run VMs, <see cref="Third"/> serves iSCSI volumes; all three carry one cluster segment
 /// over VXLAN (the real network driver), and a probe namespace sits on the segment at the third host
-/// (<see cref="ProbeAddress"/>): a place that is neither end of a migration. Disposing it removes every host (their
-/// QEMUs and tgtd by PID, namespaces, folders) and the probe.
+/// (<see cref="ProbeAddress"/>): a place that is neither end of a migration. Disposing it removes every host's
+/// migration relay ends (through the drivers), every host (their QEMUs and tgtd by PID, namespaces, folders) and the probe.
 /// </summary>
 public sealed class MigrationLab : IAsyncDisposable
 {
@@ -36,6 +36,10 @@ public sealed class MigrationLab : IAsyncDisposable
     public int Vni { get; } = RandomNumberGenerator.GetInt32(1000, 9000);
 
     public string Bridge => HostObjectNames.Bridge(Vni);
+
+    /// <summary>The real network driver of <paramref name="host"/> (source, destination or third): its segment, and relay ends.</summary>
+    public LinuxNetworkDriver NetworkOf(LinuxTestHost host) =>
+        _networks[new[] { Source, Destination, Third }.ToList().IndexOf(host)];
 
     public static async Task<MigrationLab> CreateAsync(TestGuest guest)
     {
@@ -110,6 +114,22 @@ public sealed class MigrationLab : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // relay ends are namespaces of their own (machine-wide): through the drivers, before the hosts go
+        foreach (var network in _networks)
+        {
+            try
+            {
+                foreach (var relay in (await network.ListAsync(CancellationToken.None)).Relays)
+                {
+                    await network.DeleteMigrationRelayAsync(relay, CancellationToken.None);
+                }
+            }
+            catch (Exception e) when (e is Vcm.Drivers.DriverException or IOException)
+            {
+                Console.Error.WriteLine($"migration lab: a relay end could not be deleted: {e.Message}");
+            }
+        }
+
         for (var i = _owned.Count - 1; i >= 0; i--)
         {
             await _owned[i].DisposeAsync();

@@ -3,6 +3,7 @@ using Vcm.Agent.Linux.Compute;
 using Vcm.Drivers;
 using Vcm.Drivers.Compute;
 using Vcm.Drivers.Images;
+using Vcm.Drivers.Network;
 using Vcm.Drivers.Processes;
 using Vcm.Drivers.Storage;
 using Xunit;
@@ -112,6 +113,54 @@ public sealed class QemuMigrationTests(TestGuest guest, ITestOutputHelper output
         // what the guest wrote on the source is on the destination's disk, which started empty over the image
         Assert.Equal("on-the-source-disk", await connection.AskAsync("disk"));
         Assert.True(await Network.NetnsLab.PingsAsync(Lab.Probe.Name, GuestAddress), "the guest does not answer once its source copy is gone");
+    }
+
+    [HostFact]
+    public async Task Migrate_ThroughRelayEndsOnTheSegment_ReceiverOnUnixSockets_GuestKeepsItsKernelAndConnection()
+    {
+        var spec = await SpecAsync();
+        await Lab.Source.Compute.EnsureVmAsync(spec, Ct);
+        await Lab.Source.WaitForConsoleAsync(spec.Name, TestGuest.BootMarker);
+        using var connection = EchoConnection.Open(Lab.Probe.Name, GuestAddress);
+        var bootId = await connection.AskAsync("boot");
+        Assert.Equal("written", await connection.AskAsync("disk=sent-through-the-relay"));
+        await using var pings = PingStream.Start(Lab.Probe.Name, GuestAddress);
+        Assert.True(await pings.WaitForRepliesAsync(0, 20, TimeSpan.FromSeconds(30)), "no ping replies before the migration");
+
+        // the receiver listens on unix sockets in its folder; the relay ends carry the streams over the cluster's segment
+        var prepared = await Lab.Destination.Compute.PrepareIncomingAsync(spec, IncomingVm.UnixSockets, Ct);
+        var folder = Lab.Destination.VmFolder(spec.Name);
+        Assert.Equal($"unix:{folder}/incoming-memory.sock", prepared.Status.MigrationUri);
+        Assert.Equal($"nbd+unix:///disk0?socket={folder}/incoming-disk.sock", prepared.Status.DiskUri);
+        var migration = "relay-" + _names.Name("m");
+        var receiving = await Lab.NetworkOf(Lab.Destination).EnsureMigrationRelayAsync(
+            MigrationRelaySpec.For(migration, spec.Name, Lab.Bridge, MigrationRelaySide.Receive, prepared.Status), Ct);
+        var send = MigrationRelaySpec.For(migration, spec.Name, Lab.Bridge, MigrationRelaySide.Send);
+        var sending = await Lab.NetworkOf(Lab.Source).EnsureMigrationRelayAsync(send, Ct);
+        Assert.Equal((EnsureOutcome.Created, EnsureOutcome.Created), (receiving.Outcome, sending.Outcome));
+        Assert.StartsWith("unix:" + Lab.Source.Context.Paths.Relay(send.Name), sending.Status.MigrationUri, StringComparison.Ordinal);
+
+        var before = pings.Replies;
+        var report = await Lab.Source.Compute.MigrateVmAsync(spec.Name, sending.Status, Ct);
+        var resumed = await pings.WaitForRepliesAsync(before, 100, TimeSpan.FromSeconds(30));
+
+        var (replies, lost, gap) = pings.Summary();
+        output.WriteLine($"migration through the relays: {report}");
+        output.WriteLine($"pings every 10 ms from a third host: {replies} replies, {lost} lost, longest gap between replies {gap:0} ms");
+        Assert.True(report.Outcome == MigrationOutcome.Completed, report.Error);
+        Assert.True(report is { MemoryBytes: > 0, DiskBytes: > 0 }, $"{report}");
+        Assert.True(resumed, "pings were not answered again after the migration");
+        Assert.Equal(EnsureOutcome.Updated, (await Lab.Destination.Compute.EnsureVmAsync(spec, Ct)).Outcome);
+        Assert.False(File.Exists(Path.Combine(folder, "incoming-memory.sock")), "the adopted VM kept its incoming memory socket");
+        Assert.False(File.Exists(Path.Combine(folder, "incoming-disk.sock")), "the adopted VM kept its incoming disk socket");
+        Assert.Equal(DeleteOutcome.Deleted, await Lab.NetworkOf(Lab.Source).DeleteMigrationRelayAsync(send.Name, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Lab.NetworkOf(Lab.Destination).DeleteMigrationRelayAsync(MigrationRelaySpec.For(migration, spec.Name, Lab.Bridge, MigrationRelaySide.Receive).Name, Ct));
+        Assert.Equal(DeleteOutcome.Deleted, await Lab.Source.Compute.DeleteVmAsync(spec.Name, Ct));
+
+        // the same TCP connection, the same running kernel, the disk it wrote on the source: now on the destination
+        Assert.Equal("after", await connection.AskAsync("after"));
+        Assert.Equal(bootId, await connection.AskAsync("boot"));
+        Assert.Equal("sent-through-the-relay", await connection.AskAsync("disk"));
     }
 
     [HostFact]
