@@ -58,7 +58,7 @@ public sealed partial class TwoSiteLabTests
         // one copy, at site b; no relay end left anywhere
         var homeVm = $"vc-{xm.Id[^12..]}-node-01";
         var partVm = $"vc-{part.Id[^12..]}-node-01";
-        Assert.Empty(lab.HostNames.Where(h => Directory.Exists(Path.Combine(lab.DataDirectory, "lab", "hosts", h, "vms", homeVm))));
+        Assert.DoesNotContain(lab.HostNames, h => Directory.Exists(Path.Combine(lab.DataDirectory, "lab", "hosts", h, "vms", homeVm)));
         Assert.Equal(["b2"], lab.HostNames.Where(h => Directory.Exists(Path.Combine(lab.DataDirectory, "lab", "hosts", h, "vms", partVm))));
         var namespaces = await new Vcm.Drivers.Processes.ProcessRunner().RunAsync(Vcm.Drivers.Processes.ProcessSpec.Of("ip", "netns", "list"), CancellationToken.None);
         Assert.DoesNotContain("vcmr", namespaces.StandardOutput, StringComparison.Ordinal);

@@ -172,6 +172,7 @@ public sealed class TestSite : IAsyncDisposable
         Xunit.Assert.Empty(inventory.Gateways);
         Xunit.Assert.Empty(inventory.Volumes);
         Xunit.Assert.Empty(inventory.Vpns);
+        Xunit.Assert.Empty(h.Relays());
     });
 
     /// <summary>The URL a test site's manager advertises to peers (a name only a <see cref="TestPeers"/> transport resolves).</summary>

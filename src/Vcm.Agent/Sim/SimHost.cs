@@ -93,6 +93,9 @@ public sealed class SimHost : IHostDrivers
     /// <summary>The VPN ends on this host as they were last ensured.</summary>
     public IReadOnlyList<Vcm.Drivers.Network.VpnSpec> VpnEnds() => Read(s => s.Vpns.Values.ToList());
 
+    /// <summary>The migration relay ends on this host (see <see cref="Vcm.Drivers.Network.MigrationRelaySpec"/>).</summary>
+    public IReadOnlyList<Vcm.Drivers.Network.MigrationRelaySpec> Relays() => Read(s => s.Relays.Values.ToList());
+
     /// <summary>The gateways this host runs, as last ensured (their nodes are its DHCP and DNS entries).</summary>
     public IReadOnlyList<Vcm.Drivers.Network.GatewaySpec> GatewaySpecs() => Read(s => s.Gateways.Values.ToList());
 

@@ -14,8 +14,10 @@ public sealed record IncomingVm(string Name, string Host, string MigrationUri, s
     public const string UnixSockets = "unix";
 
     /// <summary>
-    /// Whether the source copies its whole disk (the image's blocks too), not only its overlay's: across sites the
-    /// receiver's overlay sits on the other site's copy of the image, which the source cannot know is the same.
+    /// The image version the receiver's disk is an overlay of (its folder's name, NAME@VERSION, VERSION from the
+    /// image's files); null when not known. The source copies only the top of its own overlay, so it refuses to
+    /// migrate into a receiver over another version — across sites, the other site's copy of an image of that name may
+    /// not be the same bytes.
     /// </summary>
-    public bool WholeDisk { get; init; }
+    public string? Image { get; init; }
 }

@@ -217,9 +217,10 @@ public sealed partial class ClusterChanges
         {
             problems.Add(new("to", $"cluster {cluster.Name} spans no site '{toSite}': a node moves only to a site the cluster's VPN reaches"));
         }
-        else if (part.State != Domain.Federation.PartState.Admitted || part.Phase != ClusterPhase.Ready)
+        else if (part.State != Domain.Federation.PartState.Admitted)
         {
-            problems.Add(new("to", $"the cluster's part at site {toSite} is {(part.Phase is { } phase ? phase.ToString() : Domain.Text.EnumText.Lower(part.State))}, not Ready"));
+            // whether it is Ready there is the peer's to say when it is asked (what this site last heard may lag)
+            problems.Add(new("to", $"the cluster's part at site {toSite} is {Domain.Text.EnumText.Lower(part.State)}"));
         }
 
         if (await transaction.ActiveMigrationAsync(cluster.Id, moving.Name, cancellationToken) is { } active)

@@ -21,8 +21,9 @@ namespace Vcm.Manager.Controllers;
 /// segment there);</item>
 /// <item>home: the sending relay end on the source's host, then the migration into it; at the switch-over the node is
 /// recorded at the other site (its host there, the source's claims cut) — moved;</item>
-/// <item>home, moved: tells the peer (<c>POST …/complete</c>), whose reconcile adopts the receiver, removes its relay
-/// end and records the node in its part; then removes the old copy and its own relay end — completed;</item>
+/// <item>home, moved: tells the peer (<c>POST …/complete</c>, again until the peer says completed), whose reconcile
+/// adopts the receiver, removes its relay end and records the node in its part; then removes the old copy and its
+/// own relay end — completed;</item>
 /// <item>given up anywhere before the switch-over: the peer is told (<c>DELETE</c>) and frees the host, and each side
 /// removes what it made; the node runs on at the home.</item>
 /// </list>
@@ -93,7 +94,7 @@ public sealed partial class ClusterReconciler
             return ReconcileResult.Now;
         }
 
-        var sent = await agents.ApplyAsync([plan.Migrate(migration, sendTo)], routes, cancellationToken);
+        var sent = await agents.ApplyAsync([plan.Migrate(migration, sendTo with { Image = status.Image })], routes, cancellationToken);
         var result = sent.SelectMany(h => h.Results).FirstOrDefault(r => r.Kind == StepKind.MigrateVm);
         switch (result?.Migration)
         {
@@ -115,7 +116,7 @@ public sealed partial class ClusterReconciler
         }
     }
 
-    /// <summary>After the switch-over: the peer takes the node over, then the old copy and the relay end here go.</summary>
+    /// <summary>After the switch-over: the peer takes the node over (told until it says it has), then the old copy and the relay end here go.</summary>
     private async Task<ReconcileResult> FinishMoveAcrossAsync(
         ClusterScope scope, MigrationRecord migration, NodeRecord node, HostPlan plan, IReadOnlyDictionary<string, Agents.AgentRoute> routes, CancellationToken cancellationToken)
     {
@@ -123,7 +124,10 @@ public sealed partial class ClusterReconciler
         {
             var peer = await peers.FindAsync(migration.ToSite!, cancellationToken)
                 ?? throw new PeerCallException(migration.ToSite!, PeerFailure.Refused, $"site {migration.ToSite} is no longer a peer");
-            await federation.CompleteArrivalAsync(peer, scope.Cluster.Id, migration.Id, cancellationToken);
+            if ((await federation.CompleteArrivalAsync(peer, scope.Cluster.Id, migration.Id, cancellationToken)).State != MigrationState.Completed)
+            {
+                return ReconcileResult.After(ArrivalPoll); // the peer is taking the node over: asked again until it has
+            }
         }
         catch (PeerCallException e)
         {
@@ -203,6 +207,7 @@ public sealed partial class ClusterReconciler
 
                 migration.StartedMs ??= scope.NowMs;
                 migration.PreparedMs = scope.NowMs;
+                migration.ReceiverImage = incoming.Image;
                 return ReconcileResult.Now;
             case MigrationState.Moved:
                 var finished = StepFailure.In(await agents.ApplyAsync(plan.FinishMove(migration, node, null), routes, cancellationToken));

@@ -246,7 +246,7 @@ public sealed class HostPlan
 
     /// <summary>The migration itself, on the source: disk and memory to the receiver, then the switch-over.</summary>
     public HostWork Migrate(MigrationRecord migration, IncomingVm incoming) =>
-        new(HostName(migration.FromHostId!), [new MigrateVmStep(HostObjectNames.Vm(_cluster.Id, migration.Node), incoming with { WholeDisk = migration.ToSite is not null })]);
+        new(HostName(migration.FromHostId!), [new MigrateVmStep(HostObjectNames.Vm(_cluster.Id, migration.Node), incoming)]);
 
     /// <summary>
     /// After the switch-over (the node is recorded on its new host): the new copy made an ordinary VM of its host,

@@ -84,7 +84,7 @@ public static class ArrivalEndpoints
     private static async Task<ArrivalStatus> StatusAsync(MigrationRecord migration, HostStore hosts, CancellationToken cancellationToken)
     {
         var host = migration.ToHostId is { } id ? (await hosts.GetAsync([id], cancellationToken)).GetValueOrDefault(id)?.Name : null;
-        return new ArrivalStatus(migration.Id, host ?? "", migration.State, migration.PreparedMs is not null, migration.Error);
+        return new ArrivalStatus(migration.Id, host ?? "", migration.State, migration.PreparedMs is not null, migration.Error, migration.ReceiverImage);
     }
 
     private static List<Problem> Validate(ArrivalRequest? request)

@@ -2,7 +2,8 @@
 -- there that this site knows: at the home, a cross-site migration names the site it goes to (to_site, to_host_id
 -- NULL) and, once the peer placed it, that site's host (remote_host); at the peer, the arrival names the site it
 -- comes from (from_site, from_host_id NULL), keeps the node as its home assigned it (arrival, JSON), and prepared_ms
--- says when its receiver and relay were ready. SQLite cannot drop NOT NULL in place: the table is made again.
+-- says when its receiver and relay were ready, receiver_image over which image version (NAME@VERSION) the receiver's
+-- disk is (the source refuses another: only the top of its overlay moves). SQLite cannot drop NOT NULL in place: the table is made again.
 CREATE TABLE migrations_v24 (
     id             TEXT    PRIMARY KEY,
     cluster_id     TEXT    NOT NULL REFERENCES clusters (id),
@@ -26,7 +27,8 @@ CREATE TABLE migrations_v24 (
     to_site        TEXT,
     remote_host    TEXT,
     arrival        TEXT,
-    prepared_ms    BIGINT
+    prepared_ms    BIGINT,
+    receiver_image TEXT
 );
 INSERT INTO migrations_v24 (id, cluster_id, node, from_host_id, to_host_id, state, reason, requested_by, requested_ms, started_ms,
     ended_ms, total_ms, downtime_ms, memory_bytes, disk_bytes, error, claim_id, version)

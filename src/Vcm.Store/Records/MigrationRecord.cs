@@ -61,6 +61,9 @@ public sealed class MigrationRecord
     /// <summary>At a peer, when the arrival's receiver and relay were ready for the home to send.</summary>
     public long? PreparedMs { get; set; }
 
+    /// <summary>At a peer, the image version (NAME@VERSION) the arrival's receiver's disk is over.</summary>
+    public string? ReceiverImage { get; set; }
+
     /// <summary>True for a migration to or from another site.</summary>
     public bool AcrossSites => FromSite is not null || ToSite is not null;
 

@@ -54,7 +54,10 @@ public sealed partial class QemuComputeDriver
         if (unix)
         {
             await qmp.ExecuteAsync("migrate-incoming", cancellationToken, new JsonObject { ["uri"] = "unix:" + vm.IncomingMemorySocket });
-            return new IncomingVm(spec.Name, _context.HostName, "unix:" + vm.IncomingMemorySocket, $"nbd+unix:///{DiskExport}?socket={vm.IncomingDiskSocket}");
+            return new IncomingVm(spec.Name, _context.HostName, "unix:" + vm.IncomingMemorySocket, $"nbd+unix:///{DiskExport}?socket={vm.IncomingDiskSocket}")
+            {
+                Image = ImageOf(spec.Disk),
+            };
         }
 
         // port 0: the kernel picks a free one, which QEMU then reports
@@ -62,8 +65,14 @@ public sealed partial class QemuComputeDriver
         var listening = await qmp.ExecuteAsync("query-migrate", cancellationToken);
         var port = listening?["socket-address"]?[0]?["port"]?.GetValue<string>()
             ?? throw new DriverException($"QEMU of VM {spec.Name} did not say which port its incoming migration listens on");
-        return new IncomingVm(spec.Name, _context.HostName, $"tcp:{host}:{port}", $"nbd:{host}:{nbdPort}:exportname={DiskExport}");
+        return new IncomingVm(spec.Name, _context.HostName, $"tcp:{host}:{port}", $"nbd:{host}:{nbdPort}:exportname={DiskExport}")
+        {
+            Image = ImageOf(spec.Disk),
+        };
     }
+
+    /// <summary>The image version (NAME@VERSION) a disk of this host is an overlay of, or null.</summary>
+    private string? ImageOf(string disk) => Images.ImageCache.BootFolder(Paths.Disk(disk)) is { } folder ? Path.GetFileName(folder) : null;
 
     /// <summary>NBD takes no port 0 it would report back: tries random ports of the dynamic range until one binds.</summary>
     private static async Task<int> StartNbdServerAsync(QmpClient qmp, string listenAddress, CancellationToken cancellationToken)

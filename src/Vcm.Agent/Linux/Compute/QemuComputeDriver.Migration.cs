@@ -85,6 +85,13 @@ public sealed partial class QemuComputeDriver
                 return Failed($"VM {name} does not run on {_context.HostName}");
             }
 
+            // only the top of the overlay moves: the receiver's must sit on the same image version
+            if (destination.Image is { } theirs && await ReadJsonAsync<VmSpec>(vm.SpecFile, cancellationToken) is { } spec
+                && ImageOf(spec.Disk) is { } ours && ours != theirs)
+            {
+                return Failed($"VM {name}'s disk is over image {ours} on {_context.HostName}, the receiver's over {theirs}: their disks would differ, so it was not moved");
+            }
+
             try
             {
                 await using var qmp = await QmpClient.ConnectAsync(vm.QmpSocket, cancellationToken);
@@ -114,9 +121,14 @@ public sealed partial class QemuComputeDriver
     private async Task StartMigrationAsync(QmpClient qmp, VmFolder vm, IncomingVm destination, CancellationToken cancellationToken)
     {
         await WriteJsonAsync(vm.MigratingFile, destination);
+        // auto-converge throttles the guest's vCPU to let a busy guest's memory converge. Under TCG (no KVM here) a
+        // throttled guest came out of a long migration (across sites, several seconds) with its memory corrupt —
+        // "list_del corruption", "virtio_net … is not a head!" — and without it the same migrations were sound; so it
+        // is used with KVM only, whose dirty logging is the kernel's
+        var kvm = (await qmp.ExecuteAsync("query-kvm", cancellationToken))?["enabled"]?.GetValue<bool>() == true;
         await qmp.ExecuteAsync("migrate-set-capabilities", cancellationToken, new JsonObject
         {
-            ["capabilities"] = new JsonArray(new JsonObject { ["capability"] = "auto-converge", ["state"] = true }),
+            ["capabilities"] = new JsonArray(new JsonObject { ["capability"] = "auto-converge", ["state"] = kvm }),
         });
         await qmp.ExecuteAsync("migrate-set-parameters", cancellationToken, new JsonObject
         {

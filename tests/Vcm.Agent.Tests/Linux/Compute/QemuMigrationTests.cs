@@ -164,6 +164,28 @@ public sealed class QemuMigrationTests(TestGuest guest, ITestOutputHelper output
     }
 
     [HostFact]
+    public async Task Migrate_ReceiverOverAnotherImageVersion_IsRefused_NothingSent_SourceRunsOn()
+    {
+        var (spec, prepared) = await BootedWithReceiverAsync();
+        Assert.False(string.IsNullOrEmpty(prepared.Status.Image));
+        Assert.Contains("@", prepared.Status.Image, StringComparison.Ordinal);
+
+        // as a peer site whose copy of the image is other bytes would report it
+        var report = await Lab.Source.Compute.MigrateVmAsync(spec.Name, prepared.Status with { Image = TestGuest.ImageName + "@0123456789abcdef" }, Ct);
+
+        Assert.Equal(MigrationOutcome.Failed, report.Outcome);
+        Assert.Contains($"the receiver's over {TestGuest.ImageName}@0123456789abcdef: their disks would differ", report.Error, StringComparison.Ordinal);
+        Assert.Contains(prepared.Status.Image, report.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Lab.Source.VmFolder(spec.Name), "migrating.json")), "the refused migration was started");
+        Assert.Equal(VmState.Running, Assert.Single(await Lab.Source.Compute.ListVmsAsync(Ct)).State);
+        Assert.True(await Network.NetnsLab.PingsAsync(Lab.Probe.Name, GuestAddress), "the source's guest does not answer after the refusal");
+
+        // with the receiver's own version the same receiver takes it
+        var moved = await Lab.Source.Compute.MigrateVmAsync(spec.Name, prepared.Status, Ct);
+        Assert.True(moved.Outcome == MigrationOutcome.Completed, moved.Error);
+    }
+
+    [HostFact]
     public async Task Migrate_DestinationKilledMidway_Fails_SourceStillRunsAndAnswers()
     {
         var (spec, prepared) = await BootedWithReceiverAsync();
