@@ -137,6 +137,8 @@ internal sealed class LinuxMigrationRelays(LinuxHostContext context, HostShell s
 
         if (innerEnd is null || innerEnd.Mtu != mtu || !innerEnd.Up)
         {
+            // the tenant's segment may carry router advertisements: the end keeps its one address and no routes but its /64
+            await shell.ExecInAsync(netns, "sysctl", ["-qw", $"net.ipv6.conf.{inner}.accept_ra=0"], cancellationToken);
             await shell.IpInAsync(netns, ["link", "set", inner, "mtu", Text(mtu), "up"], cancellationToken);
             changed = true;
         }

@@ -140,16 +140,21 @@ public sealed class QemuMigrationTests(TestGuest guest, ITestOutputHelper output
         Assert.Equal((EnsureOutcome.Created, EnsureOutcome.Created), (receiving.Outcome, sending.Outcome));
         Assert.StartsWith("unix:" + Lab.Source.Context.Paths.Relay(send.Name), sending.Status.MigrationUri, StringComparison.Ordinal);
 
-        var before = pings.Replies;
         var report = await Lab.Source.Compute.MigrateVmAsync(spec.Name, sending.Status, Ct);
-        var resumed = await pings.WaitForRepliesAsync(before, 100, TimeSpan.FromSeconds(30));
+        // the source is done once its last bytes are in the relay: the receiver runs once they are through and loaded
+        var clock = Stopwatch.StartNew();
+        var running = await Network.NetnsLab.EventuallyAsync(
+            async () => (await Lab.Destination.Compute.ListVmsAsync(Ct)).SingleOrDefault()?.State == VmState.Running, attempts: 300, pauseMs: 100);
+        var switched = clock.Elapsed;
+        var resumed = await pings.WaitForRepliesAsync(pings.Replies, 50, TimeSpan.FromSeconds(30));
 
         var (replies, lost, gap) = pings.Summary();
-        output.WriteLine($"migration through the relays: {report}");
+        output.WriteLine($"migration through the relays: {report}; the receiver ran {switched.TotalMilliseconds:0} ms after MigrateVm returned");
         output.WriteLine($"pings every 10 ms from a third host: {replies} replies, {lost} lost, longest gap between replies {gap:0} ms");
         Assert.True(report.Outcome == MigrationOutcome.Completed, report.Error);
         Assert.True(report is { MemoryBytes: > 0, DiskBytes: > 0 }, $"{report}");
-        Assert.True(resumed, "pings were not answered again after the migration");
+        Assert.True(running, "the receiver does not run after the migration completed");
+        Assert.True(resumed, "pings were not answered by the receiver");
         Assert.Equal(EnsureOutcome.Updated, (await Lab.Destination.Compute.EnsureVmAsync(spec, Ct)).Outcome);
         Assert.False(File.Exists(Path.Combine(folder, "incoming-memory.sock")), "the adopted VM kept its incoming memory socket");
         Assert.False(File.Exists(Path.Combine(folder, "incoming-disk.sock")), "the adopted VM kept its incoming disk socket");

@@ -45,7 +45,9 @@ public sealed class LinuxMigrationRelayTests
             Assert.Equal(RelayLab.Bridge, hostEnd?["master"]?.GetValue<string>());
             Assert.Equal((await RelayLab.LinkAsync(ns, RelayLab.Bridge))?["mtu"]?.GetValue<int>(), hostEnd?["mtu"]?.GetValue<int>());
             var inside = await NetnsLab.RunAsync("ip", "-n", spec.Name, "-6", "addr", "show", "dev", "seg0");
-            Assert.Contains($"inet6 {spec.LocalAddress}/64", inside.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains($"inet6 {System.Net.IPAddress.Parse(spec.LocalAddress)}/64", inside.StandardOutput, StringComparison.Ordinal);
+            var acceptRa = await NetnsLab.InAsync(spec.Name, "sysctl", "-n", "net.ipv6.conf.seg0.accept_ra");
+            Assert.Equal("0", acceptRa.StandardOutput.Trim());
         }
     }
 
