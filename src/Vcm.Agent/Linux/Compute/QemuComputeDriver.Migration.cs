@@ -121,14 +121,9 @@ public sealed partial class QemuComputeDriver
     private async Task StartMigrationAsync(QmpClient qmp, VmFolder vm, IncomingVm destination, CancellationToken cancellationToken)
     {
         await WriteJsonAsync(vm.MigratingFile, destination);
-        // auto-converge throttles the guest's vCPU to let a busy guest's memory converge. Under TCG (no KVM here) a
-        // throttled guest came out of a long migration (across sites, several seconds) with its memory corrupt —
-        // "list_del corruption", "virtio_net … is not a head!" — and without it the same migrations were sound; so it
-        // is used with KVM only, whose dirty logging is the kernel's
-        var kvm = (await qmp.ExecuteAsync("query-kvm", cancellationToken))?["enabled"]?.GetValue<bool>() == true;
         await qmp.ExecuteAsync("migrate-set-capabilities", cancellationToken, new JsonObject
         {
-            ["capabilities"] = new JsonArray(new JsonObject { ["capability"] = "auto-converge", ["state"] = kvm }),
+            ["capabilities"] = new JsonArray(new JsonObject { ["capability"] = "auto-converge", ["state"] = true }),
         });
         await qmp.ExecuteAsync("migrate-set-parameters", cancellationToken, new JsonObject
         {
