@@ -95,17 +95,7 @@ public sealed partial class ClusterChanges
                 return new ChangeOutcome.Refused(problems);
             }
 
-            var claim = new ClaimRecord
-            {
-                Id = Ids.New(),
-                ClusterId = cluster.Id,
-                HostId = chosen!.HostId,
-                StartMs = now.ToUnixTimeMilliseconds(),
-                EndMs = cluster.EndMs,
-                Cpus = perNode.Cpus,
-                MemoryMb = perNode.MemoryMb,
-                DiskMb = perNode.DiskMb,
-            };
+            var claim = DestinationClaim(cluster, chosen!.HostId, perNode, now);
             admitted = new MigrationRecord
             {
                 Id = migrationId,

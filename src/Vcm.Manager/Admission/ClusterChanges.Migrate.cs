@@ -126,17 +126,7 @@ public sealed partial class ClusterChanges
                 return new ChangeOutcome.Refused(problems);
             }
 
-            var claim = new ClaimRecord
-            {
-                Id = Ids.New(),
-                ClusterId = cluster.Id,
-                HostId = host.Id,
-                StartMs = now.ToUnixTimeMilliseconds(),
-                EndMs = cluster.EndMs,
-                Cpus = perNode.Cpus,
-                MemoryMb = perNode.MemoryMb,
-                DiskMb = perNode.DiskMb,
-            };
+            var claim = DestinationClaim(cluster, host.Id, perNode, now);
             admitted = new MigrationRecord
             {
                 Id = Ids.New(),
@@ -161,6 +151,19 @@ public sealed partial class ClusterChanges
             ? new ChangeOutcome.MigrationAdmitted(changed.Cluster, admitted)
             : outcome;
     }
+
+    /// <summary>The claim holding a moving node's share on its destination, from now to the end of the cluster's window.</summary>
+    private static ClaimRecord DestinationClaim(ClusterRecord cluster, string hostId, Resources perNode, DateTimeOffset now) => new()
+    {
+        Id = Ids.New(),
+        ClusterId = cluster.Id,
+        HostId = hostId,
+        StartMs = now.ToUnixTimeMilliseconds(),
+        EndMs = cluster.EndMs,
+        Cpus = perNode.Cpus,
+        MemoryMb = perNode.MemoryMb,
+        DiskMb = perNode.DiskMb,
+    };
 
     /// <summary>"HOST", "SITE" or "SITE/HOST" as (site, host); a site alone has no host (its manager picks one).</summary>
     private static (string? Site, string? Host) Destination(string to)

@@ -85,7 +85,17 @@ public sealed partial class ClusterReconciler
             return ReconcileResult.Now;
         }
 
-        var sent = await agents.ApplyAsync([plan.Migrate(migration, incoming)], routes, cancellationToken);
+        return await SendAsync(scope, migration, plan, plan.Migrate(migration, incoming), routes, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the migration on the source and records how it ended: at the switch-over the node on its new host (or
+    /// site) and the source's claims cut, in the pass's transaction; a failure gives it up; no answer asks again.
+    /// </summary>
+    private async Task<ReconcileResult> SendAsync(
+        ClusterScope scope, MigrationRecord migration, HostPlan plan, Drivers.Rpc.HostWork send, IReadOnlyDictionary<string, Agents.AgentRoute> routes, CancellationToken cancellationToken)
+    {
+        var sent = await agents.ApplyAsync([send], routes, cancellationToken);
         var result = sent.SelectMany(h => h.Results).FirstOrDefault(r => r.Kind == StepKind.MigrateVm);
         switch (result?.Migration)
         {
@@ -94,7 +104,8 @@ public sealed partial class ClusterReconciler
                 await scope.Session.MoveNodeAsync(migration, Resources.Of(scope.Spec.Cpus, scope.Spec.Memory, scope.Spec.Disk), scope.Now, cancellationToken);
                 migration.State = MigrationState.Moved;
                 scope.Event(EventType.Normal, EventReason.Migrated,
-                    $"node {migration.Node} runs on {plan.Place(migration, from: false)} (was {plan.Place(migration, from: true)}): paused {report.DowntimeMs} ms, " +
+                    $"node {migration.Node} runs on {plan.Place(migration, from: false)} (was {plan.Place(migration, from: true)})" +
+                    $"{(migration.ToSite is null ? "" : ", over the cluster's VPN")}: paused {report.DowntimeMs} ms, " +
                     $"{report.TotalMs / 1000.0:0.0} s in all, {Mib(report.MemoryBytes)} memory and {Mib(report.DiskBytes)} disk sent");
                 return ReconcileResult.Now;
             case { Outcome: MigrationOutcome.Failed } report:

@@ -94,26 +94,7 @@ public sealed partial class ClusterReconciler
             return ReconcileResult.Now;
         }
 
-        var sent = await agents.ApplyAsync([plan.Migrate(migration, sendTo with { Image = status.Image })], routes, cancellationToken);
-        var result = sent.SelectMany(h => h.Results).FirstOrDefault(r => r.Kind == StepKind.MigrateVm);
-        switch (result?.Migration)
-        {
-            case { Outcome: MigrationOutcome.Completed } report:
-                Record(migration, report);
-                await scope.Session.MoveNodeAsync(migration, Resources.Of(scope.Spec.Cpus, scope.Spec.Memory, scope.Spec.Disk), scope.Now, cancellationToken);
-                migration.State = MigrationState.Moved;
-                scope.Event(EventType.Normal, EventReason.Migrated,
-                    $"node {migration.Node} runs on {plan.Place(migration, from: false)} (was {plan.Place(migration, from: true)}), over the cluster's VPN: paused {report.DowntimeMs} ms, " +
-                    $"{report.TotalMs / 1000.0:0.0} s in all, {Mib(report.MemoryBytes)} memory and {Mib(report.DiskBytes)} disk sent");
-                return ReconcileResult.Now;
-            case { Outcome: MigrationOutcome.Failed } report:
-                Record(migration, report);
-                await GiveUpAsync(scope, migration, plan, report.Error ?? "the migration failed", cancellationToken);
-                return ReconcileResult.Now;
-            default:
-                var why = StepFailure.In(sent) is { Count: > 0 } unanswered ? StepFailure.Describe(unanswered) : "no report from the source";
-                return ReconcileResult.After(RetryDelay(scope.Fail(EventReason.StepFailed, $"migrating node {migration.Node}: {why}")));
-        }
+        return await SendAsync(scope, migration, plan, plan.Migrate(migration, sendTo with { Image = status.Image }), routes, cancellationToken);
     }
 
     /// <summary>After the switch-over: the peer takes the node over (told until it says it has), then the old copy and the relay end here go.</summary>
